@@ -1,0 +1,60 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import { loadSigningKey, organizationId } from './auth/keys';
+import { registerAuthRoutes } from './auth/routes';
+import { TokenVerifier, type TokenIssuer } from './auth/tokens';
+import { registerApplicationRoute } from './http/application';
+import { registerParsers } from './http/content';
+import type { AppDeps } from './http/deps';
+import { registerErrorHandling } from './http/errors';
+import { apiGuard } from './http/guard';
+import { registerOpenApi } from './http/openapi';
+import { RateLimiter } from './http/rate-limit';
+import { registerResourceRoutes } from './http/resources';
+import { buildRegistry } from './resources/index';
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  /** pino options or false; tests pass false. */
+  logger?: boolean | object;
+}
+
+/** Build the Fastify instance (no listen): tests drive it with inject() or listen on port 0. */
+export async function buildApp({ config, database, logger }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    // keys such as filter[q][name_eq] stay flat; repeated keys become arrays
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  });
+  const issuer: TokenIssuer = {
+    key: await loadSigningKey(database.db),
+    issuer: `https://auth.${config.domain}`,
+    organization: { id: await organizationId(database.db), slug: config.organizationSlug },
+  };
+  const limiter = config.rateLimits ? new RateLimiter() : undefined;
+  if (limiter) {
+    const timer = setInterval(() => limiter.prune(), 60_000).unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter };
+
+  registerErrorHandling(app);
+  registerParsers(app);
+  await app.register(formbody);
+  registerAuthRoutes(app, deps);
+  registerOpenApi(app, deps);
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', apiGuard(deps));
+      registerApplicationRoute(api, deps);
+      registerResourceRoutes(api, deps);
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}

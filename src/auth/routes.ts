@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, errors } from '../jsonapi/errors';
+import type { AppDeps } from '../http/deps';
+import { authLimit } from '../http/rate-limit';
+import { authenticateClient } from './applications';
+import { resolveScope } from './scope';
+import { mintToken } from './tokens';
+
+/** The token endpoint answers in OAuth's JSON, with Commerce Layer's error list (numeric status). */
+function oauthError(reply: FastifyReply, e: ApiError) {
+  return reply
+    .status(e.status)
+    .headers(e.headers)
+    .type('application/json')
+    .send(JSON.stringify({ errors: e.errors.map((x) => ({ ...x, status: Number(x.status) })) }));
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/oauth/token', async (request: FastifyRequest, reply) => {
+    try {
+      if (deps.limiter) {
+        const v = deps.limiter.hit(authLimit(request.ip));
+        void reply.headers(v.headers);
+        if (!v.allowed) throw errors.tooManyRequests(v.headers);
+      }
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      if (typeof body !== 'object') throw errors.paramMissing('grant_type');
+      const grant = str(body.grant_type);
+      if (!grant) throw errors.paramMissing('grant_type');
+      if (grant !== 'client_credentials') throw errors.badRequest('UNSUPPORTED_GRANT_TYPE', 'Unsupported grant type', `${grant} is not supported; use client_credentials.`);
+      const clientId = str(body.client_id);
+      if (!clientId) throw errors.invalidCredentials();
+      const app = await authenticateClient(deps.database.db, clientId, str(body.client_secret));
+      if (!app) throw errors.invalidCredentials();
+      const requested = body.scope === undefined ? undefined : String(body.scope);
+      const scope = await resolveScope(deps.database.db, app, requested);
+      const token = await mintToken(deps.issuer, {
+        applicationId: app.id,
+        kind: app.kind as 'integration' | 'sales_channel',
+        role: (app.role as 'admin' | 'read_only' | null) ?? null,
+        mode: app.mode as 'test' | 'live',
+        ...scope,
+      });
+      return reply.type('application/json').send(JSON.stringify(token));
+    } catch (e) {
+      if (e instanceof ApiError) return oauthError(reply, e);
+      throw e;
+    }
+  });
+
+  // js-auth's jwtVerify fetches `${iss}/.well-known/jwks.json`
+  app.get('/.well-known/jwks.json', async (_request, reply) => reply.type('application/json').send(JSON.stringify({ keys: [deps.issuer.key.publicJwk] })));
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+
+/** Everything Allot reads from the environment, parsed once and passed in (never read at import time). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  applicationsFile?: string;
+  organizationSlug: string;
+  /** Issuer domain in tokens: `iss = https://auth.{domain}`; the SDK derives `https://{slug}.{domain}/api` from it. */
+  domain: string;
+  publicUrl?: string;
+  rateLimits: boolean;
+  logLevel: string;
+  /** Size of the PostgreSQL connection pool of this process. */
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const rateLimits = (env.RATE_LIMITS ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(rateLimits)) {
+    throw new ConfigError(`RATE_LIMITS must be "on" or "off", got ${JSON.stringify(env.RATE_LIMITS)}`);
+  }
+  const slug = env.ORGANIZATION_SLUG || 'local';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) throw new ConfigError(`ORGANIZATION_SLUG must be lowercase letters, digits and dashes, got ${JSON.stringify(slug)}`);
+  const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(env.PUBLIC_URL)}`);
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(cwd, env.DATA_DIR || '.data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    applicationsFile: env.APPLICATIONS_FILE ? path.resolve(cwd, env.APPLICATIONS_FILE) : undefined,
+    organizationSlug: slug,
+    domain: env.DOMAIN || 'allot.localhost',
+    publicUrl,
+    rateLimits: !['off', 'false', '0'].includes(rateLimits),
+    logLevel: env.LOG_LEVEL || 'info',
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+  };
+}

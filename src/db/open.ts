@@ -1,0 +1,45 @@
+import type { Config } from '../config';
+import { connect, type Database } from './client';
+import { startEmbedded, type EmbeddedServer } from './embedded';
+import { runMigrations } from './migrate';
+
+export interface OpenDatabase {
+  database: Database;
+  embedded?: EmbeddedServer;
+  /** Close the pool, then stop the embedded server if we started it. */
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR; migrations applied either way. */
+export async function openDatabase(config: Config, log: (m: string) => void = () => {}): Promise<OpenDatabase> {
+  const embedded = config.databaseUrl ? undefined : await startEmbedded(config.dataDir, log);
+  const url = config.databaseUrl ?? (await ensureDatabase(embedded!));
+  const database = connect(url, Math.max(2, config.dbPoolSize));
+  try {
+    await runMigrations(database);
+  } catch (e) {
+    await database.close();
+    await embedded?.stop();
+    throw e;
+  }
+  return {
+    database,
+    embedded,
+    close: async () => {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** The embedded cluster keeps Allot's data in its own database, `allot`. */
+async function ensureDatabase(server: EmbeddedServer): Promise<string> {
+  const admin = connect(server.url, 1);
+  try {
+    const rows = await admin.sql`select 1 from pg_database where datname = 'allot'`;
+    if (!rows.length) await admin.sql`create database allot`;
+  } finally {
+    await admin.close();
+  }
+  return server.url.replace(/\/postgres$/, '/allot');
+}

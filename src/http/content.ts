@@ -1,0 +1,29 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors } from '../jsonapi/errors';
+import { JSONAPI } from './errors';
+
+const accepts = (header: string | undefined) =>
+  !!header &&
+  header.split(',').some((part) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    // JSON:API: the media type must appear at least once without parameters (q is not one)
+    return type === JSONAPI && params.every((p) => p.startsWith('q='));
+  });
+
+/**
+ * Content negotiation for /api (spec §1.1): Accept must name application/vnd.api+json (406); a body
+ * must be sent as application/vnd.api+json without parameters (415). GET and DELETE may carry a
+ * Content-Type, which the official SDK always sends.
+ */
+export function negotiate(request: FastifyRequest): void {
+  if (!accepts(request.headers.accept)) throw errors.notAcceptable();
+  if (request.method === 'POST' || request.method === 'PATCH') {
+    const ct = request.headers['content-type'];
+    if (!ct || ct.trim().toLowerCase() !== JSONAPI) throw errors.unsupportedMediaType();
+  }
+}
+
+export function registerParsers(app: FastifyInstance): void {
+  // Same secure parser Fastify uses for application/json (prototype poisoning refused).
+  app.addContentTypeParser(JSONAPI, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+}

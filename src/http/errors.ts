@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { translateDbError } from '../db/errors';
+import { ApiError, errors, isApiError } from '../jsonapi/errors';
+
+export const JSONAPI = 'application/vnd.api+json';
+
+/** Fastify's own 4xx errors, in the catalogue's words. */
+function fromFastify(e: FastifyError): ApiError | undefined {
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return errors.invalidDataFormat('The request body is not valid JSON.', '/');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.paramMissing('data', '/data');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? errors.unsupportedMediaType() : errors.invalidDataFormat('Invalid Content-Length.', '/');
+  }
+  if (e instanceof SyntaxError || (e as { type?: string }).type === 'entity.parse.failed') return errors.invalidDataFormat('The request body is not valid JSON.', '/');
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.badRequest('BAD_REQUEST', 'Bad request', 'The request could not be understood.');
+  return undefined;
+}
+
+/** The only place that writes `errors[]` (architecture habit 6). Unknown errors are 500s without internals. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const known = isApiError(err) ? err : (translateDbError(err) ?? fromFastify(err));
+    if (!known) request.log.error({ err }, 'unhandled error');
+    const e = known ?? errors.internal();
+    if (e.status >= 500 && known) request.log.error({ err }, 'server error');
+    void reply.status(e.status).headers(e.headers).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const e = errors.routeNotFound(request.url.split('?')[0]!);
+    void reply.status(404).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
+  });
+}

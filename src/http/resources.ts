@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { and, eq } from 'drizzle-orm';
+import { authorize } from '../auth/permissions';
+import { parseDocument } from '../jsonapi/document';
+import { errors } from '../jsonapi/errors';
+import { pageLinks } from '../jsonapi/links';
+import { parseQuery, type ParsedQuery } from '../jsonapi/query';
+import type { Action, ResourceDefinition, Row } from '../resources/define';
+import { preparePresentation, present } from '../query/present';
+import { col, findRow, listRows } from '../query/read';
+import { createResource, deleteResource, updateResource } from '../services/crud';
+import type { AppDeps } from './deps';
+import { JSONAPI } from './errors';
+
+type P = { type: string; id?: string; rel?: string };
+type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | string[]> }>;
+
+const send = (reply: FastifyReply, status: number, body: unknown) => reply.status(status).type(JSONAPI).send(JSON.stringify(body));
+
+/** The generic JSON:API routes, driven entirely by the registry (spec §1.2). */
+export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { reg } = deps;
+  const db = deps.database.db;
+  const orgId = deps.issuer.organization.id;
+
+  const resolve = (request: Req, action: Action): ResourceDefinition => {
+    const def = reg.get(request.params.type);
+    if (!def) throw errors.routeNotFound(request.url.split('?')[0]!);
+    if (!def.actions.includes(action)) throw errors.methodNotAllowed(request.method, def.type);
+    authorize(def, action, request.ctx.caller);
+    return def;
+  };
+
+  const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, status = 200) => {
+    const p = preparePresentation(reg, def, q);
+    const doc = await present(db, request.ctx, def, [row], p, orgId);
+    return send(reply, status, { data: doc.data[0], ...(doc.included.length || q.include.length ? { included: doc.included } : {}) });
+  };
+
+  const collection = async (reply: FastifyReply, request: Req, def: ResourceDefinition, q: ParsedQuery, extra?: ReturnType<typeof eq>) => {
+    const p = preparePresentation(reg, def, q);
+    const { rows, total } = await listRows(db, reg, def, request.ctx, q, extra);
+    const doc = await present(db, request.ctx, def, rows, p, orgId);
+    const pageCount = Math.ceil(total / q.page.size);
+    const self = `${request.ctx.baseUrl}${request.url}`;
+    return send(reply, 200, {
+      data: doc.data,
+      ...(q.include.length ? { included: doc.included } : {}),
+      meta: { record_count: total, page_count: pageCount },
+      links: pageLinks(self, q.page, pageCount),
+    });
+  };
+
+  app.get('/:type', async (request: Req, reply) => collection(reply, request, resolve(request, 'list'), parseQuery(request.query)));
+
+  app.get('/:type/:id', async (request: Req, reply) => {
+    const def = resolve(request, 'retrieve');
+    const q = parseQuery(request.query);
+    preparePresentation(reg, def, q);
+    const row = await findRow(db, def, request.ctx, request.params.id!);
+    if (!row) throw errors.recordNotFound();
+    return single(reply, request, def, row, q);
+  });
+
+  app.post('/:type', async (request: Req, reply) => {
+    const def = resolve(request, 'create');
+    const q = parseQuery(request.query);
+    preparePresentation(reg, def, q);
+    const row = await createResource({ db, reg }, def, parseDocument(request.body, { type: def.type }), request.ctx);
+    return single(reply, request, def, row, q, 201);
+  });
+
+  app.patch('/:type/:id', async (request: Req, reply) => {
+    const def = resolve(request, 'update');
+    const q = parseQuery(request.query);
+    preparePresentation(reg, def, q);
+    const row = await updateResource({ db, reg }, def, request.params.id!, parseDocument(request.body, { type: def.type, id: request.params.id }), request.ctx);
+    return single(reply, request, def, row, q);
+  });
+
+  app.delete('/:type/:id', async (request: Req, reply) => {
+    const def = resolve(request, 'delete');
+    await deleteResource({ db, reg }, def, request.params.id!, request.ctx);
+    return reply.status(204).send();
+  });
+
+  /** Parent must exist and be readable; the relationship must be declared. */
+  const related = async (request: Req) => {
+    const def = resolve(request, 'retrieve');
+    const r = def.relationships[request.params.rel!];
+    if (!r) throw errors.routeNotFound(request.url.split('?')[0]!);
+    const parent = await findRow(db, def, request.ctx, request.params.id!);
+    if (!parent) throw errors.recordNotFound();
+    return { def, r, parent, target: reg.target(r) };
+  };
+
+  app.get('/:type/:id/:rel', async (request: Req, reply) => {
+    const q = parseQuery(request.query);
+    const { r, parent, target } = await related(request);
+    if (r.kind === 'to_many') {
+      if (!target) return send(reply, 200, { data: [], meta: { record_count: 0, page_count: 0 }, links: pageLinks(`${request.ctx.baseUrl}${request.url}`, q.page, 0) });
+      authorize(target, 'list', request.ctx.caller);
+      return collection(reply, request, target, q, eq(col(target.table, r.inverse!), parent.id));
+    }
+    if (!target) return send(reply, 200, { data: null });
+    authorize(target, 'retrieve', request.ctx.caller);
+    preparePresentation(reg, target, q);
+    const row = r.fk
+      ? parent[r.fk] && (await findRow(db, target, request.ctx, parent[r.fk]))
+      : (await listRows(db, reg, target, request.ctx, { ...q, page: { number: 1, size: 1 } }, eq(col(target.table, r.inverse!), parent.id))).rows[0];
+    return row ? single(reply, request, target, row, q) : send(reply, 200, { data: null });
+  });
+
+  app.get('/:type/:id/relationships/:rel', async (request: Req, reply) => {
+    if (Object.keys(request.query).length) throw errors.paramNotAllowed(Object.keys(request.query)[0]!);
+    const { def, r, parent, target } = await related(request);
+    const links = { self: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/relationships/${request.params.rel}`, related: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/${request.params.rel}` };
+    let data: unknown = r.kind === 'to_many' ? [] : null;
+    if (target && r.fk) data = parent[r.fk] ? { type: target.type, id: parent[r.fk] } : null;
+    else if (target) {
+      const rows = await db.select({ id: col(target.table, 'id') }).from(target.table).where(and(eq(col(target.table, 'mode'), request.ctx.mode), eq(col(target.table, r.inverse!), parent.id)));
+      const ids = rows.map((x) => ({ type: target.type, id: x.id as string }));
+      data = r.kind === 'to_many' ? ids : (ids[0] ?? null);
+    }
+    return send(reply, 200, { links, data });
+  });
+
+  const notAllowed = async (request: Req) => {
+    throw errors.methodNotAllowed(request.method, request.params.type);
+  };
+  app.route({ method: ['PUT', 'PATCH', 'DELETE'], url: '/:type', handler: notAllowed });
+  app.route({ method: ['PUT', 'POST'], url: '/:type/:id', handler: notAllowed });
+}

@@ -1,0 +1,47 @@
+import type { RequestContext } from '../auth/context';
+import type { ResourceDefinition, Row } from '../resources/define';
+
+export interface Identifier {
+  type: string;
+  id: string;
+}
+export type Linkage = Identifier | Identifier[] | null;
+
+export interface ResourceObject {
+  id: string;
+  type: string;
+  links: { self: string };
+  attributes: Record<string, unknown>;
+  relationships: Record<string, { links: { self: string; related: string }; data?: Linkage }>;
+  meta: { mode: string; organization_id?: string };
+}
+
+export interface SerializeOptions {
+  ctx: RequestContext;
+  /** `fields[type]` as sets; a type absent here shows everything. */
+  fields: Record<string, Set<string>>;
+  organizationId?: string;
+}
+
+const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
+
+/** One resource object in Commerce Layer's shape (spec §1.3): every relationship has links, `data` only when included. */
+export function serializeResource(def: ResourceDefinition, row: Row, opts: SerializeOptions, linkage?: Record<string, Linkage>): ResourceObject {
+  const base = `${opts.ctx.baseUrl}/api/${def.type}/${row.id}`;
+  const only = opts.fields[def.type];
+  const attributes: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(def.attributes)) {
+    if (a.fetch === false || (only && !only.has(name))) continue;
+    attributes[name] = value(a.read ? a.read(row, opts.ctx) : row[name]);
+  }
+  const relationships: ResourceObject['relationships'] = {};
+  for (const name of Object.keys(def.relationships)) {
+    if (only && !only.has(name)) continue;
+    const r: ResourceObject['relationships'][string] = { links: { self: `${base}/relationships/${name}`, related: `${base}/${name}` } };
+    if (linkage && name in linkage) r.data = linkage[name];
+    relationships[name] = r;
+  }
+  const meta: ResourceObject['meta'] = { mode: opts.ctx.mode };
+  if (opts.organizationId) meta.organization_id = opts.organizationId;
+  return { id: row.id, type: def.type, links: { self: base }, attributes, relationships, meta };
+}

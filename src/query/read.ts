@@ -1,0 +1,55 @@
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { RequestContext } from '../auth/context';
+import type { Db } from '../db/client';
+import { errors } from '../jsonapi/errors';
+import type { ParsedQuery } from '../jsonapi/query';
+import type { ResourceDefinition, Row } from '../resources/define';
+import type { Registry } from '../resources/registry';
+import type { Tx } from '../services/tx';
+import { buildFilters } from './filters';
+
+export const col = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
+
+/** Rows of one mode only: test and live never see each other (spec §1.9). */
+export const inMode = (def: ResourceDefinition, ctx: RequestContext) => eq(col(def.table, 'mode'), ctx.mode);
+
+export function orderBy(def: ResourceDefinition, q: ParsedQuery) {
+  const order = q.sort.map(({ field, desc: d }) => {
+    const a = def.attributes[field];
+    if (!a?.sort || !a.column) throw errors.invalidSort(def.type, field);
+    return d ? desc(col(def.table, field)) : asc(col(def.table, field));
+  });
+  // Default and tie-break: creation order, then id, so pages never overlap (spec §1.4 [INF]).
+  if (!q.sort.length) order.push(asc(col(def.table, 'created_at')));
+  order.push(asc(col(def.table, 'id')));
+  return order;
+}
+
+export interface ListResult {
+  rows: Row[];
+  total: number;
+}
+
+/** One page of a collection plus its total, with filters, sort and an optional extra condition (related endpoints, scopes). */
+export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefinition, ctx: RequestContext, q: ParsedQuery, extra?: SQL): Promise<ListResult> {
+  const where = and(inMode(def, ctx), buildFilters(reg, def, def.table, q), extra);
+  const order = orderBy(def, q);
+  const offset = (q.page.number - 1) * q.page.size;
+  const [rows, count] = await Promise.all([
+    db.select().from(def.table).where(where).orderBy(...order).limit(q.page.size).offset(offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(def.table).where(where),
+  ]);
+  return { rows: rows as Row[], total: count[0]?.n ?? 0 };
+}
+
+export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL): Promise<Row | undefined> {
+  const rows = await db.select().from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
+  return rows[0] as Row | undefined;
+}
+
+/** Lock a row for the rest of the transaction (writes that read-then-decide). */
+export async function lockRow(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
+  const rows = await tx.select().from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1).for('update');
+  return rows[0] as Row | undefined;
+}

@@ -1,0 +1,171 @@
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Violation } from '../jsonapi/errors';
+import type { RequestContext } from '../auth/context';
+import type { Tx } from '../services/tx';
+
+/**
+ * The resource-definition API: one declarative object per JSON:API type drives document parsing,
+ * query validation, SQL, serialization, permissions and the OpenAPI document (architecture habit 3).
+ *
+ * @example
+ *   defineResource({
+ *     type: 'inventory_models', table: inventoryModels,
+ *     attributes: { name: attr.string({ column: inventoryModels.name, required: true, create: true, update: true, filter: true, sort: true }) },
+ *     relationships: { inventory_stock_locations: rel.toMany('inventory_stock_locations', 'inventory_model_id') },
+ *   })
+ */
+export type AttrType = 'string' | 'integer' | 'boolean' | 'object' | 'datetime' | 'float';
+export type Action = 'list' | 'retrieve' | 'create' | 'update' | 'delete';
+
+export interface Attribute {
+  type: AttrType;
+  /** Stored column; the row key is the attribute name. Absent for computed or write-only attributes. */
+  column?: AnyPgColumn;
+  create?: boolean;
+  update?: boolean;
+  filter?: boolean;
+  sort?: boolean;
+  /** Returned in documents (default true). */
+  fetch?: boolean;
+  required?: boolean;
+  /** null accepted on write (default: true unless required). */
+  nullable?: boolean;
+  enum?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Exclusive lower bound. */
+  greaterThan?: number;
+  /** Sales channels may not send it (spec §1.7 "prohibited"). */
+  prohibited?: boolean;
+  default?: unknown;
+  description?: string;
+  /** Computed value for documents. */
+  read?: (row: Row, ctx: RequestContext) => unknown;
+}
+
+export interface Relationship {
+  type: string;
+  kind: 'to_one' | 'to_many';
+  /** to_one stored on this table (belongs_to): the row key holding the target id. */
+  fk?: string;
+  /** to_many, or to_one held by the target (has_one): the target's row key pointing back here. */
+  inverse?: string;
+  create?: boolean;
+  update?: boolean;
+  required?: boolean;
+  filter?: boolean;
+  includable?: boolean;
+  description?: string;
+  /** Advertised but backed by no stored resource yet: always empty. */
+  virtual?: boolean;
+}
+
+export interface TriggerContext {
+  tx: Tx;
+  ctx: RequestContext;
+  def: ResourceDefinition;
+  row: Row;
+  /** The attributes of the same request (already validated). */
+  attributes: Record<string, unknown>;
+}
+
+export interface Trigger {
+  on: Array<'create' | 'update'>;
+  prohibited?: boolean;
+  description: string;
+  /** Runs inside the write transaction after the attribute changes were applied. */
+  run: (t: TriggerContext) => Promise<void>;
+}
+
+export type Row = Record<string, any>;
+
+export interface Access {
+  /** Actions a sales channel may perform (default none: 401, spec §2.5). */
+  sales_channel?: Action[];
+}
+
+export interface ResourceDefinition {
+  type: string;
+  /** Singular name, as in Commerce Layer's schema (`inventory_model`). */
+  singular: string;
+  description: string;
+  table: PgTable;
+  actions: Action[];
+  attributes: Record<string, Attribute>;
+  relationships: Record<string, Relationship>;
+  triggers: Record<string, Trigger>;
+  access: Access;
+  /** unique constraint name → attribute it guards, for 422 `taken` with a pointer. */
+  uniques: Record<string, string>;
+  /** Domain validation of the merged record (create: input; update: row + changes). */
+  validate?: (record: Row, ctx: RequestContext) => Violation[];
+  /** Message for 423 when a delete is blocked by records that depend on this one. */
+  lockedMessage?: string;
+  /** Resource-specific steps of the generic write service, inside its transaction. */
+  hooks?: Hooks;
+}
+
+export interface WriteHookArgs {
+  tx: Tx;
+  ctx: RequestContext;
+  /** Column values about to be written; hooks may add to them (e.g. resolve `sku_code`). */
+  values: Row;
+  attributes: Record<string, unknown>;
+  /** The stored row on update (locked), undefined on create. */
+  existing?: Row;
+}
+
+export interface Hooks {
+  beforeWrite?: (a: WriteHookArgs) => Promise<void>;
+  /** Throw (e.g. 423) to refuse a delete that the schema's foreign keys would not catch. */
+  beforeDelete?: (a: { tx: Tx; ctx: RequestContext; row: Row }) => Promise<void>;
+}
+
+type AttrOpts = Omit<Attribute, 'type'>;
+const mk = (type: AttrType) => (o: AttrOpts = {}): Attribute => ({ type, ...o });
+
+export const attr = {
+  string: mk('string'),
+  integer: mk('integer'),
+  boolean: mk('boolean'),
+  object: mk('object'),
+  datetime: mk('datetime'),
+  float: mk('float'),
+};
+
+export const rel = {
+  toOne: (type: string, fk: string, o: Partial<Relationship> = {}): Relationship => ({ type, kind: 'to_one', fk, ...o }),
+  hasOne: (type: string, inverse: string, o: Partial<Relationship> = {}): Relationship => ({ type, kind: 'to_one', inverse, ...o }),
+  toMany: (type: string, inverse: string, o: Partial<Relationship> = {}): Relationship => ({ type, kind: 'to_many', inverse, ...o }),
+};
+
+type Input = Omit<ResourceDefinition, 'attributes' | 'triggers' | 'access' | 'uniques' | 'actions'> & {
+  attributes: Record<string, Attribute>;
+  triggers?: Record<string, Trigger>;
+  access?: Access;
+  uniques?: Record<string, string>;
+  actions?: Action[];
+};
+
+/** Adds what every Commerce Layer resource has: id, timestamps, reference, reference_origin, metadata. */
+export function defineResource(input: Input): ResourceDefinition {
+  const t = input.table as unknown as Record<string, AnyPgColumn>;
+  const common: Record<string, Attribute> = {
+    id: attr.string({ column: t.id, fetch: false, filter: true, sort: true, description: 'Unique identifier for the resource (hash).' }),
+    created_at: attr.datetime({ column: t.created_at, filter: true, sort: true, description: 'Time at which the resource was created.' }),
+    updated_at: attr.datetime({ column: t.updated_at, filter: true, sort: true, description: 'Time at which the resource was last updated.' }),
+    reference: attr.string({ column: t.reference, create: true, update: true, filter: true, sort: true, description: 'A string that you can use to add any external identifier to the resource.' }),
+    reference_origin: attr.string({ column: t.reference_origin, create: true, update: true, filter: true, sort: true, description: 'Any identifier of the third party system that defines the reference code.' }),
+    metadata: attr.object({ column: t.metadata, create: true, update: true, filter: true, description: 'Set of key-value pairs that you can attach to the resource.' }),
+  };
+  const { id, created_at, updated_at, reference, reference_origin, metadata } = common;
+  return {
+    actions: ['list', 'retrieve', 'create', 'update', 'delete'],
+    triggers: {},
+    access: {},
+    uniques: {},
+    ...input,
+    // Commerce Layer's order: own attributes first, then the common ones
+    attributes: { ...input.attributes, id, created_at, updated_at, reference, reference_origin, metadata },
+  } as ResourceDefinition;
+}

@@ -1,0 +1,84 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { RequestContext } from '../auth/context';
+import type { Db } from '../db/client';
+import { translateDbError } from '../db/errors';
+import { errors } from '../jsonapi/errors';
+import type { ParsedDocument } from '../jsonapi/document';
+import type { ResourceDefinition, Row } from '../resources/define';
+import type { Registry } from '../resources/registry';
+import { newId } from '../lib/ids';
+import { col, findRow, inMode, lockRow } from '../query/read';
+import { checkInput, requireRelationships } from './input';
+import type { Tx } from './tx';
+
+export interface WriteDeps {
+  db: Db;
+  reg: Registry;
+}
+
+/** Run a write in one transaction and translate database errors at the edge (nothing is half-written). */
+export async function inTransaction<T>(deps: WriteDeps, def: ResourceDefinition, op: 'create' | 'update' | 'delete', fn: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await deps.db.transaction(fn);
+  } catch (e) {
+    throw translateDbError(e, { uniques: def.uniques, op, lockedMessage: def.lockedMessage }) ?? e;
+  }
+}
+
+function checkDomain(def: ResourceDefinition, record: Row, ctx: RequestContext) {
+  requireRelationships(def, record);
+  const v = def.validate?.(record, ctx) ?? [];
+  if (v.length) throw errors.validation(v);
+}
+
+async function runTriggers(tx: Tx, def: ResourceDefinition, ctx: RequestContext, row: Row, triggers: string[], attributes: Record<string, unknown>) {
+  for (const name of triggers) await def.triggers[name]!.run({ tx, ctx, def, row, attributes });
+}
+
+export async function createResource(deps: WriteDeps, def: ResourceDefinition, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
+  return inTransaction(deps, def, 'create', async (tx) => {
+    const input = await checkInput(tx, deps.reg, def, doc, 'create', ctx);
+    await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes });
+    checkDomain(def, withDefaults(def, input.values), ctx);
+    const [row] = await tx.insert(def.table).values({ ...input.values, id: newId(), mode: ctx.mode }).returning();
+    await runTriggers(tx, def, ctx, row as Row, input.triggers, input.attributes);
+    return input.triggers.length ? ((await findRow(tx, def, ctx, (row as Row).id)) as Row) : (row as Row);
+  });
+}
+
+export async function updateResource(deps: WriteDeps, def: ResourceDefinition, id: string, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
+  return inTransaction(deps, def, 'update', async (tx) => {
+    const existing = await lockRow(tx, def, ctx, id);
+    if (!existing) throw errors.recordNotFound();
+    const input = await checkInput(tx, deps.reg, def, doc, 'update', ctx);
+    await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
+    let row = existing;
+    if (Object.keys(input.values).length) {
+      checkDomain(def, { ...existing, ...input.values }, ctx);
+      const [updated] = await tx
+        .update(def.table)
+        .set({ ...input.values, updated_at: sql`now()` })
+        .where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)))
+        .returning();
+      row = updated as Row;
+    }
+    await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
+    return input.triggers.length ? ((await findRow(tx, def, ctx, id)) as Row) : row;
+  });
+}
+
+export async function deleteResource(deps: WriteDeps, def: ResourceDefinition, id: string, ctx: RequestContext): Promise<void> {
+  await inTransaction(deps, def, 'delete', async (tx) => {
+    const row = await lockRow(tx, def, ctx, id);
+    if (!row) throw errors.recordNotFound();
+    await def.hooks?.beforeDelete?.({ tx, ctx, row });
+    await tx.delete(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)));
+  });
+}
+
+/** Defaults of the definition applied for validation of a new record (the database applies them on insert). */
+function withDefaults(def: ResourceDefinition, values: Row): Row {
+  const r: Row = {};
+  for (const [name, a] of Object.entries(def.attributes)) if (a.default !== undefined) r[name] = a.default;
+  return { ...r, ...values };
+}
