@@ -96,6 +96,11 @@ export async function startEmbedded(dataDir: string, log: (msg: string) => void 
   detachExitHooks();
   const dir = pgDataDir(dataDir);
   await fs.mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // as root, PostgreSQL runs as the `postgres` user, which must be able to reach {dataDir}/pg
+    const { mode } = await fs.stat(dataDir);
+    await fs.chmod(dataDir, mode | 0o711);
+  }
   await recoverOrphan(dir, log);
   const port = await freePort();
   const tail: string[] = [];

@@ -24,6 +24,10 @@ export function negotiate(request: FastifyRequest): void {
 }
 
 export function registerParsers(app: FastifyInstance): void {
-  // Same secure parser Fastify uses for application/json (prototype poisoning refused).
-  app.addContentTypeParser(JSONAPI, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Fastify's secure JSON parser (prototype poisoning refused), except that an empty body is no body:
+  // the SDK sends a Content-Type with DELETE and GET too.
+  const strict = app.getDefaultJsonParser('error', 'error');
+  const parser: typeof strict = (req, body, done) => (body === '' ? done(null, undefined) : strict(req, body, done));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', JSONAPI], { parseAs: 'string' }, parser);
 }
