@@ -39,7 +39,7 @@ const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCod
 
 async function token(): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', ...creds }) });
-  return (await res.json()).access_token;
+  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** The seed document's curl request, verbatim apart from the host. */
@@ -78,7 +78,7 @@ describe('npm start on the embedded database', () => {
     const created = await seedRequest(await token());
     expect(created.status).toBe(201);
     expect(Date.now() - t0).toBeLessThan(30_000);
-    const id = (await created.json()).data.id;
+    const id = ((await created.json()) as { data: { id: string } }).data.id;
     const pg = await postmasterPid();
 
     // a request in flight when SIGTERM arrives still gets its answer

@@ -1,2 +1,5 @@
 export * from './auth';
 export * from './inventory_models';
+export * from './catalog';
+export * from './stock';
+export * from './markets';
