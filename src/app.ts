@@ -8,7 +8,8 @@ import { TokenVerifier, type TokenIssuer } from './auth/tokens';
 import { registerApplicationRoute } from './http/application';
 import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
-import { registerErrorHandling } from './http/errors';
+import { JSONAPI, registerErrorHandling } from './http/errors';
+import { errors } from './jsonapi/errors';
 import { apiGuard } from './http/guard';
 import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
@@ -30,6 +31,11 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     // keys such as filter[q][name_eq] stay flat; repeated keys become arrays
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // router-level failures (bad percent-escapes, over-long ids) answered in the catalogue's format too
+    frameworkErrors: (err, _request, reply: any) => {
+      const e = err.statusCode === 414 ? errors.badRequest('INVALID_RESOURCE_ID', 'Invalid resource id', 'The id in the URL is too long.') : errors.badRequest('BAD_REQUEST', 'Bad request', 'The URL could not be decoded.');
+      void reply.status(e.status).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
+    },
   });
   const issuer: TokenIssuer = {
     key: await loadSigningKey(database.db),

@@ -43,16 +43,13 @@ describe('POST /oauth/token', () => {
     expect(res.headers['content-type']).toContain('application/json');
     const body = res.json();
     expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 7200, scope: 'market:all', created_at: expect.any(Number) });
-    expect(body.created_at).toBeGreaterThanOrEqual(before - 1);
-    expect(body.created_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
+    expect(Math.abs(body.created_at - before)).toBeLessThanOrEqual(2);
     const { header, payload } = jwtDecode(body.access_token) as any;
     expect(header).toMatchObject({ alg: 'RS512', typ: 'JWT', kid: expect.any(String) });
     expect(payload.organization).toMatchObject({ id: expect.any(String), slug: 'local' });
     expect(payload.application).toMatchObject({ id: expect.any(String), kind: 'integration', public: false });
-    expect(payload.test).toBe(true);
-    expect(payload.iss).toBe('https://auth.allot.localhost');
+    expect(payload).toMatchObject({ test: true, iss: 'https://auth.allot.localhost', scope: 'market:all' });
     expect(payload.exp - payload.iat).toBe(body.expires_in);
-    expect(payload.scope).toBe('market:all');
     // the organization in the token is the one resources report
     const created = await client(t.app, body.access_token).post('/api/inventory_models', doc('inventory_models', { name: 'Org check' }));
     expect(created.body.data.meta.organization_id).toBe(payload.organization.id);
@@ -70,8 +67,7 @@ describe('POST /oauth/token', () => {
     const body = res.json();
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 14400, scope: 'market:all' });
     const payload = claims(body.access_token);
-    expect(payload.application).toMatchObject({ kind: 'sales_channel', public: true });
-    expect(payload.test).toBe(false);
+    expect(payload).toMatchObject({ application: { kind: 'sales_channel', public: true }, test: false, organization: { slug: 'local' } });
     expect(payload.exp - payload.iat).toBe(14400);
   });
 
@@ -84,19 +80,14 @@ describe('POST /oauth/token', () => {
     ]) {
       const res = await tokenReq(payload);
       expect(res.statusCode).toBe(401);
-      const body = res.json();
-      expect(Array.isArray(body.errors)).toBe(true);
-      expect(body.errors[0]).toMatchObject({ code: expect.any(String), title: expect.any(String), detail: expect.any(String), status: 401 });
-      expect(body.access_token).toBeUndefined();
+      expect(res.json()).toEqual({ errors: [expect.objectContaining({ code: expect.any(String), title: expect.any(String), detail: expect.any(String), status: 401 })] });
     }
   });
 
   it('answers a request without grant_type with a 4xx error', async () => {
     const creds = await t.application({ name: 'No grant' });
     const res = await tokenReq({ ...creds });
-    expect(res.statusCode).toBeGreaterThanOrEqual(400);
-    expect(res.statusCode).toBeLessThan(500);
-    expect(Array.isArray(res.json().errors)).toBe(true);
+    expect([res.statusCode >= 400 && res.statusCode < 500, Array.isArray(res.json().errors)]).toEqual([true, true]);
   });
 
   it('publishes the signing key at /.well-known/jwks.json, with the kid of the token header', async () => {
@@ -169,10 +160,9 @@ describe('bearer tokens on /api', () => {
     const live = client(t.app, t.tokens.live);
     const test = client(t.app, t.tokens.admin);
     const created = await live.post('/api/inventory_models', doc('inventory_models', { name: 'Live only' }));
-    expect(created.status).toBe(201);
     const id = created.body.data.id;
-    expect(created.body.data.meta.mode).toBe('live');
-    expect((await live.get(`/api/inventory_models/${id}`)).body.data.meta.mode).toBe('live');
+    expect([created.status, created.body.data.meta.mode]).toEqual([201, 'live']);
+    expect((await live.get(`/api/inventory_models/${id}`)).body.data).toMatchObject({ attributes: { name: 'Live only' }, meta: { mode: 'live' } });
     expect((await test.get(`/api/inventory_models/${id}`)).status).toBe(404);
     expect((await test.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'x' }, {}, id))).status).toBe(404);
     expect((await test.delete(`/api/inventory_models/${id}`)).status).toBe(404);
@@ -180,9 +170,7 @@ describe('bearer tokens on /api', () => {
     expect(testList.body.data.map((d: any) => d.id)).not.toContain(id);
     expect(testList.body.data.every((d: any) => d.meta.mode === 'test')).toBe(true);
     expect((await test.get(`/api/inventory_models?filter[ids]=${id}`)).body.meta.record_count).toBe(0);
-    const liveList = await live.get(`/api/inventory_models?filter[ids]=${id}`);
-    expect(liveList.body.data.map((d: any) => d.id)).toEqual([id]);
-    expect((await live.get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe('Live only');
+    expect((await live.get(`/api/inventory_models?filter[ids]=${id}`)).body.data.map((d: any) => d.id)).toEqual([id]);
   });
 
   it('GET /api/application returns the calling application for each kind', async () => {
@@ -196,9 +184,7 @@ describe('bearer tokens on /api', () => {
       const token = await t.token(await t.application(spec));
       const res = await client(t.app, token).get('/api/application');
       expect(res.status).toBe(200);
-      expect(res.body.data.type).toBe('application');
-      expect(res.body.data.id).toBe(claims(token).application.id);
-      expect(res.body.data.attributes).toMatchObject({ name: spec.name, kind });
+      expect(res.body.data).toMatchObject({ type: 'application', id: claims(token).application.id, attributes: { name: spec.name, kind } });
     }
   });
 });
@@ -209,7 +195,8 @@ describe('APPLICATIONS_FILE', () => {
     await writeFile(p, typeof content === 'string' ? content : JSON.stringify(content));
     return p;
   };
-  const status = async (payload: Record<string, unknown>) => (await tokenReq({ grant_type: 'client_credentials', ...payload })).statusCode;
+  const grant = (client_id: string, client_secret?: string) => tokenReq({ grant_type: 'client_credentials', client_id, client_secret });
+  const appId = async (client_id: string, client_secret?: string) => claims((await grant(client_id, client_secret)).json().access_token).application.id;
 
   it('upserts applications idempotently; a changed secret takes effect', async () => {
     const specs = [
@@ -218,24 +205,18 @@ describe('APPLICATIONS_FILE', () => {
     ];
     const p = await file('apps.json', specs);
     expect(await upsertFromFile(t.database.db, p)).toBe(2);
-    const first = (await tokenReq({ grant_type: 'client_credentials', client_id: 'erp-sync-client', client_secret: 'erp-sync-secret-0001' })).json();
-    expect(claims(first.access_token).application.kind).toBe('integration');
-    const sc = (await tokenReq({ grant_type: 'client_credentials', client_id: 'storefront-client' })).json();
-    expect(sc.expires_in).toBe(14400);
-    expect(claims(sc.access_token).test).toBe(false);
-
+    const id = await appId('erp-sync-client', 'erp-sync-secret-0001');
+    const sc = (await grant('storefront-client')).json();
+    expect([sc.expires_in, claims(sc.access_token).test, claims(sc.access_token).application.kind]).toEqual([14400, false, 'sales_channel']);
     // same file again: nothing changes, the same credentials keep working
     expect(await upsertFromFile(t.database.db, p)).toBe(2);
-    const again = (await tokenReq({ grant_type: 'client_credentials', client_id: 'erp-sync-client', client_secret: 'erp-sync-secret-0001' })).json();
-    expect(claims(again.access_token).application.id).toBe(claims(first.access_token).application.id);
-
-    // secret and name changed in the file
+    expect(await appId('erp-sync-client', 'erp-sync-secret-0001')).toBe(id);
+    // secret and name changed in the file: the old secret stops working, the application stays the same
     await upsertFromFile(t.database.db, await file('apps.json', [{ ...specs[0], name: 'ERP sync v2', client_secret: 'erp-sync-secret-0002' }, specs[1]]));
-    expect(await status({ client_id: 'erp-sync-client', client_secret: 'erp-sync-secret-0001' })).toBe(401);
-    const rotated = (await tokenReq({ grant_type: 'client_credentials', client_id: 'erp-sync-client', client_secret: 'erp-sync-secret-0002' })).json();
-    expect(claims(rotated.access_token).application.id).toBe(claims(first.access_token).application.id);
-    const me = await client(t.app, rotated.access_token).get('/api/application');
-    expect(me.body.data.attributes.name).toBe('ERP sync v2');
+    expect((await grant('erp-sync-client', 'erp-sync-secret-0001')).statusCode).toBe(401);
+    const rotated = (await grant('erp-sync-client', 'erp-sync-secret-0002')).json().access_token;
+    expect(claims(rotated).application.id).toBe(id);
+    expect((await client(t.app, rotated).get('/api/application')).body.data.attributes.name).toBe('ERP sync v2');
   });
 
   it.each([
@@ -262,7 +243,7 @@ describe('APPLICATIONS_FILE', () => {
       { name: 'Bad', kind: 'integration', mode: 'test', client_id: 'bad' },
     ]);
     await expect(upsertFromFile(t.database.db, p)).rejects.toThrow(/\[1\]/);
-    expect(await status({ client_id: 'good-client-1', client_secret: 'good-client-secret-1' })).toBe(401);
+    expect((await grant('good-client-1', 'good-client-secret-1')).statusCode).toBe(401);
   });
 });
 
@@ -270,22 +251,17 @@ describe('bootstrapApplication', () => {
   it('creates one integration admin in test mode only when no application exists', async () => {
     const tdb = await createTestDatabase();
     const database = connect(tdb.url, 2);
+    const app = await buildApp({ config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }), database, logger: false });
     try {
       const boot = await bootstrapApplication(database.db);
-      expect(boot).toBeDefined();
-      expect(boot!.client_secret).toEqual(expect.any(String));
+      expect(boot).toMatchObject({ client_id: expect.any(String), client_secret: expect.any(String) });
       expect(await bootstrapApplication(database.db)).toBeUndefined();
-      const app = await buildApp({ config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }), database, logger: false });
-      try {
-        const res = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: boot!.client_id, client_secret: boot!.client_secret } });
-        expect(res.statusCode).toBe(200);
-        const token = res.json().access_token;
-        expect(claims(token)).toMatchObject({ test: true, application: { kind: 'integration' } });
-        expect((await client(app, token).post('/api/inventory_models', doc('inventory_models', { name: 'Boot' }))).status).toBe(201);
-      } finally {
-        await app.close();
-      }
+      const res = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: boot!.client_id, client_secret: boot!.client_secret } });
+      const token = res.json().access_token;
+      expect(claims(token)).toMatchObject({ test: true, application: { kind: 'integration' } });
+      expect((await client(app, token).post('/api/inventory_models', doc('inventory_models', { name: 'Boot' }))).status).toBe(201);
     } finally {
+      await app.close();
       await database.close();
       await tdb.drop();
     }

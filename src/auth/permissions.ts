@@ -13,5 +13,6 @@ export function authorize(def: ResourceDefinition, action: Action, caller: Calle
     if (action === 'list' || action === 'retrieve') return;
     throw errors.unauthorized();
   }
-  if (!def.access.sales_channel?.includes(action)) throw errors.unauthorized();
+  // sales channels need a market in scope for any permission (spec §2.2)
+  if (!caller.marketIds.length || !def.access.sales_channel?.includes(action)) throw errors.unauthorized();
 }

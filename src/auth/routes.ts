@@ -1,25 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, errors } from '../jsonapi/errors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors } from '../jsonapi/errors';
 import type { AppDeps } from '../http/deps';
 import { authLimit } from '../http/rate-limit';
 import { authenticateClient } from './applications';
 import { resolveScope } from './scope';
 import { mintToken } from './tokens';
 
-/** The token endpoint answers in OAuth's JSON, with Commerce Layer's error list (numeric status). */
-function oauthError(reply: FastifyReply, e: ApiError) {
-  return reply
-    .status(e.status)
-    .headers(e.headers)
-    .type('application/json')
-    .send(JSON.stringify({ errors: e.errors.map((x) => ({ ...x, status: Number(x.status) })) }));
-}
-
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  // errors are rendered by the error handler in OAuth's JSON flavour (numeric status)
   app.post('/oauth/token', async (request: FastifyRequest, reply) => {
-    try {
       if (deps.limiter) {
         const v = deps.limiter.hit(authLimit(request.ip));
         void reply.headers(v.headers);
@@ -44,10 +35,6 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
         ...scope,
       });
       return reply.type('application/json').send(JSON.stringify(token));
-    } catch (e) {
-      if (e instanceof ApiError) return oauthError(reply, e);
-      throw e;
-    }
   });
 
   // js-auth's jwtVerify fetches `${iss}/.well-known/jwks.json`

@@ -20,6 +20,8 @@ export interface DbErrorContext {
   uniques?: Record<string, string>;
   op?: 'create' | 'update' | 'delete';
   lockedMessage?: string;
+  /** Where a field lives in the document (attribute or relationship). */
+  pointerFor?: (field: string) => string | undefined;
 }
 
 /**
@@ -33,7 +35,7 @@ export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError |
   switch (pg.code) {
     case '23505': {
       const attribute = (pg.constraint_name && c.uniques?.[pg.constraint_name]) ?? 'base';
-      return errors.validation([{ attribute, message: 'has already been taken', error: 'taken' }]);
+      return errors.validation([{ attribute, message: 'has already been taken', error: 'taken', pointer: c.pointerFor?.(attribute) }]);
     }
     case '23503':
       return c.op === 'delete'

@@ -7,7 +7,7 @@ const accepts = (header: string | undefined) =>
   header.split(',').some((part) => {
     const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
     // JSON:API: the media type must appear at least once without parameters (q is not one)
-    return type === JSONAPI && params.every((p) => p.startsWith('q='));
+    return type === JSONAPI && params.every((p) => p.startsWith('q=')) && !params.some((p) => /^q=0(\.0*)?$/.test(p));
   });
 
 /**

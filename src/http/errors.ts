@@ -29,6 +29,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (!known) request.log.error({ err }, 'unhandled error');
     const e = known ?? errors.internal();
     if (e.status >= 500 && known) request.log.error({ err }, 'server error');
+    if (request.url.startsWith('/oauth/')) {
+      // the token endpoint speaks OAuth's JSON, with numeric statuses (spec §2.1)
+      const body = { errors: e.errors.map((x) => ({ ...x, status: Number(x.status) })) };
+      return void reply.status(e.status).headers(e.headers).type('application/json').send(JSON.stringify(body));
+    }
     void reply.status(e.status).headers(e.headers).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
   });
   app.setNotFoundHandler((request, reply) => {

@@ -7,7 +7,7 @@ import { pageLinks } from '../jsonapi/links';
 import { parseQuery, type ParsedQuery } from '../jsonapi/query';
 import type { Action, ResourceDefinition, Row } from '../resources/define';
 import { preparePresentation, present } from '../query/present';
-import { col, findRow, listRows } from '../query/read';
+import { col, findRow, findVisibleOr401, listRows, visible } from '../query/read';
 import { createResource, deleteResource, updateResource } from '../services/crud';
 import type { AppDeps } from './deps';
 import { JSONAPI } from './errors';
@@ -32,22 +32,21 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   };
 
   const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, status = 200) => {
-    const p = preparePresentation(reg, def, q);
-    const doc = await present(db, request.ctx, def, [row], p, orgId);
+    const p = preparePresentation(reg, def, q, request.ctx);
+    const doc = await present(db, request.ctx, def, [row], p, { organizationId: orgId, single: true });
     return send(reply, status, { data: doc.data[0], ...(doc.included.length || q.include.length ? { included: doc.included } : {}) });
   };
 
   const collection = async (reply: FastifyReply, request: Req, def: ResourceDefinition, q: ParsedQuery, extra?: ReturnType<typeof eq>) => {
-    const p = preparePresentation(reg, def, q);
+    const p = preparePresentation(reg, def, q, request.ctx);
     const { rows, total } = await listRows(db, reg, def, request.ctx, q, extra);
-    const doc = await present(db, request.ctx, def, rows, p, orgId);
+    const doc = await present(db, request.ctx, def, rows, p, { organizationId: orgId, single: false });
     const pageCount = Math.ceil(total / q.page.size);
-    const self = `${request.ctx.baseUrl}${request.url}`;
     return send(reply, 200, {
       data: doc.data,
       ...(q.include.length ? { included: doc.included } : {}),
       meta: { record_count: total, page_count: pageCount },
-      links: pageLinks(self, q.page, pageCount),
+      links: pageLinks(request.ctx.baseUrl, request.url, q.page, pageCount),
     });
   };
 
@@ -56,16 +55,15 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.get('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'retrieve');
     const q = parseQuery(request.query);
-    preparePresentation(reg, def, q);
-    const row = await findRow(db, def, request.ctx, request.params.id!);
-    if (!row) throw errors.recordNotFound();
+    preparePresentation(reg, def, q, request.ctx);
+    const row = await findVisibleOr401(db, def, request.ctx, request.params.id!);
     return single(reply, request, def, row, q);
   });
 
   app.post('/:type', async (request: Req, reply) => {
     const def = resolve(request, 'create');
     const q = parseQuery(request.query);
-    preparePresentation(reg, def, q);
+    preparePresentation(reg, def, q, request.ctx);
     const row = await createResource({ db, reg }, def, parseDocument(request.body, { type: def.type }), request.ctx);
     return single(reply, request, def, row, q, 201);
   });
@@ -73,7 +71,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.patch('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'update');
     const q = parseQuery(request.query);
-    preparePresentation(reg, def, q);
+    preparePresentation(reg, def, q, request.ctx);
     const row = await updateResource({ db, reg }, def, request.params.id!, parseDocument(request.body, { type: def.type, id: request.params.id }), request.ctx);
     return single(reply, request, def, row, q);
   });
@@ -89,8 +87,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     const def = resolve(request, 'retrieve');
     const r = def.relationships[request.params.rel!];
     if (!r) throw errors.routeNotFound(request.url.split('?')[0]!);
-    const parent = await findRow(db, def, request.ctx, request.params.id!);
-    if (!parent) throw errors.recordNotFound();
+    const parent = await findVisibleOr401(db, def, request.ctx, request.params.id!);
     return { def, r, parent, target: reg.target(r) };
   };
 
@@ -98,13 +95,13 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     const q = parseQuery(request.query);
     const { r, parent, target } = await related(request);
     if (r.kind === 'to_many') {
-      if (!target) return send(reply, 200, { data: [], meta: { record_count: 0, page_count: 0 }, links: pageLinks(`${request.ctx.baseUrl}${request.url}`, q.page, 0) });
+      if (!target) return send(reply, 200, { data: [], meta: { record_count: 0, page_count: 0 }, links: pageLinks(request.ctx.baseUrl, request.url, q.page, 0) });
       authorize(target, 'list', request.ctx.caller);
       return collection(reply, request, target, q, eq(col(target.table, r.inverse!), parent.id));
     }
     if (!target) return send(reply, 200, { data: null });
     authorize(target, 'retrieve', request.ctx.caller);
-    preparePresentation(reg, target, q);
+    preparePresentation(reg, target, q, request.ctx);
     const row = r.fk
       ? parent[r.fk] && (await findRow(db, target, request.ctx, parent[r.fk]))
       : (await listRows(db, reg, target, request.ctx, { ...q, page: { number: 1, size: 1 } }, eq(col(target.table, r.inverse!), parent.id))).rows[0];
@@ -118,7 +115,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     let data: unknown = r.kind === 'to_many' ? [] : null;
     if (target && r.fk) data = parent[r.fk] ? { type: target.type, id: parent[r.fk] } : null;
     else if (target) {
-      const rows = await db.select({ id: col(target.table, 'id') }).from(target.table).where(and(eq(col(target.table, 'mode'), request.ctx.mode), eq(col(target.table, r.inverse!), parent.id)));
+      const rows = await db.select({ id: col(target.table, 'id') }).from(target.table).where(and(visible(target, request.ctx), eq(col(target.table, r.inverse!), parent.id)));
       const ids = rows.map((x) => ({ type: target.type, id: x.id as string }));
       data = r.kind === 'to_many' ? ids : (ids[0] ?? null);
     }

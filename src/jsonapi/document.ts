@@ -29,13 +29,13 @@ export function parseDocument(body: unknown, expect: { type: string; id?: string
     if (data.id !== undefined) throw errors.paramNotAllowed('id', '/data/id');
   } else {
     if (data.id === undefined) throw errors.paramMissing('id', '/data/id');
-    if (data.id !== expect.id) throw errors.keyNotIncludedInUrl(String(data.id));
+    if (data.id !== expect.id) throw errors.keyNotIncludedInUrl(typeof data.id === 'string' ? data.id : safeJson(data.id));
   }
   const attributes = data.attributes ?? {};
   if (!isObject(attributes)) throw errors.invalidDataFormat('attributes must be an object.', '/data/attributes');
   const rels = data.relationships ?? {};
   if (!isObject(rels)) throw errors.invalidDataFormat('relationships must be an object.', '/data/relationships');
-  const relationships: Record<string, Linkage> = {};
+  const relationships: Record<string, Linkage> = Object.create(null);
   for (const [name, r] of Object.entries(rels)) {
     const pointer = `/data/relationships/${name}`;
     if (!isObject(r) || !('data' in r)) throw errors.invalidDataFormat(`${name} must be an object with data.`, pointer);
@@ -46,4 +46,12 @@ export function parseDocument(body: unknown, expect: { type: string; id?: string
     if (!['type', 'id', 'attributes', 'relationships', 'links', 'meta'].includes(k)) throw errors.paramNotAllowed(k, `/data/${k}`);
   }
   return { id: expect.id, attributes, relationships };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v)?.slice(0, 100) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
 }

@@ -26,12 +26,16 @@ export interface SerializeOptions {
 const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
 /** One resource object in Commerce Layer's shape (spec §1.3): every relationship has links, `data` only when included. */
-export function serializeResource(def: ResourceDefinition, row: Row, opts: SerializeOptions, linkage?: Record<string, Linkage>): ResourceObject {
+export function serializeResource(def: ResourceDefinition, row: Row, opts: SerializeOptions, linkage?: Record<string, Linkage>, computed?: Record<string, unknown>): ResourceObject {
   const base = `${opts.ctx.baseUrl}/api/${def.type}/${row.id}`;
   const only = opts.fields[def.type];
   const attributes: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(def.attributes)) {
     if (a.fetch === false || (only && !only.has(name))) continue;
+    if (a.load) {
+      if (computed && name in computed) attributes[name] = computed[name];
+      continue; // batch-computed attributes not computed for this document are absent (e.g. inventory in lists)
+    }
     attributes[name] = value(a.read ? a.read(row, opts.ctx) : row[name]);
   }
   const relationships: ResourceObject['relationships'] = {};

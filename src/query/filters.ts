@@ -1,4 +1,4 @@
-import { and, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, getTableName, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { errors } from '../jsonapi/errors';
 import { isFlag, isMulti, isTextual, splitPredicate, type Predicate } from '../jsonapi/predicates';
@@ -8,6 +8,8 @@ import { resolveAttrPath, type AttrPath, type Registry } from '../resources/regi
 import { coerceFilterValue, likeEscape, parseFlag } from './values';
 
 type Col = AnyPgColumn;
+/** Plain parameters (drizzle's inArray would map them through the column, which expects Dates for timestamps). */
+const list = (vs: unknown[]) => sql.join(vs.map((v) => sql`${v}`), sql`, `);
 const colOf = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
 
 /** Turns `filter[q]` and top-level filters into one WHERE condition (spec §1.5), or 400s. */
@@ -15,28 +17,44 @@ export function buildFilters(reg: Registry, def: ResourceDefinition, table: PgTa
   const conds: SQL[] = [];
   let n = 0;
   const nextAlias = () => `f${++n}`;
-  for (const { key, value } of q.ransack) conds.push(ransack(reg, def, table, key, value, nextAlias));
-  for (const { key, value } of q.filters) conds.push(topLevel(reg, def, table, key, value, nextAlias));
+  // Ransack ignores blank values: `filter[q][name_eq]=` filters nothing (and `a,,b` means `a,b`)
+  for (const { key, value } of q.ransack) {
+    const v = nonBlank(value);
+    if (v !== undefined) conds.push(ransack(reg, def, table, key, v, nextAlias));
+  }
+  for (const { key, value } of q.filters) {
+    const v = nonBlank(value);
+    if (v !== undefined) conds.push(topLevel(reg, def, table, key, v as string, nextAlias));
+  }
   return conds.length ? and(...conds) : undefined;
 }
 
-function ransack(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string | string[], nextAlias: () => string): SQL {
+function nonBlank(value: string | string[]): string | string[] | undefined {
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v.trim() !== '');
+  if (!items.length) return undefined;
+  return Array.isArray(value) ? items : items.join(',');
+}
+
+/** `label` is how the client wrote the filter (inside `filter[…]`), for error messages. */
+function ransack(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string | string[], nextAlias: () => string, label: string = `q][${key}`): SQL {
   const split = splitPredicate(key);
-  if (!split) throw errors.filterNotAllowed(`q][${key}`);
+  if (!split) throw errors.filterNotAllowed(label);
   const { attributes, predicate } = split;
-  const paths = resolveCombination(reg, def, attributes, key);
+  const paths = resolveCombination(reg, def, attributes, label);
   const conds = paths.paths.map((p) => {
-    if (p.attr.type === 'object' && predicate !== 'jcont' && !isFlag(predicate)) throw errors.filterNotAllowed(`q][${key}`);
-    if (predicate === 'jcont' && p.attr.type !== 'object') throw errors.filterNotAllowed(`q][${key}`);
-    if (isTextual(predicate) && p.attr.type !== 'string') throw errors.filterNotAllowed(`q][${key}`);
-    if ((predicate === 'true' || predicate === 'false') && p.attr.type !== 'boolean') throw errors.filterNotAllowed(`q][${key}`);
-    return through(p, table, nextAlias, (col) => predicateSql(col, p, predicate, value, key));
+    const wrongType =
+      (p.attr.type === 'object' && predicate !== 'jcont' && !isFlag(predicate)) ||
+      (predicate === 'jcont' && p.attr.type !== 'object') ||
+      (isTextual(predicate) && p.attr.type !== 'string') ||
+      ((predicate === 'true' || predicate === 'false') && p.attr.type !== 'boolean');
+    if (wrongType) throw errors.filterNotAllowed(label);
+    return through(p, table, nextAlias, (col) => predicateSql(col, p, predicate, value, label));
   });
   return (paths.join === 'or' ? or(...conds) : and(...conds))!;
 }
 
 /** `a_or_b` / `a_and_b` combinations; a single attribute whose own name contains `_or_` wins. */
-function resolveCombination(reg: Registry, def: ResourceDefinition, attributes: string, key: string) {
+function resolveCombination(reg: Registry, def: ResourceDefinition, attributes: string, label: string) {
   const whole = resolveAttrPath(reg, def, attributes);
   if (whole) return { join: 'and' as const, paths: [whole] };
   for (const join of ['or', 'and'] as const) {
@@ -45,7 +63,7 @@ function resolveCombination(reg: Registry, def: ResourceDefinition, attributes: 
     const paths = parts.map((p) => resolveAttrPath(reg, def, p));
     if (paths.every(Boolean)) return { join, paths: paths as AttrPath[] };
   }
-  throw errors.filterNotAllowed(`q][${key}`);
+  throw errors.filterNotAllowed(label);
 }
 
 /** Wrap a condition on the path's attribute in EXISTS subqueries, one per relationship hop. */
@@ -53,42 +71,44 @@ function through(p: AttrPath, table: PgTable, nextAlias: () => string, cond: (co
   if (p.fkShortcut) return cond(colOf(table, p.fkShortcut.key));
   if (p.hops.length === 0) return cond(colOf(table, p.name));
   const [hop, ...rest] = p.hops;
-  const a = alias(hop!.to.table, nextAlias());
+  const name = nextAlias();
+  const a = alias(hop!.to.table, name);
   const inner = through({ ...p, hops: rest }, a, nextAlias, cond);
   const link = hop!.rel.fk
     ? sql`${colOf(a, 'id')} = ${colOf(table, hop!.rel.fk)}`
     : sql`${colOf(a, hop!.rel.inverse!)} = ${colOf(table, 'id')}`;
-  return sql`exists (select 1 from ${a} where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')} and ${inner})`;
+  return sql`exists (select 1 from ${sql.identifier(getTableName(hop!.to.table))} as ${sql.identifier(name)} where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')} and ${inner})`;
 }
 
-function operands(p: AttrPath, predicate: Predicate, value: string | string[], key: string): unknown[] {
+function operands(p: AttrPath, predicate: Predicate, value: string | string[], label: string): unknown[] {
   const raw = Array.isArray(value) ? value.flatMap((v) => v.split(',')) : isMulti(predicate) ? value.split(',') : [value];
-  if (!isMulti(predicate) && raw.length !== 1) throw errors.invalidFilterValue(`q][${key}`, String(value), 'must be a single value');
-  if (raw.length === 0 || raw.length > 1000) throw errors.invalidFilterValue(`q][${key}`, String(value), 'must list between 1 and 1000 values');
-  if (predicate === 'jcont') return [jsonObject(raw[0]!, key)];
+  if (!isMulti(predicate) && raw.length !== 1) throw errors.invalidFilterValue(label, String(value), 'must be a single value');
+  if (raw.length === 0 || raw.length > 1000) throw errors.invalidFilterValue(label, String(value), 'must list between 1 and 1000 values');
+  if (predicate === 'jcont') return [jsonObject(raw[0]!, label)];
   const textual = isTextual(predicate);
   return raw.map((r) => {
     const v = textual ? r : coerceFilterValue(p.attr.type, r);
-    if (v === undefined) throw errors.invalidFilterValue(`q][${key}`, r, `is not a valid ${p.attr.type}`);
+    if (v === undefined) throw errors.invalidFilterValue(label, r, `is not a valid ${p.attr.type}`);
     return v;
   });
 }
 
-function jsonObject(raw: string, key: string): string {
+function jsonObject(raw: string, label: string): string {
   let v: unknown;
   try {
     v = JSON.parse(raw);
   } catch {
-    throw errors.invalidFilterValue(`q][${key}`, raw, 'is not a JSON object');
+    throw errors.invalidFilterValue(label, raw, 'is not a JSON object');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.invalidFilterValue(`q][${key}`, raw, 'is not a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.invalidFilterValue(label, raw, 'is not a JSON object');
+  if (depth(v) > 32) throw errors.invalidFilterValue(label, raw.slice(0, 40), 'is nested too deeply');
   return JSON.stringify(v);
 }
 
-function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string | string[], key: string): SQL {
+function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string | string[], label: string): SQL {
   if (isFlag(predicate)) {
     const on = parseFlag(Array.isArray(value) ? value[0] ?? '' : value);
-    if (on === undefined) throw errors.invalidFilterValue(`q][${key}`, String(value), 'must be true or false');
+    if (on === undefined) throw errors.invalidFilterValue(label, String(value), 'must be true or false');
     const isText = p.attr.type === 'string';
     const present = isText ? sql`(${c} is not null and ${c} <> '')` : sql`${c} is not null`;
     switch (predicate) {
@@ -100,7 +120,7 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
       default: return on ? sql`${c} is false` : sql`${c} is not false`;
     }
   }
-  const vs = operands(p, predicate, value, key);
+  const vs = operands(p, predicate, value, label);
   const v = vs[0];
   const base = predicate.replace(/_(any|all)$/, '');
   const combine = predicate.endsWith('_all') ? and : or;
@@ -108,10 +128,10 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
   switch (predicate) {
     case 'eq_or_null': return sql`(${c} = ${v} or ${c} is null)`;
     case 'not_eq_or_null': return sql`(${c} <> ${v} or ${c} is null)`;
-    case 'in': return inArray(c, vs);
-    case 'not_in': return notInArray(c, vs);
-    case 'in_or_null': return sql`(${inArray(c, vs)} or ${c} is null)`;
-    case 'not_in_or_null': return sql`(${notInArray(c, vs)} or ${c} is null)`;
+    case 'in': return sql`${c} in (${list(vs)})`;
+    case 'not_in': return sql`${c} not in (${list(vs)})`;
+    case 'in_or_null': return sql`(${c} in (${list(vs)}) or ${c} is null)`;
+    case 'not_in_or_null': return sql`(${c} not in (${list(vs)}) or ${c} is null)`;
     case 'jcont': return sql`${c} @> ${v}::jsonb`;
   }
   switch (base) {
@@ -130,17 +150,24 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
     case 'cont': return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x)) + '%'}`);
     case 'not_cont': return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x)) + '%'}`);
   }
-  throw errors.filterNotAllowed(`q][${key}`);
+  throw errors.filterNotAllowed(label);
 }
 
 /** `filter[ids]`, `filter[{timestamp}_from|_to]`, and `filter[{attribute}]=a,b` (JSON:API resources style). */
 function topLevel(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string, nextAlias: () => string): SQL {
   const ts = key.match(/^(.+)_(from|to)$/);
   if (ts && def.attributes[ts[1]!]?.type === 'datetime' && def.attributes[ts[1]!]!.filter) {
-    return ransack(reg, def, table, `${ts[1]}_${ts[2] === 'from' ? 'gteq' : 'lteq'}`, value, nextAlias);
+    return ransack(reg, def, table, `${ts[1]}_${ts[2] === 'from' ? 'gteq' : 'lteq'}`, value, nextAlias, key);
   }
-  if (key === 'ids') return ransack(reg, def, table, 'id_in', value, nextAlias);
+  if (key === 'ids') return ransack(reg, def, table, 'id_in', value, nextAlias, key);
   const path = resolveAttrPath(reg, def, key);
   if (!path || path.attr.type === 'object') throw errors.filterNotAllowed(key);
-  return ransack(reg, def, table, `${key}_in`, value, nextAlias);
+  return ransack(reg, def, table, `${key}_in`, value, nextAlias, key);
+}
+
+function depth(v: unknown, d = 0): number {
+  if (d > 32 || typeof v !== 'object' || v === null) return d;
+  let max = d + 1;
+  for (const x of Object.values(v)) max = Math.max(max, depth(x, d + 1));
+  return max;
 }

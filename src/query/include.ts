@@ -6,7 +6,7 @@ import type { Identifier, Linkage } from '../jsonapi/serialize';
 import type { Relationship, ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
-import { col, inMode } from './read';
+import { col, visible } from './read';
 
 export interface IncludeNode {
   rel: Relationship;
@@ -77,13 +77,13 @@ async function loadRelation(db: Db | Tx, ctx: RequestContext, node: IncludeNode,
     const ids = [...new Set(rows.map((r) => r[rel.fk!]).filter((v): v is string => typeof v === 'string'))];
     for (const r of rows) link(r, r[rel.fk] ? { type: def.type, id: r[rel.fk] } : null);
     if (!ids.length) return [];
-    return (await db.select().from(def.table).where(and(inMode(def, ctx), inArray(col(def.table, 'id'), ids)))) as Row[];
+    return (await db.select().from(def.table).where(and(visible(def, ctx), inArray(col(def.table, 'id'), ids)))) as Row[];
   }
   const parentIds = [...new Set(rows.map((r) => r.id as string))];
   const found = (await db
     .select()
     .from(def.table)
-    .where(and(inMode(def, ctx), inArray(col(def.table, rel.inverse!), parentIds)))
+    .where(and(visible(def, ctx), inArray(col(def.table, rel.inverse!), parentIds)))
     .orderBy(asc(col(def.table, 'created_at')), asc(col(def.table, 'id')))) as Row[];
   const byParent = new Map<string, Row[]>();
   for (const t of found) {

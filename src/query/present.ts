@@ -6,7 +6,7 @@ import { serializeResource, type ResourceObject, type SerializeOptions } from '.
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
-import { includeTree, keyOf, loadIncludes, type IncludeTree } from './include';
+import { includeTree, keyOf, loadIncludes, type IncludeNode, type IncludeTree } from './include';
 
 /** `include` and `fields` checked before any query runs, so a bad request costs no database work. */
 export interface Presentation {
@@ -14,7 +14,7 @@ export interface Presentation {
   fields: Record<string, Set<string>>;
 }
 
-export function preparePresentation(reg: Registry, def: ResourceDefinition, q: ParsedQuery): Presentation {
+export function preparePresentation(reg: Registry, def: ResourceDefinition, q: ParsedQuery, ctx: RequestContext): Presentation {
   const fields: Record<string, Set<string>> = {};
   for (const [type, names] of Object.entries(q.fields)) {
     const d = reg.get(type);
@@ -25,7 +25,18 @@ export function preparePresentation(reg: Registry, def: ResourceDefinition, q: P
     }
     fields[type] = new Set(names);
   }
-  return { tree: includeTree(reg, def, q.include), fields };
+  const tree = includeTree(reg, def, q.include);
+  if (ctx.caller.kind === 'sales_channel') checkIncludeAccess(tree);
+  return { tree, fields };
+}
+
+/** Sales channels may include only types they may read themselves (spec §2.5). */
+function checkIncludeAccess(tree: IncludeTree) {
+  const walk = (n: IncludeNode) => {
+    if (n.def && !n.def.access.sales_channel?.includes('retrieve')) throw errors.unauthorized();
+    n.children.forEach(walk);
+  };
+  tree.forEach(walk);
 }
 
 export interface Presented {
@@ -33,15 +44,44 @@ export interface Presented {
   included: ResourceObject[];
 }
 
+/**
+ * Batch-computed attributes (`load`) for one definition's rows: in single-resource documents always,
+ * in collections only when `fields[type]` names them.
+ */
+async function computeAttributes(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], p: Presentation, single: boolean) {
+  const out = new Map<string, Record<string, unknown>>();
+  const only = p.fields[def.type];
+  await Promise.all(
+    Object.entries(def.attributes).map(async ([name, a]) => {
+      if (!a.load || !rows.length || (only && !only.has(name))) return;
+      if (!single && a.explicitInLists && !only?.has(name)) return;
+      const values = await a.load(db, ctx, rows);
+      for (const r of rows) {
+        const k = keyOf(def.type, r.id);
+        out.set(k, { ...out.get(k), [name]: values.get(r.id) ?? null });
+      }
+    }),
+  );
+  return out;
+}
+
 /** Serialize primary rows and everything included, with linkage for included relationships. */
-export async function present(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], p: Presentation, organizationId?: string): Promise<Presented> {
+export async function present(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], p: Presentation, opts: { organizationId?: string; single: boolean }): Promise<Presented> {
   const loaded = await loadIncludes(db, ctx, def, rows, p.tree);
-  const opts: SerializeOptions = { ctx, fields: p.fields, organizationId };
+  const byDef = new Map<ResourceDefinition, Row[]>([[def, rows]]);
+  for (const { def: d, row } of loaded.included.values()) {
+    const list = byDef.get(d) ?? [];
+    if (!byDef.has(d)) byDef.set(d, list);
+    list.push(row);
+  }
+  const computed = new Map<string, Record<string, unknown>>();
+  for (const [d, rs] of byDef) for (const [k, v] of await computeAttributes(db, ctx, d, rs, p, opts.single)) computed.set(k, v);
+  const so: SerializeOptions = { ctx, fields: p.fields, organizationId: opts.organizationId };
   const primary = new Set(rows.map((r) => keyOf(def.type, r.id)));
-  const data = rows.map((r) => serializeResource(def, r, opts, loaded.linkage.get(keyOf(def.type, r.id))));
+  const data = rows.map((r) => serializeResource(def, r, so, loaded.linkage.get(keyOf(def.type, r.id)), computed.get(keyOf(def.type, r.id))));
   const included: ResourceObject[] = [];
   for (const [k, { def: d, row }] of loaded.included) {
-    if (!primary.has(k)) included.push(serializeResource(d, row, opts, loaded.linkage.get(k)));
+    if (!primary.has(k)) included.push(serializeResource(d, row, so, loaded.linkage.get(k), computed.get(k)));
   }
   return { data, included };
 }

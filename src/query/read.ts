@@ -14,6 +14,10 @@ export const col = (t: PgTable, key: string) => (t as unknown as Record<string, 
 /** Rows of one mode only: test and live never see each other (spec §1.9). */
 export const inMode = (def: ResourceDefinition, ctx: RequestContext) => eq(col(def.table, 'mode'), ctx.mode);
 
+/** What the caller may see: its mode, and for sales channels the definition's scope (spec §2.5). */
+export const visible = (def: ResourceDefinition, ctx: RequestContext) =>
+  and(inMode(def, ctx), ctx.caller.kind === 'sales_channel' ? def.scope?.(ctx) : undefined);
+
 export function orderBy(def: ResourceDefinition, q: ParsedQuery) {
   const order = q.sort.map(({ field, desc: d }) => {
     const a = def.attributes[field];
@@ -33,7 +37,7 @@ export interface ListResult {
 
 /** One page of a collection plus its total, with filters, sort and an optional extra condition (related endpoints, scopes). */
 export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefinition, ctx: RequestContext, q: ParsedQuery, extra?: SQL): Promise<ListResult> {
-  const where = and(inMode(def, ctx), buildFilters(reg, def, def.table, q), extra);
+  const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q), extra);
   const order = orderBy(def, q);
   const offset = (q.page.number - 1) * q.page.size;
   const [rows, count] = await Promise.all([
@@ -44,8 +48,19 @@ export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefiniti
 }
 
 export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL): Promise<Row | undefined> {
-  const rows = await db.select().from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
+  const rows = await db.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
   return rows[0] as Row | undefined;
+}
+
+/** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */
+export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {
+  const row = await findRow(db, def, ctx, id);
+  if (row) return row;
+  if (ctx.caller.kind === 'sales_channel' && def.scope) {
+    const hidden = await db.select({ id: col(def.table, 'id') }).from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1);
+    if (hidden.length) throw errors.unauthorized();
+  }
+  throw errors.recordNotFound();
 }
 
 /** Lock a row for the rest of the transaction (writes that read-then-decide). */

@@ -1,4 +1,6 @@
+import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/client';
 import type { Violation } from '../jsonapi/errors';
 import type { RequestContext } from '../auth/context';
 import type { Tx } from '../services/tx';
@@ -41,6 +43,10 @@ export interface Attribute {
   description?: string;
   /** Computed value for documents. */
   read?: (row: Row, ctx: RequestContext) => unknown;
+  /** Computed for a whole page at once (one query for all rows), keyed by row id. */
+  load?: (db: Db | Tx, ctx: RequestContext, rows: Row[]) => Promise<Map<string, unknown>>;
+  /** In collections only when asked for by name in `fields[type]` (Commerce Layer omits it there). */
+  explicitInLists?: boolean;
 }
 
 export interface Relationship {
@@ -85,6 +91,11 @@ export interface Access {
 }
 
 export interface ResourceDefinition {
+  /**
+   * Rows a sales channel may see (spec §2.5), as a condition on this definition's table; checked on
+   * lists, reads, related endpoints and includes. Absent: sales channels see every row they may access.
+   */
+  scope?: (ctx: RequestContext) => SQL | undefined;
   type: string;
   /** Singular name, as in Commerce Layer's schema (`inventory_model`). */
   singular: string;
@@ -161,11 +172,20 @@ export function defineResource(input: Input): ResourceDefinition {
   const { id, created_at, updated_at, reference, reference_origin, metadata } = common;
   return {
     actions: ['list', 'retrieve', 'create', 'update', 'delete'],
-    triggers: {},
     access: {},
     uniques: {},
     ...input,
     // Commerce Layer's order: own attributes first, then the common ones
-    attributes: { ...input.attributes, id, created_at, updated_at, reference, reference_origin, metadata },
+    attributes: dict({ ...input.attributes, id, created_at, updated_at, reference, reference_origin, metadata }),
+    relationships: dict(input.relationships),
+    triggers: dict(input.triggers ?? {}),
   } as ResourceDefinition;
+}
+
+/**
+ * Name → member maps without a prototype: client-supplied names such as `constructor` or
+ * `__proto__` must look up nothing, not Object.prototype's members.
+ */
+function dict<T>(o: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, o);
 }

@@ -1,7 +1,27 @@
+import { addressesResource } from './addresses';
+import { shippingCategoriesResource, skusResource } from './catalog';
 import { inventoryModelsResource } from './inventory_models';
+import { inventoryReturnLocationsResource, inventoryStockLocationsResource, stockLevelsResource } from './inventory_locations';
+import { deliveryLeadTimesResource, marketsResource, shippingMethodsResource } from './markets';
 import { Registry } from './registry';
+import { reservedStocksResource, stockItemsResource } from './stock_items';
+import { stockLocationsResource } from './stock_locations';
 
 /** Every served type, in one place. Adding a resource is adding its definition here. */
 export function buildRegistry(): Registry {
-  return new Registry([inventoryModelsResource]);
+  return new Registry([
+    inventoryModelsResource,
+    inventoryStockLocationsResource,
+    stockLevelsResource,
+    inventoryReturnLocationsResource,
+    addressesResource,
+    stockLocationsResource,
+    shippingCategoriesResource,
+    skusResource,
+    stockItemsResource,
+    reservedStocksResource,
+    marketsResource,
+    shippingMethodsResource,
+    deliveryLeadTimesResource,
+  ]);
 }

@@ -22,7 +22,7 @@ export const inventoryModelsResource = defineResource({
     inventory_stock_locations: rel.toMany('inventory_stock_locations', 'inventory_model_id', { description: 'The stock locations of the model, with their priority.' }),
     inventory_return_locations: rel.toMany('inventory_return_locations', 'inventory_model_id', { description: 'The stock locations returns go back to, with their priority.' }),
     // The seed document's (2019) name for inventory_stock_locations; kept so old integrations work.
-    stock_levels: rel.toMany('inventory_stock_locations', 'inventory_model_id', { description: 'Alias of inventory_stock_locations (the 2019 API name).' }),
+    stock_levels: rel.toMany('stock_levels', 'inventory_model_id', { description: 'Alias of inventory_stock_locations (the 2019 API name).' }),
   },
   lockedMessage: 'The inventory model cannot be deleted while markets use it.',
 });

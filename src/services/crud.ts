@@ -21,7 +21,8 @@ export async function inTransaction<T>(deps: WriteDeps, def: ResourceDefinition,
   try {
     return await deps.db.transaction(fn);
   } catch (e) {
-    throw translateDbError(e, { uniques: def.uniques, op, lockedMessage: def.lockedMessage }) ?? e;
+    const pointerFor = (f: string) => (def.relationships[f] ? `/data/relationships/${f}` : `/data/attributes/${f}`);
+    throw translateDbError(e, { uniques: def.uniques, op, lockedMessage: def.lockedMessage, pointerFor }) ?? e;
   }
 }
 

@@ -20,7 +20,9 @@ export function storableText(v: unknown, depth = 0): boolean {
  * in Rails' vocabulary (`meta.error`), which the official clients show next to the field.
  */
 export function checkValue(name: string, a: Attribute, v: unknown): { value: unknown } | { violation: Violation } {
-  const bad = (message: string, error: string, count?: number): { violation: Violation } => ({ violation: { attribute: name, message, error, value: v, count } });
+  // echo scalars back in meta.value (as Commerce Layer does), never deep structures
+  const echo = typeof v === 'object' && v !== null ? undefined : typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…` : v;
+  const bad = (message: string, error: string, count?: number): { violation: Violation } => ({ violation: { attribute: name, message, error, value: echo, count } });
   if (v === null) {
     if (a.type === 'object' && a.nullable !== true) return { value: {} }; // metadata: null clears it
     if (a.required || a.nullable === false) return bad("can't be blank", 'blank');
@@ -53,7 +55,7 @@ export function checkValue(name: string, a: Attribute, v: unknown): { value: unk
     }
     case 'object':
       if (!isPlainObject(v)) return bad('must be an object', 'invalid');
-      if (!storableText(v)) return bad('contains characters that are not allowed', 'invalid');
+      if (!storableText(v)) return bad('contains characters that are not allowed, or is nested too deeply', 'invalid');
       return { value: v };
   }
 }

@@ -1,0 +1,61 @@
+import { addresses } from '../db/schema/stock';
+import type { Violation } from '../jsonapi/errors';
+import { attr, defineResource } from './define';
+
+const t = addresses;
+const cuf = { create: true, update: true, filter: true } as const;
+const s = (column: (typeof t)[keyof typeof t], more: object = {}) => attr.string({ column: column as never, ...cuf, ...more });
+
+/** Countries without postal codes: `zip_code` is "required, but for some countries" (spec §3.5). */
+const NO_POSTCODE = new Set('AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'.split(' '));
+
+const fullName = (r: Record<string, any>) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
+
+/** What a stock location needs of an address (spec §3.5); geocoding is not provided. */
+export const addressesResource = defineResource({
+  type: 'addresses',
+  singular: 'address',
+  description: 'Addresses, such as the one a stock location ships from.',
+  table: t,
+  attributes: {
+    business: attr.boolean({ column: t.business, ...cuf, nullable: false, default: false, description: 'Indicates if it is a business or a personal address.' }),
+    first_name: s(t.first_name),
+    last_name: s(t.last_name),
+    company: s(t.company),
+    full_name: attr.string({ read: fullName }),
+    line_1: s(t.line_1, { required: true }),
+    line_2: s(t.line_2),
+    city: s(t.city, { required: true, sort: true }),
+    zip_code: s(t.zip_code),
+    state_code: s(t.state_code, { sort: true }),
+    country_code: s(t.country_code, { required: true, sort: true, description: 'ISO 3166-1 alpha-2 country code.' }),
+    phone: s(t.phone, { required: true }),
+    full_address: attr.string({ read: (r) => [r.line_1, r.line_2, [r.zip_code, r.city, r.state_code].filter(Boolean).join(' '), r.country_code].filter(Boolean).join(', ') }),
+    name: attr.string({ read: (r) => [fullName(r), r.line_1, r.city].filter(Boolean).join(', ') }),
+    email: s(t.email),
+    notes: s(t.notes),
+    lat: attr.float({ column: t.lat, ...cuf, min: -90, max: 90 }),
+    lng: attr.float({ column: t.lng, ...cuf, min: -180, max: 180 }),
+    is_localized: attr.boolean({ read: (r) => r.lat !== null && r.lng !== null }),
+    is_geocoded: attr.boolean({ read: () => false }),
+    provider_name: attr.string({ read: () => null }),
+    map_url: attr.string({ read: () => null }),
+    static_map_url: attr.string({ read: () => null }),
+    billing_info: s(t.billing_info),
+  },
+  relationships: {},
+  validate: (r) => {
+    const v: Violation[] = [];
+    const blank = (attribute: string) => v.push({ attribute, message: "can't be blank", error: 'blank' });
+    if (r.business) {
+      if (!r.company) blank('company');
+    } else {
+      if (!r.first_name) blank('first_name');
+      if (!r.last_name) blank('last_name');
+    }
+    if (!r.zip_code && !NO_POSTCODE.has(r.country_code)) blank('zip_code');
+    if (typeof r.country_code === 'string' && !/^[A-Z]{2}$/.test(r.country_code)) v.push({ attribute: 'country_code', message: 'is invalid', error: 'invalid', value: r.country_code });
+    return v;
+  },
+  lockedMessage: 'The address cannot be deleted while a stock location uses it.',
+});
