@@ -160,6 +160,8 @@ function topLevel(reg: Registry, def: ResourceDefinition, table: PgTable, key: s
     return ransack(reg, def, table, `${ts[1]}_${ts[2] === 'from' ? 'gteq' : 'lteq'}`, value, nextAlias, key);
   }
   if (key === 'ids') return ransack(reg, def, table, 'id_in', value, nextAlias, key);
+  const alias = def.filterAliases && Object.hasOwn(def.filterAliases, key) ? def.filterAliases[key] : undefined;
+  if (alias) return ransack(reg, def, table, alias, value, nextAlias, key);
   const path = resolveAttrPath(reg, def, key);
   if (!path || path.attr.type === 'object') throw errors.filterNotAllowed(key);
   return ransack(reg, def, table, `${key}_in`, value, nextAlias, key);

@@ -50,6 +50,7 @@ export const skusResource = defineResource({
     delivery_lead_times: rel.toMany('delivery_lead_times', 'sku_id', { virtual: true }),
   },
   validate: (r) => (r.do_not_ship || r.shipping_category_id ? [] : [{ attribute: 'shipping_category', message: "can't be blank", error: 'blank', pointer: '/data/relationships/shipping_category' }]),
+  filterAliases: { codes: 'code_in' },
   uniques: { skus_mode_code_key: 'code' },
   lockedMessage: 'The SKU cannot be deleted while it has stock items.',
   access: { sales_channel: ['list', 'retrieve'] },

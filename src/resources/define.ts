@@ -106,6 +106,8 @@ export interface ResourceDefinition {
   relationships: Record<string, Relationship>;
   triggers: Record<string, Trigger>;
   access: Access;
+  /** Extra top-level filters of Commerce Layer's schema, as Ransack keys: `{ sku_codes: 'sku_code_in' }`. */
+  filterAliases?: Record<string, string>;
   /** unique constraint name → attribute it guards, for 422 `taken` with a pointer. */
   uniques: Record<string, string>;
   /** Domain validation of the merged record (create: input; update: row + changes). */

@@ -58,6 +58,7 @@ export const stockItemsResource = defineResource({
       if (!existing) values.reserved_stock_id = newId();
     },
   },
+  filterAliases: { sku_codes: 'sku_code_in', sku_ids: 'sku_id_in' },
   uniques: { stock_items_sku_location_key: 'sku' },
   access: { sales_channel: ['retrieve'] },
   scope: (ctx) => sql`${t.stock_location_id} in (${marketLocations(ctx)})`,
