@@ -38,6 +38,7 @@ export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError |
       return errors.validation([{ attribute, message: 'has already been taken', error: 'taken', pointer: c.pointerFor?.(attribute) }]);
     }
     case '23503':
+    case '23001': // restrict_violation: ON DELETE RESTRICT reports this, not 23503
       return c.op === 'delete'
         ? errors.locked(c.lockedMessage ?? 'The resource cannot be deleted because other resources depend on it.')
         : errors.validation([{ attribute: 'base', message: 'refers to a resource that does not exist or is in use', error: 'invalid', pointer: '/data/relationships' }]);

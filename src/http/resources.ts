@@ -28,6 +28,8 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (!def) throw errors.routeNotFound(request.url.split('?')[0]!);
     if (!def.actions.includes(action)) throw errors.methodNotAllowed(request.method, def.type);
     authorize(def, action, request.ctx.caller);
+    // ids are short alphanumeric strings; anything else cannot name a record (and never reaches SQL)
+    if (request.params.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(request.params.id)) throw errors.recordNotFound();
     return def;
   };
 

@@ -68,8 +68,8 @@ function resolveCombination(reg: Registry, def: ResourceDefinition, attributes: 
 
 /** Wrap a condition on the path's attribute in EXISTS subqueries, one per relationship hop. */
 function through(p: AttrPath, table: PgTable, nextAlias: () => string, cond: (col: Col) => SQL): SQL {
-  if (p.fkShortcut) return cond(colOf(table, p.fkShortcut.key));
-  if (p.hops.length === 0) return cond(colOf(table, p.name));
+  // a belongs_to `{rel}_id` at the end of the path reads the foreign key of the last table walked
+  if (p.hops.length === 0) return cond(colOf(table, p.fkShortcut ? p.fkShortcut.key : p.name));
   const [hop, ...rest] = p.hops;
   const name = nextAlias();
   const a = alias(hop!.to.table, name);
@@ -141,8 +141,8 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
     case 'lteq': return each((x) => sql`${c} <= ${x}`);
     case 'gt': return each((x) => sql`${c} > ${x}`);
     case 'gteq': return each((x) => sql`${c} >= ${x}`);
-    case 'matches': return each((x) => sql`${c} ilike ${x}`);
-    case 'does_not_match': return each((x) => sql`${c} not ilike ${x}`);
+    case 'matches': return each((x) => sql`${c} ilike ${likePattern(x, label)}`);
+    case 'does_not_match': return each((x) => sql`${c} not ilike ${likePattern(x, label)}`);
     case 'start': return each((x) => sql`${c} ilike ${likeEscape(String(x)) + '%'}`);
     case 'not_start': return each((x) => sql`${c} not ilike ${likeEscape(String(x)) + '%'}`);
     case 'end': return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x))}`);
@@ -172,4 +172,11 @@ function depth(v: unknown, d = 0): number {
   let max = d + 1;
   for (const x of Object.values(v)) max = Math.max(max, depth(x, d + 1));
   return max;
+}
+
+/** A client's LIKE pattern; a trailing lone backslash is invalid in PostgreSQL. */
+function likePattern(x: unknown, label: string): string {
+  const p = String(x);
+  if (/(^|[^\\])(\\\\)*\\$/.test(p)) throw errors.invalidFilterValue(label, p, 'must not end with an escape character');
+  return p;
 }

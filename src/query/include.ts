@@ -1,4 +1,5 @@
-import { and, asc, inArray } from 'drizzle-orm';
+import { and, asc } from 'drizzle-orm';
+import { anyOf } from '../resources/scopes';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
@@ -77,13 +78,13 @@ async function loadRelation(db: Db | Tx, ctx: RequestContext, node: IncludeNode,
     const ids = [...new Set(rows.map((r) => r[rel.fk!]).filter((v): v is string => typeof v === 'string'))];
     for (const r of rows) link(r, r[rel.fk] ? { type: def.type, id: r[rel.fk] } : null);
     if (!ids.length) return [];
-    return (await db.select().from(def.table).where(and(visible(def, ctx), inArray(col(def.table, 'id'), ids)))) as Row[];
+    return (await db.select().from(def.table).where(and(visible(def, ctx), anyOf(col(def.table, 'id'), ids)))) as Row[];
   }
   const parentIds = [...new Set(rows.map((r) => r.id as string))];
   const found = (await db
     .select()
     .from(def.table)
-    .where(and(visible(def, ctx), inArray(col(def.table, rel.inverse!), parentIds)))
+    .where(and(visible(def, ctx), anyOf(col(def.table, rel.inverse!), parentIds)))
     .orderBy(asc(col(def.table, 'created_at')), asc(col(def.table, 'id')))) as Row[];
   const byParent = new Map<string, Row[]>();
   for (const t of found) {

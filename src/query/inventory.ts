@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
-import type { Db } from '../db/client';
+import { rawClient, type Db } from '../db/client';
 import { availability, type Inventory, type LeadTime, type Stock } from '../inventory/availability';
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
@@ -24,7 +23,8 @@ type Json = any;
  * (priority, ties, scope, cutoff) is left to the pure engine so availability and allocation agree.
  */
 export async function loadMarketStock(db: Db | Tx, mode: string, marketId: string, skuIds: string[]): Promise<MarketStock | undefined> {
-  const rows = (await db.execute(sql`
+  const sql = rawClient(db);
+  const rows = await sql<Array<{ cutoff: number | null; slots: Json[]; items: Json[]; dlts: Json[] }>>`
     with m as (
       select m.id, m.inventory_model_id, im.stock_locations_cutoff as cutoff
       from markets m join inventory_models im on im.id = m.inventory_model_id
@@ -37,14 +37,14 @@ export async function loadMarketStock(db: Db | Tx, mode: string, marketId: strin
       (select cutoff from m) as cutoff,
       (select coalesce(json_agg(json_build_array(l.stock_location_id, l.priority, l.on_hold, (extract(epoch from l.created_at) * 1000)::bigint, l.id)), '[]') from l) as slots,
       (select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity)), '[]')
-         from stock_items si where si.sku_id in (${sql.join(skuIds.map((id) => sql`${id}`), sql`, `)})
+         from stock_items si where si.sku_id = any(${skuIds}::text[])
          and si.stock_location_id in (select stock_location_id from l)) as items,
       (select coalesce(json_agg(json_build_array(d.stock_location_id, d.min_hours, d.max_hours, sm.name, sm.reference, sm.price_amount_cents, sm.free_over_amount_cents, sm.currency_code)
                 order by sm.price_amount_cents, sm.created_at, sm.id), '[]')
          from delivery_lead_times d join shipping_methods sm on sm.id = d.shipping_method_id
          where d.stock_location_id in (select stock_location_id from l) and sm.disabled_at is null
            and (sm.market_id is null or sm.market_id = ${marketId})) as dlts
-  `)) as unknown as Array<{ cutoff: number | null; slots: Json[]; items: Json[]; dlts: Json[] }>;
+  `;
   const r = rows[0];
   if (!r || r.cutoff === null) return undefined;
   const stock = new Map<string, Map<string, Stock>>();

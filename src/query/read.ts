@@ -1,13 +1,15 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import type { Db } from '../db/client';
+import { ADHOC, type Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
 import { buildFilters } from './filters';
+import { scopePlaceholders, scopeValues } from '../resources/scopes';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 
 export const col = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
 
@@ -16,7 +18,7 @@ export const inMode = (def: ResourceDefinition, ctx: RequestContext) => eq(col(d
 
 /** What the caller may see: its mode, and for sales channels the definition's scope (spec §2.5). */
 export const visible = (def: ResourceDefinition, ctx: RequestContext) =>
-  and(inMode(def, ctx), ctx.caller.kind === 'sales_channel' ? def.scope?.(ctx) : undefined);
+  and(inMode(def, ctx), ctx.caller.kind === 'sales_channel' ? def.scope?.(scopeValues(ctx)) : undefined);
 
 export function orderBy(def: ResourceDefinition, q: ParsedQuery) {
   const order = q.sort.map(({ field, desc: d }) => {
@@ -37,7 +39,8 @@ export interface ListResult {
 
 /** One page of a collection plus its total, with filters, sort and an optional extra condition (related endpoints, scopes). */
 export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefinition, ctx: RequestContext, q: ParsedQuery, extra?: SQL): Promise<ListResult> {
-  const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q), extra);
+  const adhoc = q.ransack.length || q.filters.length || q.sort.length ? sql.raw(`${ADHOC} true`) : undefined;
+  const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q), extra, adhoc);
   const order = orderBy(def, q);
   const offset = (q.page.number - 1) * q.page.size;
   const [rows, count] = await Promise.all([
@@ -48,8 +51,30 @@ export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefiniti
 }
 
 export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL): Promise<Row | undefined> {
+  if (!extra && !(db instanceof PgTransaction)) return (await preparedFind(db, def, ctx, id))[0];
   const rows = await db.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
   return rows[0] as Row | undefined;
+}
+
+type Prepared = { execute(values: Record<string, unknown>): Promise<unknown> };
+const finds = new WeakMap<object, Map<string, Prepared>>();
+
+/**
+ * The lookup by id every read starts with, rendered once per (database, type, scoped) and executed
+ * as a prepared statement: Drizzle's query building costs more than PostgreSQL's index lookup.
+ */
+function preparedFind(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row[]> {
+  const scoped = ctx.caller.kind === 'sales_channel' && !!def.scope;
+  let perDb = finds.get(db);
+  if (!perDb) finds.set(db, (perDb = new Map()));
+  const key = `${def.type}:${scoped}`;
+  let q = perDb.get(key);
+  if (!q) {
+    const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, eq(col(def.table, 'id'), sql.placeholder('id')));
+    q = db.select().from(def.table).where(where).limit(1).prepare(`find_${key}`) as unknown as Prepared;
+    perDb.set(key, q);
+  }
+  return q.execute({ mode: ctx.mode, id, marketIds: ctx.caller.marketIds, stockLocationIds: ctx.caller.stockLocationIds }) as Promise<Row[]>;
 }
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */

@@ -9,6 +9,10 @@ const s = (column: (typeof t)[keyof typeof t], more: object = {}) => attr.string
 /** Countries without postal codes: `zip_code` is "required, but for some countries" (spec §3.5). */
 const NO_POSTCODE = new Set('AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'.split(' '));
 
+/** Commerce Layer's format: `2883 Geraldine Lane Apt.23, 10013 New York NY (US) (212) 646-338-1228`. */
+const fullAddress = (r: Record<string, any>) =>
+  `${[r.line_1, r.line_2].filter(Boolean).join(' ')}, ${[r.zip_code, r.city, r.state_code].filter(Boolean).join(' ')} (${r.country_code}) ${r.phone}`.trim();
+
 const fullName = (r: Record<string, any>) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
 
 /** What a stock location needs of an address (spec §3.5); geocoding is not provided. */
@@ -30,8 +34,8 @@ export const addressesResource = defineResource({
     state_code: s(t.state_code, { sort: true }),
     country_code: s(t.country_code, { required: true, sort: true, description: 'ISO 3166-1 alpha-2 country code.' }),
     phone: s(t.phone, { required: true }),
-    full_address: attr.string({ read: (r) => [r.line_1, r.line_2, [r.zip_code, r.city, r.state_code].filter(Boolean).join(' '), r.country_code].filter(Boolean).join(', ') }),
-    name: attr.string({ read: (r) => [fullName(r), r.line_1, r.city].filter(Boolean).join(', ') }),
+    full_address: attr.string({ read: fullAddress }),
+    name: attr.string({ read: (r) => [fullName(r), fullAddress(r)].filter(Boolean).join(', ') }),
     email: s(t.email),
     notes: s(t.notes),
     lat: attr.float({ column: t.lat, ...cuf, min: -90, max: 90 }),

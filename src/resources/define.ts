@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
+import type { ScopeParams } from './scopes';
 import type { Violation } from '../jsonapi/errors';
 import type { RequestContext } from '../auth/context';
 import type { Tx } from '../services/tx';
@@ -59,6 +60,8 @@ export interface Relationship {
   create?: boolean;
   update?: boolean;
   required?: boolean;
+  /** An attribute that can stand in for this relationship on create (`sku_code` for `sku`). */
+  requiredUnless?: string;
   filter?: boolean;
   includable?: boolean;
   description?: string;
@@ -95,7 +98,7 @@ export interface ResourceDefinition {
    * Rows a sales channel may see (spec §2.5), as a condition on this definition's table; checked on
    * lists, reads, related endpoints and includes. Absent: sales channels see every row they may access.
    */
-  scope?: (ctx: RequestContext) => SQL | undefined;
+  scope?: (p: ScopeParams) => SQL;
   type: string;
   /** Singular name, as in Commerce Layer's schema (`inventory_model`). */
   singular: string;

@@ -4,7 +4,7 @@ import { newSecret } from '../lib/ids';
 import { centsToFloat, formatCents } from '../lib/money';
 import { col } from '../query/read';
 import { attr, defineResource, rel, type Trigger } from './define';
-import { inList } from './scopes';
+import { anyOf, type ScopeParams } from './scopes';
 
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 const cu = { create: true, update: true } as const;
@@ -51,12 +51,11 @@ export const marketsResource = defineResource({
   uniques: { markets_mode_code_key: 'code' },
   lockedMessage: 'The market cannot be deleted while shipping methods or orders use it.',
   access: { sales_channel: ['retrieve'] },
-  scope: (ctx) => inList(m.id, ctx.caller.marketIds),
+  scope: (p) => anyOf(m.id, p.marketIds),
 });
 
 const s = shippingMethods;
-const usable = (ctx: Parameters<NonNullable<typeof marketsResource.scope>>[0]) =>
-  sql`${s.disabled_at} is null and (${s.market_id} is null or ${inList(s.market_id, ctx.caller.marketIds)})`;
+const usable = (p: ScopeParams) => sql`${s.disabled_at} is null and (${s.market_id} is null or ${anyOf(s.market_id, p.marketIds)})`;
 
 /** spec §3.14: only what availability and shipments need. */
 export const shippingMethodsResource = defineResource({
@@ -122,6 +121,6 @@ export const deliveryLeadTimesResource = defineResource({
   },
   validate: (r) => (r.max_hours < r.min_hours ? [{ attribute: 'max_hours', message: `must be greater than or equal to ${r.min_hours}`, error: 'greater_than_or_equal_to', count: r.min_hours, value: r.max_hours }] : []),
   access: { sales_channel: ['list', 'retrieve'] },
-  scope: (ctx) => sql`exists (select 1 from ${s} where ${s.id} = ${d.shipping_method_id} and ${usable(ctx)})`,
+  scope: (p) => sql`exists (select 1 from ${s} where ${s.id} = ${d.shipping_method_id} and ${usable(p)})`,
 });
 

@@ -1,11 +1,11 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { skus } from '../db/schema/catalog';
 import { reservedStocks, stockItems } from '../db/schema/stock';
 import { errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
 import { attr, defineResource, rel } from './define';
-import { inList, marketLocations } from './scopes';
+import { anyOf, marketLocations } from './scopes';
 import { sql } from 'drizzle-orm';
 
 const t = stockItems;
@@ -23,7 +23,7 @@ export const stockItemsResource = defineResource({
       description: 'The code of the associated SKU; sets the sku relationship.',
       load: async (db, _ctx, rows) => {
         const ids = [...new Set(rows.map((r) => r.sku_id as string))];
-        const found = ids.length ? await db.select({ id: skus.id, code: skus.code }).from(skus).where(inArray(skus.id, ids)) : [];
+        const found = ids.length ? await db.select({ id: skus.id, code: skus.code }).from(skus).where(anyOf(skus.id, ids)) : [];
         const code = new Map(found.map((f) => [f.id, f.code]));
         return new Map(rows.map((r) => [r.id, code.get(r.sku_id) ?? null]));
       },
@@ -44,7 +44,7 @@ export const stockItemsResource = defineResource({
   },
   relationships: {
     stock_location: rel.toOne('stock_locations', 'stock_location_id', { create: true, update: true, required: true }),
-    sku: rel.toOne('skus', 'sku_id', { create: true, update: true, required: true }),
+    sku: rel.toOne('skus', 'sku_id', { create: true, update: true, required: true, requiredUnless: 'sku_code' }),
     reserved_stock: rel.hasOne('reserved_stocks', 'stock_item_id'),
     stock_reservations: rel.toMany('stock_reservations', 'stock_item_id', { virtual: true }),
   },
@@ -61,7 +61,7 @@ export const stockItemsResource = defineResource({
   filterAliases: { sku_codes: 'sku_code_in', sku_ids: 'sku_id_in' },
   uniques: { stock_items_sku_location_key: 'sku' },
   access: { sales_channel: ['retrieve'] },
-  scope: (ctx) => sql`${t.stock_location_id} in (${marketLocations(ctx)})`,
+  scope: (p) => sql`${t.stock_location_id} in (${marketLocations(p)})`,
 });
 
 /** spec §3.7: Σ live reservations of one stock item, read-only (a view over the stock item's counter). */

@@ -72,6 +72,13 @@ export async function checkInput(tx: Tx, reg: Registry, def: ResourceDefinition,
         violations.push({ attribute: name, message: "can't be blank", error: 'blank' });
       }
     }
+    // missing required relationships belong in the same 422 as missing attributes
+    for (const [name, r] of Object.entries(def.relationships)) {
+      const standIn = r.requiredUnless !== undefined && out.attributes[r.requiredUnless] !== undefined;
+      if (r.required && r.fk && !(name in doc.relationships) && !standIn) {
+        violations.push({ attribute: name, message: "can't be blank", error: 'blank', pointer: `/data/relationships/${name}` });
+      }
+    }
   }
   if (violations.length) throw errors.validation(violations);
   return out;

@@ -1,0 +1,81 @@
+import type { Sql } from 'postgres';
+import { upsertApplication } from '../src/auth/applications';
+import { benchDatabase, freePort, load, startProcess, stopProcess, table, type Figures } from './lib';
+
+/**
+ * `npm run bench -- availability`: a storefront's product page read, `GET /api/skus/{id}` with a
+ * market-scoped sales channel token (the `inventory` object, spec §4.1), over 10,000 SKUs × 5 stock
+ * locations, at cutoff 2 and 10; next to a bare Fastify route answering a body of the same size.
+ */
+const SKUS = 10_000;
+const LOCATIONS = 5;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+export default async function availabilityBench() {
+  const db = await benchDatabase();
+  const { sql } = db.database;
+  await seedAvailability(db.database.sql);
+  await upsertApplication(db.database.db, { name: 'bench', kind: 'sales_channel', mode: 'test', client_id: 'bench-sales-channel' });
+
+  const port = await freePort();
+  const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' }, 'ready on');
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'bench-sales-channel', scope: 'market:code:bench' }) });
+    const { access_token } = (await tokenRes.json()) as { access_token: string };
+    const headers = { accept: 'application/vnd.api+json', authorization: `Bearer ${access_token}` };
+    const paths = Array.from({ length: 1000 }, (_, i) => `/api/skus/S${String(((i * 7919) % SKUS) + 1).padStart(9, '0')}`);
+    const sample = await (await fetch(`${base}${paths[0]}`, { headers })).text();
+    const inv = JSON.parse(sample).data.attributes.inventory;
+    if (!inv || inv.levels.length !== 2) throw new Error(`unexpected availability: ${sample}`);
+
+    const barePort = await freePort();
+    const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample }, 'bare ready');
+    const rows: Figures[] = [];
+    let baseline: Figures;
+    try {
+      await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
+      baseline = await load(`bare Fastify (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, paths, headers, SECONDS);
+    } finally {
+      await stopProcess(bare);
+    }
+    await load('warm-up', base, paths, headers, 2);
+    rows.push(await load('GET /api/skus/{id} cutoff 2', base, paths, headers, SECONDS));
+    await sql`update inventory_models set stock_locations_cutoff = 10 where id = 'MODEL00001'`;
+    const levels = JSON.parse(await (await fetch(`${base}${paths[0]}`, { headers })).text()).data.attributes.inventory.levels.length;
+    if (levels !== LOCATIONS) throw new Error(`cutoff 10 should show ${LOCATIONS} levels, got ${levels}`);
+    rows.push(await load('GET /api/skus/{id} cutoff 10', base, paths, headers, SECONDS));
+    process.stdout.write(`\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run\n${table(rows, baseline)}\n`);
+  } finally {
+    await stopProcess(server);
+    await db.close();
+  }
+}
+
+/** Bulk SQL: one model with 5 prioritised locations, one market, 10,000 SKUs with a stock item in each location. */
+export async function seedAvailability(sql: Sql) {
+  process.stderr.write(`seeding ${SKUS} SKUs × ${LOCATIONS} stock locations…\n`);
+  await sql.begin(async (tx) => {
+    await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
+             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street ' || g, 'Milan', '20100', 'IT', '+39' from generate_series(1, ${LOCATIONS}) g`;
+    await tx`insert into stock_locations (id, mode, name, code, address_id)
+             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0') from generate_series(1, ${LOCATIONS}) g`;
+    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff) values ('MODEL00001', 'test', 'Bench', 2)`;
+    await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
+             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0') from generate_series(1, ${LOCATIONS}) g`;
+    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id) values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
+    await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
+    await tx`insert into skus (id, mode, code, name, shipping_category_id)
+             select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01' from generate_series(1, ${SKUS}) g`;
+    await tx`insert into stock_items (id, mode, quantity, reserved_quantity, sku_id, stock_location_id, reserved_stock_id)
+             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', (s * 7 + l * 13) % 100, (s + l) % 3, 'S' || lpad(s::text, 9, '0'),
+                    'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s * 10 + l)::text, 9, '0')
+             from generate_series(1, ${SKUS}) s, generate_series(1, ${LOCATIONS}) l`;
+    await tx`insert into shipping_methods (id, mode, name, currency_code, price_amount_cents, shared_secret)
+             values ('SHIPSTD001', 'test', 'Standard', 'EUR', 700, 's'), ('SHIPEXP001', 'test', 'Express', 'EUR', 1200, 's')`;
+    await tx`insert into delivery_lead_times (id, mode, min_hours, max_hours, stock_location_id, shipping_method_id)
+             select 'DLT' || lpad((l * 10 + m)::text, 7, '0'), 'test', 24 * m, 48 * m, 'LOC' || lpad(l::text, 7, '0'), (array['SHIPSTD001', 'SHIPEXP001'])[m]
+             from generate_series(1, ${LOCATIONS}) l, generate_series(1, 2) m`;
+  });
+  await sql`analyze`;
+}

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { connect, type Database } from '../src/db/client';
+import { freePort, startEmbedded, type EmbeddedServer } from '../src/db/embedded';
+import { runMigrations } from '../src/db/migrate';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** A fresh PostgreSQL database for one benchmark run: embedded by default, DATABASE_URL's server if set. */
+export async function benchDatabase(): Promise<{ url: string; database: Database; close(): Promise<void> }> {
+  let server: EmbeddedServer | undefined;
+  let dir: string | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'allot-bench-'));
+    server = await startEmbedded(dir);
+    adminUrl = server.url;
+  }
+  const name = `allot_bench_${process.pid}`;
+  const admin = connect(adminUrl, 1);
+  await admin.sql.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.sql.unsafe(`create database ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const database = connect(url, 4);
+  await runMigrations(database);
+  return {
+    url,
+    database,
+    close: async () => {
+      await database.close();
+      await admin.sql.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+      await admin.close();
+      await server?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Start a Node script as a separate process (the server under test never shares the load generator's CPU time slice). */
+export async function startProcess(args: string[], env: Record<string, string>, readyText: string): Promise<ChildProcess> {
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const on = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes(readyText)) resolve();
+    };
+    proc.stdout!.on('data', on);
+    proc.stderr!.on('data', on);
+    proc.on('exit', (c) => reject(new Error(`${args.join(' ')} exited ${c}: ${out}`)));
+  });
+  return proc;
+}
+
+export async function stopProcess(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  const done = new Promise((r) => p.on('exit', r));
+  p.kill('SIGTERM');
+  await done;
+}
+
+export interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon against `url`, `paths` rotated per request. */
+export async function load(name: string, base: string, paths: string[], headers: Record<string, string>, seconds: number, connections = 50): Promise<Figures> {
+  let i = 0;
+  const r = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    headers,
+    requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+export function table(rows: Figures[], baseline: Figures): string {
+  const lines = [`${'run'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} errors`];
+  for (const r of [baseline, ...rows]) {
+    lines.push(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / baseline.rps).toFixed(2).padStart(6)} ${r.errors + r.non2xx}`);
+  }
+  return lines.join('\n');
+}
+
+export { freePort };

@@ -1,0 +1,13 @@
+export {};
+/** `npm run bench -- NAME`: benchmarks print their figure next to a bare baseline measured in the same run. */
+const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
+  availability: () => import('./availability'),
+};
+
+const name = process.argv[2];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  process.stderr.write(`usage: npm run bench -- ${Object.keys(benches).join('|')}\n`);
+  process.exit(2);
+}
+await (await bench()).default();
