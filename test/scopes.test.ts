@@ -37,20 +37,15 @@ beforeAll(async () => {
   await admin.patch(`/api/markets/${id.off}`, doc('markets', { _disable: true }, {}, id.off));
   id.cat = await f.shippingCategory();
   for (const code of ['X', 'Z', 'Y', 'W']) id[code.toLowerCase()] = await f.sku({ code }, id.cat);
-  id.xa = await f.stockItem(id.x, id.a, 5);
-  id.xb = await f.stockItem(id.x, id.b, 3);
-  id.xc = await f.stockItem(id.x, id.c, 50);
-  id.za = await f.stockItem(id.z, id.a, 0); // sellable at quantity 0
-  id.yc = await f.stockItem(id.y, id.c, 9); // Y only outside eu's model; W has no stock at all
-  id.smAll = await f.shippingMethod({ name: 'Standard', price_amount_cents: 700 });
-  id.smEu = await f.shippingMethod({ name: 'Express', price_amount_cents: 1200 }, id.eu);
-  id.smUs = await f.shippingMethod({ name: 'US only' }, id.us);
-  id.smOff = await f.shippingMethod({ name: 'Gone', price_amount_cents: 100 });
+  // X in A, B (eu's model) and C; Z only in A at quantity 0 (still sellable); Y only in C; W nowhere
+  for (const [k, sku, loc, q] of [['xa', 'x', 'a', 5], ['xb', 'x', 'b', 3], ['xc', 'x', 'c', 50], ['za', 'z', 'a', 0], ['yc', 'y', 'c', 9]] as const) id[k] = await f.stockItem(id[sku], id[loc], q);
+  for (const [k, name, cents, market] of [['smAll', 'Standard', 700], ['smEu', 'Express', 1200, id.eu], ['smUs', 'US only', 900, id.us], ['smOff', 'Gone', 100]] as const) {
+    id[k] = await f.shippingMethod({ name, price_amount_cents: cents }, market);
+  }
   await admin.patch(`/api/shipping_methods/${id.smOff}`, doc('shipping_methods', { _disable: true }, {}, id.smOff));
-  id.dAll = await f.deliveryLeadTime(id.a, id.smAll, 72, 120);
-  id.dEu = await f.deliveryLeadTime(id.a, id.smEu, 48, 72);
-  id.dUs = await f.deliveryLeadTime(id.c, id.smUs, 24, 48);
-  id.dOff = await f.deliveryLeadTime(id.a, id.smOff, 24, 24);
+  for (const [k, loc, sm, min, max] of [['dAll', 'a', 'smAll', 72, 120], ['dEu', 'a', 'smEu', 48, 72], ['dUs', 'c', 'smUs', 24, 48], ['dOff', 'a', 'smOff', 24, 24]] as const) {
+    id[k] = await f.deliveryLeadTime(id[loc], id[sm], min, max);
+  }
   id.addr = (await admin.get(`/api/stock_locations/${id.a}?include=address`)).body.included[0].id;
   id.rs = (await admin.get(`/api/stock_items/${id.xa}?include=reserved_stock`)).body.included[0].id;
   const live = factory(client(t.app, t.tokens.live));
@@ -92,17 +87,18 @@ async function refusesEveryWrite(api: Client) {
   }
   expect(await snapshot()).toEqual(before);
 }
-const everyType = () => ({ ...targets(), reserved_stocks: id.rs, stock_levels: id.isl });
+const everyType = (): Record<string, string> => ({ ...targets(), reserved_stocks: id.rs, stock_levels: id.isl });
 
 describe('POST /oauth/token with a scope', () => {
   it('accepts markets by id and code, with stock locations by id and code, and echoes the scope', async () => {
     for (const scope of [`market:id:${id.eu}`, 'market:code:eu', `market:code:eu stock_location:id:${id.a}`, 'market:code:eu stock_location:code:wh-b', 'market:code:eu market:code:eu2']) {
       const res = await tokenRes(scope);
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.scope).toBe(scope);
+      expect([res.status, res.body.scope], JSON.stringify(res.body)).toEqual([200, scope]);
     }
     const claims = decodeJwt((await tokenRes('market:code:eu stock_location:code:wh-b')).body.access_token) as any;
     expect(claims.market).toMatchObject({ id: [id.eu], stock_location_ids: [id.b] });
+    // two markets sharing a model: the same sellable SKUs
+    expect(idsOf(await (await as('market:code:eu market:code:eu2')).get('/api/skus'))).toEqual([id.x, id.z]);
   });
 
   it('400s an unknown, disabled or live market, a lone or foreign stock location, garbage, and markets of two models', async () => {
@@ -113,8 +109,7 @@ describe('POST /oauth/token with a scope', () => {
     ]) {
       const res = await tokenRes(scope);
       expect(res.status, `${scope} ${JSON.stringify(res.body)}`).toBe(400);
-      expect(res.body.errors).toEqual([expect.objectContaining({ code: expect.any(String), title: expect.any(String), detail: expect.any(String), status: 400 })]);
-      expect(res.body.access_token).toBeUndefined();
+      expect(res.body).toEqual({ errors: [expect.objectContaining({ code: expect.any(String), title: expect.any(String), detail: expect.any(String), status: 400 })] });
     }
   });
 });
@@ -123,23 +118,19 @@ describe('a sales channel with a market in scope (spec §2.5)', () => {
   it('lists and retrieves only SKUs sellable in the market, quantity 0 included', async () => {
     const api = await as('market:code:eu');
     const list = await api.get('/api/skus');
-    expect(list.status).toBe(200);
-    expect(idsOf(list)).toEqual([id.x, id.z]);
-    expect(list.body.meta.record_count).toBe(2);
+    expect([list.status, idsOf(list), list.body.meta.record_count]).toEqual([200, [id.x, id.z], 2]);
     expect(idsOf(await api.get('/api/skus?filter[q][code_in]=Y,W'))).toEqual([]);
     const x = await api.get(`/api/skus/${id.x}`);
     expect(x.body.data.attributes.inventory).toMatchObject({ available: true, quantity: 8, levels: [{ quantity: 5 }, { quantity: 3, delivery_lead_times: [] }] });
     expect(x.body.data.attributes.inventory.levels[0].delivery_lead_times.map((l: any) => l.shipping_method.name)).toEqual(['Standard', 'Express']);
     expect((await api.get(`/api/skus/${id.z}`)).body.data.attributes.inventory).toMatchObject({ available: false, quantity: 0 });
-    unauthorized(await api.get(`/api/skus/${id.y}`));
-    unauthorized(await api.get(`/api/skus/${id.w}`));
+    for (const k of ['y', 'w']) unauthorized(await api.get(`/api/skus/${id[k]}`), k);
   });
 
   it("retrieves single stock items of the market's locations only, and never lists them", async () => {
     const api = await as('market:code:eu');
     for (const k of ['xa', 'xb', 'za']) expect((await api.get(`/api/stock_items/${id[k]}`)).body.data.attributes).toMatchObject({ quantity: expect.any(Number) });
-    unauthorized(await api.get(`/api/stock_items/${id.xc}`));
-    unauthorized(await api.get(`/api/stock_items/${id.yc}`));
+    for (const k of ['xc', 'yc']) unauthorized(await api.get(`/api/stock_items/${id[k]}`), k);
     unauthorized(await api.get('/api/stock_items'));
     unauthorized(await api.get(`/api/skus/${id.x}/stock_items`));
   });
@@ -151,19 +142,16 @@ describe('a sales channel with a market in scope (spec §2.5)', () => {
     unauthorized(await api.get('/api/markets'));
     expect((await api.get(`/api/shipping_methods/${id.smAll}`)).body.data.attributes.name).toBe('Standard');
     expect((await api.get(`/api/shipping_methods/${id.smEu}`)).body.data.attributes.name).toBe('Express');
-    unauthorized(await api.get(`/api/shipping_methods/${id.smUs}`), 'other market');
-    unauthorized(await api.get(`/api/shipping_methods/${id.smOff}`), 'disabled');
+    for (const k of ['smUs', 'smOff']) unauthorized(await api.get(`/api/shipping_methods/${id[k]}`), k); // other market, disabled
     unauthorized(await api.get('/api/shipping_methods'));
   });
 
   it('lists and retrieves the delivery lead times of usable shipping methods only', async () => {
     const api = await as('market:code:eu');
     const list = await api.get('/api/delivery_lead_times');
-    expect(list.status).toBe(200);
-    expect(idsOf(list)).toEqual([id.dAll, id.dEu]);
+    expect([list.status, idsOf(list)]).toEqual([200, [id.dAll, id.dEu]]);
     expect((await api.get(`/api/delivery_lead_times/${id.dEu}`)).body.data.attributes).toMatchObject({ min_hours: 48, max_days: 3 });
-    unauthorized(await api.get(`/api/delivery_lead_times/${id.dUs}`));
-    unauthorized(await api.get(`/api/delivery_lead_times/${id.dOff}`));
+    for (const k of ['dUs', 'dOff']) unauthorized(await api.get(`/api/delivery_lead_times/${id[k]}`), k);
   });
 
   it('401s every action on the types it may not read, existing id or not', async () => {
@@ -171,7 +159,7 @@ describe('a sales channel with a market in scope (spec §2.5)', () => {
     const hidden = ['inventory_models', 'inventory_stock_locations', 'stock_levels', 'inventory_return_locations', 'stock_locations', 'addresses', 'shipping_categories', 'reserved_stocks'];
     for (const type of hidden) {
       unauthorized(await api.get(`/api/${type}`), type);
-      unauthorized(await api.get(`/api/${type}/${everyType()[type as keyof ReturnType<typeof everyType>]}`), type);
+      unauthorized(await api.get(`/api/${type}/${everyType()[type]}`), type);
       unauthorized(await api.get(`/api/${type}/nosuchid`), type);
     }
   });
@@ -188,6 +176,19 @@ describe('a sales channel with a market in scope (spec §2.5)', () => {
     const withItems = await api.get(`/api/skus/${id.x}?include=stock_items`);
     expect(withItems.body.included.map((i: any) => i.id).sort()).toEqual([id.xa, id.xb].sort());
     expect((await api.get(`/api/stock_items/${id.xa}?include=sku`)).body.included).toEqual([expect.objectContaining({ type: 'skus', id: id.x })]);
+  });
+
+  it('filters through relationships match only what the scope shows, and reveal nothing it hides', async () => {
+    const api = await as('market:code:eu');
+    expect(idsOf(await api.get('/api/skus?filter[q][stock_items_quantity_eq]=5'))).toEqual([id.x]);
+    const hiddenName = (await admin.get(`/api/stock_locations/${id.c}`)).body.data.attributes.name;
+    const catName = (await admin.get(`/api/shipping_categories/${id.cat}`)).body.data.attributes.name;
+    const leaks: Record<string, string[]> = {};
+    for (const q of ['stock_items_quantity_eq]=50', `stock_items_stock_location_id_eq]=${id.c}`, `stock_items_stock_location_name_eq]=${hiddenName}`, `shipping_category_name_eq]=${catName}`]) {
+      const res = await api.get(`/api/skus?filter[q][${q}`);
+      if (res.status !== 401 && idsOf(res).length) leaks[q] = idsOf(res); // refused or empty are both fine
+    }
+    expect(leaks).toEqual({});
   });
 });
 
@@ -210,14 +211,10 @@ describe('other sales channel tokens', () => {
     expect(idsOf(await api.get('/api/skus'))).toEqual([id.x]);
     unauthorized(await api.get(`/api/skus/${id.z}`));
     expect((await api.get(`/api/stock_items/${id.xb}`)).status).toBe(200);
-    unauthorized(await api.get(`/api/stock_items/${id.xa}`));
+    for (const k of ['xa', 'za']) unauthorized(await api.get(`/api/stock_items/${id[k]}`), k);
     const x = await api.get(`/api/skus/${id.x}?include=stock_items`);
     expect(x.body.data.attributes.inventory).toEqual({ available: true, quantity: 3, levels: [{ quantity: 3, delivery_lead_times: [] }] });
     expect(x.body.included.map((i: any) => i.id)).toEqual([id.xb]);
-  });
-
-  it('two markets sharing a model see the same sellable SKUs', async () => {
-    expect(idsOf(await (await as('market:code:eu market:code:eu2')).get('/api/skus'))).toEqual([id.x, id.z]);
   });
 
   it('after its market is disabled, a token issued before sees no SKUs, stock items or availability', async () => {
@@ -235,12 +232,10 @@ describe('other sales channel tokens', () => {
     const api = await as('market:code:eu2');
     expect((await api.get(`/api/markets/${id.eu2}`)).status).toBe(200);
     await admin.patch(`/api/markets/${id.eu2}`, doc('markets', { _disable: true }, {}, id.eu2));
-    const seen = async () => ({
-      market: (await api.get(`/api/markets/${id.eu2}`)).status,
-      shippingMethod: (await api.get(`/api/shipping_methods/${id.smAll}`)).status,
-      leadTimes: idsOf(await api.get('/api/delivery_lead_times')),
-    });
-    expect(await seen()).toEqual({ market: 401, shippingMethod: 401, leadTimes: [] });
+    const market = (await api.get(`/api/markets/${id.eu2}`)).status;
+    const shippingMethod = (await api.get(`/api/shipping_methods/${id.smAll}`)).status;
+    const leadTimes = idsOf(await api.get('/api/delivery_lead_times'));
+    expect({ market, shippingMethod, leadTimes }).toEqual({ market: 401, shippingMethod: 401, leadTimes: [] });
   });
 });
 
@@ -257,5 +252,13 @@ describe('read_only integration tokens', () => {
 
   it('write nothing: 401 on every POST, PATCH and DELETE', async () => {
     await refusesEveryWrite(client(t.app, t.tokens.readOnly));
+  });
+
+  it('the refused writes are valid documents: the same POSTs and PATCHes succeed for an admin', async () => {
+    for (const [type, [attributes, relationships, update]] of Object.entries(writes())) {
+      const rid = targets()[type]!;
+      expect((await admin.post(`/api/${type}`, doc(type, attributes, relationships))).status, `POST ${type}`).toBe(201);
+      expect((await admin.patch(`/api/${type}/${rid}`, doc(type, update, {}, rid))).status, `PATCH ${type}`).toBe(200);
+    }
   });
 });

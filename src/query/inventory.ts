@@ -1,5 +1,7 @@
 import type { RequestContext } from '../auth/context';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { rawClient, type Db } from '../db/client';
+import { coalesce } from './coalesce';
 import { availability, type Inventory, type LeadTime, type Stock } from '../inventory/availability';
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
@@ -67,12 +69,26 @@ export async function loadMarketStock(db: Db | Tx, mode: string, marketId: strin
   return { cutoff: r.cutoff, slots, stock, leadTimes };
 }
 
+/**
+ * Single-SKU reads from concurrent requests (product pages) share one statement per market; a
+ * page of SKUs is one statement already. Inside a transaction, read directly.
+ */
+async function marketStock(db: Db | Tx, mode: string, marketId: string, skuIds: string[]): Promise<MarketStock | undefined> {
+  if (skuIds.length !== 1 || db instanceof PgTransaction) return loadMarketStock(db, mode, marketId, skuIds);
+  const [sku] = skuIds;
+  const ms = await coalesce(db, `stock|${mode}|${marketId}`, sku!, async (ids) => {
+    const all = await loadMarketStock(db, mode, marketId, ids);
+    return new Map(ids.map((id) => [id, all]));
+  });
+  return ms ?? undefined;
+}
+
 /** The `inventory` attribute of SKU rows for the caller's market, or null without a market (spec §4.1). */
 export async function loadInventory(db: Db | Tx, ctx: RequestContext, rows: Row[]): Promise<Map<string, Inventory | null>> {
   const out = new Map<string, Inventory | null>();
   const marketId = ctx.caller.marketIds[0];
   if (!marketId) return out;
-  const ms = await loadMarketStock(db, ctx.mode, marketId, rows.map((r) => r.id));
+  const ms = await marketStock(db, ctx.mode, marketId, rows.map((r) => r.id as string));
   if (!ms) return out;
   for (const row of rows) {
     out.set(

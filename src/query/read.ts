@@ -8,6 +8,7 @@ import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
 import { buildFilters } from './filters';
+import { coalesce } from './coalesce';
 import { scopePlaceholders, scopeValues } from '../resources/scopes';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 
@@ -51,7 +52,7 @@ export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefiniti
 }
 
 export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL): Promise<Row | undefined> {
-  if (!extra && !(db instanceof PgTransaction)) return (await preparedFind(db, def, ctx, id))[0];
+  if (!extra && !(db instanceof PgTransaction)) return findCoalesced(db, def, ctx, id);
   const rows = await db.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
   return rows[0] as Row | undefined;
 }
@@ -60,21 +61,28 @@ type Prepared = { execute(values: Record<string, unknown>): Promise<unknown> };
 const finds = new WeakMap<object, Map<string, Prepared>>();
 
 /**
- * The lookup by id every read starts with, rendered once per (database, type, scoped) and executed
- * as a prepared statement: Drizzle's query building costs more than PostgreSQL's index lookup.
+ * The lookup by id every read starts with: concurrent ones share one statement (coalesce.ts), which
+ * is rendered once per (database, type, scoped) and runs prepared — Drizzle's query building costs
+ * more than PostgreSQL's index lookup.
  */
-function preparedFind(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row[]> {
+function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
   const scoped = ctx.caller.kind === 'sales_channel' && !!def.scope;
   let perDb = finds.get(db);
   if (!perDb) finds.set(db, (perDb = new Map()));
   const key = `${def.type}:${scoped}`;
   let q = perDb.get(key);
   if (!q) {
-    const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, eq(col(def.table, 'id'), sql.placeholder('id')));
-    q = db.select().from(def.table).where(where).limit(1).prepare(`find_${key}`) as unknown as Prepared;
+    const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
+    q = db.select().from(def.table).where(where).prepare(`find_${key}`) as unknown as Prepared;
     perDb.set(key, q);
   }
-  return q.execute({ mode: ctx.mode, id, marketIds: ctx.caller.marketIds, stockLocationIds: ctx.caller.stockLocationIds }) as Promise<Row[]>;
+  const prepared = q;
+  const { marketIds, stockLocationIds } = ctx.caller;
+  const group = `find|${key}|${ctx.mode}|${scoped ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
+  return coalesce(db, group, id, async (ids) => {
+    const rows = (await prepared.execute({ mode: ctx.mode, ids, marketIds, stockLocationIds })) as Row[];
+    return new Map(rows.map((r) => [r.id as string, r]));
+  });
 }
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */

@@ -1,0 +1,87 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded';
+import { createTestApp, type TestApp } from './helpers/app';
+import { factory } from './helpers/factory';
+import { client, doc, type Client } from './helpers/http';
+
+/**
+ * Availability is never served stale: a write through one server process is visible to the very
+ * next read through another process on the same database, even while that process is batching
+ * concurrent reads (src/query/coalesce.ts).
+ */
+let t: TestApp;
+let admin: Client;
+let other: ChildProcess;
+let otherUrl: string;
+let token: string;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = client(t.app, t.tokens.admin);
+  const f = factory(admin);
+  ids.model = await f.inventoryModel({ stock_locations_cutoff: 1 });
+  ids.a = await f.stockLocation();
+  ids.b = await f.stockLocation();
+  ids.islA = await f.inventoryStockLocation(ids.model, ids.a, 1);
+  ids.islB = await f.inventoryStockLocation(ids.model, ids.b, 2);
+  await f.market(ids.model, { code: 'exact' });
+  ids.sku = await f.sku();
+  ids.itemA = await f.stockItem(ids.sku, ids.a, 10);
+  ids.itemB = await f.stockItem(ids.sku, ids.b, 100);
+  token = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:exact');
+
+  const port = await freePort();
+  otherUrl = `http://127.0.0.1:${port}`;
+  other = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: path.resolve(__dirname, '..'),
+    env: { ...process.env, DATABASE_URL: t.dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const on = (b: Buffer) => ((out += b.toString()), out.includes('ready on') && resolve());
+    other.stdout!.on('data', on);
+    other.stderr!.on('data', on);
+    other.on('exit', (c) => reject(new Error(`second server exited ${c}: ${out}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  other?.kill('SIGTERM');
+  await new Promise((r) => (other.exitCode !== null ? r(null) : other.on('exit', r)));
+  await t.close();
+});
+
+const readOther = async () => {
+  const res = await fetch(`${otherUrl}/api/skus/${ids.sku}`, { headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${token}` } });
+  return ((await res.json()) as any).data.attributes.inventory as { quantity: number; levels: Array<{ quantity: number }> };
+};
+
+describe('a write in one process is visible to the next read in another', () => {
+  it('stock quantity, reservations, priority and cutoff, under concurrent reads', async () => {
+    let stop = false;
+    // background readers keep the other process batching
+    const noise = Promise.all(Array.from({ length: 8 }, async () => { while (!stop) await readOther(); }));
+    try {
+      for (let i = 1; i <= 20; i++) {
+        await admin.patch(`/api/stock_items/${ids.itemA}`, doc('stock_items', { quantity: 10 + i }, {}, ids.itemA));
+        expect((await readOther()).quantity).toBe(10 + i);
+      }
+      await t.database.sql`update stock_items set reserved_quantity = 7 where id = ${ids.itemA!}`;
+      expect((await readOther()).quantity).toBe(30 - 7);
+      // priorities swapped: B becomes the only location within cutoff 1
+      await admin.patch(`/api/inventory_stock_locations/${ids.islA}`, doc('inventory_stock_locations', { priority: 3 }, {}, ids.islA));
+      expect((await readOther()).quantity).toBe(100);
+      await admin.patch(`/api/inventory_models/${ids.model}`, doc('inventory_models', { stock_locations_cutoff: 2 }, {}, ids.model));
+      const inv = await readOther();
+      expect(inv.levels.map((l) => l.quantity)).toEqual([100, 23]);
+    } finally {
+      stop = true;
+      await noise;
+    }
+  });
+});
