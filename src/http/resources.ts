@@ -114,6 +114,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (Object.keys(request.query).length) throw errors.paramNotAllowed(Object.keys(request.query)[0]!);
     const { def, r, parent, target } = await related(request);
     const links = { self: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/relationships/${request.params.rel}`, related: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/${request.params.rel}` };
+    if (target) authorize(target, r.kind === 'to_many' ? 'list' : 'retrieve', request.ctx.caller);
     let data: unknown = r.kind === 'to_many' ? [] : null;
     if (target && r.fk) data = parent[r.fk] ? { type: target.type, id: parent[r.fk] } : null;
     else if (target) {

@@ -31,7 +31,7 @@ export function serializeResource(def: ResourceDefinition, row: Row, opts: Seria
   const only = opts.fields[def.type];
   const attributes: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(def.attributes)) {
-    if (a.fetch === false || (only && !only.has(name))) continue;
+    if (a.fetch === false || (only && !only.has(name)) || (a.hiddenFromSalesChannels && opts.ctx.caller.kind === 'sales_channel')) continue;
     if (a.load) {
       if (computed && name in computed) attributes[name] = computed[name];
       continue; // batch-computed attributes not computed for this document are absent (e.g. inventory in lists)

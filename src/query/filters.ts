@@ -1,4 +1,6 @@
 import { and, getTableName, or, sql, type SQL } from 'drizzle-orm';
+import type { RequestContext } from '../auth/context';
+import { scopeValues } from '../resources/scopes';
 import { alias, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { errors } from '../jsonapi/errors';
 import { isFlag, isMulti, isTextual, splitPredicate, type Predicate } from '../jsonapi/predicates';
@@ -8,15 +10,29 @@ import { resolveAttrPath, type AttrPath, type Registry } from '../resources/regi
 import { coerceFilterValue, likeEscape, parseFlag } from './values';
 
 type Col = AnyPgColumn;
+type Aliases = (() => string) & { guard: Guard };
 /** Plain parameters (drizzle's inArray would map them through the column, which expects Dates for timestamps). */
 const list = (vs: unknown[]) => sql.join(vs.map((v) => sql`${v}`), sql`, `);
 const colOf = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
 
+/**
+ * What a filter may reach through relationships: for sales channels only types they may read, and
+ * only the rows their scope shows (a filter must not reveal what a read would hide).
+ */
+export type Guard = (target: ResourceDefinition) => SQL | undefined;
+
+export const guardFor = (ctx: RequestContext): Guard => (target) => {
+  if (ctx.caller.kind !== 'sales_channel') return undefined;
+  if (!target.access.sales_channel?.includes('retrieve')) throw errors.unauthorized();
+  return target.scope?.(scopeValues(ctx));
+};
+
 /** Turns `filter[q]` and top-level filters into one WHERE condition (spec §1.5), or 400s. */
-export function buildFilters(reg: Registry, def: ResourceDefinition, table: PgTable, q: ParsedQuery): SQL | undefined {
+export function buildFilters(reg: Registry, def: ResourceDefinition, table: PgTable, q: ParsedQuery, guard: Guard = () => undefined): SQL | undefined {
   const conds: SQL[] = [];
   let n = 0;
-  const nextAlias = () => `f${++n}`;
+  const alias = () => `f${++n}`;
+  const nextAlias = Object.assign(alias, { guard });
   // Ransack ignores blank values: `filter[q][name_eq]=` filters nothing (and `a,,b` means `a,b`)
   for (const { key, value } of q.ransack) {
     const v = nonBlank(value);
@@ -36,7 +52,7 @@ function nonBlank(value: string | string[]): string | string[] | undefined {
 }
 
 /** `label` is how the client wrote the filter (inside `filter[…]`), for error messages. */
-function ransack(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string | string[], nextAlias: () => string, label: string = `q][${key}`): SQL {
+function ransack(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string | string[], nextAlias: Aliases, label: string = `q][${key}`): SQL {
   const split = splitPredicate(key);
   if (!split) throw errors.filterNotAllowed(label);
   const { attributes, predicate } = split;
@@ -67,7 +83,7 @@ function resolveCombination(reg: Registry, def: ResourceDefinition, attributes: 
 }
 
 /** Wrap a condition on the path's attribute in EXISTS subqueries, one per relationship hop. */
-function through(p: AttrPath, table: PgTable, nextAlias: () => string, cond: (col: Col) => SQL): SQL {
+function through(p: AttrPath, table: PgTable, nextAlias: Aliases, cond: (col: Col) => SQL): SQL {
   // a belongs_to `{rel}_id` at the end of the path reads the foreign key of the last table walked
   if (p.hops.length === 0) return cond(colOf(table, p.fkShortcut ? p.fkShortcut.key : p.name));
   const [hop, ...rest] = p.hops;
@@ -77,7 +93,10 @@ function through(p: AttrPath, table: PgTable, nextAlias: () => string, cond: (co
   const link = hop!.rel.fk
     ? sql`${colOf(a, 'id')} = ${colOf(table, hop!.rel.fk)}`
     : sql`${colOf(a, hop!.rel.inverse!)} = ${colOf(table, 'id')}`;
-  return sql`exists (select 1 from ${sql.identifier(getTableName(hop!.to.table))} as ${sql.identifier(name)} where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')} and ${inner})`;
+  const scope = nextAlias.guard(hop!.to);
+  // the scope names the unaliased table, so it is applied in a subquery of its own
+  const scoped = scope ? sql` and ${colOf(a, 'id')} in (select ${colOf(hop!.to.table, 'id')} from ${hop!.to.table} where ${scope})` : sql``;
+  return sql`exists (select 1 from ${sql.identifier(getTableName(hop!.to.table))} as ${sql.identifier(name)} where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')}${scoped} and ${inner})`;
 }
 
 function operands(p: AttrPath, predicate: Predicate, value: string | string[], label: string): unknown[] {
@@ -154,7 +173,7 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
 }
 
 /** `filter[ids]`, `filter[{timestamp}_from|_to]`, and `filter[{attribute}]=a,b` (JSON:API resources style). */
-function topLevel(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string, nextAlias: () => string): SQL {
+function topLevel(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string, nextAlias: Aliases): SQL {
   const ts = key.match(/^(.+)_(from|to)$/);
   if (ts && def.attributes[ts[1]!]?.type === 'datetime' && def.attributes[ts[1]!]!.filter) {
     return ransack(reg, def, table, `${ts[1]}_${ts[2] === 'from' ? 'gteq' : 'lteq'}`, value, nextAlias, key);

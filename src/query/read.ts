@@ -7,7 +7,7 @@ import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
-import { buildFilters } from './filters';
+import { buildFilters, guardFor } from './filters';
 import { coalesce } from './coalesce';
 import { scopePlaceholders, scopeValues } from '../resources/scopes';
 import { PgTransaction } from 'drizzle-orm/pg-core';
@@ -41,7 +41,7 @@ export interface ListResult {
 /** One page of a collection plus its total, with filters, sort and an optional extra condition (related endpoints, scopes). */
 export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefinition, ctx: RequestContext, q: ParsedQuery, extra?: SQL): Promise<ListResult> {
   const adhoc = q.ransack.length || q.filters.length || q.sort.length ? sql.raw(`${ADHOC} true`) : undefined;
-  const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q), extra, adhoc);
+  const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q, guardFor(ctx)), extra, adhoc);
   const order = orderBy(def, q);
   const offset = (q.page.number - 1) * q.page.size;
   const [rows, count] = await Promise.all([

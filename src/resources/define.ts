@@ -40,6 +40,8 @@ export interface Attribute {
   greaterThan?: number;
   /** Sales channels may not send it (spec §1.7 "prohibited"). */
   prohibited?: boolean;
+  /** Never shown to sales channels (public clients): signing secrets and the like. */
+  hiddenFromSalesChannels?: boolean;
   default?: unknown;
   description?: string;
   /** Computed value for documents. */

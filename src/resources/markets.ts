@@ -4,7 +4,7 @@ import { newSecret } from '../lib/ids';
 import { centsToFloat, formatCents } from '../lib/money';
 import { col } from '../query/read';
 import { attr, defineResource, rel, type Trigger } from './define';
-import { anyOf, type ScopeParams } from './scopes';
+import { scopeMarkets, type ScopeParams } from './scopes';
 
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 const cu = { create: true, update: true } as const;
@@ -37,7 +37,7 @@ export const marketsResource = defineResource({
     private: attr.boolean({ read: () => false, description: 'Private markets need a customer group; Allot has none.' }),
     shipping_cost_cutoff: attr.integer({ column: m.shipping_cost_cutoff, ...cu, min: 0 }),
     disabled_at: attr.datetime({ column: m.disabled_at, filter: true, sort: true }),
-    shared_secret: attr.string({ column: m.shared_secret }),
+    shared_secret: attr.string({ column: m.shared_secret, hiddenFromSalesChannels: true }),
   },
   triggers: { _disable: toggle(false), _enable: toggle(true) },
   relationships: {
@@ -51,11 +51,13 @@ export const marketsResource = defineResource({
   uniques: { markets_mode_code_key: 'code' },
   lockedMessage: 'The market cannot be deleted while shipping methods or orders use it.',
   access: { sales_channel: ['retrieve'] },
-  scope: (p) => anyOf(m.id, p.marketIds),
+  scope: (p) => sql`${m.id} in (${scopeMarkets(p)})`,
 });
 
 const s = shippingMethods;
-const usable = (p: ScopeParams) => sql`${s.disabled_at} is null and (${s.market_id} is null or ${anyOf(s.market_id, p.marketIds)})`;
+/** Enabled, and for no market or an enabled market of the token; nothing once the token's market is disabled. */
+const usable = (p: ScopeParams) =>
+  sql`${s.disabled_at} is null and exists (${scopeMarkets(p)}) and (${s.market_id} is null or ${s.market_id} in (${scopeMarkets(p)}))`;
 
 /** spec §3.14: only what availability and shipments need. */
 export const shippingMethodsResource = defineResource({
@@ -80,7 +82,7 @@ export const shippingMethodsResource = defineResource({
     unit_of_weight: attr.string({ column: s.unit_of_weight, ...cu, enum: ['gr', 'oz', 'lb'] }),
     tax_code: attr.string({ column: s.tax_code, ...cu }),
     disabled_at: attr.datetime({ column: s.disabled_at, filter: true, sort: true }),
-    shared_secret: attr.string({ column: s.shared_secret }),
+    shared_secret: attr.string({ column: s.shared_secret, hiddenFromSalesChannels: true }),
   },
   triggers: { _disable: toggle(false), _enable: toggle(true) },
   relationships: {

@@ -25,6 +25,11 @@ export const scopePlaceholders = (): ScopeParams => ({
 /** `column = any($1::text[])`: one array parameter, so the statement's text is the same for any list. */
 export const anyOf = (column: SQL | unknown, ids: string[] | SQL): SQL => sql`${column} = any(${Array.isArray(ids) ? sql`${param(ids)}::text[]` : ids})`;
 
+/** The token's markets that are still enabled: a disabled market scopes nothing (spec §3.12 [INF]). */
+export function scopeMarkets(p: ScopeParams): SQL {
+  return sql`select ${markets.id} from ${markets} where ${markets.id} = any(${p.marketIds}) and ${markets.disabled_at} is null`;
+}
+
 /**
  * The stock locations of the markets in the token's scope (enabled markets only), narrowed to the
  * token's stock locations when it names some (spec §2.2). A sales channel without a market sees nothing.

@@ -54,7 +54,7 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
     const input = await checkInput(tx, deps.reg, def, doc, 'update', ctx);
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
     let row = existing;
-    if (Object.keys(input.values).length) {
+    if (Object.keys(input.values).length || input.triggers.length) {
       checkDomain(def, { ...existing, ...input.values }, ctx);
       const [updated] = await tx
         .update(def.table)
