@@ -3,3 +3,4 @@ export * from './inventory_models';
 export * from './catalog';
 export * from './stock';
 export * from './markets';
+export * from './orders';

@@ -98,6 +98,8 @@ export const stockItems = pgTable(
     index('stock_items_mode_created_idx').on(t.mode, t.created_at, t.id),
     check('stock_items_quantity_check', sql`${t.quantity} >= 0`),
     check('stock_items_reserved_check', sql`${t.reserved_quantity} >= 0`),
+    // no overselling, whatever the code above it does (scenarios "Concurrency")
+    check('stock_items_available_check', sql`${t.quantity} >= ${t.reserved_quantity}`),
   ],
 );
 

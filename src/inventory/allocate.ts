@@ -1,0 +1,123 @@
+import { net } from './availability';
+import type { AllocationInput, Line, Pick, Plan, PlannedShipment, Shortfall } from './types';
+import { walk, type Slot } from './walk';
+
+/**
+ * Shared mechanics of every strategy: the walk over locations, a ledger of what is left per
+ * (sku, location) as lines take units (so two lines of one SKU never count the same unit twice,
+ * scenarios "batch-aware validation"), shortfalls, and grouping picks into shipments.
+ */
+export class Allocation {
+  readonly slots: Slot[];
+  private left = new Map<string, number>();
+  readonly picks: Pick[] = [];
+  /** sku id → units the strategy could not place. */
+  private missing = new Map<string, number>();
+
+  constructor(readonly input: AllocationInput) {
+    this.slots = walk(input.slots, input.cutoff, input.scopedLocationIds);
+    for (const [sku, byLoc] of input.stock) for (const [loc, s] of byLoc) this.left.set(`${sku}|${loc}`, net(s));
+  }
+
+  get primary(): Slot | undefined {
+    return this.slots[0];
+  }
+
+  available(skuId: string, locationId: string): number {
+    return this.left.get(`${skuId}|${locationId}`) ?? 0;
+  }
+
+  /** Total each tracked SKU of `lines` needs. */
+  demand(lines: Line[]): Map<string, number> {
+    const d = new Map<string, number>();
+    for (const l of lines) if (!l.doNotTrack) d.set(l.skuId, (d.get(l.skuId) ?? 0) + l.quantity);
+    return d;
+  }
+
+  /** Can `slot` alone give every tracked unit of `lines` (what is left of it)? */
+  covers(slot: Slot, lines: Line[]): boolean {
+    for (const [sku, q] of this.demand(lines)) if (this.available(sku, slot.stockLocationId) < q) return false;
+    return true;
+  }
+
+  take(line: Line, slot: Slot, quantity: number): void {
+    if (quantity <= 0) return;
+    if (!line.doNotTrack) this.left.set(`${line.skuId}|${slot.stockLocationId}`, this.available(line.skuId, slot.stockLocationId) - quantity);
+    this.picks.push({ lineItemId: line.lineItemId, skuId: line.skuId, quantity, stockLocationId: slot.stockLocationId, tracked: !line.doNotTrack });
+  }
+
+  /** Take a line from `slots` in order until covered; whatever is missing is a shortfall. */
+  greedy(line: Line, slots: Slot[]): void {
+    if (line.doNotTrack) return this.untracked(line);
+    let need = line.quantity;
+    for (const s of slots) {
+      const q = Math.min(need, this.available(line.skuId, s.stockLocationId));
+      this.take(line, s, q);
+      need -= q;
+      if (need === 0) return;
+    }
+    this.short(line, need);
+  }
+
+  /** Take all of a line from one slot, or record the shortfall. */
+  whole(line: Line, slot: Slot | undefined): void {
+    if (line.doNotTrack) return this.untracked(line);
+    const have = slot ? this.available(line.skuId, slot.stockLocationId) : 0;
+    if (slot && have >= line.quantity) this.take(line, slot, line.quantity);
+    else this.short(line, line.quantity - have);
+  }
+
+  /** do_not_track: never decremented, shipped from the primary location (spec §4.2 [INF]). */
+  untracked(line: Line): void {
+    if (this.primary) this.take(line, this.primary, line.quantity);
+    else this.short(line, line.quantity);
+  }
+
+  private short(line: Line, missing: number): void {
+    this.missing.set(line.skuId, (this.missing.get(line.skuId) ?? 0) + missing);
+  }
+
+  /** Per SKU: what the order asks for and what this strategy could give (spec §4.2: 422 naming each). */
+  shortfalls(): Shortfall[] {
+    const demand = new Map<string, { code: string; q: number }>();
+    for (const l of this.input.lines) demand.set(l.skuId, { code: l.skuCode, q: (demand.get(l.skuId)?.q ?? 0) + l.quantity });
+    return [...this.missing].map(([sku, missing]) => {
+      const d = demand.get(sku)!;
+      return { skuCode: d.code, requested: d.q, available: d.q - missing };
+    });
+  }
+
+  /**
+   * Group picks into shipments: `key` decides the grouping (location and category by default);
+   * do_not_ship picks are held but belong to no shipment.
+   */
+  plan(strategy: string, key: (p: Pick, line: Line) => string, why: (slot: Slot) => string, order: 'location' | 'lines' = 'location'): Plan {
+    const lines = new Map(this.input.lines.map((l) => [l.lineItemId, l]));
+    const bySlot = new Map(this.slots.map((s) => [s.stockLocationId, s]));
+    const groups = new Map<string, PlannedShipment>();
+    const unshipped: Pick[] = [];
+    for (const p of this.picks) {
+      const line = lines.get(p.lineItemId)!;
+      if (line.doNotShip) {
+        unshipped.push(p);
+        continue;
+      }
+      const k = key(p, line);
+      let g = groups.get(k);
+      if (!g) {
+        const slot = bySlot.get(p.stockLocationId)!;
+        g = { stockLocationId: p.stockLocationId, shippingCategoryId: strategy === 'no_split' ? null : line.shippingCategoryId, onHold: slot.onHold, picks: [], explanation: why(slot) };
+        groups.set(k, g);
+      }
+      g.picks.push(p);
+    }
+    const shipments = [...groups.values()];
+    // shipments in location priority order (stable within a location), or in the order lines took them
+    if (order === 'location') shipments.sort((x, y) => this.slots.indexOf(bySlot.get(x.stockLocationId)!) - this.slots.indexOf(bySlot.get(y.stockLocationId)!));
+    return { strategy, shipments, unshipped, shortfalls: this.shortfalls() };
+  }
+}
+
+export const byLocationAndCategory = (p: Pick, line: Line) => `${p.stockLocationId}|${line.shippingCategoryId ?? ''}`;
+
+export const rank = (a: Allocation, slot: Slot) => `priority ${slot.priority}, #${a.slots.indexOf(slot) + 1} of ${a.slots.length} locations within the cutoff`;

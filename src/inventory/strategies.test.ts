@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { strategyFor } from './strategies/index';
+import type { AllocationInput, Line, Plan } from './types';
+
+/** spec §4.2 worked example: A prio 1, B prio 2, cutoff 2; L1 = X×5, L2 = Y×2. */
+const slot = (id: string, priority: number, onHold = false) => ({ stockLocationId: id, priority, onHold, createdAt: priority, id: `isl-${id}` });
+const line = (id: string, sku: string, quantity: number, category = 'cat'): Line => ({ lineItemId: id, skuId: sku, skuCode: sku, quantity, doNotShip: false, doNotTrack: false, shippingCategoryId: category });
+const stock = (s: Record<string, Record<string, number>>) =>
+  new Map(Object.entries(s).map(([sku, byLoc]) => [sku, new Map(Object.entries(byLoc).map(([loc, q]) => [loc, { quantity: q, reserved: 0 }]))]));
+const input = (s: Record<string, Record<string, number>>, lines = [line('L1', 'X', 5), line('L2', 'Y', 2)]): AllocationInput => ({ lines, slots: [slot('B', 2), slot('A', 1)], cutoff: 2, stock: stock(s) });
+const shape = (p: Plan) => p.shipments.map((s) => `${s.stockLocationId}/${s.shippingCategoryId ?? '-'} {${s.picks.map((k) => `${k.skuId}${k.quantity}`).join(', ')}}`);
+const run = (name: string, i: AllocationInput) => strategyFor(name)!(i);
+
+describe('spec §4.2 worked example', () => {
+  const base = { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } };
+
+  it('no_split: A cannot cover X×5 → shortfall; with A {X:5, Y:2} one shipment from A', () => {
+    expect(run('no_split', input(base)).shortfalls).toEqual([{ skuCode: 'X', requested: 5, available: 3 }]);
+    const ok = run('no_split', input({ X: { A: 5, B: 10 }, Y: { A: 2 } }));
+    expect(ok.shortfalls).toEqual([]);
+    expect(shape(ok)).toEqual(['A/- {X5, Y2}']);
+  });
+
+  it('split_shipments: S1@A {X3, Y2}, S2@B {X2}; Y in another category adds a shipment', () => {
+    expect(shape(run('split_shipments', input(base)))).toEqual(['A/cat {X3, Y2}', 'B/cat {X2}']);
+    const other = run('split_shipments', input(base, [line('L1', 'X', 5), line('L2', 'Y', 2, 'catY')]));
+    expect(shape(other)).toEqual(['A/cat {X3}', 'A/catY {Y2}', 'B/cat {X2}']);
+  });
+
+  it('split_by_line_items: L1 → A {X3}, B {X2}; L2 → A {Y2}: three shipments', () => {
+    expect(shape(run('split_by_line_items', input(base)))).toEqual(['A/cat {X3}', 'B/cat {X2}', 'A/cat {Y2}']);
+  });
+});

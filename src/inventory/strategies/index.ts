@@ -1,0 +1,17 @@
+import type { Strategy } from '../types';
+import { noSplit } from './no_split';
+import { splitByLineItems } from './split_by_line_items';
+import { splitShipments } from './split_shipments';
+
+/**
+ * Strategies by Commerce Layer's strategy string (architecture habit 5). A new strategy is one file
+ * and one line here; an unknown key is refused when an inventory model is written, never at checkout.
+ */
+const registry = new Map<string, Strategy>([
+  ['no_split', noSplit],
+  ['split_shipments', splitShipments],
+  ['split_by_line_items', splitByLineItems],
+]);
+
+export const strategyFor = (name: string): Strategy | undefined => registry.get(name);
+export const strategyNames = (): string[] => [...registry.keys()];
