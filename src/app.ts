@@ -15,6 +15,7 @@ import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { buildRegistry } from './resources/index';
+import { startSweeper } from './services/sweeper';
 
 export interface BuildOptions {
   config: Config;
@@ -47,6 +48,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     const timer = setInterval(() => limiter.prune(), 60_000).unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
+  const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
+  app.addHook('onClose', async () => stopSweeper());
   const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter };
 
   registerErrorHandling(app);

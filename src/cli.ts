@@ -2,10 +2,25 @@ import { parseArgs } from 'node:util';
 import { checkSpec, upsertApplication } from './auth/applications';
 import { loadConfig } from './config';
 import { attachDatabase } from './db/attach';
+import { checkInvariants } from './services/check';
 
 const USAGE = `usage:
   allot applications create --kind integration|sales_channel [--role admin|read_only] --mode test|live --name NAME [--scope SCOPE]
-Prints the new credentials as JSON (the secret is shown only this once).`;
+      prints the new credentials as JSON (the secret is shown only this once)
+  allot check
+      verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations, no oversell); exits 1 on any drift`;
+
+async function check() {
+  const { database, close } = await attachDatabase(loadConfig());
+  try {
+    const drift = await checkInvariants(database.sql);
+    for (const d of drift) process.stdout.write(`${d.kind}\t${d.id}\t${d.detail}\n`);
+    process.stdout.write(drift.length ? `${drift.length} problem(s) found\n` : 'stock invariants hold: no drift\n');
+    process.exitCode = drift.length ? 1 : 0;
+  } finally {
+    await close();
+  }
+}
 
 async function applicationsCreate(argv: string[]) {
   const { values } = parseArgs({
@@ -27,6 +42,7 @@ async function applicationsCreate(argv: string[]) {
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'applications' && command === 'create') return applicationsCreate(rest);
+  if (group === 'check' && command === undefined) return check();
   process.stderr.write(`${USAGE}\n`);
   process.exitCode = 2;
 }

@@ -38,7 +38,10 @@ export async function loadMarketStock(db: Db | Tx, mode: string, marketId: strin
     select
       (select cutoff from m) as cutoff,
       (select coalesce(json_agg(json_build_array(l.stock_location_id, l.priority, l.on_hold, (extract(epoch from l.created_at) * 1000)::bigint, l.id)), '[]') from l) as slots,
-      (select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity)), '[]')
+      (select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity,
+          -- drafts past expires_at stop counting at once, before the sweeper deletes them (spec §4.3)
+          si.reserved_quantity - coalesce((select sum(r.quantity) from stock_reservations r
+            where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0))), '[]')
          from stock_items si where si.sku_id = any(${skuIds}::text[])
          and si.stock_location_id in (select stock_location_id from l)) as items,
       (select coalesce(json_agg(json_build_array(d.stock_location_id, d.min_hours, d.max_hours, sm.name, sm.reference, sm.price_amount_cents, sm.free_over_amount_cents, sm.currency_code)

@@ -98,6 +98,6 @@ export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx
 
 /** Lock a row for the rest of the transaction (writes that read-then-decide). */
 export async function lockRow(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
-  const rows = await tx.select().from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1).for('update');
+  const rows = await tx.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id))).limit(1).for('update');
   return rows[0] as Row | undefined;
 }

@@ -46,7 +46,7 @@ export const skusResource = defineResource({
   relationships: {
     shipping_category: rel.toOne('shipping_categories', 'shipping_category_id', { create: true, update: true }),
     stock_items: rel.toMany('stock_items', 'sku_id'),
-    stock_reservations: rel.toMany('stock_reservations', 'sku_id', { virtual: true }),
+    stock_reservations: rel.toMany('stock_reservations', 'sku_id'),
     delivery_lead_times: rel.toMany('delivery_lead_times', 'sku_id', { virtual: true }),
   },
   validate: (r) => (r.do_not_ship || r.shipping_category_id ? [] : [{ attribute: 'shipping_category', message: "can't be blank", error: 'blank', pointer: '/data/relationships/shipping_category' }]),

@@ -135,6 +135,8 @@ export interface WriteHookArgs {
 
 export interface Hooks {
   beforeWrite?: (a: WriteHookArgs) => Promise<void>;
+  /** After the row was written (and before triggers run), with the stored row. */
+  afterWrite?: (a: WriteHookArgs & { row: Row }) => Promise<void>;
   /** Throw (e.g. 423) to refuse a delete that the schema's foreign keys would not catch. */
   beforeDelete?: (a: { tx: Tx; ctx: RequestContext; row: Row }) => Promise<void>;
 }

@@ -6,6 +6,8 @@ import { deliveryLeadTimesResource, marketsResource, shippingMethodsResource } f
 import { Registry } from './registry';
 import { reservedStocksResource, stockItemsResource } from './stock_items';
 import { stockLocationsResource } from './stock_locations';
+import { lineItemsResource, ordersResource } from './orders';
+import { shipmentsResource, stockLineItemsResource, stockReservationsResource } from './fulfilment';
 
 /** Every served type, in one place. Adding a resource is adding its definition here. */
 export function buildRegistry(): Registry {
@@ -23,5 +25,10 @@ export function buildRegistry(): Registry {
     marketsResource,
     shippingMethodsResource,
     deliveryLeadTimesResource,
+    ordersResource,
+    lineItemsResource,
+    stockReservationsResource,
+    shipmentsResource,
+    stockLineItemsResource,
   ]);
 }

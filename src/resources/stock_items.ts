@@ -46,7 +46,7 @@ export const stockItemsResource = defineResource({
     stock_location: rel.toOne('stock_locations', 'stock_location_id', { create: true, update: true, required: true }),
     sku: rel.toOne('skus', 'sku_id', { create: true, update: true, required: true, requiredUnless: 'sku_code' }),
     reserved_stock: rel.hasOne('reserved_stocks', 'stock_item_id'),
-    stock_reservations: rel.toMany('stock_reservations', 'stock_item_id', { virtual: true }),
+    stock_reservations: rel.toMany('stock_reservations', 'stock_item_id'),
   },
   hooks: {
     beforeWrite: async ({ tx, ctx, values, attributes, existing }) => {
@@ -77,7 +77,7 @@ export const reservedStocksResource = defineResource({
   relationships: {
     stock_item: rel.toOne('stock_items', 'stock_item_id'),
     sku: rel.toOne('skus', 'sku_id'),
-    stock_reservations: rel.toMany('stock_reservations', 'stock_item_id', { virtual: true }),
+    stock_reservations: rel.toMany('stock_reservations', 'stock_item_id'),
   },
 });
 

@@ -42,8 +42,9 @@ export async function createResource(deps: WriteDeps, def: ResourceDefinition, d
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes });
     checkDomain(def, withDefaults(def, input.values), ctx);
     const [row] = await tx.insert(def.table).values({ ...input.values, id: newId(), mode: ctx.mode }).returning();
+    await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, row: row as Row });
     await runTriggers(tx, def, ctx, row as Row, input.triggers, input.attributes);
-    return input.triggers.length ? ((await findRow(tx, def, ctx, (row as Row).id)) as Row) : (row as Row);
+    return input.triggers.length || def.hooks?.afterWrite ? ((await findRow(tx, def, ctx, (row as Row).id)) as Row) : (row as Row);
   });
 }
 
@@ -63,8 +64,9 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
         .returning();
       row = updated as Row;
     }
+    await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
     await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
-    return input.triggers.length ? ((await findRow(tx, def, ctx, id)) as Row) : row;
+    return input.triggers.length || def.hooks?.afterWrite ? ((await findRow(tx, def, ctx, id)) as Row) : row;
   });
 }
 

@@ -1,0 +1,133 @@
+import { eq, sql } from 'drizzle-orm';
+import { orders, shipments, stockLineItems, stockReservations } from '../db/schema/orders';
+import { stockItems } from '../db/schema/stock';
+import { errors } from '../jsonapi/errors';
+import { SHIPMENT_TRANSITIONS, transition } from '../inventory/shipment-states';
+import { adjustReserved, releaseShipment } from '../services/stock';
+import { attr, defineResource, rel, type Trigger } from './define';
+import { scopeMarkets } from './scopes';
+
+const s = shipments;
+const read = { filter: true, sort: true } as const;
+
+/** One conditional UPDATE per transition; a repeat is harmless, anything else a 422 (spec §4.4). */
+const shipmentTrigger = (name: string): Trigger => ({
+  on: ['update'],
+  prohibited: name === '_upcoming' || name === '_cancel',
+  description: `Move the shipment to ${SHIPMENT_TRANSITIONS[name]!.to}.`,
+  run: async ({ tx, ctx, row }) => {
+    const t = transition(name, row.status);
+    if (t === 'repeat') return;
+    if (t === 'illegal') throw errors.validation([{ attribute: name, message: `cannot be applied to a ${row.status} shipment`, error: 'invalid_transition', pointer: `/data/attributes/${name}` }]);
+    const { to, stamp } = SHIPMENT_TRANSITIONS[name]!;
+    if (name === '_cancel') await releaseShipment(tx, ctx.mode, row.id);
+    await tx.execute(sql`update shipments set status = ${to}, ${stamp ? sql`${sql.identifier(stamp)} = now(),` : sql``} updated_at = now() where id = ${row.id}`);
+  },
+});
+
+const orderVisible = (p: Parameters<typeof scopeMarkets>[0]) =>
+  sql`exists (select 1 from ${orders} where ${orders.id} = ${s.order_id} and ${orders.market_id} in (${scopeMarkets(p)}) and ${orders.status} in ('draft', 'pending', 'placed'))`;
+
+/** spec §3.17, the inventory part: what one location ships, and why (`allocation`). */
+export const shipmentsResource = defineResource({
+  type: 'shipments',
+  singular: 'shipment',
+  description: 'The units one stock location ships for an order.',
+  table: s,
+  actions: ['list', 'retrieve', 'update'],
+  attributes: {
+    number: attr.string({ column: s.number, ...read }),
+    status: attr.string({ column: s.status, ...read }),
+    allocation: attr.object({ column: s.allocation, description: 'Allot: which strategy chose this location and why.' }),
+    on_hold_at: attr.datetime({ column: s.on_hold_at, ...read }),
+    picking_at: attr.datetime({ column: s.picking_at, ...read }),
+    packing_at: attr.datetime({ column: s.packing_at, ...read }),
+    ready_to_ship_at: attr.datetime({ column: s.ready_to_ship_at, ...read }),
+    shipped_at: attr.datetime({ column: s.shipped_at, ...read }),
+    delivered_at: attr.datetime({ column: s.delivered_at, ...read }),
+    cancelled_at: attr.datetime({ column: s.cancelled_at, ...read }),
+  },
+  triggers: Object.fromEntries(Object.keys(SHIPMENT_TRANSITIONS).map((n) => [n, shipmentTrigger(n)])),
+  relationships: {
+    order: rel.toOne('orders', 'order_id'),
+    inventory_stock_location: rel.toOne('inventory_stock_locations', 'inventory_stock_location_id'),
+    stock_location: rel.toOne('stock_locations', 'stock_location_id'),
+    shipping_category: rel.toOne('shipping_categories', 'shipping_category_id'),
+    stock_line_items: rel.toMany('stock_line_items', 'shipment_id'),
+    stock_transfers: rel.toMany('stock_transfers', 'shipment_id', { virtual: true }),
+  },
+  access: { sales_channel: ['retrieve'] },
+  scope: orderVisible,
+});
+
+const sli = stockLineItems;
+
+/** spec §3.10: units of one SKU, from one stock item, in one shipment (none for do_not_ship). */
+export const stockLineItemsResource = defineResource({
+  type: 'stock_line_items',
+  singular: 'stock_line_item',
+  description: 'Units of a SKU taken from one stock item for an order.',
+  table: sli,
+  actions: ['list', 'retrieve'],
+  attributes: {
+    sku_code: attr.string({ column: sli.sku_code, filter: true }),
+    quantity: attr.integer({ column: sli.quantity, ...read }),
+    name: attr.string({ column: sli.name }),
+  },
+  relationships: {
+    shipment: rel.toOne('shipments', 'shipment_id'),
+    line_item: rel.toOne('line_items', 'line_item_id'),
+    stock_item: rel.toOne('stock_items', 'stock_item_id'),
+    sku: rel.toOne('skus', 'sku_id'),
+    stock_reservation: rel.hasOne('stock_reservations', 'stock_line_item_id'),
+  },
+});
+
+const r = stockReservations;
+
+/** spec §3.8: a hold on a stock item; drafts expire, pending ones live until approval or cancel. */
+export const stockReservationsResource = defineResource({
+  type: 'stock_reservations',
+  singular: 'stock_reservation',
+  description: 'A hold on units of a stock item.',
+  table: r,
+  attributes: {
+    status: attr.string({ column: r.status, ...read }),
+    quantity: attr.integer({ column: r.quantity, create: true, update: true, ...read, required: true, min: 1 }),
+    expires_at: attr.datetime({ column: r.expires_at, ...read }),
+  },
+  triggers: {
+    _pending: {
+      on: ['update'],
+      description: 'Make a draft reservation pending: it no longer expires.',
+      run: async ({ tx, row }) => {
+        await tx.execute(sql`update stock_reservations set status = 'pending', expires_at = null, updated_at = now() where id = ${row.id} and status = 'draft'`);
+      },
+    },
+  },
+  relationships: {
+    stock_item: rel.toOne('stock_items', 'stock_item_id', { create: true, required: true }),
+    sku: rel.toOne('skus', 'sku_id'),
+    order: rel.toOne('orders', 'order_id'),
+    line_item: rel.toOne('line_items', 'line_item_id'),
+    stock_line_item: rel.toOne('stock_line_items', 'stock_line_item_id'),
+  },
+  hooks: {
+    beforeWrite: async ({ tx, ctx, values, existing }) => {
+      if (!existing) {
+        const [item] = await tx.select({ sku_id: stockItems.sku_id }).from(stockItems).where(eq(stockItems.id, values.stock_item_id)).for('update');
+        values.sku_id = item!.sku_id;
+        values.status = 'draft';
+        values.expires_at = sql`now() + interval '3600 seconds'`; // no model to ask: Commerce Layer's default cutoff [INF]
+        await adjustReserved(tx, ctx.mode, values.stock_item_id, values.quantity);
+      } else if (values.quantity !== undefined) {
+        if (existing.order_id) throw errors.validation([{ attribute: 'quantity', message: "belongs to an order: change the order's line items instead", error: 'invalid' }]);
+        await adjustReserved(tx, ctx.mode, existing.stock_item_id, values.quantity - existing.quantity);
+      }
+    },
+    beforeDelete: async ({ tx, ctx, row }) => {
+      if (row.stock_line_item_id) throw errors.locked('The reservation belongs to a placed order: cancel the order or its shipment instead.');
+      await adjustReserved(tx, ctx.mode, row.stock_item_id, -row.quantity);
+    },
+  },
+});

@@ -1,0 +1,37 @@
+import type postgres from 'postgres';
+
+export interface Drift {
+  kind: string;
+  id: string;
+  detail: string;
+}
+
+/**
+ * The invariants stock must satisfy at every commit (scenarios "Concurrency"): quantity ≥ 0,
+ * reserved = Σ reservation rows, quantity − reserved ≥ 0, and every pending reservation of a
+ * placed order backed by its stock line item. Returns every violation; none means clean.
+ */
+export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
+  const drift: Drift[] = [];
+  const counters = await sql`
+    select si.id, si.quantity, si.reserved_quantity, coalesce(sum(r.quantity), 0)::int as actual
+    from stock_items si left join stock_reservations r on r.stock_item_id = si.id
+    group by si.id
+    having si.reserved_quantity <> coalesce(sum(r.quantity), 0) or si.quantity < 0 or si.quantity < si.reserved_quantity`;
+  for (const c of counters) {
+    if (c.reserved_quantity !== c.actual) drift.push({ kind: 'reserved_drift', id: c.id, detail: `reserved_quantity ${c.reserved_quantity} but reservations sum to ${c.actual}` });
+    if (c.quantity < 0) drift.push({ kind: 'negative_quantity', id: c.id, detail: `quantity ${c.quantity}` });
+    if (c.quantity < c.reserved_quantity) drift.push({ kind: 'oversold', id: c.id, detail: `quantity ${c.quantity} < reserved ${c.reserved_quantity}` });
+  }
+  const orphans = await sql`
+    select r.id from stock_reservations r join orders o on o.id = r.order_id
+    where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null`;
+  for (const o of orphans) drift.push({ kind: 'orphan_reservation', id: o.id, detail: 'pending reservation of a placed order without a stock line item' });
+  const unheld = await sql`
+    select sli.id from stock_line_items sli join orders o on o.id = sli.order_id
+    where o.status = 'placed' and sli.stock_item_id is not null and sli.decremented_at is null
+      and not exists (select 1 from stock_reservations r where r.stock_line_item_id = sli.id)
+      and exists (select 1 from shipments s where s.id = sli.shipment_id and s.status <> 'cancelled')`;
+  for (const u of unheld) drift.push({ kind: 'unheld_stock_line_item', id: u.id, detail: 'stock line item of a placed order holds no stock' });
+  return drift;
+}

@@ -1,0 +1,113 @@
+import type { RequestContext } from '../auth/context';
+import { rawClient } from '../db/client';
+import { errors, type Violation } from '../jsonapi/errors';
+import { strategyFor } from '../inventory/strategies/index';
+import type { Plan } from '../inventory/types';
+import { newId } from '../lib/ids';
+import type { Row } from '../resources/define';
+import { loadLines, loadModel, lockedStock, type OrderModel } from './allocation-input';
+import { decrementOrder, release, reserve, restockOrder, type Hold } from './stock';
+import type { Tx } from './tx';
+
+/** An illegal transition is a 422 on the trigger (spec §1.7). */
+export const illegal = (trigger: string, status: string) =>
+  errors.validation([{ attribute: trigger, message: `cannot be applied to a ${status} order`, error: 'invalid_transition', pointer: `/data/attributes/${trigger}` }]);
+
+const shortfallError = (plan: Plan) =>
+  errors.validation(
+    plan.shortfalls.map<Violation>((s) => ({
+      attribute: 'line_items',
+      message: `${s.skuCode}: ${s.requested} requested, ${s.available} available with the ${plan.strategy} strategy (short by ${s.requested - s.available})`,
+      error: 'out_of_stock',
+      value: s.skuCode,
+      count: s.available,
+      pointer: '/data/relationships/line_items',
+    })),
+  );
+
+/**
+ * `_place` (spec §4.2–4.3), inside the caller's transaction: the order's own draft holds go back to
+ * the pool, the stock of its SKUs is locked, the strategy plans, and the plan is applied — shipments,
+ * stock line items and pending reservations — or nothing changes (422 naming each short SKU).
+ */
+export async function placeOrder(tx: Tx, ctx: RequestContext, order: Row): Promise<void> {
+  if (order.status === 'placed') return; // a repeated _place is harmless
+  if (order.status !== 'draft' && order.status !== 'pending') throw illegal('_place', order.status);
+  const lines = await loadLines(tx, order.id);
+  if (!lines.length) throw errors.validation([{ attribute: 'line_items', message: 'must not be empty', error: 'blank', pointer: '/data/relationships/line_items' }]);
+  const model = await loadModel(tx, ctx.mode, order.market_id);
+  const strategy = strategyFor(model.strategy);
+  if (!strategy) throw errors.validation([{ attribute: 'strategy', message: `${model.strategy} is not available yet`, error: 'inclusion', pointer: '/data/relationships/market' }]);
+  await release(tx, ctx.mode, { orderId: order.id }); // own drafts never block their own order
+  const { stock, itemOf } = await lockedStock(tx, ctx.mode, [...new Set(lines.map((l) => l.skuId))], model);
+  const plan = strategy({ lines, slots: model.slots, cutoff: model.cutoff, scopedLocationIds: ctx.caller.stockLocationIds, stock });
+  if (plan.shortfalls.length) throw shortfallError(plan);
+  await applyPlan(tx, ctx, order, model, plan, lines, itemOf);
+  const allUnshipped = plan.shipments.length === 0;
+  await rawClient(tx)`update orders set status = 'placed', payment_status = 'authorized', placed_at = now(), updated_at = now(),
+    fulfillment_status = ${allUnshipped ? 'not_required' : 'unfulfilled'} where id = ${order.id}`;
+}
+
+async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderModel, plan: Plan, lines: Awaited<ReturnType<typeof loadLines>>, itemOf: (sku: string, loc: string) => { id: string } | undefined) {
+  const sql = rawClient(tx);
+  const byLine = new Map(lines.map((l) => [l.lineItemId, l]));
+  const islOf = new Map(model.slots.map((s) => [s.stockLocationId, s.id]));
+  const shipmentRows = plan.shipments.map((s, i) => ({
+    id: newId(),
+    number: `#${order.number}/S/${String(i + 1).padStart(3, '0')}`,
+    stock_location_id: s.stockLocationId,
+    isl: islOf.get(s.stockLocationId) ?? null,
+    category: s.shippingCategoryId,
+    allocation: { strategy: plan.strategy, on_hold: s.onHold, explanation: s.explanation },
+  }));
+  if (shipmentRows.length) {
+    await sql`insert into shipments (id, mode, number, status, order_id, inventory_stock_location_id, stock_location_id, shipping_category_id, allocation)
+      select id, ${ctx.mode}, number, 'upcoming', ${order.id}, isl, loc, cat, alloc::jsonb from unnest(
+        ${shipmentRows.map((s) => s.id)}::text[], ${shipmentRows.map((s) => s.number)}::text[], ${shipmentRows.map((s) => s.isl)}::text[],
+        ${shipmentRows.map((s) => s.stock_location_id)}::text[], ${shipmentRows.map((s) => s.category)}::text[], ${shipmentRows.map((s) => JSON.stringify(s.allocation))}::text[]
+      ) as t(id, number, isl, loc, cat, alloc)`;
+  }
+  const picks = [...plan.shipments.flatMap((s, i) => s.picks.map((p) => ({ p, shipment: shipmentRows[i]!.id as string | null }))), ...plan.unshipped.map((p) => ({ p, shipment: null }))];
+  const slis = picks.map(({ p, shipment }) => ({ id: newId(), p, shipment, stockItem: p.tracked ? itemOf(p.skuId, p.stockLocationId)?.id ?? null : null, line: byLine.get(p.lineItemId)! }));
+  if (slis.length) {
+    await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
+      select id, ${ctx.mode}, shipment, ${order.id}, line, item, sku, code, q from unnest(
+        ${slis.map((s) => s.id)}::text[], ${slis.map((s) => s.shipment)}::text[], ${slis.map((s) => s.p.lineItemId)}::text[], ${slis.map((s) => s.stockItem)}::text[],
+        ${slis.map((s) => s.p.skuId)}::text[], ${slis.map((s) => s.line.skuCode)}::text[], ${slis.map((s) => s.p.quantity)}::int[]
+      ) as t(id, shipment, line, item, sku, code, q)`;
+  }
+  const holds: Hold[] = slis
+    .filter((s) => s.stockItem)
+    .map((s) => ({ stockItemId: s.stockItem!, skuId: s.p.skuId, quantity: s.p.quantity, status: 'pending', orderId: order.id, lineItemId: s.p.lineItemId, stockLineItemId: s.id }));
+  await reserve(tx, ctx.mode, holds, new Map(lines.map((l) => [l.skuId, l.skuCode])));
+}
+
+/** `_approve` (integration only): decrement and drop the holds unless the model decrements manually. */
+export async function approveOrder(tx: Tx, ctx: RequestContext, order: Row): Promise<void> {
+  if (order.status === 'approved') return;
+  if (order.status !== 'placed') throw illegal('_approve', order.status);
+  const model = await loadModel(tx, ctx.mode, order.market_id);
+  if (!model.manualStockDecrement) await decrementOrder(tx, ctx.mode, order.id);
+  const sql = rawClient(tx);
+  // fulfillment starts: shipments from on_hold locations wait, the others are picked (spec §4.4)
+  await sql`update shipments s set status = case when (s.allocation->>'on_hold')::boolean then 'on_hold' else 'picking' end,
+      on_hold_at = case when (s.allocation->>'on_hold')::boolean then now() end,
+      picking_at = case when (s.allocation->>'on_hold')::boolean then null else now() end, updated_at = now()
+    where s.order_id = ${order.id} and s.status = 'upcoming'`;
+  await sql`update orders set status = 'approved', approved_at = now(), updated_at = now(),
+    fulfillment_status = case when fulfillment_status = 'not_required' then 'not_required' else 'in_progress' end where id = ${order.id}`;
+}
+
+/** `_cancel`: every hold released; after approval, decremented units go back once. */
+export async function cancelOrder(tx: Tx, ctx: RequestContext, order: Row): Promise<void> {
+  if (order.status === 'cancelled') return;
+  if (order.status !== 'placed' && order.status !== 'approved') throw illegal('_cancel', order.status);
+  const sql = rawClient(tx);
+  const [shipped] = await sql`select count(*)::int as n from shipments where order_id = ${order.id} and status in ('shipped', 'delivered')`;
+  if (shipped!.n > 0) throw illegal('_cancel', 'shipped');
+  await release(tx, ctx.mode, { orderId: order.id });
+  if (order.status === 'approved') await restockOrder(tx, ctx.mode, order.id);
+  await sql`update shipments set status = 'cancelled', cancelled_at = now(), updated_at = now() where order_id = ${order.id} and status <> 'cancelled'`;
+  await sql`update orders set status = 'cancelled', cancelled_at = now(), updated_at = now(),
+    payment_status = case when payment_status = 'unpaid' then 'unpaid' else 'voided' end where id = ${order.id}`;
+}

@@ -1,0 +1,185 @@
+import { rawClient } from '../db/client';
+import { errors } from '../jsonapi/errors';
+import { newId } from '../lib/ids';
+import type { Tx } from './tx';
+
+/**
+ * The only code that changes stock counters. Every change is one statement that moves the counter
+ * and the reservation rows together (reserved_quantity = Σ reservations, always), and holds are
+ * taken with a conditional UPDATE that cannot oversell; the schema's CHECKs back it
+ * (architecture habit 9; scenarios "Concurrency").
+ */
+
+export interface Hold {
+  stockItemId: string;
+  skuId: string;
+  quantity: number;
+  status: 'draft' | 'pending';
+  /** Drafts: seconds from now (the database's clock, like every expiry comparison). */
+  expiresIn?: number | null;
+  orderId?: string | null;
+  lineItemId?: string | null;
+  stockLineItemId?: string | null;
+}
+
+export interface LockedStock {
+  id: string;
+  sku_id: string;
+  stock_location_id: string;
+  quantity: number;
+  reserved_quantity: number;
+}
+
+/** Drafts past `expires_at` stop counting (spec §4.3): delete them and their share of the counters. */
+export async function sweepExpired(tx: Tx, mode: string, stockItemIds?: string[]): Promise<number> {
+  const sql = rawClient(tx);
+  const filter = stockItemIds ? sql`and stock_item_id = any(${stockItemIds}::text[])` : sql``;
+  const rows = await sql`
+    with gone as (
+      delete from stock_reservations where mode = ${mode} and status = 'draft' and expires_at <= now() ${filter}
+      returning stock_item_id, quantity
+    ), sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
+    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now()
+    from sums where si.id = sums.stock_item_id returning si.id`;
+  return rows.length;
+}
+
+/**
+ * Lock the stock items of these SKUs in these locations, in id order (so concurrent placements
+ * never deadlock), after sweeping their expired drafts. The rows are then this transaction's to plan with.
+ */
+export async function lockStock(tx: Tx, mode: string, skuIds: string[], locationIds: string[]): Promise<LockedStock[]> {
+  if (!skuIds.length || !locationIds.length) return [];
+  const sql = rawClient(tx);
+  const rows = await sql<LockedStock[]>`
+    select id, sku_id, stock_location_id, quantity, reserved_quantity from stock_items
+    where mode = ${mode} and sku_id = any(${skuIds}::text[]) and stock_location_id = any(${locationIds}::text[])
+    order by id for update`;
+  const swept = await sweepExpired(tx, mode, rows.map((r) => r.id));
+  if (!swept) return rows;
+  return sql<LockedStock[]>`select id, sku_id, stock_location_id, quantity, reserved_quantity from stock_items where id = any(${rows.map((r) => r.id)}::text[]) order by id`;
+}
+
+/**
+ * Take holds: per stock item one conditional increment (`quantity − reserved ≥ q`), then the
+ * reservation rows. If any stock item cannot give its units, nothing is taken: 422 naming the SKU.
+ */
+export async function reserve(tx: Tx, mode: string, holds: Hold[], skuCodes: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
+  if (!holds.length) return [];
+  const sql = rawClient(tx);
+  const per = new Map<string, { q: number; sku: string }>();
+  for (const h of holds) per.set(h.stockItemId, { q: (per.get(h.stockItemId)?.q ?? 0) + h.quantity, sku: h.skuId });
+  const items = [...per].sort(([a], [b]) => (a < b ? -1 : 1));
+  const ok = await sql<{ id: string }[]>`
+    update stock_items si set reserved_quantity = si.reserved_quantity + d.q, reserved_updated_at = now()
+    from (select unnest(${items.map(([id]) => id)}::text[]) as id, unnest(${items.map(([, v]) => v.q)}::int[]) as q) d
+    where si.id = d.id and si.mode = ${mode} and si.quantity - si.reserved_quantity >= d.q
+    returning si.id`;
+  if (ok.length !== items.length) {
+    const done = new Set(ok.map((r) => r.id));
+    const failed = items.filter(([id]) => !done.has(id)).map(([, v]) => skuCodes.get(v.sku) ?? v.sku);
+    throw errors.validation(failed.map((code) => ({ attribute: 'quantity', message: `not enough stock of ${code}`, error: 'less_than_or_equal_to', pointer: '/data/attributes/quantity' })));
+  }
+  const ids = holds.map(() => newId());
+  await sql`
+    insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id, line_item_id, stock_line_item_id)
+    select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end, item, sku, ord, line, sli
+    from unnest(${ids}::text[], ${holds.map((h) => h.status)}::text[], ${holds.map((h) => h.quantity)}::int[],
+      ${holds.map((h) => h.expiresIn ?? null)}::int[], ${holds.map((h) => h.stockItemId)}::text[], ${holds.map((h) => h.skuId)}::text[],
+      ${holds.map((h) => h.orderId ?? null)}::text[], ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[])
+      as t(id, status, q, secs, item, sku, ord, line, sli)`;
+  return ids;
+}
+
+export type ReservationFilter = { orderId: string } | { lineItemId: string; status?: 'draft' } | { ids: string[] };
+
+const where = (sql: ReturnType<typeof rawClient>, f: ReservationFilter) =>
+  'orderId' in f
+    ? sql`order_id = ${f.orderId}`
+    : 'lineItemId' in f
+      ? sql`line_item_id = ${f.lineItemId} ${f.status ? sql`and status = ${f.status}` : sql``}`
+      : sql`id = any(${f.ids}::text[])`;
+
+/** Drop reservations and give their units back, in one statement. */
+export async function release(tx: Tx, mode: string, f: ReservationFilter): Promise<number> {
+  const sql = rawClient(tx);
+  const rows = await sql`
+    with gone as (delete from stock_reservations where mode = ${mode} and ${where(sql, f)} returning stock_item_id, quantity),
+    sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
+    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now()
+    from sums where si.id = sums.stock_item_id returning si.id`;
+  return rows.length;
+}
+
+/**
+ * Approval's decrement (spec §4.3): each stock line item not yet decremented takes its units off the
+ * stock item and its reservation goes, all at once; a second call finds nothing left to do.
+ */
+export async function decrementOrder(tx: Tx, mode: string, orderId: string, shipmentId?: string): Promise<number> {
+  const sql = rawClient(tx);
+  const only = shipmentId ? sql`and shipment_id = ${shipmentId}` : sql``;
+  const rows = await sql`
+    with slis as (
+      update stock_line_items set decremented_at = now(), updated_at = now()
+      where mode = ${mode} and order_id = ${orderId} and stock_item_id is not null and decremented_at is null ${only}
+      returning id, stock_item_id, quantity
+    ), held as (
+      delete from stock_reservations r using slis where r.stock_line_item_id = slis.id returning r.stock_item_id, r.quantity
+    ), taken as (select stock_item_id, sum(quantity)::int as q from slis group by stock_item_id),
+    freed as (select stock_item_id, sum(quantity)::int as q from held group by stock_item_id)
+    update stock_items si set quantity = si.quantity - taken.q,
+      reserved_quantity = si.reserved_quantity - coalesce(freed.q, 0), reserved_updated_at = now(), updated_at = now()
+    from taken left join freed on freed.stock_item_id = taken.stock_item_id
+    where si.id = taken.stock_item_id returning si.id`;
+  return rows.length;
+}
+
+/** Cancelling after approval puts decremented units back, once (restocked_at marks it). */
+export async function restockOrder(tx: Tx, mode: string, orderId: string): Promise<number> {
+  const sql = rawClient(tx);
+  const rows = await sql`
+    with slis as (
+      update stock_line_items set restocked_at = now(), updated_at = now()
+      where mode = ${mode} and order_id = ${orderId} and decremented_at is not null and restocked_at is null and stock_item_id is not null
+      returning stock_item_id, quantity
+    ), sums as (select stock_item_id, sum(quantity)::int as q from slis group by stock_item_id)
+    update stock_items si set quantity = si.quantity + sums.q, updated_at = now()
+    from sums where si.id = sums.stock_item_id returning si.id`;
+  return rows.length;
+}
+
+/**
+ * Change one stock item's reserved counter by `delta` (a reservation created, resized or deleted
+ * through its own endpoint). Growing is conditional on availability; 422 on `quantity` if short.
+ */
+export async function adjustReserved(tx: Tx, mode: string, stockItemId: string, delta: number): Promise<void> {
+  if (delta === 0) return;
+  const sql = rawClient(tx);
+  await sweepExpired(tx, mode, [stockItemId]);
+  const ok = await sql`update stock_items set reserved_quantity = reserved_quantity + ${delta}, reserved_updated_at = now()
+    where id = ${stockItemId} and mode = ${mode} and (${delta} < 0 or quantity - reserved_quantity >= ${delta}) returning id`;
+  if (!ok.length) {
+    const [s] = await sql`select quantity - reserved_quantity as available from stock_items where id = ${stockItemId}`;
+    const count = Number(s?.available ?? 0);
+    throw errors.validation([{ attribute: 'quantity', message: `exceeds the available stock (${count})`, error: 'less_than_or_equal_to', count }]);
+  }
+}
+
+/** A shipment's holds released and, if it was decremented, its units put back (shipment `_cancel`). */
+export async function releaseShipment(tx: Tx, mode: string, shipmentId: string): Promise<void> {
+  const sql = rawClient(tx);
+  const slis = await sql`select id from stock_line_items where shipment_id = ${shipmentId}`;
+  const ids = slis.map((r) => r.id as string);
+  if (!ids.length) return;
+  await sql`
+    with gone as (delete from stock_reservations where mode = ${mode} and stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
+    sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
+    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now() from sums where si.id = sums.stock_item_id`;
+  await sql`
+    with back as (
+      update stock_line_items set restocked_at = now(), updated_at = now()
+      where id = any(${ids}::text[]) and decremented_at is not null and restocked_at is null and stock_item_id is not null
+      returning stock_item_id, quantity
+    ), sums as (select stock_item_id, sum(quantity)::int as q from back group by stock_item_id)
+    update stock_items si set quantity = si.quantity + sums.q, updated_at = now() from sums where si.id = sums.stock_item_id`;
+}
