@@ -34,12 +34,8 @@ export const stockItemsResource = defineResource({
     _validate: {
       on: ['update'],
       prohibited: true,
-      description: 'Refuse the update if the new quantity is lower than the reserved stock. Allot always refuses that (spec §4 no-oversell rule), so this is accepted for compatibility.',
-      run: async ({ row }) => {
-        if (row.quantity < row.reserved_quantity) {
-          throw errors.validation([{ attribute: 'quantity', message: `must be greater than or equal to ${row.reserved_quantity}`, error: 'greater_than_or_equal_to', count: row.reserved_quantity }]);
-        }
-      },
+      description: 'Refuse the update if the new quantity is lower than the reserved stock. Allot always refuses that (no overselling), so this is accepted for compatibility and changes nothing.',
+      run: async () => {},
     },
   },
   relationships: {
@@ -56,6 +52,10 @@ export const stockItemsResource = defineResource({
         values.sku_id = found[0].id;
       }
       if (!existing) values.reserved_stock_id = newId();
+      // never below what is held: lowering quantity under reserved stock would oversell (the CHECK backs this)
+      if (existing && typeof values.quantity === 'number' && values.quantity < existing.reserved_quantity) {
+        throw errors.validation([{ attribute: 'quantity', message: `must be greater than or equal to ${existing.reserved_quantity} (reserved stock)`, error: 'greater_than_or_equal_to', value: values.quantity, count: existing.reserved_quantity }]);
+      }
     },
   },
   filterAliases: { sku_codes: 'sku_code_in', sku_ids: 'sku_id_in' },
