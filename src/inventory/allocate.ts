@@ -63,8 +63,10 @@ export class Allocation {
   whole(line: Line, slot: Slot | undefined): void {
     if (line.doNotTrack) return this.untracked(line);
     const have = slot ? this.available(line.skuId, slot.stockLocationId) : 0;
-    if (slot && have >= line.quantity) this.take(line, slot, line.quantity);
-    else this.short(line, line.quantity - have);
+    if (slot && have >= line.quantity) return this.take(line, slot, line.quantity);
+    this.short(line, line.quantity - have);
+    // the units it did have are spoken for: a later line of the same SKU must not count them again
+    if (slot) this.left.set(`${line.skuId}|${slot.stockLocationId}`, 0);
   }
 
   /** do_not_track: never decremented, shipped from the primary location (spec §4.2 [INF]). */
