@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded';
+import { createTestApp, type TestApp } from './helpers/app';
+import { client, doc, JSONAPI, type Client } from './helpers/http';
+import { expectClean, network, order, stockOf, type Network } from './helpers/orders';
+
+/**
+ * No overselling under any concurrency, on a real PostgreSQL (issue: 50 placements for 10 units
+ * over two locations; the same across two server processes; approve racing cancel).
+ */
+let t: TestApp;
+let api: Client;
+let other: ChildProcess;
+let otherUrl: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  api = client(t.app, t.tokens.admin);
+  const port = await freePort();
+  otherUrl = `http://127.0.0.1:${port}`;
+  other = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: path.resolve(__dirname, '..'),
+    env: { ...process.env, DATABASE_URL: t.dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', DB_POOL_SIZE: '8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const on = (b: Buffer) => ((out += b.toString()), out.includes('ready on') && resolve());
+    other.stdout!.on('data', on);
+    other.stderr!.on('data', on);
+    other.on('exit', (c) => reject(new Error(`second server exited ${c}: ${out}`)));
+  });
+}, 60_000);
+afterEach(() => expectClean(t));
+afterAll(async () => {
+  other.kill('SIGTERM');
+  await new Promise((r) => (other.exitCode !== null ? r(null) : other.on('exit', r)));
+  await t.close();
+});
+
+/** `_place` through this process (inject) or the other one (HTTP). */
+async function place(id: string, viaOther: boolean): Promise<{ status: number; body: any }> {
+  const body = JSON.stringify(doc('orders', { _place: true }, {}, id));
+  if (!viaOther) return api.patch(`/api/orders/${id}`, body);
+  const res = await fetch(`${otherUrl}/api/orders/${id}`, { method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body });
+  return { status: res.status, body: await res.json() };
+}
+
+async function race(n: Network, quantities: number[], split: boolean) {
+  const ids: string[] = [];
+  for (const q of quantities) ids.push(await order(api, n, { X: q }));
+  const results = await Promise.all(ids.map((id, i) => place(id, split && i % 2 === 1)));
+  for (const r of results) {
+    expect([200, 422], JSON.stringify(r.body)).toContain(r.status);
+    if (r.status === 422) expect(r.body.errors[0].meta.error).toBe('out_of_stock');
+  }
+  return results.map((r, i) => ({ q: quantities[i]!, ok: r.status === 200 }));
+}
+
+const held = async (n: Network) => (await stockOf(t, n.item['X@A']!)).reserved + (await stockOf(t, n.item['X@B']!)).reserved;
+
+describe('concurrent placements for the last units', () => {
+  it('50 one-unit orders for 10 units over two locations: exactly 10 succeed', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 6, B: 4 } } });
+    const outcome = await race(n, Array(50).fill(1), false);
+    expect(outcome.filter((o) => o.ok)).toHaveLength(10);
+    expect(await held(n)).toBe(10);
+  });
+
+  it('the same across two server processes on one database', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 6, B: 4 } } });
+    const outcome = await race(n, Array(50).fill(1), true);
+    expect(outcome.filter((o) => o.ok)).toHaveLength(10);
+    expect(await held(n)).toBe(10);
+  });
+
+  it('mixed sizes: what succeeds fits, and every refused order was larger than what is left', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 6, B: 4 } } });
+    const sizes = Array.from({ length: 30 }, (_, i) => 1 + (i % 3));
+    const outcome = await race(n, sizes, true);
+    const taken = outcome.filter((o) => o.ok).reduce((s, o) => s + o.q, 0);
+    expect(taken).toBe(await held(n));
+    expect(taken).toBeLessThanOrEqual(10);
+    const refused = outcome.filter((o) => !o.ok).map((o) => o.q);
+    expect(10 - taken).toBeLessThan(Math.min(...refused));
+  });
+
+  it('parallel _reserve_stock for the last units: exactly min(N, K) line items get holds', async () => {
+    const n = await network(api, { strategy: 'no_split', stock: { X: { A: 5 } } });
+    const orders = await Promise.all(Array.from({ length: 12 }, () => api.post('/api/orders', doc('orders', {}, { market: { data: { type: 'markets', id: n.market } } }))));
+    const results = await Promise.all(
+      orders.map((o) => api.post('/api/line_items', doc('line_items', { sku_code: n.code('X'), quantity: 1, _reserve_stock: true }, { order: { data: { type: 'orders', id: o.body.data.id } } }))),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 422)).toHaveLength(7);
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 5, reserved: 5 });
+  });
+});
+
+describe('approve racing cancel on the same order', () => {
+  it('ends approved or cancelled, never both, and stock matches the outcome', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 20, B: 0 } } });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const id = await order(api, n, { X: 2 });
+      expect((await place(id, false)).status).toBe(200);
+      ids.push(id);
+    }
+    await Promise.all(ids.flatMap((id, i) => [
+      api.patch(`/api/orders/${id}`, doc('orders', { _approve: true }, {}, id)),
+      i % 2 ? api.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id)) : place(id, true).then(() => fetch(`${otherUrl}/api/orders/${id}`, {
+        method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('orders', { _cancel: true }, {}, id)),
+      })),
+    ]));
+    const statuses = await Promise.all(ids.map(async (id) => (await api.get(`/api/orders/${id}`)).body.data.attributes.status));
+    const approved = statuses.filter((s) => s === 'approved').length;
+    expect(approved + statuses.filter((s) => s === 'cancelled').length).toBe(10);
+    // cancelled orders gave everything back (restocked if approval had decremented); approved ones took 2 each
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 20 - 2 * approved, reserved: 0 });
+  });
+});
