@@ -16,6 +16,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly errors: ErrorObject[];
   readonly headers: Record<string, string>;
+  /** Raised inside a write whose work so far must stand (e.g. an expired hold swept): commit, then answer. */
+  commitFirst = false;
 
   constructor(status: number, errors: ErrorObject[], headers: Record<string, string> = {}) {
     super(errors[0]?.detail ?? 'error');

@@ -96,6 +96,17 @@ export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx
   throw errors.recordNotFound();
 }
 
+/** Lock a visible row for the rest of the transaction; one that exists but is out of scope is 401, as on reads. */
+export async function lockVisibleOr401(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {
+  const row = await lockRow(tx, def, ctx, id);
+  if (row) return row;
+  if (ctx.caller.kind === 'sales_channel' && def.scope) {
+    const hidden = await tx.select({ id: col(def.table, 'id') }).from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1);
+    if (hidden.length) throw errors.unauthorized();
+  }
+  throw errors.recordNotFound();
+}
+
 /** Lock a row for the rest of the transaction (writes that read-then-decide). */
 export async function lockRow(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
   const rows = await tx.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id))).limit(1).for('update');

@@ -3,8 +3,9 @@ import { orders, shipments, stockLineItems, stockReservations } from '../db/sche
 import { stockItems } from '../db/schema/stock';
 import { errors } from '../jsonapi/errors';
 import { SHIPMENT_TRANSITIONS, transition } from '../inventory/shipment-states';
-import { adjustReserved, releaseShipment } from '../services/stock';
-import { attr, defineResource, rel, type Trigger } from './define';
+import { adjustReserved, releaseShipment, sweepExpired } from '../services/stock';
+import type { Tx } from '../services/tx';
+import { attr, defineResource, rel, type Row, type Trigger } from './define';
 import { scopeMarkets } from './scopes';
 
 const s = shipments;
@@ -22,6 +23,12 @@ const shipmentTrigger = (name: string): Trigger => ({
     const { to, stamp } = SHIPMENT_TRANSITIONS[name]!;
     if (name === '_cancel') await releaseShipment(tx, ctx.mode, row.id);
     await tx.execute(sql`update shipments set status = ${to}, ${stamp ? sql`${sql.identifier(stamp)} = now(),` : sql``} updated_at = now() where id = ${row.id}`);
+    // the order is fulfilled once every live shipment has left (spec §3.15)
+    if (to === 'shipped' || to === 'cancelled') {
+      await tx.execute(sql`update orders set fulfillment_status = 'fulfilled', updated_at = now() where id = ${row.order_id} and fulfillment_status = 'in_progress'
+        and not exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status not in ('shipped', 'delivered', 'cancelled'))
+        and exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status in ('shipped', 'delivered'))`);
+    }
   },
 });
 
@@ -85,6 +92,17 @@ export const stockLineItemsResource = defineResource({
 
 const r = stockReservations;
 
+/** 404, keeping the sweep that found the reservation expired. */
+const gone = () => Object.assign(errors.recordNotFound(), { commitFirst: true });
+
+/** A draft past `expires_at` no longer exists (spec §4.3): sweep its stock item and tell whether it went. */
+async function expiredAway(tx: Tx, mode: string, row: Row): Promise<boolean> {
+  if (row.status !== 'draft') return false;
+  await sweepExpired(tx, mode, [row.stock_item_id]);
+  const still = await tx.select({ id: r.id }).from(r).where(eq(r.id, row.id));
+  return still.length === 0;
+}
+
 /** spec §3.8: a hold on a stock item; drafts expire, pending ones live until approval or cancel. */
 export const stockReservationsResource = defineResource({
   type: 'stock_reservations',
@@ -120,12 +138,16 @@ export const stockReservationsResource = defineResource({
         values.status = 'draft';
         values.expires_at = sql`now() + interval '3600 seconds'`; // no model to ask: Commerce Layer's default cutoff [INF]
         await adjustReserved(tx, ctx.mode, values.stock_item_id, values.quantity);
-      } else if (values.quantity !== undefined) {
+        return;
+      }
+      if (await expiredAway(tx, ctx.mode, existing)) throw gone();
+      if (values.quantity !== undefined) {
         if (existing.order_id) throw errors.validation([{ attribute: 'quantity', message: "belongs to an order: change the order's line items instead", error: 'invalid' }]);
         await adjustReserved(tx, ctx.mode, existing.stock_item_id, values.quantity - existing.quantity);
       }
     },
     beforeDelete: async ({ tx, ctx, row }) => {
+      if (await expiredAway(tx, ctx.mode, row)) throw gone();
       if (row.stock_line_item_id) throw errors.locked('The reservation belongs to a placed order: cancel the order or its shipment instead.');
       await adjustReserved(tx, ctx.mode, row.stock_item_id, -row.quantity);
     },

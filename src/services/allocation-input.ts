@@ -17,16 +17,15 @@ export interface OrderModel {
   slots: Slot[];
 }
 
-/** The market's inventory model and its stock locations (any order: the engine walks them). */
-export async function loadModel(tx: Tx, mode: string, marketId: string): Promise<OrderModel> {
-  const sql = rawClient(tx);
-  const [m] = await sql`
-    select m.id as market_id, im.id as model_id, im.strategy, im.stock_locations_cutoff, im.stock_reservation_cutoff,
-      im.manual_stock_decrement, im.put_stock_transfers_on_hold, m.disabled_at
-    from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${marketId} and m.mode = ${mode}`;
+const MODEL_COLUMNS = (sql: ReturnType<typeof rawClient>) => sql`
+  m.id as market_id, m.disabled_at, im.id as model_id, im.strategy, im.stock_locations_cutoff, im.stock_reservation_cutoff,
+  im.manual_stock_decrement, im.put_stock_transfers_on_hold,
+  (select coalesce(json_agg(json_build_array(isl.id, isl.stock_location_id, isl.priority, isl.on_hold, (extract(epoch from isl.created_at) * 1000)::bigint)), '[]')
+     from inventory_stock_locations isl where isl.inventory_model_id = im.id) as slots`;
+
+function toModel(m: Record<string, any> | undefined): OrderModel {
   if (!m) throw errors.validation([{ attribute: 'market', message: 'is not a valid market', error: 'invalid', pointer: '/data/relationships/market' }]);
   if (m.disabled_at) throw errors.validation([{ attribute: 'market', message: 'is disabled', error: 'invalid', pointer: '/data/relationships/market' }]);
-  const isls = await sql`select id, stock_location_id, priority, on_hold, (extract(epoch from created_at) * 1000)::bigint as created from inventory_stock_locations where inventory_model_id = ${m.model_id}`;
   return {
     marketId: m.market_id,
     modelId: m.model_id,
@@ -35,8 +34,29 @@ export async function loadModel(tx: Tx, mode: string, marketId: string): Promise
     reservationCutoff: m.stock_reservation_cutoff,
     manualStockDecrement: m.manual_stock_decrement,
     putStockTransfersOnHold: m.put_stock_transfers_on_hold,
-    slots: isls.map((r) => ({ id: r.id, stockLocationId: r.stock_location_id, priority: r.priority, onHold: r.on_hold, createdAt: Number(r.created) })),
+    slots: (m.slots as any[]).map(([id, stockLocationId, priority, onHold, created]) => ({ id, stockLocationId, priority, onHold, createdAt: Number(created) })),
   };
+}
+
+/** The market's inventory model and its stock locations (any order: the engine walks them), in one statement. */
+export async function loadModel(tx: Tx, mode: string, marketId: string): Promise<OrderModel> {
+  const sql = rawClient(tx);
+  const [m] = await sql`select ${MODEL_COLUMNS(sql)} from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${marketId} and m.mode = ${mode}`;
+  return toModel(m);
+}
+
+const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId]: any[]): Line => ({ lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId });
+
+/** Everything placement reads before locking stock, in one statement: the model, the lines, and whether the order holds stock already. */
+export async function loadPlacement(tx: Tx, mode: string, order: { id: string; market_id: string }): Promise<{ model: OrderModel; lines: Line[]; holds: boolean }> {
+  const sql = rawClient(tx);
+  const [m] = await sql`
+    select ${MODEL_COLUMNS(sql)},
+      (select coalesce(json_agg(json_build_array(li.id, li.quantity, s.id, s.code, s.do_not_ship, s.do_not_track, s.shipping_category_id) order by li.created_at, li.id), '[]')
+         from line_items li join skus s on s.id = li.sku_id where li.order_id = ${order.id}) as lines,
+      exists (select 1 from stock_reservations r where r.order_id = ${order.id}) as holds
+    from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id} and m.mode = ${mode}`;
+  return { model: toModel(m), lines: ((m?.lines ?? []) as any[][]).map(toLine), holds: !!m?.holds };
 }
 
 /** An order's line items with their SKUs' inventory flags. */
@@ -45,7 +65,7 @@ export async function loadLines(tx: Tx, orderId: string): Promise<Line[]> {
   const rows = await sql`
     select li.id, li.quantity, s.id as sku_id, s.code, s.do_not_ship, s.do_not_track, s.shipping_category_id
     from line_items li join skus s on s.id = li.sku_id where li.order_id = ${orderId} order by li.created_at, li.id`;
-  return rows.map((r) => ({ lineItemId: r.id, skuId: r.sku_id, skuCode: r.code, quantity: r.quantity, doNotShip: r.do_not_ship, doNotTrack: r.do_not_track, shippingCategoryId: r.shipping_category_id }));
+  return rows.map((r) => toLine([r.id, r.quantity, r.sku_id, r.code, r.do_not_ship, r.do_not_track, r.shipping_category_id]));
 }
 
 /** Locked stock of these SKUs in the model's locations, as the engine's stock map. */

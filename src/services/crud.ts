@@ -2,12 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import { translateDbError } from '../db/errors';
-import { errors } from '../jsonapi/errors';
+import { ApiError, errors } from '../jsonapi/errors';
 import type { ParsedDocument } from '../jsonapi/document';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import { newId } from '../lib/ids';
-import { col, findRow, inMode, lockRow } from '../query/read';
+import { col, inMode, lockVisibleOr401 } from '../query/read';
 import { checkInput, requireRelationships } from './input';
 import type { Tx } from './tx';
 
@@ -19,7 +19,18 @@ export interface WriteDeps {
 /** Run a write in one transaction and translate database errors at the edge (nothing is half-written). */
 export async function inTransaction<T>(deps: WriteDeps, def: ResourceDefinition, op: 'create' | 'update' | 'delete', fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await deps.db.transaction(fn);
+    let answer: ApiError | undefined;
+    const result = await deps.db.transaction(async (tx) => {
+      try {
+        return await fn(tx);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.commitFirst)) throw e;
+        answer = e;
+        return undefined as T;
+      }
+    });
+    if (answer) throw answer;
+    return result;
   } catch (e) {
     const pointerFor = (f: string) => (def.relationships[f] ? `/data/relationships/${f}` : `/data/attributes/${f}`);
     throw translateDbError(e, { uniques: def.uniques, op, lockedMessage: def.lockedMessage, pointerFor }) ?? e;
@@ -36,22 +47,32 @@ async function runTriggers(tx: Tx, def: ResourceDefinition, ctx: RequestContext,
   for (const name of triggers) await def.triggers[name]!.run({ tx, ctx, def, row, attributes });
 }
 
+/**
+ * Triggers and hooks may change the row after it was written; it is then read again once the
+ * transaction has committed, so no read holds the transaction's locks any longer than needed.
+ */
+async function reread(deps: WriteDeps, def: ResourceDefinition, ctx: RequestContext, r: { row: Row; stale: boolean }): Promise<Row> {
+  if (!r.stale) return r.row;
+  // by id in the caller's mode, not its scope: a sales channel cancelling its order sees the result
+  const rows = await deps.db.select().from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), r.row.id))).limit(1);
+  return (rows[0] as Row | undefined) ?? r.row;
+}
+
 export async function createResource(deps: WriteDeps, def: ResourceDefinition, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
-  return inTransaction(deps, def, 'create', async (tx) => {
+  return reread(deps, def, ctx, await inTransaction(deps, def, 'create', async (tx) => {
     const input = await checkInput(tx, deps.reg, def, doc, 'create', ctx);
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes });
     checkDomain(def, withDefaults(def, input.values), ctx);
     const [row] = await tx.insert(def.table).values({ ...input.values, id: newId(), mode: ctx.mode }).returning();
     await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, row: row as Row });
     await runTriggers(tx, def, ctx, row as Row, input.triggers, input.attributes);
-    return input.triggers.length || def.hooks?.afterWrite ? ((await findRow(tx, def, ctx, (row as Row).id)) as Row) : (row as Row);
-  });
+    return { row: row as Row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
+  }));
 }
 
 export async function updateResource(deps: WriteDeps, def: ResourceDefinition, id: string, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
-  return inTransaction(deps, def, 'update', async (tx) => {
-    const existing = await lockRow(tx, def, ctx, id);
-    if (!existing) throw errors.recordNotFound();
+  return reread(deps, def, ctx, await inTransaction(deps, def, 'update', async (tx) => {
+    const existing = await lockVisibleOr401(tx, def, ctx, id);
     const input = await checkInput(tx, deps.reg, def, doc, 'update', ctx);
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
     let row = existing;
@@ -66,14 +87,13 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
     }
     await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
     await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
-    return input.triggers.length || def.hooks?.afterWrite ? ((await findRow(tx, def, ctx, id)) as Row) : row;
-  });
+    return { row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
+  }));
 }
 
 export async function deleteResource(deps: WriteDeps, def: ResourceDefinition, id: string, ctx: RequestContext): Promise<void> {
   await inTransaction(deps, def, 'delete', async (tx) => {
-    const row = await lockRow(tx, def, ctx, id);
-    if (!row) throw errors.recordNotFound();
+    const row = await lockVisibleOr401(tx, def, ctx, id);
     await def.hooks?.beforeDelete?.({ tx, ctx, row });
     await tx.delete(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)));
   });

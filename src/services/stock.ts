@@ -46,49 +46,65 @@ export async function sweepExpired(tx: Tx, mode: string, stockItemIds?: string[]
 
 /**
  * Lock the stock items of these SKUs in these locations, in id order (so concurrent placements
- * never deadlock), after sweeping their expired drafts. The rows are then this transaction's to plan with.
+ * never deadlock). Their expired drafts are swept (rarely any); the rows are then this
+ * transaction's to plan with. One statement in the common case.
  */
 export async function lockStock(tx: Tx, mode: string, skuIds: string[], locationIds: string[]): Promise<LockedStock[]> {
   if (!skuIds.length || !locationIds.length) return [];
   const sql = rawClient(tx);
-  const rows = await sql<LockedStock[]>`
-    select id, sku_id, stock_location_id, quantity, reserved_quantity from stock_items
-    where mode = ${mode} and sku_id = any(${skuIds}::text[]) and stock_location_id = any(${locationIds}::text[])
-    order by id for update`;
-  const swept = await sweepExpired(tx, mode, rows.map((r) => r.id));
-  if (!swept) return rows;
-  return sql<LockedStock[]>`select id, sku_id, stock_location_id, quantity, reserved_quantity from stock_items where id = any(${rows.map((r) => r.id)}::text[]) order by id`;
+  const rows = await sql<Array<LockedStock & { expired: number }>>`
+    select si.id, si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity,
+      (select coalesce(sum(r.quantity), 0)::int from stock_reservations r where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()) as expired
+    from stock_items si
+    where si.mode = ${mode} and si.sku_id = any(${skuIds}::text[]) and si.stock_location_id = any(${locationIds}::text[])
+    order by si.id for update of si`;
+  const stale = rows.filter((r) => r.expired > 0);
+  if (stale.length) await sweepExpired(tx, mode, stale.map((r) => r.id)); // rows are locked: the counters drop by exactly `expired`
+  return rows.map(({ expired, ...r }) => ({ ...r, reserved_quantity: r.reserved_quantity - expired }));
 }
 
 /**
- * Take holds: per stock item one conditional increment (`quantity − reserved ≥ q`), then the
- * reservation rows. If any stock item cannot give its units, nothing is taken: 422 naming the SKU.
+ * The two halves of taking holds, as statement fragments for one CTE: `held_counters` increments
+ * each stock item's counter if `quantity − reserved ≥ q` (returning the items it could), and the
+ * reservation rows are inserted only if every item could. Callers check `held_items` = `expected`.
  */
-export async function reserve(tx: Tx, mode: string, holds: Hold[], skuCodes: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
-  if (!holds.length) return [];
-  const sql = rawClient(tx);
-  const per = new Map<string, { q: number; sku: string }>();
-  for (const h of holds) per.set(h.stockItemId, { q: (per.get(h.stockItemId)?.q ?? 0) + h.quantity, sku: h.skuId });
+export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, holds: Hold[]) {
+  const per = new Map<string, number>();
+  for (const h of holds) per.set(h.stockItemId, (per.get(h.stockItemId) ?? 0) + h.quantity);
   const items = [...per].sort(([a], [b]) => (a < b ? -1 : 1));
-  const ok = await sql<{ id: string }[]>`
+  const ids = holds.map(() => newId());
+  const counters = sql`
     update stock_items si set reserved_quantity = si.reserved_quantity + d.q, reserved_updated_at = now()
-    from (select unnest(${items.map(([id]) => id)}::text[]) as id, unnest(${items.map(([, v]) => v.q)}::int[]) as q) d
+    from (select unnest(${items.map(([id]) => id)}::text[]) as id, unnest(${items.map(([, q]) => q)}::int[]) as q) d
     where si.id = d.id and si.mode = ${mode} and si.quantity - si.reserved_quantity >= d.q
     returning si.id`;
-  if (ok.length !== items.length) {
-    const done = new Set(ok.map((r) => r.id));
-    const failed = items.filter(([id]) => !done.has(id)).map(([, v]) => skuCodes.get(v.sku) ?? v.sku);
-    throw errors.validation(failed.map((code) => ({ attribute: 'quantity', message: `not enough stock of ${code}`, error: 'less_than_or_equal_to', pointer: '/data/attributes/quantity' })));
-  }
-  const ids = holds.map(() => newId());
-  await sql`
+  const rows = sql`
     insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id, line_item_id, stock_line_item_id)
     select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end, item, sku, ord, line, sli
     from unnest(${ids}::text[], ${holds.map((h) => h.status)}::text[], ${holds.map((h) => h.quantity)}::int[],
       ${holds.map((h) => h.expiresIn ?? null)}::int[], ${holds.map((h) => h.stockItemId)}::text[], ${holds.map((h) => h.skuId)}::text[],
       ${holds.map((h) => h.orderId ?? null)}::text[], ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[])
-      as t(id, status, q, secs, item, sku, ord, line, sli)`;
-  return ids;
+      as t(id, status, q, secs, item, sku, ord, line, sli)
+    where (select count(*) from held_counters) = ${items.length}`;
+  return { counters, rows, ids, items };
+}
+
+/** The 422 for holds a stock item could not give (only reachable if stock was not locked first). */
+export function shortHolds(items: Array<[string, number]>, done: string[], skuOf: (stockItemId: string) => string): never {
+  const ok = new Set(done);
+  const failed = items.filter(([id]) => !ok.has(id)).map(([id]) => skuOf(id));
+  throw errors.validation(failed.map((code) => ({ attribute: 'quantity', message: `not enough stock of ${code}`, error: 'less_than_or_equal_to', pointer: '/data/attributes/quantity' })));
+}
+
+/** Take holds in one statement; if any stock item cannot give its units, nothing is taken: 422 naming the SKU. */
+export async function reserve(tx: Tx, mode: string, holds: Hold[], skuCodes: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
+  if (!holds.length) return [];
+  const sql = rawClient(tx);
+  const f = holdFragments(sql, mode, holds);
+  const [r] = await sql`with held_counters as (${f.counters}), held_rows as (${f.rows}) select array(select id from held_counters) as done`;
+  const done = r!.done as string[];
+  if (done.length !== f.items.length) shortHolds(f.items, done, (id) => skuCodes.get(holds.find((h) => h.stockItemId === id)!.skuId) ?? id);
+  return f.ids;
 }
 
 export type ReservationFilter = { orderId: string } | { lineItemId: string; status?: 'draft' } | { ids: string[] };
@@ -122,6 +138,7 @@ export async function decrementOrder(tx: Tx, mode: string, orderId: string, ship
     with slis as (
       update stock_line_items set decremented_at = now(), updated_at = now()
       where mode = ${mode} and order_id = ${orderId} and stock_item_id is not null and decremented_at is null ${only}
+        and (shipment_id is null or exists (select 1 from shipments s where s.id = shipment_id and s.status <> 'cancelled'))
       returning id, stock_item_id, quantity
     ), held as (
       delete from stock_reservations r using slis where r.stock_line_item_id = slis.id returning r.stock_item_id, r.quantity

@@ -103,7 +103,10 @@ export const stockItems = pgTable(
   ],
 );
 
-/** reserved_stocks (spec §3.7): one per stock item, read-only, a view over the counter. */
+/**
+ * reserved_stocks (spec §3.7): one per stock item, read-only, a view over the counter less the
+ * drafts already past `expires_at` (Σ *active* reservations, whether or not the sweeper ran).
+ */
 export const reservedStocks = pgView('reserved_stocks', {
   id: text('id').notNull(),
   mode: modeColumn(),
@@ -116,5 +119,5 @@ export const reservedStocks = pgView('reserved_stocks', {
   created_at: ts('created_at').notNull(),
   updated_at: ts('updated_at').notNull(),
 }).as(
-  sql`select ${stockItems.reserved_stock_id} as id, ${stockItems.mode} as mode, ${stockItems.reserved_quantity} as quantity, ${stockItems.id} as stock_item_id, ${stockItems.sku_id} as sku_id, null::text as reference, null::text as reference_origin, '{}'::jsonb as metadata, ${stockItems.created_at} as created_at, ${stockItems.reserved_updated_at} as updated_at from ${stockItems}`,
+  sql`select ${stockItems.reserved_stock_id} as id, ${stockItems.mode} as mode, ${stockItems.reserved_quantity} - coalesce((select sum(r.quantity) from stock_reservations r where r.stock_item_id = ${stockItems.id} and r.status = 'draft' and r.expires_at <= now()), 0)::int as quantity, ${stockItems.id} as stock_item_id, ${stockItems.sku_id} as sku_id, null::text as reference, null::text as reference_origin, '{}'::jsonb as metadata, ${stockItems.created_at} as created_at, ${stockItems.reserved_updated_at} as updated_at from ${stockItems}`,
 );

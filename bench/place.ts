@@ -1,0 +1,95 @@
+import autocannon from 'autocannon';
+import type { Sql } from 'postgres';
+import { upsertApplication } from '../src/auth/applications';
+import { checkInvariants } from '../src/services/check';
+import { benchDatabase, freePort, startProcess, stopProcess, table, type Figures } from './lib';
+
+/**
+ * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
+ * SKUs drawn uniformly from 1,000, then with one hot SKU in every order; the invariant check runs
+ * after each. Next to a bare Fastify PATCH route answering a body of the same size.
+ */
+const SKUS = 1000;
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 4000);
+const CONNECTIONS = 50;
+
+export async function seed(sql: Sql) {
+  await sql.begin(async (tx) => {
+    await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
+             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street', 'Milan', '20100', 'IT', '+39' from generate_series(1, 2) g`;
+    await tx`insert into stock_locations (id, mode, name, code, address_id)
+             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0') from generate_series(1, 2) g`;
+    await tx`insert into inventory_models (id, mode, name, strategy) values ('MODEL00001', 'test', 'Bench', 'split_shipments')`;
+    await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
+             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0') from generate_series(1, 2) g`;
+    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id) values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
+    await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
+    await tx`insert into skus (id, mode, code, name, shipping_category_id)
+             select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01' from generate_series(1, ${SKUS}) g`;
+    await tx`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', 100000, 'S' || lpad(s::text, 9, '0'), 'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s * 10 + l)::text, 9, '0')
+             from generate_series(1, ${SKUS}) s, generate_series(1, 2) l`;
+  });
+}
+
+/** Draft orders of three line items; `hot` puts SKU 1 in every order. */
+export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<string[]> {
+  await sql`insert into orders (id, mode, market_id) select ${prefix} || lpad(g::text, 8, '0'), 'test', 'MARKET0001' from generate_series(1, ${ORDERS}) g`;
+  await sql`insert into line_items (id, mode, order_id, sku_id, sku_code, name, quantity)
+    select ${prefix} || 'L' || lpad((g * 3 + k)::text, 7, '0'), 'test', ${prefix} || lpad(g::text, 8, '0'), 'S' || lpad(sku::text, 9, '0'), 'SKU' || sku, 'SKU', 1 + (g + k) % 3
+    from generate_series(1, ${ORDERS}) g, generate_series(0, 2) k,
+    lateral (select case when ${hot} and k = 0 then 1 else 2 + ((g * 7919 + k * 104729) % (${SKUS} - 1)) end as sku) s`;
+  return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
+}
+
+async function run(name: string, url: string, ids: string[], headers: Record<string, string>): Promise<Figures> {
+  let i = 0;
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount: ids.length,
+    method: 'PATCH',
+    headers,
+    requests: [{ setupRequest: (req: any) => { const id = ids[i++ % ids.length]; return { ...req, path: `/api/orders/${id}`, body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }) }; } }],
+  });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+export default async function placeBench() {
+  const db = await benchDatabase();
+  const { sql } = db.database;
+  await seed(sql);
+  const uniform = await orders(sql, 'OU', false);
+  const hot = await orders(sql, 'OH', true);
+  await sql`analyze`;
+  await upsertApplication(db.database.db, { name: 'bench', kind: 'integration', role: 'admin', mode: 'test', client_id: 'bench-integration', client_secret: 'bench-integration-secret' });
+  const port = await freePort();
+  const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', DB_POOL_SIZE: '20' }, 'ready on');
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'bench-integration', client_secret: 'bench-integration-secret' }) });
+    const { access_token } = (await tokenRes.json()) as { access_token: string };
+    const headers = { accept: 'application/vnd.api+json', 'content-type': 'application/vnd.api+json', authorization: `Bearer ${access_token}` };
+    const sample = await (await fetch(`${base}/api/orders/${uniform[0]}`, { headers })).text();
+    const barePort = await freePort();
+    const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample, BARE_METHOD: 'PATCH', BARE_PATH: '/api/orders/:id' }, 'bare ready');
+    let baseline: Figures;
+    try {
+      baseline = await run(`bare Fastify PATCH (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, uniform, headers);
+    } finally {
+      await stopProcess(bare);
+    }
+    const rows: Figures[] = [];
+    const checks: string[] = [];
+    for (const [name, ids] of [['_place, SKUs uniform over 1,000', uniform], ['_place, one hot SKU in every order', hot]] as const) {
+      rows.push(await run(name, base, [...ids], headers));
+      const [placed] = await sql`select count(*)::int as n from orders where id like ${ids[0]!.slice(0, 2) + '%'} and status = 'placed'`;
+      const drift = await checkInvariants(sql);
+      checks.push(`${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`);
+    }
+    process.stdout.write(`\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run (req/s = orders placed per second)\n${table(rows, baseline)}\n${checks.join('\n')}\n`);
+  } finally {
+    await stopProcess(server);
+    await db.close();
+  }
+}
