@@ -42,12 +42,12 @@ export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<st
   return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
 }
 
-async function run(name: string, url: string, ids: string[], headers: Record<string, string>): Promise<Figures> {
+async function run(name: string, url: string, ids: string[], headers: Record<string, string>, seconds?: number): Promise<Figures> {
   let i = 0;
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
-    amount: ids.length,
+    ...(seconds ? { duration: seconds } : { amount: ids.length }),
     method: 'PATCH',
     headers,
     requests: [{ setupRequest: (req: any) => { const id = ids[i++ % ids.length]; return { ...req, path: `/api/orders/${id}`, body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }) }; } }],
@@ -64,7 +64,7 @@ export default async function placeBench() {
   await sql`analyze`;
   await upsertApplication(db.database.db, { name: 'bench', kind: 'integration', role: 'admin', mode: 'test', client_id: 'bench-integration', client_secret: 'bench-integration-secret' });
   const port = await freePort();
-  const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', DB_POOL_SIZE: '20' }, 'ready on');
+  const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}) }, 'ready on');
   const base = `http://127.0.0.1:${port}`;
   try {
     const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'bench-integration', client_secret: 'bench-integration-secret' }) });
@@ -75,7 +75,7 @@ export default async function placeBench() {
     const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample, BARE_METHOD: 'PATCH', BARE_PATH: '/api/orders/:id' }, 'bare ready');
     let baseline: Figures;
     try {
-      baseline = await run(`bare Fastify PATCH (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, uniform, headers);
+      baseline = await run(`bare Fastify PATCH (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, uniform, headers, 5);
     } finally {
       await stopProcess(bare);
     }

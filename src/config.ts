@@ -47,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl,
     rateLimits: !['off', 'false', '0'].includes(rateLimits),
     logLevel: env.LOG_LEVEL || 'info',
-    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+    // placements hold a connection for their whole transaction: the pool bounds write concurrency
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
   };
 }
