@@ -68,7 +68,7 @@ export async function seedAvailability(sql: Sql) {
     await tx`insert into skus (id, mode, code, name, shipping_category_id)
              select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01' from generate_series(1, ${SKUS}) g`;
     await tx`insert into stock_items (id, mode, quantity, reserved_quantity, sku_id, stock_location_id, reserved_stock_id)
-             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', (s * 7 + l * 13) % 100, (s + l) % 3, 'S' || lpad(s::text, 9, '0'),
+             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', (s * 7 + l * 13) % 100, least((s * 7 + l * 13) % 100, (s + l) % 3), 'S' || lpad(s::text, 9, '0'),
                     'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s * 10 + l)::text, 9, '0')
              from generate_series(1, ${SKUS}) s, generate_series(1, ${LOCATIONS}) l`;
     await tx`insert into shipping_methods (id, mode, name, currency_code, price_amount_cents, shared_secret)
