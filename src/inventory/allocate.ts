@@ -1,5 +1,5 @@
 import { net } from './availability';
-import type { AllocationInput, Line, Pick, Plan, PlannedShipment, Shortfall } from './types';
+import type { AllocationInput, Line, Pick, Plan, PlannedShipment, PlannedTransfer, Shortfall } from './types';
 import { walk, type Slot } from './walk';
 
 /**
@@ -11,6 +11,7 @@ export class Allocation {
   readonly slots: Slot[];
   private left = new Map<string, number>();
   readonly picks: Pick[] = [];
+  readonly transfers: Array<Omit<PlannedTransfer, 'shipment'>> = [];
   /** sku id → units the strategy could not place. */
   private missing = new Map<string, number>();
 
@@ -69,6 +70,30 @@ export class Allocation {
     if (slot) this.left.set(`${line.skuId}|${slot.stockLocationId}`, 0);
   }
 
+  /**
+   * `ship_from_primary`'s rule for one line: the primary gives what it has, secondaries by priority
+   * send the rest to it as transfers (merged per SKU and origin).
+   */
+  viaPrimary(line: Line): void {
+    const primary = this.primary;
+    if (line.doNotTrack || !primary) return this.untracked(line);
+    let need = line.quantity;
+    const own = Math.min(need, this.available(line.skuId, primary.stockLocationId));
+    this.take(line, primary, own);
+    need -= own;
+    for (const s of this.slots.slice(1)) {
+      if (!need) break;
+      const q = Math.min(need, this.available(line.skuId, s.stockLocationId));
+      if (!q) continue;
+      this.left.set(`${line.skuId}|${s.stockLocationId}`, this.available(line.skuId, s.stockLocationId) - q);
+      const same = this.transfers.find((t) => t.skuId === line.skuId && t.fromLocationId === s.stockLocationId);
+      if (same) same.quantity += q;
+      else this.transfers.push({ lineItemId: line.lineItemId, skuId: line.skuId, quantity: q, fromLocationId: s.stockLocationId, toLocationId: primary.stockLocationId });
+      need -= q;
+    }
+    if (need) this.short(line, need);
+  }
+
   /** do_not_track: never decremented, shipped from the primary location (spec §4.2 [INF]). */
   untracked(line: Line): void {
     if (this.primary) this.take(line, this.primary, line.quantity);
@@ -108,15 +133,31 @@ export class Allocation {
       let g = groups.get(k);
       if (!g) {
         const slot = bySlot.get(p.stockLocationId)!;
-        g = { stockLocationId: p.stockLocationId, shippingCategoryId: strategy === 'no_split' ? null : line.shippingCategoryId, onHold: slot.onHold, picks: [], explanation: why(slot) };
+        g = { stockLocationId: p.stockLocationId, shippingCategoryId: strategy === 'no_split' ? null : line.shippingCategoryId, onHold: slot.onHold, awaitingTransfers: false, picks: [], explanation: why(slot) };
         groups.set(k, g);
       }
       g.picks.push(p);
     }
-    const shipments = [...groups.values()];
+    // a transfer's units join the shipment of its line's category at the destination, which waits for it
+    const transfers: PlannedTransfer[] = this.transfers.map((t) => {
+      const line = lines.get(t.lineItemId)!;
+      if (line.doNotShip) return { ...t, shipment: null };
+      const k = key({ lineItemId: t.lineItemId, skuId: t.skuId, quantity: 0, stockLocationId: t.toLocationId, tracked: true }, line);
+      let g = groups.get(k);
+      if (!g) {
+        const slot = bySlot.get(t.toLocationId)!;
+        g = { stockLocationId: t.toLocationId, shippingCategoryId: line.shippingCategoryId, onHold: slot.onHold, awaitingTransfers: true, picks: [], explanation: why(slot) };
+        groups.set(k, g);
+      }
+      g.awaitingTransfers = true;
+      return { ...t, shipment: [...groups.keys()].indexOf(k) };
+    });
+    const unsorted = [...groups.values()];
+    const shipments = [...unsorted];
     // shipments in location priority order (stable within a location), or in the order lines took them
     if (order === 'location') shipments.sort((x, y) => this.slots.indexOf(bySlot.get(x.stockLocationId)!) - this.slots.indexOf(bySlot.get(y.stockLocationId)!));
-    return { strategy, shipments, unshipped, shortfalls: this.shortfalls() };
+    for (const t of transfers) if (t.shipment !== null) t.shipment = shipments.indexOf(unsorted[t.shipment]!);
+    return { strategy, shipments, unshipped, transfers, shortfalls: this.shortfalls() };
   }
 }
 

@@ -31,3 +31,32 @@ describe('spec §4.2 worked example', () => {
     expect(shape(run('split_by_line_items', input(base)))).toEqual(['A/cat {X3}', 'B/cat {X2}', 'A/cat {Y2}']);
   });
 });
+
+describe('spec §4.2 worked example: the strategies with transfers', () => {
+  const base = { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } };
+  const transfers = (p: Plan) => p.transfers.map((t) => `${t.fromLocationId}→${t.toLocationId} ${t.skuId}×${t.quantity} for shipment ${t.shipment}`);
+
+  it('ship_from_primary: S1@A {X3, Y2} waiting for T1 B→A X×2', () => {
+    const p = run('ship_from_primary', input(base));
+    expect(p.shortfalls).toEqual([]);
+    expect(shape(p)).toEqual(['A/cat {X3, Y2}']);
+    expect(p.shipments[0]!.awaitingTransfers).toBe(true);
+    expect(transfers(p)).toEqual(['B→A X×2 for shipment 0']);
+  });
+
+  it('ship_from_first_available_or_primary: neither covers → as ship_from_primary; B {X10, Y2} covers → all from B, no transfer', () => {
+    const fallback = run('ship_from_first_available_or_primary', input(base));
+    expect(shape(fallback)).toEqual(['A/cat {X3, Y2}']);
+    expect(transfers(fallback)).toEqual(['B→A X×2 for shipment 0']);
+    const fromB = run('ship_from_first_available_or_primary', input({ X: { A: 3, B: 10 }, Y: { A: 2, B: 2 } }));
+    expect(shape(fromB)).toEqual(['B/cat {X5, Y2}']);
+    expect(fromB.transfers).toEqual([]);
+    expect(fromB.shipments[0]!.awaitingTransfers).toBe(false);
+  });
+
+  it('ship_from_primary: the primary has none of X → its shipment exists only to wait for the transfer', () => {
+    const p = run('ship_from_primary', input({ X: { A: 0, B: 10 }, Y: { A: 2 } }, [line('L1', 'X', 4, 'catX'), line('L2', 'Y', 2)]));
+    expect(shape(p)).toEqual(['A/cat {Y2}', 'A/catX {}']);
+    expect(transfers(p)).toEqual(['B→A X×4 for shipment 1']);
+  });
+});

@@ -31,10 +31,23 @@ export interface Pick {
   tracked: boolean;
 }
 
+/** Units a secondary location sends to the shipping one (`ship_from_primary`), one per (SKU, origin). */
+export interface PlannedTransfer {
+  lineItemId: string;
+  skuId: string;
+  quantity: number;
+  fromLocationId: string;
+  toLocationId: string;
+  /** Index in `plan.shipments` of the shipment the units join when the transfer completes (none for do_not_ship). */
+  shipment: number | null;
+}
+
 export interface PlannedShipment {
   stockLocationId: string;
   shippingCategoryId: string | null;
   onHold: boolean;
+  /** Waits (on hold) for transfers into its location. */
+  awaitingTransfers: boolean;
   picks: Pick[];
   /** Why these units ship from here: shown on the shipment as `allocation`. */
   explanation: string;
@@ -51,6 +64,7 @@ export interface Plan {
   shipments: PlannedShipment[];
   /** do_not_ship lines: stock line items (stock still held) that belong to no shipment. */
   unshipped: Pick[];
+  transfers: PlannedTransfer[];
   shortfalls: Shortfall[];
 }
 

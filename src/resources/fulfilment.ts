@@ -61,7 +61,7 @@ export const shipmentsResource = defineResource({
     stock_location: rel.toOne('stock_locations', 'stock_location_id'),
     shipping_category: rel.toOne('shipping_categories', 'shipping_category_id'),
     stock_line_items: rel.toMany('stock_line_items', 'shipment_id'),
-    stock_transfers: rel.toMany('stock_transfers', 'shipment_id', { virtual: true }),
+    stock_transfers: rel.toMany('stock_transfers', 'shipment_id'),
   },
   access: { sales_channel: ['retrieve'] },
   scope: orderVisible,

@@ -8,6 +8,7 @@ import { reservedStocksResource, stockItemsResource } from './stock_items';
 import { stockLocationsResource } from './stock_locations';
 import { lineItemsResource, ordersResource } from './orders';
 import { shipmentsResource, stockLineItemsResource, stockReservationsResource } from './fulfilment';
+import { stockTransfersResource } from './transfers';
 
 /** Every served type, in one place. Adding a resource is adding its definition here. */
 export function buildRegistry(): Registry {
@@ -30,5 +31,6 @@ export function buildRegistry(): Registry {
     stockReservationsResource,
     shipmentsResource,
     stockLineItemsResource,
+    stockTransfersResource,
   ]);
 }

@@ -42,7 +42,7 @@ export const ordersResource = defineResource({
     shipments: rel.toMany('shipments', 'order_id'),
     stock_line_items: rel.toMany('stock_line_items', 'order_id'),
     stock_reservations: rel.toMany('stock_reservations', 'order_id'),
-    stock_transfers: rel.toMany('stock_transfers', 'order_id', { virtual: true }),
+    stock_transfers: rel.toMany('stock_transfers', 'order_id'),
   },
   hooks: {
     beforeWrite: async ({ ctx, existing }) => {

@@ -22,7 +22,7 @@ export const stockLocationsResource = defineResource({
     inventory_stock_locations: rel.toMany('inventory_stock_locations', 'stock_location_id'),
     inventory_return_locations: rel.toMany('inventory_return_locations', 'stock_location_id'),
     stock_items: rel.toMany('stock_items', 'stock_location_id'),
-    stock_transfers: rel.toMany('stock_transfers', 'origin_stock_location_id', { virtual: true }),
+    stock_transfers: rel.toMany('stock_transfers', 'origin_stock_location_id'),
   },
   uniques: { stock_locations_mode_code_key: 'code' },
   lockedMessage: 'The stock location cannot be deleted while it has stock items or belongs to an inventory model.',

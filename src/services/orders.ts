@@ -7,6 +7,7 @@ import { newId } from '../lib/ids';
 import type { Row } from '../resources/define';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
 import { decrementOrder, holdFragments, release, restockOrder, shortHolds, type Hold } from './stock';
+import { cancelTransfers, startTransfers } from './transfers';
 import type { Tx } from './tx';
 
 /** An illegal transition is a 422 on the trigger (spec §1.7). */
@@ -56,13 +57,23 @@ async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderMo
     loc: s.stockLocationId,
     isl: islOf.get(s.stockLocationId) ?? null,
     cat: s.shippingCategoryId,
-    allocation: JSON.stringify({ strategy: plan.strategy, on_hold: s.onHold, explanation: s.explanation }),
+    allocation: JSON.stringify({ strategy: plan.strategy, on_hold: s.onHold, awaiting_transfers: s.awaitingTransfers, explanation: s.explanation }),
+  }));
+  const tr = plan.transfers.map((t, i) => ({
+    id: newId(),
+    number: `#${order.number}/T/${String(i + 1).padStart(3, '0')}`,
+    t,
+    code: byLine.get(t.lineItemId)!.skuCode,
+    shipment: t.shipment === null ? null : sh[t.shipment]!.id,
+    origin: itemOf(t.skuId, t.fromLocationId)!.id,
   }));
   const picks = [...plan.shipments.flatMap((s, i) => s.picks.map((p) => ({ p, shipment: sh[i]!.id as string | null }))), ...plan.unshipped.map((p) => ({ p, shipment: null }))];
   const slis = picks.map(({ p, shipment }) => ({ id: newId(), p, shipment, item: p.tracked ? itemOf(p.skuId, p.stockLocationId)?.id ?? null : null, code: byLine.get(p.lineItemId)!.skuCode }));
-  const holds: Hold[] = slis
-    .filter((s) => s.item)
-    .map((s) => ({ stockItemId: s.item!, skuId: s.p.skuId, quantity: s.p.quantity, status: 'pending', orderId: order.id, lineItemId: s.p.lineItemId, stockLineItemId: s.id }));
+  const holds: Hold[] = [
+    ...slis.filter((s) => s.item).map((s) => ({ stockItemId: s.item!, skuId: s.p.skuId, quantity: s.p.quantity, status: 'pending' as const, orderId: order.id, lineItemId: s.p.lineItemId, stockLineItemId: s.id })),
+    // a transfer holds its units on the origin until it completes (spec §4.3)
+    ...tr.map((x) => ({ stockItemId: x.origin, skuId: x.t.skuId, quantity: x.t.quantity, status: 'pending' as const, orderId: order.id, lineItemId: x.t.lineItemId, stockTransferId: x.id })),
+  ];
   const f = holdFragments(sql, ctx.mode, holds);
   const [r] = await sql`
     with new_shipments as (
@@ -78,6 +89,13 @@ async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderMo
         ${slis.map((s) => s.item)}::text[], ${slis.map((s) => s.p.skuId)}::text[], ${slis.map((s) => s.code)}::text[], ${slis.map((s) => s.p.quantity)}::int[])
         as t(id, shipment, line, item, sku, code, q)
       returning id
+    ), new_transfers as (
+      insert into stock_transfers (id, mode, number, sku_id, sku_code, status, quantity, origin_stock_location_id, destination_stock_location_id, shipment_id, line_item_id, order_id)
+      select id, ${ctx.mode}, number, sku, code, 'upcoming', q, orig, dest, shipment, line, ${order.id}
+      from unnest(${tr.map((x) => x.id)}::text[], ${tr.map((x) => x.number)}::text[], ${tr.map((x) => x.t.skuId)}::text[], ${tr.map((x) => x.code)}::text[],
+        ${tr.map((x) => x.t.quantity)}::int[], ${tr.map((x) => x.t.fromLocationId)}::text[], ${tr.map((x) => x.t.toLocationId)}::text[],
+        ${tr.map((x) => x.shipment)}::text[], ${tr.map((x) => x.t.lineItemId)}::text[]) as t(id, number, sku, code, q, orig, dest, shipment, line)
+      returning id
     ), held_counters as (${f.counters}), held_rows as (${f.rows}), placed as (
       update orders set status = 'placed', payment_status = 'authorized', placed_at = now(), updated_at = now(),
         fulfillment_status = ${plan.shipments.length ? 'unfulfilled' : 'not_required'}
@@ -87,7 +105,7 @@ async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderMo
     select array(select id from held_counters) as done`;
   // stock was locked and planned on, so this cannot fail; if it ever does, the transaction rolls back
   const done = r!.done as string[];
-  if (done.length !== f.items.length) shortHolds(f.items, done, (id) => slis.find((s) => s.item === id)!.code);
+  if (done.length !== f.items.length) shortHolds(f.items, done, (id) => slis.find((s) => s.item === id)?.code ?? tr.find((x) => x.origin === id)!.code);
 }
 
 /** `_approve` (integration only): decrement and drop the holds unless the model decrements manually. */
@@ -97,11 +115,12 @@ export async function approveOrder(tx: Tx, ctx: RequestContext, order: Row): Pro
   const model = await loadModel(tx, ctx.mode, order.market_id);
   if (!model.manualStockDecrement) await decrementOrder(tx, ctx.mode, order.id);
   const sql = rawClient(tx);
-  // fulfillment starts: shipments from on_hold locations wait, the others are picked (spec §4.4)
-  await sql`update shipments s set status = case when (s.allocation->>'on_hold')::boolean then 'on_hold' else 'picking' end,
-      on_hold_at = case when (s.allocation->>'on_hold')::boolean then now() end,
-      picking_at = case when (s.allocation->>'on_hold')::boolean then null else now() end, updated_at = now()
+  // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked (spec §4.4)
+  const waits = sql`(coalesce((s.allocation->>'on_hold')::boolean, false) or exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled')))`;
+  await sql`update shipments s set status = case when ${waits} then 'on_hold' else 'picking' end,
+      on_hold_at = case when ${waits} then now() end, picking_at = case when ${waits} then null else now() end, updated_at = now()
     where s.order_id = ${order.id} and s.status = 'upcoming'`;
+  await startTransfers(tx, order.id, model.putStockTransfersOnHold);
   await sql`update orders set status = 'approved', approved_at = now(), updated_at = now(),
     fulfillment_status = case when fulfillment_status = 'not_required' then 'not_required' else 'in_progress' end where id = ${order.id}`;
 }
@@ -114,6 +133,7 @@ export async function cancelOrder(tx: Tx, ctx: RequestContext, order: Row): Prom
   const [shipped] = await sql`select count(*)::int as n from shipments where order_id = ${order.id} and status in ('shipped', 'delivered')`;
   if (shipped!.n > 0) throw illegal('_cancel', 'shipped');
   await release(tx, ctx.mode, { orderId: order.id });
+  await cancelTransfers(tx, order.id);
   if (order.status === 'approved') await restockOrder(tx, ctx.mode, order.id);
   await sql`update shipments set status = 'cancelled', cancelled_at = now(), updated_at = now() where order_id = ${order.id} and status <> 'cancelled'`;
   await sql`update orders set status = 'cancelled', cancelled_at = now(), updated_at = now(),

@@ -20,6 +20,7 @@ export interface Hold {
   orderId?: string | null;
   lineItemId?: string | null;
   stockLineItemId?: string | null;
+  stockTransferId?: string | null;
 }
 
 export interface LockedStock {
@@ -79,12 +80,13 @@ export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, h
     where si.id = d.id and si.mode = ${mode} and si.quantity - si.reserved_quantity >= d.q
     returning si.id`;
   const rows = sql`
-    insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id, line_item_id, stock_line_item_id)
-    select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end, item, sku, ord, line, sli
+    insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id, line_item_id, stock_line_item_id, stock_transfer_id)
+    select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end, item, sku, ord, line, sli, tr
     from unnest(${ids}::text[], ${holds.map((h) => h.status)}::text[], ${holds.map((h) => h.quantity)}::int[],
       ${holds.map((h) => h.expiresIn ?? null)}::int[], ${holds.map((h) => h.stockItemId)}::text[], ${holds.map((h) => h.skuId)}::text[],
-      ${holds.map((h) => h.orderId ?? null)}::text[], ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[])
-      as t(id, status, q, secs, item, sku, ord, line, sli)
+      ${holds.map((h) => h.orderId ?? null)}::text[], ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[],
+      ${holds.map((h) => h.stockTransferId ?? null)}::text[])
+      as t(id, status, q, secs, item, sku, ord, line, sli, tr)
     where (select count(*) from held_counters) = ${items.length}`;
   return { counters, rows, ids, items };
 }
@@ -107,14 +109,16 @@ export async function reserve(tx: Tx, mode: string, holds: Hold[], skuCodes: Rea
   return f.ids;
 }
 
-export type ReservationFilter = { orderId: string } | { lineItemId: string; status?: 'draft' } | { ids: string[] };
+export type ReservationFilter = { orderId: string } | { lineItemId: string; status?: 'draft' } | { ids: string[] } | { transferId: string };
 
 const where = (sql: ReturnType<typeof rawClient>, f: ReservationFilter) =>
   'orderId' in f
     ? sql`order_id = ${f.orderId}`
     : 'lineItemId' in f
       ? sql`line_item_id = ${f.lineItemId} ${f.status ? sql`and status = ${f.status}` : sql``}`
-      : sql`id = any(${f.ids}::text[])`;
+      : 'transferId' in f
+        ? sql`stock_transfer_id = ${f.transferId}`
+        : sql`id = any(${f.ids}::text[])`;
 
 /** Drop reservations and give their units back, in one statement. */
 export async function release(tx: Tx, mode: string, f: ReservationFilter): Promise<number> {
@@ -199,4 +203,24 @@ export async function releaseShipment(tx: Tx, mode: string, shipmentId: string):
       returning stock_item_id, quantity
     ), sums as (select stock_item_id, sum(quantity)::int as q from back group by stock_item_id)
     update stock_items si set quantity = si.quantity + sums.q, updated_at = now() from sums where si.id = sums.stock_item_id`;
+}
+
+/**
+ * A transfer arrives (spec §4.3): the origin loses the units and the hold on them, the destination
+ * gains them (its stock item created if missing). Returns the destination stock item.
+ */
+export async function moveTransferred(tx: Tx, mode: string, t: { id: string; sku_id: string; quantity: number; origin_stock_location_id: string; destination_stock_location_id: string }): Promise<string> {
+  const sql = rawClient(tx);
+  const [origin] = await sql`
+    with held as (delete from stock_reservations where stock_transfer_id = ${t.id} returning quantity)
+    update stock_items set quantity = quantity - ${t.quantity}, reserved_quantity = reserved_quantity - (select coalesce(sum(quantity), 0)::int from held),
+      reserved_updated_at = now(), updated_at = now()
+    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`;
+  if (!origin) throw errors.validation([{ attribute: 'origin_stock_location', message: 'has no stock item for this SKU', error: 'invalid', pointer: '/data/relationships/origin_stock_location' }]);
+  const [dest] = await sql`
+    insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+    values (${newId()}, ${mode}, ${t.quantity}, ${t.sku_id}, ${t.destination_stock_location_id}, ${newId()})
+    on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
+    returning id`;
+  return dest!.id as string;
 }

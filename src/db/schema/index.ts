@@ -4,3 +4,4 @@ export * from './catalog';
 export * from './stock';
 export * from './markets';
 export * from './orders';
+export * from './transfers';

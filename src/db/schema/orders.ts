@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, serial, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { stockTransfers } from './transfers';
 import { skus } from './catalog';
 import { baseColumns, ts } from './common';
 import { markets } from './markets';
@@ -112,6 +113,8 @@ export const stockReservations = pgTable(
     order_id: text('order_id').references(() => orders.id, { onDelete: 'restrict' }),
     line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'restrict' }),
     stock_line_item_id: text('stock_line_item_id').references(() => stockLineItems.id, { onDelete: 'restrict' }),
+    /** The transfer this hold is for: units on the origin, kept until the transfer completes or is cancelled. */
+    stock_transfer_id: text('stock_transfer_id').references((): AnyPgColumn => stockTransfers.id, { onDelete: 'restrict' }),
   },
   (t) => [
     check('stock_reservations_status_check', sql`${t.status} in ('draft', 'pending')`),

@@ -2,6 +2,8 @@ import type { Strategy } from '../types';
 import { noSplit } from './no_split';
 import { splitByLineItems } from './split_by_line_items';
 import { splitShipments } from './split_shipments';
+import { shipFromFirstAvailableOrPrimary } from './ship_from_first_available_or_primary';
+import { shipFromPrimary } from './ship_from_primary';
 
 /**
  * Strategies by Commerce Layer's strategy string (architecture habit 5). A new strategy is one file
@@ -11,6 +13,8 @@ const registry = new Map<string, Strategy>([
   ['no_split', noSplit],
   ['split_shipments', splitShipments],
   ['split_by_line_items', splitByLineItems],
+  ['ship_from_primary', shipFromPrimary],
+  ['ship_from_first_available_or_primary', shipFromFirstAvailableOrPrimary],
 ]);
 
 export const strategyFor = (name: string): Strategy | undefined => registry.get(name);

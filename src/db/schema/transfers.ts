@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { skus } from './catalog';
+import { baseColumns, ts } from './common';
+import { lineItems, orders, shipments } from './orders';
+import { stockLocations } from './stock';
+
+/** spec §3.9: units moving between two stock locations; a hold on the origin while open. */
+export const stockTransfers = pgTable(
+  'stock_transfers',
+  {
+    ...baseColumns(),
+    number: text('number').notNull(),
+    sku_id: text('sku_id').notNull().references(() => skus.id, { onDelete: 'restrict' }),
+    sku_code: text('sku_code').notNull(),
+    status: text('status').notNull().default('draft'),
+    quantity: integer('quantity').notNull(),
+    origin_stock_location_id: text('origin_stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    destination_stock_location_id: text('destination_stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    shipment_id: text('shipment_id').references(() => shipments.id, { onDelete: 'cascade' }),
+    line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'set null' }),
+    order_id: text('order_id').references(() => orders.id, { onDelete: 'cascade' }),
+    on_hold_at: ts('on_hold_at'),
+    picking_at: ts('picking_at'),
+    in_transit_at: ts('in_transit_at'),
+    completed_at: ts('completed_at'),
+    cancelled_at: ts('cancelled_at'),
+  },
+  (t) => [
+    check('stock_transfers_status_check', sql`${t.status} in ('draft', 'upcoming', 'on_hold', 'picking', 'in_transit', 'completed', 'cancelled')`),
+    check('stock_transfers_quantity_check', sql`${t.quantity} >= 1`),
+    check('stock_transfers_locations_check', sql`${t.origin_stock_location_id} <> ${t.destination_stock_location_id}`),
+    index('stock_transfers_shipment_idx').on(t.shipment_id),
+    index('stock_transfers_order_idx').on(t.order_id),
+    index('stock_transfers_origin_idx').on(t.origin_stock_location_id),
+    index('stock_transfers_destination_idx').on(t.destination_stock_location_id),
+    index('stock_transfers_mode_created_idx').on(t.mode, t.created_at, t.id),
+  ],
+);

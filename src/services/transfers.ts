@@ -1,0 +1,63 @@
+import type { RequestContext } from '../auth/context';
+import { rawClient } from '../db/client';
+import { errors } from '../jsonapi/errors';
+import { TRANSFER_TRANSITIONS, transferTransition } from '../inventory/transfer-states';
+import { newId } from '../lib/ids';
+import type { Row } from '../resources/define';
+import { decrementOrder, moveTransferred, release, reserve } from './stock';
+import type { Tx } from './tx';
+
+/**
+ * A transfer trigger (spec §4.4): a repeat is harmless, an illegal edge a 422 on the trigger.
+ * `_complete` moves the stock; `_cancel` releases the origin's hold.
+ */
+export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string, t: Row): Promise<void> {
+  const step = transferTransition(name, t.status);
+  if (step === 'repeat') return;
+  if (step === 'illegal') throw errors.validation([{ attribute: name, message: `cannot be applied to a ${t.status} stock transfer`, error: 'invalid_transition', pointer: `/data/attributes/${name}` }]);
+  const sql = rawClient(tx);
+  if (name === '_complete') await completeTransfer(tx, ctx, t);
+  if (name === '_cancel') await release(tx, ctx.mode, { transferId: t.id });
+  const { to, stamp } = TRANSFER_TRANSITIONS[name]!;
+  await sql`update stock_transfers set status = ${to}, ${stamp ? sql`${sql(stamp)} = now(),` : sql``} updated_at = now() where id = ${t.id}`;
+  if (t.shipment_id && (name === '_complete' || name === '_cancel')) await releaseWaitingShipment(tx, t.shipment_id);
+}
+
+/**
+ * The units arrive at the destination. For a transfer of an order's shipment they join it as a
+ * stock line item: held there, or decremented at once if the order was already approved (and the
+ * model does not decrement manually).
+ */
+async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<void> {
+  const destItem = await moveTransferred(tx, ctx.mode, t as never);
+  if (!t.shipment_id) return;
+  const sql = rawClient(tx);
+  const [o] = await sql`select o.id, o.status, im.manual_stock_decrement from orders o join markets m on m.id = o.market_id
+    join inventory_models im on im.id = m.inventory_model_id where o.id = ${t.order_id}`;
+  if (!o || o.status === 'cancelled') return;
+  const sliId = newId();
+  await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
+    values (${sliId}, ${ctx.mode}, ${t.shipment_id}, ${t.order_id}, ${t.line_item_id}, ${destItem}, ${t.sku_id}, ${t.sku_code}, ${t.quantity})`;
+  await reserve(tx, ctx.mode, [{ stockItemId: destItem, skuId: t.sku_id, quantity: t.quantity, status: 'pending', orderId: t.order_id, lineItemId: t.line_item_id, stockLineItemId: sliId }]);
+  if (o.status === 'approved' && !o.manual_stock_decrement) await decrementOrder(tx, ctx.mode, t.order_id, t.shipment_id);
+}
+
+/** A shipment waiting on transfers is picked once none is open (unless its location holds shipments). */
+async function releaseWaitingShipment(tx: Tx, shipmentId: string): Promise<void> {
+  await rawClient(tx)`update shipments s set status = 'picking', picking_at = now(), updated_at = now()
+    where s.id = ${shipmentId} and s.status = 'on_hold' and not coalesce((s.allocation->>'on_hold')::boolean, false)
+      and not exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled'))`;
+}
+
+/** Fulfilment starts (order approval): transfers of the order go picking, or on hold with their shipment if the model says so. */
+export async function startTransfers(tx: Tx, orderId: string, putOnHold: boolean): Promise<void> {
+  await rawClient(tx)`update stock_transfers set status = ${putOnHold ? 'on_hold' : 'picking'},
+      ${putOnHold ? rawClient(tx)`on_hold_at = now(),` : rawClient(tx)`picking_at = now(),`} updated_at = now()
+    where order_id = ${orderId} and status = 'upcoming'`;
+}
+
+/** Cancelling an order cancels its open transfers and their holds. */
+export async function cancelTransfers(tx: Tx, orderId: string): Promise<void> {
+  await rawClient(tx)`update stock_transfers set status = 'cancelled', cancelled_at = now(), updated_at = now()
+    where order_id = ${orderId} and status not in ('completed', 'cancelled')`;
+}
