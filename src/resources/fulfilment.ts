@@ -3,6 +3,7 @@ import { orders, shipments, stockLineItems, stockReservations } from '../db/sche
 import { stockItems } from '../db/schema/stock';
 import { errors } from '../jsonapi/errors';
 import { SHIPMENT_TRANSITIONS, transition } from '../inventory/shipment-states';
+import { manualStockTrigger } from '../services/manual-stock';
 import { adjustReserved, releaseShipment, sweepExpired } from '../services/stock';
 import type { Tx } from '../services/tx';
 import { attr, defineResource, rel, type Row, type Trigger } from './define';
@@ -54,7 +55,12 @@ export const shipmentsResource = defineResource({
     delivered_at: attr.datetime({ column: s.delivered_at, ...read }),
     cancelled_at: attr.datetime({ column: s.cancelled_at, ...read }),
   },
-  triggers: Object.fromEntries(Object.keys(SHIPMENT_TRANSITIONS).map((n) => [n, shipmentTrigger(n)])),
+  triggers: {
+    ...Object.fromEntries(Object.keys(SHIPMENT_TRANSITIONS).map((n) => [n, shipmentTrigger(n)])),
+    _decrement_stock: manualStockTrigger('_decrement_stock', (r) => ({ shipmentId: r.id })),
+    _release_stock: manualStockTrigger('_release_stock', (r) => ({ shipmentId: r.id })),
+    _reserve_stock: manualStockTrigger('_reserve_stock', (r) => ({ shipmentId: r.id })),
+  },
   relationships: {
     order: rel.toOne('orders', 'order_id'),
     inventory_stock_location: rel.toOne('inventory_stock_locations', 'inventory_stock_location_id'),
@@ -75,11 +81,16 @@ export const stockLineItemsResource = defineResource({
   singular: 'stock_line_item',
   description: 'Units of a SKU taken from one stock item for an order.',
   table: sli,
-  actions: ['list', 'retrieve'],
+  actions: ['list', 'retrieve', 'update'],
   attributes: {
     sku_code: attr.string({ column: sli.sku_code, filter: true }),
     quantity: attr.integer({ column: sli.quantity, ...read }),
     name: attr.string({ column: sli.name }),
+  },
+  triggers: {
+    _decrement_stock: manualStockTrigger('_decrement_stock', (r) => ({ stockLineItemId: r.id })),
+    _release_stock: manualStockTrigger('_release_stock', (r) => ({ stockLineItemId: r.id })),
+    _reserve_stock: manualStockTrigger('_reserve_stock', (r) => ({ stockLineItemId: r.id })),
   },
   relationships: {
     shipment: rel.toOne('shipments', 'shipment_id'),

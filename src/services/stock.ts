@@ -135,9 +135,17 @@ export async function release(tx: Tx, mode: string, f: ReservationFilter): Promi
  * Approval's decrement (spec §4.3): each stock line item not yet decremented takes its units off the
  * stock item and its reservation goes, all at once; a second call finds nothing left to do.
  */
-export async function decrementOrder(tx: Tx, mode: string, orderId: string, shipmentId?: string): Promise<number> {
+export interface SliScope {
+  shipmentId?: string;
+  stockLineItemId?: string;
+}
+
+const sliScope = (sql: ReturnType<typeof rawClient>, s: SliScope) =>
+  s.stockLineItemId ? sql`and id = ${s.stockLineItemId}` : s.shipmentId ? sql`and shipment_id = ${s.shipmentId}` : sql``;
+
+export async function decrementOrder(tx: Tx, mode: string, orderId: string, scope: SliScope = {}): Promise<number> {
   const sql = rawClient(tx);
-  const only = shipmentId ? sql`and shipment_id = ${shipmentId}` : sql``;
+  const only = sliScope(sql, scope);
   const rows = await sql`
     with slis as (
       update stock_line_items set decremented_at = now(), updated_at = now()
@@ -223,4 +231,31 @@ export async function moveTransferred(tx: Tx, mode: string, t: { id: string; sku
     on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
     returning id`;
   return dest!.id as string;
+}
+
+/** Manual `_release_stock`: drop the holds of stock line items not yet decremented (spec §4.3). */
+export async function releaseLineStock(tx: Tx, mode: string, orderId: string, scope: SliScope): Promise<void> {
+  const sql = rawClient(tx);
+  const ids = (await sql`select id from stock_line_items where mode = ${mode} and order_id = ${orderId} and decremented_at is null ${sliScope(sql, scope)}`).map((r) => r.id as string);
+  if (!ids.length) return;
+  await sql`
+    with gone as (delete from stock_reservations where stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
+    sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
+    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now() from sums where si.id = sums.stock_item_id`;
+}
+
+/** Manual `_reserve_stock`: hold again the stock line items that hold nothing and are not decremented. */
+export async function reserveLineStock(tx: Tx, mode: string, orderId: string, scope: SliScope): Promise<void> {
+  const sql = rawClient(tx);
+  const rows = await sql`
+    select sli.id, sli.stock_item_id, sli.sku_id, sli.sku_code, sli.quantity, sli.line_item_id from stock_line_items sli
+    where sli.mode = ${mode} and sli.order_id = ${orderId} and sli.decremented_at is null and sli.stock_item_id is not null ${sliScope(sql, scope)}
+      and not exists (select 1 from stock_reservations r where r.stock_line_item_id = sli.id)
+    order by sli.stock_item_id for update`;
+  await reserve(
+    tx,
+    mode,
+    rows.map((r) => ({ stockItemId: r.stock_item_id, skuId: r.sku_id, quantity: r.quantity, status: 'pending' as const, orderId, lineItemId: r.line_item_id, stockLineItemId: r.id })),
+    new Map(rows.map((r) => [r.sku_id as string, r.sku_code as string])),
+  );
 }

@@ -39,7 +39,7 @@ async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<vo
   await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
     values (${sliId}, ${ctx.mode}, ${t.shipment_id}, ${t.order_id}, ${t.line_item_id}, ${destItem}, ${t.sku_id}, ${t.sku_code}, ${t.quantity})`;
   await reserve(tx, ctx.mode, [{ stockItemId: destItem, skuId: t.sku_id, quantity: t.quantity, status: 'pending', orderId: t.order_id, lineItemId: t.line_item_id, stockLineItemId: sliId }]);
-  if (o.status === 'approved' && !o.manual_stock_decrement) await decrementOrder(tx, ctx.mode, t.order_id, t.shipment_id);
+  if (o.status === 'approved' && !o.manual_stock_decrement) await decrementOrder(tx, ctx.mode, t.order_id, { shipmentId: t.shipment_id });
 }
 
 /** A shipment waiting on transfers is picked once none is open (unless its location holds shipments). */
