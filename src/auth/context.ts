@@ -20,4 +20,6 @@ export interface RequestContext {
   caller: Caller;
   /** `https://host` used to build links. */
   baseUrl: string;
+  /** For the stock ledger: which request moved stock. */
+  requestId?: string;
 }

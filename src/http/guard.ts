@@ -23,7 +23,7 @@ export function apiGuard(deps: AppDeps) {
     const m = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!m) throw errors.unauthorized();
     const caller = await deps.verifier.verify(m[1]!);
-    request.ctx = { mode: caller.mode, caller, baseUrl: baseUrl(deps, request) };
+    request.ctx = { mode: caller.mode, caller, baseUrl: baseUrl(deps, request), requestId: request.id };
     if (deps.limiter) {
       const type = (request.params as { type?: string }).type ?? '';
       const endpoint = `${request.method} ${(request.routeOptions.url ?? '').replace(':type', type)}`;

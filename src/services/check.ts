@@ -8,8 +8,9 @@ export interface Drift {
 
 /**
  * The invariants stock must satisfy at every commit (scenarios "Concurrency"): quantity ≥ 0,
- * reserved = Σ reservation rows, quantity − reserved ≥ 0, and every pending reservation of a
- * placed order backed by its stock line item. Returns every violation; none means clean.
+ * reserved = Σ reservation rows, quantity − reserved ≥ 0, counters = the stock ledger replayed,
+ * and every pending reservation of a placed order backed by its stock line item. Returns every
+ * violation; none means clean.
  */
 export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
   const drift: Drift[] = [];
@@ -23,6 +24,13 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
     if (c.quantity < 0) drift.push({ kind: 'negative_quantity', id: c.id, detail: `quantity ${c.quantity}` });
     if (c.quantity < c.reserved_quantity) drift.push({ kind: 'oversold', id: c.id, detail: `quantity ${c.quantity} < reserved ${c.reserved_quantity}` });
   }
+  // the ledger replayed must give the counters (issue: "a ledger under every number")
+  const ledger = await sql`
+    select si.id, si.quantity, si.reserved_quantity, coalesce(m.q, 0)::int as lq, coalesce(m.r, 0)::int as lr
+    from stock_items si left join (select stock_item_id, sum(quantity_delta) as q, sum(reserved_delta) as r from stock_movements group by stock_item_id) m
+      on m.stock_item_id = si.id
+    where si.quantity <> coalesce(m.q, 0) or si.reserved_quantity <> coalesce(m.r, 0)`;
+  for (const l of ledger) drift.push({ kind: 'ledger_drift', id: l.id, detail: `counters ${l.quantity}/${l.reserved_quantity} but the ledger replays to ${l.lq}/${l.lr}` });
   const orphans = await sql`
     select r.id from stock_reservations r join orders o on o.id = r.order_id
     where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null`;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
-import type { Db } from '../db/client';
+import { rawClient, type Db } from '../db/client';
 import { translateDbError } from '../db/errors';
 import { ApiError, errors } from '../jsonapi/errors';
 import type { ParsedDocument } from '../jsonapi/document';
@@ -17,10 +17,12 @@ export interface WriteDeps {
 }
 
 /** Run a write in one transaction and translate database errors at the edge (nothing is half-written). */
-export async function inTransaction<T>(deps: WriteDeps, def: ResourceDefinition, op: 'create' | 'update' | 'delete', fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(deps: WriteDeps, def: ResourceDefinition, op: 'create' | 'update' | 'delete', ctx: RequestContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
     let answer: ApiError | undefined;
     const result = await deps.db.transaction(async (tx) => {
+      // who is behind every stock movement this transaction writes (the ledger trigger reads it)
+      await rawClient(tx)`select set_config('allot.actor', ${JSON.stringify({ application_id: ctx.caller.applicationId, kind: ctx.caller.kind, request_id: ctx.requestId, resource: def.type })}, true)`;
       try {
         return await fn(tx);
       } catch (e) {
@@ -59,7 +61,7 @@ async function reread(deps: WriteDeps, def: ResourceDefinition, ctx: RequestCont
 }
 
 export async function createResource(deps: WriteDeps, def: ResourceDefinition, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
-  return reread(deps, def, ctx, await inTransaction(deps, def, 'create', async (tx) => {
+  return reread(deps, def, ctx, await inTransaction(deps, def, 'create', ctx, async (tx) => {
     const input = await checkInput(tx, deps.reg, def, doc, 'create', ctx);
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes });
     checkDomain(def, withDefaults(def, input.values), ctx);
@@ -71,7 +73,7 @@ export async function createResource(deps: WriteDeps, def: ResourceDefinition, d
 }
 
 export async function updateResource(deps: WriteDeps, def: ResourceDefinition, id: string, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
-  return reread(deps, def, ctx, await inTransaction(deps, def, 'update', async (tx) => {
+  return reread(deps, def, ctx, await inTransaction(deps, def, 'update', ctx, async (tx) => {
     const existing = await lockVisibleOr401(tx, def, ctx, id);
     const input = await checkInput(tx, deps.reg, def, doc, 'update', ctx);
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
@@ -92,7 +94,7 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
 }
 
 export async function deleteResource(deps: WriteDeps, def: ResourceDefinition, id: string, ctx: RequestContext): Promise<void> {
-  await inTransaction(deps, def, 'delete', async (tx) => {
+  await inTransaction(deps, def, 'delete', ctx, async (tx) => {
     const row = await lockVisibleOr401(tx, def, ctx, id);
     await def.hooks?.beforeDelete?.({ tx, ctx, row });
     await tx.delete(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)));

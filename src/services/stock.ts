@@ -219,17 +219,17 @@ export async function releaseShipment(tx: Tx, mode: string, shipmentId: string):
  */
 export async function moveTransferred(tx: Tx, mode: string, t: { id: string; sku_id: string; quantity: number; origin_stock_location_id: string; destination_stock_location_id: string }): Promise<string> {
   const sql = rawClient(tx);
-  const [origin] = await sql`
+  const [origin] = await withReason(tx, `transfer_out ${t.id}`, () => sql`
     with held as (delete from stock_reservations where stock_transfer_id = ${t.id} returning quantity)
     update stock_items set quantity = quantity - ${t.quantity}, reserved_quantity = reserved_quantity - (select coalesce(sum(quantity), 0)::int from held),
       reserved_updated_at = now(), updated_at = now()
-    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`;
+    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`);
   if (!origin) throw errors.validation([{ attribute: 'origin_stock_location', message: 'has no stock item for this SKU', error: 'invalid', pointer: '/data/relationships/origin_stock_location' }]);
-  const [dest] = await sql`
+  const [dest] = await withReason(tx, `transfer_in ${t.id}`, () => sql`
     insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
     values (${newId()}, ${mode}, ${t.quantity}, ${t.sku_id}, ${t.destination_stock_location_id}, ${newId()})
     on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
-    returning id`;
+    returning id`);
   return dest!.id as string;
 }
 
@@ -258,4 +258,13 @@ export async function reserveLineStock(tx: Tx, mode: string, orderId: string, sc
     rows.map((r) => ({ stockItemId: r.stock_item_id, skuId: r.sku_id, quantity: r.quantity, status: 'pending' as const, orderId, lineItemId: r.line_item_id, stockLineItemId: r.id })),
     new Map(rows.map((r) => [r.sku_id as string, r.sku_code as string])),
   );
+}
+
+/** Name the movements one statement writes in the ledger (otherwise the trigger infers the reason). */
+async function withReason<T>(tx: Tx, reason: string, run: () => Promise<T>): Promise<T> {
+  const sql = rawClient(tx);
+  await sql`select set_config('allot.reason', ${reason}, true)`;
+  const out = await run(); // on failure the transaction rolls back, setting and all
+  await sql`select set_config('allot.reason', '', true)`;
+  return out;
 }

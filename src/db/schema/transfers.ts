@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { skus } from './catalog';
 import { baseColumns, ts } from './common';
 import { lineItems, orders, shipments } from './orders';
@@ -36,4 +36,27 @@ export const stockTransfers = pgTable(
     index('stock_transfers_destination_idx').on(t.destination_stock_location_id),
     index('stock_transfers_mode_created_idx').on(t.mode, t.created_at, t.id),
   ],
+);
+
+/**
+ * The stock ledger (issue: "a ledger under every number"): one append-only row per change of a
+ * stock item's quantity or reserved counter, written by a trigger on stock_items in the same
+ * statement as the change (migration 0005), so no code path can move stock without leaving a row.
+ */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    mode: text('mode').notNull(),
+    stock_item_id: text('stock_item_id').notNull(),
+    sku_id: text('sku_id').notNull(),
+    stock_location_id: text('stock_location_id').notNull(),
+    quantity_delta: integer('quantity_delta').notNull(),
+    reserved_delta: integer('reserved_delta').notNull(),
+    reason: text('reason').notNull(),
+    actor: jsonb('actor').$type<Record<string, unknown>>(),
+    txid: bigint('txid', { mode: 'number' }).notNull(),
+    created_at: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id), index('stock_movements_mode_created_idx').on(t.mode, t.created_at)],
 );

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app';
+import { client, doc, type Client } from './helpers/http';
+import { expectClean, network, order, trigger } from './helpers/orders';
+
+/** The stock ledger: one movement per change, the right sign, none when nothing changes, and replay = counters. */
+let t: TestApp;
+let api: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  api = client(t.app, t.tokens.admin);
+});
+afterAll(() => t.close());
+
+const movements = async (item: string) =>
+  (await t.database.sql`select quantity_delta as q, reserved_delta as r, reason, actor from stock_movements where stock_item_id = ${item} order by id`).map((m) => ({ q: m.q, r: m.r, reason: m.reason, app: (m.actor as any)?.application_id ?? null }));
+
+describe('stock ledger', () => {
+  it('records creation, holds, approval and restock with signs and reasons; no movement when unchanged', async () => {
+    const n = await network(api, { strategy: 'no_split', stock: { X: { A: 10 } } });
+    const item = n.item['X@A']!;
+    await api.patch(`/api/stock_items/${item}`, doc('stock_items', { quantity: 10 }, {}, item)); // unchanged: no movement
+    const id = await order(api, n, { X: 3 });
+    await trigger(api, 'orders', id, '_place');
+    await trigger(api, 'orders', id, '_approve');
+    await trigger(api, 'orders', id, '_approve'); // repeat: nothing
+    await trigger(api, 'orders', id, '_cancel');
+    const m = await movements(item);
+    expect(m.map(({ q, r, reason }) => [q, r, reason])).toEqual([
+      [10, 0, 'created'],
+      [0, 3, 'reserved'],
+      [-3, -3, 'decremented'],
+      [3, 0, 'incremented'],
+    ]);
+    expect(new Set(m.map((x) => x.app)).size).toBe(1); // every movement names the application behind it
+    expect(m[0]!.app).not.toBeNull();
+    await expectClean(t);
+  });
+
+  it('a transfer leaves transfer_out and transfer_in movements; drift in a counter is reported', async () => {
+    const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 0, B: 5 } } });
+    const id = await order(api, n, { X: 2 });
+    await trigger(api, 'orders', id, '_place');
+    const [tr] = (await api.get(`/api/orders/${id}/stock_transfers`)).body.data;
+    for (const s of ['_picking', '_in_transit', '_complete']) expect((await trigger(api, 'stock_transfers', tr.id, s)).status).toBe(200);
+    expect((await movements(n.item['X@B']!)).map((x) => x.reason)).toContain(`transfer_out ${tr.id}`);
+    expect((await movements(n.item['X@A']!)).map((x) => x.reason)).toContain(`transfer_in ${tr.id}`);
+    await expectClean(t);
+    // a write that bypasses the ledger is caught by the check
+    await t.database.sql`alter table stock_items disable trigger stock_items_ledger`;
+    await t.database.sql`update stock_items set quantity = quantity + 1 where id = ${n.item['X@B']!}`;
+    await t.database.sql`alter table stock_items enable trigger stock_items_ledger`;
+    const { checkInvariants } = await import('../src/services/check');
+    expect((await checkInvariants(t.database.sql)).map((d) => d.kind)).toEqual(['ledger_drift']);
+    await t.database.sql`alter table stock_items disable trigger stock_items_ledger`;
+    await t.database.sql`update stock_items set quantity = quantity - 1 where id = ${n.item['X@B']!}`;
+    await t.database.sql`alter table stock_items enable trigger stock_items_ledger`;
+    await expectClean(t);
+  });
+});
