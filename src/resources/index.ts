@@ -9,6 +9,7 @@ import { stockLocationsResource } from './stock_locations';
 import { lineItemsResource, ordersResource } from './orders';
 import { shipmentsResource, stockLineItemsResource, stockReservationsResource } from './fulfilment';
 import { stockTransfersResource } from './transfers';
+import { returnLineItemsResource, returnsResource } from './returns';
 
 /** Every served type, in one place. Adding a resource is adding its definition here. */
 export function buildRegistry(): Registry {
@@ -32,5 +33,7 @@ export function buildRegistry(): Registry {
     shipmentsResource,
     stockLineItemsResource,
     stockTransfersResource,
+    returnsResource,
+    returnLineItemsResource,
   ]);
 }

@@ -54,6 +54,10 @@ export const stockTransfersResource = defineResource({
     line_item: rel.toOne('line_items', 'line_item_id'),
     stock_reservation: rel.hasOne('stock_reservations', 'stock_transfer_id'),
   },
+  validate: (row) =>
+    row.origin_stock_location_id === row.destination_stock_location_id
+      ? [{ attribute: 'destination_stock_location', message: 'must differ from the origin', error: 'invalid', pointer: '/data/relationships/destination_stock_location' }]
+      : [],
   hooks: {
     beforeWrite: async ({ tx, ctx, values, attributes, existing }) => {
       if (existing && Object.keys(values).length && !OPEN_TRANSFER.includes(existing.status)) throw errors.validation([{ attribute: 'status', message: `is ${existing.status}: the transfer can no longer change`, error: 'invalid' }]);
@@ -70,7 +74,6 @@ export const stockTransfersResource = defineResource({
     },
     afterWrite: async ({ tx, ctx, row, existing }) => {
       const origin = row.origin_stock_location_id;
-      if (origin === row.destination_stock_location_id) throw errors.validation([{ attribute: 'destination_stock_location', message: 'must differ from the origin', error: 'invalid', pointer: '/data/relationships/destination_stock_location' }]);
       if (existing && existing.quantity === row.quantity && existing.sku_id === row.sku_id && existing.origin_stock_location_id === origin) return;
       if (existing) await release(tx, ctx.mode, { transferId: row.id }); // resized or moved: the hold is rebuilt
       await holdOrigin(tx, ctx.mode, row);

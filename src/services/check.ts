@@ -33,7 +33,7 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
   for (const l of ledger) drift.push({ kind: 'ledger_drift', id: l.id, detail: `counters ${l.quantity}/${l.reserved_quantity} but the ledger replays to ${l.lq}/${l.lr}` });
   const orphans = await sql`
     select r.id from stock_reservations r join orders o on o.id = r.order_id
-    where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null`;
+    where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null and r.stock_transfer_id is null`;
   for (const o of orphans) drift.push({ kind: 'orphan_reservation', id: o.id, detail: 'pending reservation of a placed order without a stock line item' });
   const unheld = await sql`
     select sli.id from stock_line_items sli join orders o on o.id = sli.order_id

@@ -268,3 +268,24 @@ async function withReason<T>(tx: Tx, reason: string, run: () => Promise<T>): Pro
   await sql`select set_config('allot.reason', '', true)`;
   return out;
 }
+
+/**
+ * Restock a received return (spec §4.3): each return line not yet restocked puts its units into the
+ * return's stock location (its stock item created if missing), once — `restocked_at` marks it.
+ */
+export async function restockReturn(tx: Tx, mode: string, returnId: string, lineId?: string): Promise<number> {
+  const sql = rawClient(tx);
+  const rows = await withReason(tx, `restock return ${returnId}`, () => sql`
+    with lines as (
+      update return_line_items rli set restocked_at = now(), updated_at = now()
+      from returns r, line_items li
+      where rli.return_id = r.id and li.id = rli.line_item_id and r.id = ${returnId} and rli.restocked_at is null
+        ${lineId ? sql`and rli.id = ${lineId}` : sql``}
+      returning li.sku_id, rli.quantity, r.stock_location_id
+    ), per as (select sku_id, stock_location_id, sum(quantity)::int as q from lines group by sku_id, stock_location_id)
+    insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+    select substr(md5(random()::text), 1, 10), ${mode}, q, sku_id, stock_location_id, substr(md5(random()::text), 1, 10) from per
+    on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
+    returning id`);
+  return rows.length;
+}

@@ -5,3 +5,4 @@ export * from './stock';
 export * from './markets';
 export * from './orders';
 export * from './transfers';
+export * from './returns';
