@@ -121,6 +121,8 @@ export interface ResourceDefinition {
   lockedMessage?: string;
   /** Resource-specific steps of the generic write service, inside its transaction. */
   hooks?: Hooks;
+  /** Writes leave a `versions` row (default true; spec §1.11). */
+  versioned?: boolean;
 }
 
 export interface WriteHookArgs {
@@ -186,7 +188,8 @@ export function defineResource(input: Input): ResourceDefinition {
     ...input,
     // Commerce Layer's order: own attributes first, then the common ones
     attributes: dict({ ...input.attributes, id, created_at, updated_at, reference, reference_origin, metadata }),
-    relationships: dict(input.relationships),
+    // every resource exposes its history (spec §1.11), except the history itself
+    relationships: dict(input.type === 'versions' ? input.relationships : { ...input.relationships, versions: rel.toMany('versions', 'resource_id', { filter: false, description: 'The changes to this resource.' }) }),
     triggers: dict(input.triggers ?? {}),
   } as ResourceDefinition;
 }

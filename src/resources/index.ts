@@ -10,6 +10,7 @@ import { lineItemsResource, ordersResource } from './orders';
 import { shipmentsResource, stockLineItemsResource, stockReservationsResource } from './fulfilment';
 import { stockTransfersResource } from './transfers';
 import { returnLineItemsResource, returnsResource } from './returns';
+import { versionsResource } from './versions';
 
 /** Every served type, in one place. Adding a resource is adding its definition here. */
 export function buildRegistry(): Registry {
@@ -35,5 +36,6 @@ export function buildRegistry(): Registry {
     stockTransfersResource,
     returnsResource,
     returnLineItemsResource,
+    versionsResource,
   ]);
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import { rawClient, type Db } from '../db/client';
 import { translateDbError } from '../db/errors';
@@ -67,6 +67,7 @@ export async function createResource(deps: WriteDeps, def: ResourceDefinition, d
     checkDomain(def, withDefaults(def, input.values), ctx);
     const [row] = await tx.insert(def.table).values({ ...input.values, id: newId(), mode: ctx.mode }).returning();
     await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, row: row as Row });
+    await recordVersion(tx, def, ctx, (row as Row).id, 'create', undefined, input.values, input.triggers);
     await runTriggers(tx, def, ctx, row as Row, input.triggers, input.attributes);
     return { row: row as Row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
   }));
@@ -88,6 +89,7 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
       row = updated as Row;
     }
     await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
+    await recordVersion(tx, def, ctx, id, 'update', existing, input.values, input.triggers);
     await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
     return { row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
   }));
@@ -98,7 +100,27 @@ export async function deleteResource(deps: WriteDeps, def: ResourceDefinition, i
     const row = await lockVisibleOr401(tx, def, ctx, id);
     await def.hooks?.beforeDelete?.({ tx, ctx, row });
     await tx.delete(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)));
+    await recordVersion(tx, def, ctx, id, 'destroy', row, {});
   });
+}
+
+/**
+ * One version per write (spec §1.11): `changes` maps each written attribute (and trigger) to
+ * [before, after]; `who` names the application. Same transaction as the write.
+ */
+async function recordVersion(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string, event: 'create' | 'update' | 'destroy', before: Row | undefined, values: Row, triggers: string[] = []) {
+  if (def.versioned === false) return;
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v instanceof SQL) continue; // computed by the database (e.g. expires_at): not a client's change
+    const old = before?.[k] ?? null;
+    if (JSON.stringify(old) !== JSON.stringify(v)) changes[k] = [old, v];
+  }
+  for (const t of triggers) changes[t] = [null, true];
+  if (event === 'update' && !Object.keys(changes).length) return;
+  const who = { application: { id: ctx.caller.applicationId, kind: ctx.caller.kind, public: ctx.caller.kind === 'sales_channel' } };
+  await rawClient(tx)`insert into versions (id, mode, resource_type, resource_id, event, changes, who)
+    values (${newId()}, ${ctx.mode}, ${def.type}, ${id}, ${event}, ${JSON.stringify(changes)}::jsonb, ${JSON.stringify(who)}::jsonb)`;
 }
 
 /** Defaults of the definition applied for validation of a new record (the database applies them on insert). */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { baseColumns, ts } from './common';
 import { lineItems, orders } from './orders';
 import { stockLocations } from './stock';
@@ -36,4 +36,18 @@ export const returnLineItems = pgTable(
     restocked_at: ts('restocked_at'),
   },
   (t) => [check('return_line_items_quantity_check', sql`${t.quantity} >= 1`), index('return_line_items_return_idx').on(t.return_id), index('return_line_items_line_item_idx').on(t.line_item_id)],
+);
+
+/** spec §1.11: what changed, when, and who did it, for every write through the API. */
+export const versions = pgTable(
+  'versions',
+  {
+    ...baseColumns(),
+    resource_type: text('resource_type').notNull(),
+    resource_id: text('resource_id').notNull(),
+    event: text('event').notNull(),
+    changes: jsonb('changes').$type<Record<string, unknown>>().notNull(),
+    who: jsonb('who').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('versions_resource_idx').on(t.resource_id, t.created_at), index('versions_mode_created_idx').on(t.mode, t.created_at, t.id)],
 );
