@@ -13,8 +13,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** Movements with the application behind them: the version written by the same transaction says who. */
 const movements = async (item: string) =>
-  (await t.database.sql`select quantity_delta as q, reserved_delta as r, reason, actor from stock_movements where stock_item_id = ${item} order by id`).map((m) => ({ q: m.q, r: m.r, reason: m.reason, app: (m.actor as any)?.application_id ?? null }));
+  (
+    await t.database.sql`select m.quantity_delta as q, m.reserved_delta as r, m.reason, (select v.who from versions v where v.txid = m.txid limit 1) as who
+      from stock_movements m where m.stock_item_id = ${item} order by m.id`
+  ).map((m) => ({ q: m.q, r: m.r, reason: m.reason, app: (m.who as any)?.application?.id ?? null }));
 
 describe('stock ledger', () => {
   it('records creation, holds, approval and restock with signs and reasons; no movement when unchanged', async () => {

@@ -21,8 +21,6 @@ export async function inTransaction<T>(deps: WriteDeps, def: ResourceDefinition,
   try {
     let answer: ApiError | undefined;
     const result = await deps.db.transaction(async (tx) => {
-      // who is behind every stock movement this transaction writes (the ledger trigger reads it)
-      await rawClient(tx)`select set_config('allot.actor', ${JSON.stringify({ application_id: ctx.caller.applicationId, kind: ctx.caller.kind, request_id: ctx.requestId, resource: def.type })}, true)`;
       try {
         return await fn(tx);
       } catch (e) {
@@ -118,7 +116,8 @@ async function recordVersion(tx: Tx, def: ResourceDefinition, ctx: RequestContex
   }
   for (const t of triggers) changes[t] = [null, true];
   if (event === 'update' && !Object.keys(changes).length) return;
-  const who = { application: { id: ctx.caller.applicationId, kind: ctx.caller.kind, public: ctx.caller.kind === 'sales_channel' } };
+  // the stock ledger's movements of this transaction carry the same txid: this row says who and which request
+  const who = { application: { id: ctx.caller.applicationId, kind: ctx.caller.kind, public: ctx.caller.kind === 'sales_channel' }, request_id: ctx.requestId };
   await rawClient(tx)`insert into versions (id, mode, resource_type, resource_id, event, changes, who)
     values (${newId()}, ${ctx.mode}, ${def.type}, ${id}, ${event}, ${JSON.stringify(changes)}::jsonb, ${JSON.stringify(who)}::jsonb)`;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { baseColumns, ts } from './common';
 import { lineItems, orders } from './orders';
 import { stockLocations } from './stock';
@@ -48,6 +48,8 @@ export const versions = pgTable(
     event: text('event').notNull(),
     changes: jsonb('changes').$type<Record<string, unknown>>().notNull(),
     who: jsonb('who').$type<Record<string, unknown>>().notNull(),
+    /** Joins the stock movements written by the same transaction. */
+    txid: bigint('txid', { mode: 'number' }).notNull().default(sql`txid_current()`),
   },
   (t) => [index('versions_resource_idx').on(t.resource_id, t.created_at), index('versions_mode_created_idx').on(t.mode, t.created_at, t.id)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "versions" ADD COLUMN "txid" bigint DEFAULT txid_current() NOT NULL;
