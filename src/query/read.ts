@@ -87,8 +87,10 @@ function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id:
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */
 export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {
-  const row = await findRow(db, def, ctx, id);
-  if (row) return row;
+  return (await findRow(db, def, ctx, id)) ?? notVisible(db, def, ctx, id);
+}
+
+async function notVisible(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<never> {
   if (ctx.caller.kind === 'sales_channel' && def.scope) {
     const hidden = await db.select({ id: col(def.table, 'id') }).from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1);
     if (hidden.length) throw errors.unauthorized();
@@ -98,13 +100,7 @@ export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx
 
 /** Lock a visible row for the rest of the transaction; one that exists but is out of scope is 401, as on reads. */
 export async function lockVisibleOr401(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {
-  const row = await lockRow(tx, def, ctx, id);
-  if (row) return row;
-  if (ctx.caller.kind === 'sales_channel' && def.scope) {
-    const hidden = await tx.select({ id: col(def.table, 'id') }).from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1);
-    if (hidden.length) throw errors.unauthorized();
-  }
-  throw errors.recordNotFound();
+  return (await lockRow(tx, def, ctx, id)) ?? notVisible(tx, def, ctx, id);
 }
 
 /** Lock a row for the rest of the transaction (writes that read-then-decide). */

@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { orders, shipments, stockLineItems, stockReservations } from '../db/schema/orders';
 import { stockItems } from '../db/schema/stock';
 import { errors } from '../jsonapi/errors';
-import { SHIPMENT_TRANSITIONS, transition } from '../inventory/shipment-states';
+import { SHIPMENT } from '../inventory/state-machine';
+import { transition } from '../services/transition';
 import { manualStockTrigger } from '../services/manual-stock';
 import { adjustReserved, releaseShipment, sweepExpired } from '../services/stock';
 import type { Tx } from '../services/tx';
@@ -12,20 +13,15 @@ import { scopeMarkets } from './scopes';
 const s = shipments;
 const read = { filter: true, sort: true } as const;
 
-/** One conditional UPDATE per transition; a repeat is harmless, anything else a 422 (spec §4.4). */
+/** A shipment trigger (spec §4.4); `_cancel` releases (or restocks) its units first. */
 const shipmentTrigger = (name: string): Trigger => ({
   on: ['update'],
   prohibited: name === '_upcoming' || name === '_cancel',
-  description: `Move the shipment to ${SHIPMENT_TRANSITIONS[name]!.to}.`,
+  description: `Move the shipment to ${SHIPMENT[name]!.to}.`,
   run: async ({ tx, ctx, row }) => {
-    const t = transition(name, row.status);
-    if (t === 'repeat') return;
-    if (t === 'illegal') throw errors.validation([{ attribute: name, message: `cannot be applied to a ${row.status} shipment`, error: 'invalid_transition', pointer: `/data/attributes/${name}` }]);
-    const { to, stamp } = SHIPMENT_TRANSITIONS[name]!;
-    if (name === '_cancel') await releaseShipment(tx, ctx.mode, row.id);
-    await tx.execute(sql`update shipments set status = ${to}, ${stamp ? sql`${sql.identifier(stamp)} = now(),` : sql``} updated_at = now() where id = ${row.id}`);
+    const moved = await transition(tx, 'shipments', SHIPMENT, name, row, name === '_cancel' ? () => releaseShipment(tx, ctx.mode, row.id) : undefined);
     // the order is fulfilled once every live shipment has left (spec §3.15)
-    if (to === 'shipped' || to === 'cancelled') {
+    if (moved && (name === '_ship' || name === '_cancel')) {
       await tx.execute(sql`update orders set fulfillment_status = 'fulfilled', updated_at = now() where id = ${row.order_id} and fulfillment_status = 'in_progress'
         and not exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status not in ('shipped', 'delivered', 'cancelled'))
         and exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status in ('shipped', 'delivered'))`);
@@ -56,7 +52,7 @@ export const shipmentsResource = defineResource({
     cancelled_at: attr.datetime({ column: s.cancelled_at, ...read }),
   },
   triggers: {
-    ...Object.fromEntries(Object.keys(SHIPMENT_TRANSITIONS).map((n) => [n, shipmentTrigger(n)])),
+    ...Object.fromEntries(Object.keys(SHIPMENT).map((n) => [n, shipmentTrigger(n)])),
     _decrement_stock: manualStockTrigger('_decrement_stock', (r) => ({ shipmentId: r.id })),
     _release_stock: manualStockTrigger('_release_stock', (r) => ({ shipmentId: r.id })),
     _reserve_stock: manualStockTrigger('_reserve_stock', (r) => ({ shipmentId: r.id })),

@@ -3,30 +3,18 @@ import { rawClient } from '../db/client';
 import { lineItems } from '../db/schema/orders';
 import { returnLineItems, returns } from '../db/schema/returns';
 import { errors } from '../jsonapi/errors';
+import { RETURN } from '../inventory/state-machine';
 import { restockReturn } from '../services/stock';
+import { transition } from '../services/transition';
 import { attr, defineResource, rel, type Trigger } from './define';
 
 const r = returns;
 const read = { filter: true, sort: true } as const;
 
-/** Return state machine [INF]: trigger → (from → to). `_restock` needs a received return. */
-const STEPS: Record<string, { from: string[]; to: string; stamp?: string }> = {
-  _request: { from: ['draft'], to: 'requested' },
-  _approve: { from: ['requested'], to: 'approved', stamp: 'approved_at' },
-  _ship: { from: ['approved'], to: 'shipped' },
-  _receive: { from: ['approved', 'shipped'], to: 'received', stamp: 'received_at' },
-  _cancel: { from: ['draft', 'requested', 'approved'], to: 'cancelled', stamp: 'cancelled_at' },
-};
-
 const step = (name: string): Trigger => ({
   on: ['update'],
-  description: `Move the return to ${STEPS[name]!.to}.`,
-  run: async ({ tx, row }) => {
-    const s = STEPS[name]!;
-    if (row.status === s.to) return;
-    if (!s.from.includes(row.status)) throw errors.validation([{ attribute: name, message: `cannot be applied to a ${row.status} return`, error: 'invalid_transition', pointer: `/data/attributes/${name}` }]);
-    await tx.execute(sql`update returns set status = ${s.to}, ${s.stamp ? sql`${sql.identifier(s.stamp)} = now(),` : sql``} updated_at = now() where id = ${row.id}`);
-  },
+  description: `Move the return to ${RETURN[name]!.to}.`,
+  run: async ({ tx, row }) => void (await transition(tx, 'returns', RETURN, name, row)),
 });
 
 const received = (status: string, name: string) => {
@@ -48,7 +36,7 @@ export const returnsResource = defineResource({
     restocked_at: attr.datetime({ column: r.restocked_at, ...read }),
   },
   triggers: {
-    ...Object.fromEntries(Object.keys(STEPS).map((n) => [n, step(n)])),
+    ...Object.fromEntries(Object.keys(RETURN).map((n) => [n, step(n)])),
     _restock: {
       on: ['update'],
       description: 'Put every returned unit back into the return stock location (once).',

@@ -3,7 +3,7 @@ import { skus } from '../db/schema/catalog';
 import { stockItems } from '../db/schema/stock';
 import { stockTransfers } from '../db/schema/transfers';
 import { errors } from '../jsonapi/errors';
-import { OPEN_TRANSFER, TRANSFER_TRANSITIONS } from '../inventory/transfer-states';
+import { OPEN_TRANSFER, TRANSFER } from '../inventory/state-machine';
 import { release, reserve } from '../services/stock';
 import { transferTrigger } from '../services/transfers';
 import type { Tx } from '../services/tx';
@@ -14,7 +14,7 @@ const read = { filter: true, sort: true } as const;
 
 const trigger = (name: string): Trigger => ({
   on: ['update'],
-  description: `Move the stock transfer to ${TRANSFER_TRANSITIONS[name]!.to}.`,
+  description: `Move the stock transfer to ${TRANSFER[name]!.to}.`,
   run: ({ tx, ctx, row }) => transferTrigger(tx, ctx, name, row),
 });
 
@@ -45,7 +45,7 @@ export const stockTransfersResource = defineResource({
     completed_at: attr.datetime({ column: t.completed_at, ...read }),
     cancelled_at: attr.datetime({ column: t.cancelled_at, ...read }),
   },
-  triggers: Object.fromEntries(Object.keys(TRANSFER_TRANSITIONS).map((n) => [n, trigger(n)])),
+  triggers: Object.fromEntries(Object.keys(TRANSFER).map((n) => [n, trigger(n)])),
   relationships: {
     sku: rel.toOne('skus', 'sku_id', { create: true, update: true, required: true, requiredUnless: 'sku_code' }),
     origin_stock_location: rel.toOne('stock_locations', 'origin_stock_location_id', { create: true, update: true, required: true }),

@@ -1,26 +1,20 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
-import { errors } from '../jsonapi/errors';
-import { TRANSFER_TRANSITIONS, transferTransition } from '../inventory/transfer-states';
+import { TRANSFER } from '../inventory/state-machine';
 import { newId } from '../lib/ids';
 import type { Row } from '../resources/define';
 import { decrementOrder, moveTransferred, release, reserve } from './stock';
+import { transition } from './transition';
 import type { Tx } from './tx';
 
 /**
- * A transfer trigger (spec §4.4): a repeat is harmless, an illegal edge a 422 on the trigger.
- * `_complete` moves the stock; `_cancel` releases the origin's hold.
+ * A transfer trigger (spec §4.4): `_complete` moves the stock, `_cancel` releases the origin's
+ * hold; either may let its shipment leave on_hold.
  */
 export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string, t: Row): Promise<void> {
-  const step = transferTransition(name, t.status);
-  if (step === 'repeat') return;
-  if (step === 'illegal') throw errors.validation([{ attribute: name, message: `cannot be applied to a ${t.status} stock transfer`, error: 'invalid_transition', pointer: `/data/attributes/${name}` }]);
-  const sql = rawClient(tx);
-  if (name === '_complete') await completeTransfer(tx, ctx, t);
-  if (name === '_cancel') await release(tx, ctx.mode, { transferId: t.id });
-  const { to, stamp } = TRANSFER_TRANSITIONS[name]!;
-  await sql`update stock_transfers set status = ${to}, ${stamp ? sql`${sql(stamp)} = now(),` : sql``} updated_at = now() where id = ${t.id}`;
-  if (t.shipment_id && (name === '_complete' || name === '_cancel')) await releaseWaitingShipment(tx, t.shipment_id);
+  const effects = name === '_complete' ? () => completeTransfer(tx, ctx, t) : name === '_cancel' ? () => release(tx, ctx.mode, { transferId: t.id }).then(() => undefined) : undefined;
+  const moved = await transition(tx, 'stock_transfers', TRANSFER, name, t, effects);
+  if (moved && t.shipment_id && (name === '_complete' || name === '_cancel')) await releaseWaitingShipment(tx, t.shipment_id);
 }
 
 /**
