@@ -23,11 +23,17 @@ export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string,
  * model does not decrement manually).
  */
 async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<void> {
+  const sql = rawClient(tx);
+  // the order first (an approval in flight finishes before we read its status), then both stock
+  // items in id order, as placement locks them: no deadlock with either
+  const [o] = t.order_id
+    ? await sql`select o.id, o.status, im.manual_stock_decrement from orders o join markets m on m.id = o.market_id
+        join inventory_models im on im.id = m.inventory_model_id where o.id = ${t.order_id} for update of o`
+    : [];
+  await sql`select id from stock_items where mode = ${ctx.mode} and sku_id = ${t.sku_id}
+    and stock_location_id in (${t.origin_stock_location_id}, ${t.destination_stock_location_id}) order by id for update`;
   const destItem = await moveTransferred(tx, ctx.mode, t as never);
   if (!t.shipment_id) return;
-  const sql = rawClient(tx);
-  const [o] = await sql`select o.id, o.status, im.manual_stock_decrement from orders o join markets m on m.id = o.market_id
-    join inventory_models im on im.id = m.inventory_model_id where o.id = ${t.order_id}`;
   if (!o || o.status === 'cancelled') return;
   const sliId = newId();
   await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
