@@ -10,18 +10,17 @@ import { mintToken, type TokenIssuer } from '../src/auth/tokens';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { connect } from '../src/db/client';
-import { createTestApp, createTestDatabase, type TestApp } from './helpers/app';
+import { createTestDatabase, type TestApp } from './helpers/app';
 import { client, doc } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 let t: TestApp;
 let dir: string;
-
+useTestApp({}, (s) => ({ t } = s));
 beforeAll(async () => {
-  t = await createTestApp();
   dir = await mkdtemp(path.join(os.tmpdir(), 'allot-apps-'));
 });
 afterAll(async () => {
-  await t.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
 import { client, doc, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §4.1's worked example, number for number, through the API. */
 let t: TestApp;
@@ -10,9 +11,8 @@ let f: ReturnType<typeof factory>;
 const ids: Record<string, string> = {};
 let salesChannel: { client_id: string };
 
+useTestApp({}, (s) => ({ t, api: admin } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  admin = client(t.app, t.tokens.admin);
   f = factory(admin);
   ids.model = await f.inventoryModel({ stock_locations_cutoff: 2 });
   for (const [key, code, priority] of [['a', 'wh-a', 1], ['b', 'wh-b', 2], ['c', 'wh-c', 3]] as const) {
@@ -33,7 +33,6 @@ beforeAll(async () => {
   await t.database.sql`update stock_items set reserved_quantity = 2 where id = ${ids.xa!}`;
   salesChannel = await t.application({ kind: 'sales_channel', role: undefined });
 });
-afterAll(() => t.close());
 
 const inventoryOf = async (token: string) => (await client(t.app, token).get(`/api/skus/${ids.x}`)).body.data.attributes.inventory;
 const lt = (name: string, cents: number, min: number, max: number) => ({

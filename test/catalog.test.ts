@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { expectInvalid, expectLocked, rowCount, to } from './helpers/expect';
 import { factory } from './helpers/factory';
 import { client, doc, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §3.6, §3.7, §3.11: shipping_categories, skus, stock_items, reserved_stocks. */
 let t: TestApp;
@@ -10,13 +11,11 @@ let api: Client;
 let live: Client;
 let f: ReturnType<typeof factory>;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
+useTestApp({}, (s) => ({ t, api } = s));
+beforeAll(() => {
   live = client(t.app, t.tokens.live);
   f = factory(api);
 });
-afterAll(() => t.close());
 
 const ids = (res: { body: any }) => res.body.data.map((d: any) => d.id).sort();
 const sorted = (...xs: string[]) => [...xs].sort();

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../src/db/embedded';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, JSONAPI, type Client } from './helpers/http';
-import { expectClean, network, order, stockOf, type Network } from './helpers/orders';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import { doc, JSONAPI, type Client } from './helpers/http';
+import { network, order, stockOf, type Network } from './helpers/orders';
+import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
+import { useTestApp } from './helpers/use-app';
 
 /**
  * No overselling under any concurrency, on a real PostgreSQL (issue: 50 placements for 10 units
@@ -12,39 +11,18 @@ import { expectClean, network, order, stockOf, type Network } from './helpers/or
  */
 let t: TestApp;
 let api: Client;
-let other: ChildProcess;
-let otherUrl: string;
-
+let other: ServerProcess;
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-  const port = await freePort();
-  otherUrl = `http://127.0.0.1:${port}`;
-  other = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, DATABASE_URL: t.dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', DB_POOL_SIZE: '8' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const on = (b: Buffer) => ((out += b.toString()), out.includes('ready on') && resolve());
-    other.stdout!.on('data', on);
-    other.stderr!.on('data', on);
-    other.on('exit', (c) => reject(new Error(`second server exited ${c}: ${out}`)));
-  });
+  other = await startServerProcess(t.dbUrl, { DB_POOL_SIZE: '8' });
 }, 60_000);
-afterEach(() => expectClean(t));
-afterAll(async () => {
-  other.kill('SIGTERM');
-  await new Promise((r) => (other.exitCode !== null ? r(null) : other.on('exit', r)));
-  await t.close();
-});
+afterAll(() => stopServerProcess(other?.proc));
 
 /** `_place` through this process (inject) or the other one (HTTP). */
 async function place(id: string, viaOther: boolean): Promise<{ status: number; body: any }> {
   const body = JSON.stringify(doc('orders', { _place: true }, {}, id));
   if (!viaOther) return api.patch(`/api/orders/${id}`, body);
-  const res = await fetch(`${otherUrl}/api/orders/${id}`, { method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body });
+  const res = await fetch(`${other.url}/api/orders/${id}`, { method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body });
   return { status: res.status, body: await res.json() };
 }
 
@@ -110,7 +88,7 @@ describe('approve racing cancel on the same order', () => {
     }
     await Promise.all(ids.flatMap((id, i) => [
       api.patch(`/api/orders/${id}`, doc('orders', { _approve: true }, {}, id)),
-      i % 2 ? api.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id)) : place(id, true).then(() => fetch(`${otherUrl}/api/orders/${id}`, {
+      i % 2 ? api.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id)) : place(id, true).then(() => fetch(`${other.url}/api/orders/${id}`, {
         method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('orders', { _cancel: true }, {}, id)),
       })),
     ]));

@@ -1,11 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../src/db/embedded';
-import { createTestApp, type TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client, doc, type Client } from './helpers/http';
+import { doc, type Client } from './helpers/http';
+import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
+import { useTestApp } from './helpers/use-app';
 
 /**
  * Availability is never served stale: a write through one server process is visible to the very
@@ -14,14 +12,12 @@ import { client, doc, type Client } from './helpers/http';
  */
 let t: TestApp;
 let admin: Client;
-let other: ChildProcess;
-let otherUrl: string;
+let other: ServerProcess;
 let token: string;
 const ids: Record<string, string> = {};
 
+useTestApp({}, (s) => ({ t, api: admin } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  admin = client(t.app, t.tokens.admin);
   const f = factory(admin);
   ids.model = await f.inventoryModel({ stock_locations_cutoff: 1 });
   ids.a = await f.stockLocation();
@@ -33,31 +29,12 @@ beforeAll(async () => {
   ids.itemA = await f.stockItem(ids.sku, ids.a, 10);
   ids.itemB = await f.stockItem(ids.sku, ids.b, 100);
   token = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:exact');
-
-  const port = await freePort();
-  otherUrl = `http://127.0.0.1:${port}`;
-  other = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, DATABASE_URL: t.dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const on = (b: Buffer) => ((out += b.toString()), out.includes('ready on') && resolve());
-    other.stdout!.on('data', on);
-    other.stderr!.on('data', on);
-    other.on('exit', (c) => reject(new Error(`second server exited ${c}: ${out}`)));
-  });
+  other = await startServerProcess(t.dbUrl);
 }, 60_000);
-
-afterAll(async () => {
-  other?.kill('SIGTERM');
-  await new Promise((r) => (other.exitCode !== null ? r(null) : other.on('exit', r)));
-  await t.close();
-});
+afterAll(() => stopServerProcess(other?.proc));
 
 const readOther = async () => {
-  const res = await fetch(`${otherUrl}/api/skus/${ids.sku}`, { headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${token}` } });
+  const res = await fetch(`${other.url}/api/skus/${ids.sku}`, { headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${token}` } });
   return ((await res.json()) as any).data.attributes.inventory as { quantity: number; levels: Array<{ quantity: number }> };
 };
 

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, type Client } from './helpers/http';
+import { describe, expect, it } from 'vitest';
+import { doc, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
-let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterAll(() => t.close());
+useTestApp({}, (s) => ({ api } = s));
 
 describe('inventory_models create', () => {
   it('answers the seed request with 201 in the seed response shape', async () => {

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, type Client } from './helpers/http';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import { doc, type Client } from './helpers/http';
 import { expectClean, network, order, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** The stock ledger: one movement per change, the right sign, none when nothing changes, and replay = counters. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterAll(() => t.close());
+useTestApp({}, (s) => ({ t, api } = s));
 
 /** Movements with the application behind them: the version written by the same transaction says who. */
 const movements = async (item: string) =>

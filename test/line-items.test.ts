@@ -1,21 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { rowCount } from './helpers/expect';
 import { factory } from './helpers/factory';
-import { client, type Client } from './helpers/http';
+import type { Client } from './helpers/http';
 import { addLine, emptyOrder, expect422, holdsOf, lineIds, patch, rel, stockLineItemsOf } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** Line items (spec §3.16): the SKU, the availability check a client sees as a 422, and what a placed order freezes. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const tooMany = (value: number, count: number) => ({ error: 'less_than_or_equal_to', value, count });
 

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, type Client, type Res } from './helpers/http';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { doc, type Client, type Res } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
-let t: TestApp;
 let api: Client;
 
 type Seed = { name: string; strategy: string; cutoff: number; reservation: number; reference: string | null; origin: string | null; metadata: Record<string, unknown>; id: string; created_at: string };
@@ -32,16 +31,14 @@ const ROWS: Array<[string, string, number, number, string | null, string | null,
 ];
 const seeds: Seed[] = [];
 
+useTestApp({}, (s) => ({ api } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
   for (const [name, strategy, cutoff, reservation, reference, origin, metadata] of ROWS) {
     const res = await api.post('/api/inventory_models', doc('inventory_models', { name, strategy, stock_locations_cutoff: cutoff, stock_reservation_cutoff: reservation, reference, reference_origin: origin, metadata }));
     if (res.status !== 201) throw new Error(`seed ${name}: ${res.status} ${JSON.stringify(res.body)}`);
     seeds.push({ name, strategy, cutoff, reservation, reference, origin, metadata, id: res.body.data.id, created_at: res.body.data.attributes.created_at });
   }
 });
-afterAll(() => t.close());
 
 /** Query strings built the way the SDK builds them (URLSearchParams: brackets percent-encoded). */
 const url = (params: Record<string, string>) => `/api/inventory_models?${new URLSearchParams(params)}`;

@@ -1,18 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, type Client } from './helpers/http';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import type { Client } from './helpers/http';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §4.3, manual_stock_decrement: approval leaves stock alone; shipments and stock line items decrement once. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const placedAndApproved = async (qty: number) => {
   const n = await network(api, { strategy: 'no_split', manual: true, stock: { X: { A: 10 } } });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { expectInvalid, expectLocked, rowCount, to } from './helpers/expect';
 import { factory } from './helpers/factory';
 import { client, doc, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §3.12–§3.14: markets, shipping_methods, delivery_lead_times. */
 let t: TestApp;
@@ -10,13 +11,11 @@ let api: Client;
 let live: Client;
 let f: ReturnType<typeof factory>;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
+useTestApp({}, (s) => ({ t, api } = s));
+beforeAll(() => {
   live = client(t.app, t.tokens.live);
   f = factory(api);
 });
-afterAll(() => t.close());
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const patch = (type: string, id: string, attributes: Record<string, unknown>, relationships: Record<string, unknown> = {}) =>

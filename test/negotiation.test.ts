@@ -1,17 +1,13 @@
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { limitsFor, RateLimiter, type Limit } from '../src/http/rate-limit';
-import { createTestApp, type TestApp } from './helpers/app';
+import type { TestApp } from './helpers/app';
 import { client, doc, JSONAPI, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterAll(() => t.close());
+useTestApp({}, (s) => ({ t, api } = s));
 
 /** A request with exactly the headers given (plus the token), unlike the SDK-like client. */
 async function raw(opts: InjectOptions & { headers?: Record<string, string> }) {
@@ -106,10 +102,7 @@ describe('malformed requests', () => {
 
 describe('rate limits (spec §1.12)', () => {
   let rl: TestApp;
-  beforeAll(async () => {
-    rl = await createTestApp({ RATE_LIMITS: 'on' });
-  });
-  afterAll(() => rl.close());
+  useTestApp({ env: { RATE_LIMITS: 'on' } }, (s) => ({ t: rl } = s));
 
   /** Start a burst early in a 10 s window so that it is not split across two windows. */
   const alignToWindow = async () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isFlag, isTextual, PREDICATES } from '../src/jsonapi/predicates';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, JSONAPI, type Client } from './helpers/http';
+import type { TestApp } from './helpers/app';
+import { doc, JSONAPI, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /**
  * Property tests: no request to /api/inventory_models reaches a 5xx, every 4xx is a JSON:API error
@@ -351,9 +352,8 @@ const withQuery = (path: string, q: string) => (q ? `${path}?${q}` : path);
 
 // ---------------------------------------------------------------------------------------------
 
+useTestApp({}, (s) => ({ t, api } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
   const seeds = [
     { name: 'a', reference: 'ERP-1', metadata: { colour: 'red', n: [1, 2] } },
     { name: "O'Brien", strategy: 'split_shipments', stock_locations_cutoff: 10, reference_origin: 'erp' },
@@ -370,7 +370,6 @@ beforeAll(async () => {
   patchTarget = (await api.post(URL_BASE, doc('inventory_models', { name: 'Patch target', metadata: { keep: 1 } }))).body.data.id;
   seedIds = [...seedIds, patchTarget];
 });
-afterAll(() => t.close());
 
 const count = async () => (await t.database.sql`select count(*)::int as n from inventory_models`)[0]!.n as number;
 const snapshot = async (id: string) => JSON.stringify(await t.database.sql`select * from inventory_models where id = ${id}`);

@@ -1,20 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { expectLocked } from './helpers/expect';
-import { client, type Client } from './helpers/http';
+import type { Client } from './helpers/http';
 import { emptyOrder, expect422, holdsOf, lineIds, shipmentsOf, stockLineItemsOf } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** Orders (spec §3.15, §4.3; scenarios "Lifecycle and bookkeeping"): deletion, repeated and illegal triggers, manual decrement. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const statusOf = async (id: string) => (await api.get(`/api/orders/${id}`)).body.data.attributes;
 /** Everything the order owns that a repeated trigger must not duplicate. */

@@ -1,22 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Credentials, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Credentials, TestApp } from './helpers/app';
 import { rowCount } from './helpers/expect';
 import { client, doc, type Client, type Res } from './helpers/http';
 import { addLine, holdsOf, lineIds, marketCode, patch, rel, shipmentsOf } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** Who may do what to orders, line items and shipments (spec §2.5), and that a refusal changes nothing. */
 let t: TestApp;
 let api: Client;
 let sc: Credentials;
 
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
   sc = await t.application({ kind: 'sales_channel', role: undefined });
 });
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
 
 /** A sales channel token scoped to the network's market. */
 const shopper = async (n: Network) => client(t.app, await t.token(sc, `market:code:${await marketCode(api, n)}`));

@@ -1,17 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, type Client } from './helpers/http';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import { doc, type Client } from './helpers/http';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const shipmentsOf = async (orderId: string) =>
   (await api.get(`/api/orders/${orderId}/shipments?include=stock_line_items,stock_location&sort=number`)).body;

@@ -1,19 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, type Client } from './helpers/http';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import type { Client } from './helpers/http';
 import { addLine, emptyOrder, expect422, holdsOf, inventoryOf, lineIds, patch, secondsUntil, setExpiry } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** Draft holds (spec §3.8, §4.3; scenarios "Reservations") as a client sees them. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const shape = (hs: Awaited<ReturnType<typeof holdsOf>>) => hs.map((h) => [h.status, h.quantity, h.stock_item]);
 

@@ -1,19 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client, doc, type Client } from './helpers/http';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { doc, type Client } from './helpers/http';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §3.3, §4.3: returns go to the model's return location by priority and restock once. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const rel = (type: string, id: string) => ({ data: { type, id } });
 

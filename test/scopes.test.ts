@@ -1,9 +1,10 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Credentials, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Credentials, TestApp } from './helpers/app';
 import { rowCount } from './helpers/expect';
 import { factory } from './helpers/factory';
 import { client, doc, type Client, type Res } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /** Sales channel scopes (spec §2.2) and the permissions table (spec §2.5), both ways, through the API. */
 let t: TestApp;
@@ -22,9 +23,8 @@ const tokenRes = async (scope: string, creds: Credentials = sc) => {
 };
 const as = async (scope?: string) => client(t.app, await t.token(sc, scope));
 
+useTestApp({}, (s) => ({ t, api: admin } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  admin = client(t.app, t.tokens.admin);
   const f = factory(admin);
   id.im1 = await f.inventoryModel(); // A (1), B (2)
   id.im2 = await f.inventoryModel(); // C
@@ -52,7 +52,6 @@ beforeAll(async () => {
   id.live = await live.market(await live.inventoryModel(), { code: 'live-only' });
   sc = await t.application({ kind: 'sales_channel', role: undefined });
 });
-afterAll(() => t.close());
 
 /** One existing record of every type, and a valid create / update payload for it. */
 const targets = (): Record<string, string> => ({

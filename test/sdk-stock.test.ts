@@ -1,50 +1,16 @@
-import type { AddressInfo } from 'node:net';
-import { authenticate } from '@commercelayer/js-auth';
-import { CommerceLayer } from '@commercelayer/sdk/bundle';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Credentials, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import { failure, login, sdk, useSdkApp } from './helpers/sdk';
 
 // Stock and availability through the official clients (js-auth + @commercelayer/sdk) against a listening
-// server; their https://{auth,local}.allot.localhost URLs are rewritten to the server's port (as in sdk.test.ts).
-const DOMAIN = 'allot.localhost';
-const API_HOST = `https://local.${DOMAIN}`;
-const AUTH_HOST = `https://auth.${DOMAIN}`;
-
+// server (test/helpers/sdk.ts).
 let t: TestApp;
-let base: string;
-const realFetch = globalThis.fetch;
-const rewrite = (url: string, from: string) => (url.startsWith(from) ? base + url.slice(from.length) : url);
-const sdkFetch = async (input: string | URL | Request, init?: RequestInit) => {
-  const url = input instanceof Request ? input.url : String(input);
-  if (!url.startsWith(`${API_HOST}/api/`)) throw new Error(`unexpected SDK URL ${url}`);
-  return realFetch(rewrite(url, API_HOST), init);
-};
-const login = async (c: Credentials, scope?: string) => {
-  const auth = await authenticate('client_credentials', { clientId: c.client_id, clientSecret: c.client_secret, scope, domain: DOMAIN });
-  if (!auth.accessToken) throw new Error(`authenticate: ${JSON.stringify(auth)}`);
-  return auth.accessToken;
-};
-const sdk = (accessToken: string) => CommerceLayer({ organization: 'local', domain: DOMAIN, accessToken, fetch: sdkFetch });
-/** The error a rejected SDK call throws. */
-const failure = async (p: Promise<unknown>): Promise<any> => {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-};
-
 let cl: ReturnType<typeof sdk>;
 let shop: ReturnType<typeof sdk>;
 const id: Record<string, string> = {};
 
+useSdkApp((s) => ({ t } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) =>
-    realFetch(input instanceof Request ? input : rewrite(String(input), AUTH_HOST), init)) as typeof fetch;
   cl = sdk(await login(await t.application({ name: 'sdk stock admin' })));
 
   // everything below through the SDK's typed resources, as an integration would
@@ -70,10 +36,6 @@ beforeAll(async () => {
 
   const channel = await t.application({ name: 'sdk storefront', kind: 'sales_channel', role: undefined });
   shop = sdk(await login(channel, 'market:code:eu'));
-});
-afterAll(async () => {
-  globalThis.fetch = realFetch;
-  await t?.close();
 });
 
 describe('setting up stock through the SDK', () => {

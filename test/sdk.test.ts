@@ -1,69 +1,23 @@
-import type { AddressInfo } from 'node:net';
 import { authenticate, jwtDecode, jwtIsIntegration, jwtVerify } from '@commercelayer/js-auth';
 import { CommerceLayer } from '@commercelayer/sdk/bundle';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSigningKey, organizationId } from '../src/auth/keys';
 import { mintToken } from '../src/auth/tokens';
-import { createTestApp, type Credentials, type TestApp } from './helpers/app';
+import type { Credentials, TestApp } from './helpers/app';
+import { API_HOST, AUTH_HOST, DOMAIN, failure, login, sdk, sdkFetch, sdkUrls, useSdkApp } from './helpers/sdk';
 
 // The official Commerce Layer clients against a listening server: js-auth for tokens and the JWKS,
-// @commercelayer/sdk for inventory_models. Their https://{auth,local}.allot.localhost URLs are
-// rewritten to the server's port.
-const DOMAIN = 'allot.localhost';
-const API_HOST = `https://local.${DOMAIN}`;
-const AUTH_HOST = `https://auth.${DOMAIN}`;
-
+// @commercelayer/sdk for inventory_models (test/helpers/sdk.ts).
 let t: TestApp;
-let base: string;
 let admin: Credentials;
 let readOnly: Credentials;
-const realFetch = globalThis.fetch;
-/** Every URL the SDK asked for, before rewriting. */
-const sdkUrls: string[] = [];
-
-const rewrite = (url: string, from: string) => (url.startsWith(from) ? base + url.slice(from.length) : url);
-
-/** The `fetch` option of the SDK: only the organization's API host is served here. */
-const sdkFetch = async (input: string | URL | Request, init?: RequestInit) => {
-  const url = input instanceof Request ? input.url : String(input);
-  sdkUrls.push(url);
-  if (!url.startsWith(`${API_HOST}/api/`)) throw new Error(`unexpected SDK URL ${url}`);
-  return realFetch(rewrite(url, API_HOST), init);
-};
-
-const login = async (c: Credentials) => {
-  const auth = await authenticate('client_credentials', { clientId: c.client_id, clientSecret: c.client_secret!, domain: DOMAIN });
-  if (!auth.accessToken) throw new Error(`authenticate: ${JSON.stringify(auth)}`);
-  return auth.accessToken;
-};
-const sdk = (accessToken: string, extra: { refreshToken?: (expired: string) => Promise<string> } = {}) =>
-  CommerceLayer({ organization: 'local', domain: DOMAIN, accessToken, fetch: sdkFetch, ...extra });
-
-/** The error a rejected SDK call throws. */
-const failure = async (p: Promise<unknown>): Promise<any> => {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-};
-
 let cl: ReturnType<typeof sdk>;
 
+useSdkApp((s) => ({ t } = s));
 beforeAll(async () => {
-  t = await createTestApp();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) =>
-    realFetch(input instanceof Request ? input : rewrite(String(input), AUTH_HOST), init)) as typeof fetch;
   admin = await t.application({ name: 'sdk admin' });
   readOnly = await t.application({ name: 'sdk read only', role: 'read_only' });
   cl = sdk(await login(admin));
-});
-afterAll(async () => {
-  globalThis.fetch = realFetch;
-  await t?.close();
 });
 
 describe('js-auth against the token endpoint', () => {

@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/embedded';
+import { exited, spawnServer } from './helpers/server';
 
 /**
  * The README's promise, end to end: `npm start` on the embedded database, a token, the seed's
@@ -16,26 +17,8 @@ let port: number;
 let appsFile: string;
 const creds = { client_id: 'server-test-client', client_secret: 'server-test-secret-0123456789' };
 
-function start(extra: Record<string, string> = {}): { proc: ChildProcess; ready: Promise<string> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), APPLICATIONS_FILE: appsFile, LOG_LEVEL: 'warn', DATABASE_URL: '', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('ready on')) resolve(out);
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { proc, ready };
-}
-
-const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.on('exit', (c) => r(c))));
+const start = (extra: Record<string, string> = {}) =>
+  spawnServer({ DATA_DIR: dir, PORT: String(port), APPLICATIONS_FILE: appsFile, LOG_LEVEL: 'warn', DATABASE_URL: '', ...extra });
 
 async function token(): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', ...creds }) });

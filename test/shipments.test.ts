@@ -1,20 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client, type Client } from './helpers/http';
+import type { Client } from './helpers/http';
 import { expect422, holdsOf, patch, rel, shipmentsOf, stockLineItemsOf } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** Shipments (spec §3.17, §4.2, §4.4): the state machine, cancelling one, and how the plan shapes them. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const STAMPS = ['on_hold_at', 'picking_at', 'packing_at', 'ready_to_ship_at', 'shipped_at', 'delivered_at', 'cancelled_at'];
 const state = async (id: string) => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { expectInvalid, expectLocked, rowCount, to } from './helpers/expect';
 import { factory } from './helpers/factory';
 import { client, doc, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §3.2–§3.5: addresses, stock_locations, inventory_stock_locations (alias stock_levels), inventory_return_locations. */
 let t: TestApp;
@@ -11,13 +12,11 @@ let live: Client;
 let f: ReturnType<typeof factory>;
 const ADDRESS = { first_name: 'Ada', last_name: 'Lovelace', line_1: '1 Main St', city: 'Milan', zip_code: '20100', country_code: 'IT', phone: '+39 02 000000' };
 
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
+useTestApp({}, (s) => ({ t, api } = s));
+beforeAll(() => {
   live = client(t.app, t.tokens.live);
   f = factory(api);
 });
-afterAll(() => t.close());
 
 const without = (o: Record<string, unknown>, k: string) => Object.fromEntries(Object.entries(o).filter(([x]) => x !== k));
 const model = () => f.inventoryModel();

@@ -1,17 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { client, doc, type Client } from './helpers/http';
 import { expect422, inventoryOf, patch, rel, secondsUntil } from './helpers/lifecycle';
 import { expectClean, network, order, stockOf, type Network } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** The stock_reservations endpoint (spec §3.7, §3.8): generic holds an integration manages itself. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
+useTestApp({}, (s) => ({ t, api } = s));
 afterEach(async () => {
   try {
     await expectClean(t);
@@ -20,7 +17,6 @@ afterEach(async () => {
     await t.database.sql`update stock_items si set reserved_quantity = coalesce((select sum(quantity) from stock_reservations r where r.stock_item_id = si.id), 0)`;
   }
 });
-afterAll(() => t.close());
 
 describe('the stock_reservations endpoint (integration only)', () => {
   const reservedStock = async (item: string) => (await api.get(`/api/stock_items/${item}/reserved_stock`)).body.data.attributes.quantity;

@@ -1,18 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
-import { client, doc, type Client } from './helpers/http';
-import { expectClean, network, order, stockOf, trigger } from './helpers/orders';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import { doc, type Client } from './helpers/http';
+import { network, order, stockOf, trigger } from './helpers/orders';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §4.2–4.3: ship_from_primary's transfers, through the API. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterEach(() => expectClean(t));
-afterAll(() => t.close());
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const get = async (url: string) => (await api.get(url)).body.data;
 

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
 import { client, doc, type Client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
 
 /** spec §1.11: every write leaves a version with its changes and who made it. */
 let t: TestApp;
 let api: Client;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  api = client(t.app, t.tokens.admin);
-});
-afterAll(() => t.close());
+useTestApp({}, (s) => ({ t, api } = s));
 
 describe('versions', () => {
   it('create, update and destroy of an inventory model, readable under the model and in /api/versions', async () => {

@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from '../../src/db/embedded';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** `src/server.ts` in a child process, with `env` over this process's; `ready` resolves with its output once it logs "ready on". */
+export function spawnServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<string> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const ready = new Promise<string>((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('ready on')) resolve(out);
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return { proc, ready };
+}
+
+/** The exit code, once the process has exited. */
+export const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.on('exit', (c) => r(c))));
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  /** `http://127.0.0.1:{port}` */
+  url: string;
+}
+
+/** A second server process on the test database at `dbUrl`, once it is ready. */
+export async function startServerProcess(dbUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const { proc, ready } = spawnServer({ DATABASE_URL: dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env });
+  await ready;
+  return { proc, url: `http://127.0.0.1:${port}` };
+}
+
+/** SIGTERM, and wait for the exit. */
+export async function stopServerProcess(proc: ChildProcess | undefined) {
+  if (!proc) return;
+  proc.kill('SIGTERM');
+  await exited(proc);
+}
