@@ -59,15 +59,6 @@ export async function loadPlacement(tx: Tx, mode: string, order: { id: string; m
   return { model: toModel(m), lines: ((m?.lines ?? []) as any[][]).map(toLine), holds: !!m?.holds };
 }
 
-/** An order's line items with their SKUs' inventory flags. */
-export async function loadLines(tx: Tx, orderId: string): Promise<Line[]> {
-  const sql = rawClient(tx);
-  const rows = await sql`
-    select li.id, li.quantity, s.id as sku_id, s.code, s.do_not_ship, s.do_not_track, s.shipping_category_id
-    from line_items li join skus s on s.id = li.sku_id where li.order_id = ${orderId} order by li.created_at, li.id`;
-  return rows.map((r) => toLine([r.id, r.quantity, r.sku_id, r.code, r.do_not_ship, r.do_not_track, r.shipping_category_id]));
-}
-
 /** Locked stock of these SKUs in the model's locations, as the engine's stock map. */
 export async function lockedStock(tx: Tx, mode: string, skuIds: string[], model: OrderModel) {
   const rows = await lockStock(tx, mode, skuIds, model.slots.map((s) => s.stockLocationId));
