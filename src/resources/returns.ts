@@ -4,7 +4,7 @@ import { lineItems } from '../db/schema/orders';
 import { returnLineItems, returns } from '../db/schema/returns';
 import { errors } from '../jsonapi/errors';
 import { RETURN } from '../inventory/state-machine';
-import { restockReturn } from '../services/stock';
+import { restockReturn } from '../services/stock-moves';
 import { transition } from '../services/transition';
 import { attr, defineResource, rel, type Trigger } from './define';
 

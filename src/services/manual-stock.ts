@@ -2,7 +2,7 @@ import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { Trigger } from '../resources/define';
-import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock';
+import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
 import type { Tx } from './tx';
 
 const ACTIONS = { _decrement_stock: decrementOrder, _release_stock: releaseLineStock, _reserve_stock: reserveLineStock } as const;

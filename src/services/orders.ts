@@ -6,7 +6,8 @@ import type { Line, Plan } from '../inventory/types';
 import { newId } from '../lib/ids';
 import type { Row } from '../resources/define';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
-import { decrementOrder, holdFragments, release, restockOrder, shortHolds, type Hold } from './stock';
+import { holdFragments, release, shortHolds, type Hold } from './stock';
+import { decrementOrder, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
 import type { Tx } from './tx';
 

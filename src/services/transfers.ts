@@ -3,7 +3,8 @@ import { rawClient } from '../db/client';
 import { TRANSFER } from '../inventory/state-machine';
 import { newId } from '../lib/ids';
 import type { Row } from '../resources/define';
-import { decrementOrder, moveTransferred, release, reserve } from './stock';
+import { release, reserve } from './stock';
+import { decrementOrder, moveTransferred } from './stock-moves';
 import { transition } from './transition';
 import type { Tx } from './tx';
 
