@@ -77,18 +77,31 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
     const input = await checkInput(tx, deps.reg, def, doc, 'update', ctx);
     await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
     let row = existing;
-    if (Object.keys(input.values).length || input.triggers.length) {
+    // statements whose results nothing waits for are pipelined on the transaction's connection
+    // (sent now, checked before commit): a trigger such as _place does not pay their round trips
+    const pipelined: Promise<unknown>[] = [];
+    const pipeline = (p: Promise<unknown>) => {
+      p.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+      pipelined.push(p);
+    };
+    const bump = sql`now()`;
+    if (Object.keys(input.values).length) {
       checkDomain(def, { ...existing, ...input.values }, ctx);
-      const [updated] = await tx
-        .update(def.table)
-        .set({ ...input.values, updated_at: sql`now()` })
-        .where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)))
-        .returning();
+      const [updated] = await tx.update(def.table).set({ ...input.values, updated_at: bump }).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).returning();
       row = updated as Row;
+    } else if (input.triggers.length) {
+      pipeline(tx.update(def.table).set({ updated_at: bump }).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).execute()); // execute(): a Drizzle builder re-runs on every then()
     }
     await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
-    await recordVersion(tx, def, ctx, id, 'update', existing, input.values, input.triggers);
-    await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
+    pipeline(recordVersion(tx, def, ctx, id, 'update', existing, input.values, input.triggers));
+    try {
+      await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
+    } catch (e) {
+      // a pipelined failure aborts the transaction first: report that one
+      const failed = (await Promise.allSettled(pipelined)).find((r) => r.status === 'rejected');
+      throw failed ? (failed as PromiseRejectedResult).reason : e;
+    }
+    await Promise.all(pipelined);
     return { row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
   }));
 }
