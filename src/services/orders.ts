@@ -7,7 +7,7 @@ import { newId } from '../lib/ids';
 import type { Row } from '../resources/define';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
 import { holdFragments, release, shortHolds, type Hold } from './stock';
-import { decrementOrder, restockOrder } from './stock-moves';
+import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
 import type { Tx } from './tx';
 
@@ -114,7 +114,10 @@ export async function approveOrder(tx: Tx, ctx: RequestContext, order: Row): Pro
   if (order.status === 'approved') return;
   if (order.status !== 'placed') throw illegal('_approve', order.status);
   const model = await loadModel(tx, ctx.mode, order.market_id);
-  if (!model.manualStockDecrement) await decrementOrder(tx, ctx.mode, order.id);
+  if (!model.manualStockDecrement) {
+    await lockOrderStock(tx, order.id);
+    await decrementOrder(tx, ctx.mode, order.id);
+  }
   const sql = rawClient(tx);
   // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked (spec §4.4)
   const waits = sql`(coalesce((s.allocation->>'on_hold')::boolean, false) or exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled')))`;
@@ -133,6 +136,7 @@ export async function cancelOrder(tx: Tx, ctx: RequestContext, order: Row): Prom
   const sql = rawClient(tx);
   const [shipped] = await sql`select count(*)::int as n from shipments where order_id = ${order.id} and status in ('shipped', 'delivered')`;
   if (shipped!.n > 0) throw illegal('_cancel', 'shipped');
+  await lockOrderStock(tx, order.id);
   await release(tx, ctx.mode, { orderId: order.id });
   await cancelTransfers(tx, order.id);
   if (order.status === 'approved') await restockOrder(tx, ctx.mode, order.id);

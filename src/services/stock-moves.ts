@@ -151,3 +151,15 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
   return rows.length;
 }
 
+
+/**
+ * Lock every stock item an order holds or took, in id order — the order placement locks them in —
+ * before a statement that updates several of them at once (approval, cancellation), so that such a
+ * statement never deadlocks with a placement on the same items.
+ */
+export async function lockOrderStock(tx: Tx, orderId: string): Promise<void> {
+  await rawClient(tx)`select id from stock_items where id in (
+      select stock_item_id from stock_line_items where order_id = ${orderId} and stock_item_id is not null
+      union select stock_item_id from stock_reservations where order_id = ${orderId})
+    order by id for update`;
+}
