@@ -6,7 +6,7 @@ import { errors } from '../jsonapi/errors';
 import { pageLinks } from '../jsonapi/links';
 import { parseQuery, type ParsedQuery } from '../jsonapi/query';
 import type { Action, ResourceDefinition, Row } from '../resources/define';
-import { preparePresentation, present } from '../query/present';
+import { preparePresentation, present, type Presentation } from '../query/present';
 import { col, findRow, findVisibleOr401, listRows, visible } from '../query/read';
 import { createResource, deleteResource, updateResource } from '../services/crud';
 import type { AppDeps } from './deps';
@@ -33,8 +33,8 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     return def;
   };
 
-  const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, status = 200) => {
-    const p = preparePresentation(reg, def, q, request.ctx);
+  /** `p` was prepared (and so validated) before any database work. */
+  const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, p: Presentation, status = 200) => {
     const doc = await present(db, request.ctx, def, [row], p, { organizationId: orgId, single: true });
     return send(reply, status, { data: doc.data[0], ...(doc.included.length || q.include.length ? { included: doc.included } : {}) });
   };
@@ -57,25 +57,25 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   app.get('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'retrieve');
     const q = parseQuery(request.query);
-    preparePresentation(reg, def, q, request.ctx);
+    const p = preparePresentation(reg, def, q, request.ctx);
     const row = await findVisibleOr401(db, def, request.ctx, request.params.id!);
-    return single(reply, request, def, row, q);
+    return single(reply, request, def, row, q, p);
   });
 
   app.post('/:type', async (request: Req, reply) => {
     const def = resolve(request, 'create');
     const q = parseQuery(request.query);
-    preparePresentation(reg, def, q, request.ctx);
+    const p = preparePresentation(reg, def, q, request.ctx);
     const row = await createResource({ db, reg }, def, parseDocument(request.body, { type: def.type }), request.ctx);
-    return single(reply, request, def, row, q, 201);
+    return single(reply, request, def, row, q, p, 201);
   });
 
   app.patch('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'update');
     const q = parseQuery(request.query);
-    preparePresentation(reg, def, q, request.ctx);
+    const p = preparePresentation(reg, def, q, request.ctx);
     const row = await updateResource({ db, reg }, def, request.params.id!, parseDocument(request.body, { type: def.type, id: request.params.id }), request.ctx);
-    return single(reply, request, def, row, q);
+    return single(reply, request, def, row, q, p);
   });
 
   app.delete('/:type/:id', async (request: Req, reply) => {
@@ -103,11 +103,11 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     }
     if (!target) return send(reply, 200, { data: null });
     authorize(target, 'retrieve', request.ctx.caller);
-    preparePresentation(reg, target, q, request.ctx);
+    const p = preparePresentation(reg, target, q, request.ctx);
     const row = r.fk
       ? parent[r.fk] && (await findRow(db, target, request.ctx, parent[r.fk]))
       : (await listRows(db, reg, target, request.ctx, { ...q, page: { number: 1, size: 1 } }, eq(col(target.table, r.inverse!), parent.id))).rows[0];
-    return row ? single(reply, request, target, row, q) : send(reply, 200, { data: null });
+    return row ? single(reply, request, target, row, q, p) : send(reply, 200, { data: null });
   });
 
   app.get('/:type/:id/relationships/:rel', async (request: Req, reply) => {
