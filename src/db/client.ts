@@ -45,13 +45,8 @@ export function connect(url: string, max = 10): Database {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    // Every prepared statement is a key lookup of fixed shape: plan it once per connection. A plan
-    // is made when a statement first runs, often while its tables are still nearly empty (a new
-    // install, a first sale), where a sequential scan is cheapest; that cached plan — and those of
-    // the foreign-key checks — then scans ever larger tables until an ANALYZE invalidates it. Every
-    // query Allot writes is meant to use an index, so the planner is told never to prefer a scan:
-    // measured with `npm run bench -- place`, one hot SKU went from ~95 to ~220 orders/s.
-    connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' },
+    // every prepared statement is a key lookup of fixed shape: plan it once per connection
+    connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan' },
   });
   const db = drizzle(preparing(sql), { schema });
   return { sql, db, close: () => sql.end({ timeout: 5 }) };
