@@ -15,6 +15,7 @@ import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { buildRegistry } from './resources/index';
+import { startStatisticsKeeper } from './db/statistics';
 import { startSweeper } from './services/sweeper';
 
 export interface BuildOptions {
@@ -50,6 +51,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   }
   const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
   app.addHook('onClose', async () => stopSweeper());
+  const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) => app.log.warn({ err: e }, 'statistics keeper'));
+  app.addHook('onClose', async () => stopStatistics());
   const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter };
 
   registerErrorHandling(app);
