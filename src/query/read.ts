@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import { ADHOC, type Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
-import type { ResourceDefinition, Row } from '../resources/define';
+import { withRowKey, type ResourceDefinition, type Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
 import { buildFilters, guardFor } from './filters';
@@ -73,7 +73,9 @@ function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id:
   let q = perDb.get(key);
   if (!q) {
     const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
-    q = db.select().from(def.table).where(where).prepare(`find_${key}`) as unknown as Prepared;
+    const extra = Object.entries(def.attributes).filter(([, a]) => a.withRow);
+    const select = extra.length ? db.select({ ...getTableColumns(def.table), ...Object.fromEntries(extra.map(([name, a]) => [withRowKey(name), a.withRow!(col(def.table, 'id'))])) }) : db.select();
+    q = select.from(def.table).where(where).prepare(`find_${key}`) as unknown as Prepared;
     perDb.set(key, q);
   }
   const prepared = q;

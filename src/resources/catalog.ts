@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { shippingCategories, skus } from '../db/schema/catalog';
 import { stockItems } from '../db/schema/stock';
-import { loadInventory } from '../query/inventory';
+import { inventoryWithRow, loadInventory } from '../query/inventory';
 import { attr, defineResource, rel } from './define';
 import { marketLocations } from './scopes';
 
@@ -41,7 +41,7 @@ export const skusResource = defineResource({
     hs_tariff_number: attr.string({ column: t.hs_tariff_number, ...cu }),
     do_not_ship: attr.boolean({ column: t.do_not_ship, ...cufs, nullable: false, default: false, description: 'No shipment is generated; stock is still tracked.' }),
     do_not_track: attr.boolean({ column: t.do_not_track, ...cufs, nullable: false, default: false, description: 'Stock is not tracked: always available, never decremented.' }),
-    inventory: attr.object({ load: loadInventory, explicitInLists: true, description: 'Availability in the market of the token (null without one): quantity, available, and levels by stock location priority with delivery lead times. In lists only with fields[skus]=…,inventory.' }),
+    inventory: attr.object({ load: loadInventory, withRow: inventoryWithRow, explicitInLists: true, description: 'Availability in the market of the token (null without one): quantity, available, and levels by stock location priority with delivery lead times. In lists only with fields[skus]=…,inventory.' }),
   },
   relationships: {
     shipping_category: rel.toOne('shipping_categories', 'shipping_category_id', { create: true, update: true }),

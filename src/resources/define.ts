@@ -50,7 +50,16 @@ export interface Attribute {
   load?: (db: Db | Tx, ctx: RequestContext, rows: Row[]) => Promise<Map<string, unknown>>;
   /** In collections only when asked for by name in `fields[type]` (Commerce Layer omits it there). */
   explicitInLists?: boolean;
+  /**
+   * What `load` needs, as an SQL expression over the row's id, selected with the row when it is
+   * looked up by id (placeholders `mode`, `marketIds`, `stockLocationIds`): single reads then cost
+   * one statement. `load` finds it under `withRowKey(name)`.
+   */
+  withRow?: (id: unknown) => SQL;
 }
+
+/** Where a row looked up by id carries an attribute's `withRow` value. */
+export const withRowKey = (name: string) => `~${name}`;
 
 export interface Relationship {
   type: string;
