@@ -35,16 +35,16 @@ export default async function availabilityBench() {
     let baseline: Figures;
     try {
       await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
-      baseline = await load(`bare Fastify (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, paths, headers, SECONDS);
+      baseline = await load(`bare Fastify (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, paths, headers, SECONDS, bare.pid);
     } finally {
       await stopProcess(bare);
     }
     await load('warm-up', base, paths, headers, 2);
-    rows.push(await load('GET /api/skus/{id} cutoff 2', base, paths, headers, SECONDS));
+    rows.push(await load('GET /api/skus/{id} cutoff 2', base, paths, headers, SECONDS, server.pid));
     await sql`update inventory_models set stock_locations_cutoff = 10 where id = 'MODEL00001'`;
     const levels = JSON.parse(await (await fetch(`${base}${paths[0]}`, { headers })).text()).data.attributes.inventory.levels.length;
     if (levels !== LOCATIONS) throw new Error(`cutoff 10 should show ${LOCATIONS} levels, got ${levels}`);
-    rows.push(await load('GET /api/skus/{id} cutoff 10', base, paths, headers, SECONDS));
+    rows.push(await load('GET /api/skus/{id} cutoff 10', base, paths, headers, SECONDS, server.pid));
     process.stdout.write(`\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run\n${table(rows, baseline)}\n`);
   } finally {
     await stopProcess(server);

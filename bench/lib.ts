@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -72,11 +72,36 @@ export interface Figures {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time the server process spent per request (µs), from /proc: steadier than req/s on a shared machine. */
+  cpuPerRequest?: number;
+}
+
+/** CPU seconds (user + system) a process has used so far; undefined off Linux. */
+export async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per-request server CPU over one run, in µs. */
+export async function measureCpu<T extends Figures>(pid: number | undefined, requests: () => number, run: () => Promise<T>): Promise<T> {
+  const before = await cpuSeconds(pid);
+  const r = await run();
+  const after = await cpuSeconds(pid);
+  if (before !== undefined && after !== undefined && requests() > 0) r.cpuPerRequest = ((after - before) * 1e6) / requests();
+  return r;
 }
 
 /** autocannon against `url`, `paths` rotated per request. */
-export async function load(name: string, base: string, paths: string[], headers: Record<string, string>, seconds: number, connections = 50): Promise<Figures> {
+export async function load(name: string, base: string, paths: string[], headers: Record<string, string>, seconds: number, serverPid?: number, connections = 50): Promise<Figures> {
   let i = 0;
+  let total = 0;
+  return measureCpu(serverPid, () => total, async () => {
   const r = await autocannon({
     url: base,
     connections,
@@ -84,13 +109,16 @@ export async function load(name: string, base: string, paths: string[], headers:
     headers,
     requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[i++ % paths.length] }) }],
   });
+  total = r.requests.total;
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  });
 }
 
 export function table(rows: Figures[], baseline: Figures): string {
-  const lines = [`${'run'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} errors`];
+  const lines = [`${'run'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)}`];
   for (const r of [baseline, ...rows]) {
-    lines.push(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / baseline.rps).toFixed(2).padStart(6)} ${r.errors + r.non2xx}`);
+    const cpu = r.cpuPerRequest === undefined ? '-' : r.cpuPerRequest.toFixed(0);
+    lines.push(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / baseline.rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${cpu.padStart(18)}`);
   }
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
-import { benchDatabase, freePort, startProcess, stopProcess, table, type Figures } from './lib';
+import { benchDatabase, freePort, measureCpu, startProcess, stopProcess, table, type Figures } from './lib';
 
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
@@ -42,8 +42,10 @@ export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<st
   return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
 }
 
-async function run(name: string, url: string, ids: string[], headers: Record<string, string>, seconds?: number): Promise<Figures> {
+async function run(name: string, url: string, ids: string[], headers: Record<string, string>, seconds?: number, serverPid?: number): Promise<Figures> {
   let i = 0;
+  let total = 0;
+  return measureCpu(serverPid, () => total, async () => {
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -52,7 +54,9 @@ async function run(name: string, url: string, ids: string[], headers: Record<str
     headers,
     requests: [{ setupRequest: (req: any) => { const id = ids[i++ % ids.length]; return { ...req, path: `/api/orders/${id}`, body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }) }; } }],
   });
+  total = r.requests.total;
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  });
 }
 
 export default async function placeBench() {
@@ -75,14 +79,14 @@ export default async function placeBench() {
     const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample, BARE_METHOD: 'PATCH', BARE_PATH: '/api/orders/:id' }, 'bare ready');
     let baseline: Figures;
     try {
-      baseline = await run(`bare Fastify PATCH (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, uniform, headers, 5);
+      baseline = await run(`bare Fastify PATCH (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, uniform, headers, 5, bare.pid);
     } finally {
       await stopProcess(bare);
     }
     const rows: Figures[] = [];
     const checks: string[] = [];
     for (const [name, ids] of [['_place, SKUs uniform over 1,000', uniform], ['_place, one hot SKU in every order', hot]] as const) {
-      rows.push(await run(name, base, [...ids], headers));
+      rows.push(await run(name, base, [...ids], headers, undefined, server.pid));
       const [placed] = await sql`select count(*)::int as n from orders where id like ${ids[0]!.slice(0, 2) + '%'} and status = 'placed'`;
       const drift = await checkInvariants(sql);
       checks.push(`${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`);
