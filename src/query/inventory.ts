@@ -45,8 +45,8 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
   select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity,
       si.reserved_quantity - coalesce((select sum(r.quantity) from stock_reservations r
         where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0))), '[]')
-  from stock_items si where ${skuCondition} and si.stock_location_id in (
-    select l.stock_location_id from inventory_stock_locations l join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId}))`;
+  from stock_items si where ${skuCondition} and si.stock_location_id = any(array(
+    select l.stock_location_id from inventory_stock_locations l join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
 
 /**
  * Selected with a SKU when it is looked up by id (`withRow` of the definition): the inventory then

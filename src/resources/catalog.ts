@@ -55,5 +55,5 @@ export const skusResource = defineResource({
   lockedMessage: 'The SKU cannot be deleted while it has stock items.',
   access: { sales_channel: ['list', 'retrieve'] },
   // sellable in the market: a stock item in one of its stock locations, whatever the quantity (spec §2.2)
-  scope: (p) => sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} in (${marketLocations(p)}))`,
+  scope: (p) => sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
 });

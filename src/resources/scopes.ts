@@ -33,6 +33,7 @@ export function scopeMarkets(p: ScopeParams): SQL {
 /**
  * The stock locations of the markets in the token's scope (enabled markets only), narrowed to the
  * token's stock locations when it names some (spec §2.2). A sales channel without a market sees nothing.
+ * Use as `column = any(array(…))`: the list is then computed once per statement, not joined per row.
  */
 export function marketLocations(p: ScopeParams): SQL {
   return sql`select ${inventoryStockLocations.stock_location_id} from ${inventoryStockLocations}

@@ -61,7 +61,7 @@ export const stockItemsResource = defineResource({
   filterAliases: { sku_codes: 'sku_code_in', sku_ids: 'sku_id_in' },
   uniques: { stock_items_sku_location_key: 'sku' },
   access: { sales_channel: ['retrieve'] },
-  scope: (p) => sql`${t.stock_location_id} in (${marketLocations(p)})`,
+  scope: (p) => sql`${t.stock_location_id} = any(array(${marketLocations(p)}))`,
 });
 
 /** spec §3.7: Σ live reservations of one stock item, read-only (a view over the stock item's counter). */
