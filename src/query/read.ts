@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, fillPlaceholders, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import { ADHOC, type Db } from '../db/client';
+import { ADHOC, rawClient, type Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
 import { withRowKey, type ResourceDefinition, type Row } from '../resources/define';
@@ -65,8 +65,8 @@ const finds = new WeakMap<object, Map<string, Prepared>>();
  * is rendered once per (database, type, scoped) and runs prepared — Drizzle's query building costs
  * more than PostgreSQL's index lookup.
  */
-function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
-  const scoped = ctx.caller.kind === 'sales_channel' && !!def.scope;
+function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false): Promise<Row | undefined> {
+  const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
   let perDb = finds.get(db);
   if (!perDb) finds.set(db, (perDb = new Map()));
   const key = `${def.type}:${scoped}`;
@@ -105,8 +105,38 @@ export async function lockVisibleOr401(tx: Tx, def: ResourceDefinition, ctx: Req
   return (await lockRow(tx, def, ctx, id)) ?? notVisible(tx, def, ctx, id);
 }
 
-/** Lock a row for the rest of the transaction (writes that read-then-decide). */
+/** A row by id in the caller's mode, whatever its scope (a write's result, read after commit); coalesced like reads. */
+export function findInMode(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
+  return findCoalesced(db, def, ctx, id, true);
+}
+
+const locks = new Map<string, { text: string; params: unknown[] }>();
+
+/**
+ * Lock a row for the rest of the transaction (writes that read-then-decide). The statement is
+ * rendered once per (type, scoped) and its raw row mapped with the columns' own decoders: every
+ * write starts here, and Drizzle's query building cost more than the lookup.
+ */
 export async function lockRow(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
-  const rows = await tx.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id))).limit(1).for('update');
-  return rows[0] as Row | undefined;
+  const scoped = ctx.caller.kind === 'sales_channel' && !!def.scope;
+  const key = `${def.type}:${scoped}`;
+  let q = locks.get(key);
+  if (!q) {
+    const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, eq(col(def.table, 'id'), sql.placeholder('id')));
+    const rendered = tx.select().from(def.table).where(where).limit(1).for('update').toSQL();
+    locks.set(key, (q = { text: rendered.sql, params: rendered.params }));
+  }
+  const { marketIds, stockLocationIds } = ctx.caller;
+  const rows = await rawClient(tx).unsafe(q.text, fillPlaceholders(q.params, { mode: ctx.mode, id, marketIds, stockLocationIds }) as never[]);
+  return rows[0] ? mapRow(def, rows[0]) : undefined;
+}
+
+/** A raw row (column names, driver values) as Drizzle would map it: property keys, columns' decoders. */
+function mapRow(def: ResourceDefinition, raw: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [key, column] of Object.entries(getTableColumns(def.table))) {
+    const v = raw[column.name];
+    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
+  }
+  return row;
 }

@@ -1,4 +1,4 @@
-import { and, eq, SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableName, SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import { rawClient, type Db } from '../db/client';
 import { translateDbError } from '../db/errors';
@@ -7,7 +7,7 @@ import type { ParsedDocument } from '../jsonapi/document';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import { newId } from '../lib/ids';
-import { col, inMode, lockVisibleOr401 } from '../query/read';
+import { col, findInMode, inMode, lockVisibleOr401 } from '../query/read';
 import { checkInput, requireRelationships } from './input';
 import type { Tx } from './tx';
 
@@ -54,8 +54,7 @@ async function runTriggers(tx: Tx, def: ResourceDefinition, ctx: RequestContext,
 async function reread(deps: WriteDeps, def: ResourceDefinition, ctx: RequestContext, r: { row: Row; stale: boolean }): Promise<Row> {
   if (!r.stale) return r.row;
   // by id in the caller's mode, not its scope: a sales channel cancelling its order sees the result
-  const rows = await deps.db.select().from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), r.row.id))).limit(1);
-  return (rows[0] as Row | undefined) ?? r.row;
+  return (await findInMode(deps.db, def, ctx, r.row.id)) ?? r.row;
 }
 
 export async function createResource(deps: WriteDeps, def: ResourceDefinition, doc: ParsedDocument, ctx: RequestContext): Promise<Row> {
@@ -90,7 +89,7 @@ export async function updateResource(deps: WriteDeps, def: ResourceDefinition, i
       const [updated] = await tx.update(def.table).set({ ...input.values, updated_at: bump }).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).returning();
       row = updated as Row;
     } else if (input.triggers.length) {
-      pipeline(tx.update(def.table).set({ updated_at: bump }).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).execute()); // execute(): a Drizzle builder re-runs on every then()
+      pipeline(rawClient(tx).unsafe(`update "${getTableName(def.table)}" set updated_at = now() where mode = $1 and id = $2`, [ctx.mode, id]).execute());
     }
     await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
     pipeline(recordVersion(tx, def, ctx, id, 'update', existing, input.values, input.triggers));
