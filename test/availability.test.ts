@@ -84,6 +84,23 @@ describe('spec §4.1 worked example', () => {
     expect(res.body.data[0].attributes).toEqual({ code: 'X', inventory: expect.objectContaining({ quantity: 58 }) });
   });
 
+  it('concurrent reads of one SKU by tokens of different markets each get their own market', async () => {
+    const usModel = await f.inventoryModel({ stock_locations_cutoff: 1 });
+    const us = await f.stockLocation({ code: 'wh-us' });
+    await f.inventoryStockLocation(usModel, us, 1);
+    await f.market(usModel, { code: 'us' });
+    await f.stockItem(ids.x!, us, 7);
+    const integ = await t.application({});
+    const [eu, usToken, scEu, scUs] = await Promise.all([t.token(integ, 'market:code:eu'), t.token(integ, 'market:code:us'), t.token(salesChannel, 'market:code:eu'), t.token(salesChannel, 'market:code:us')]);
+    // interleaved, so the by-id lookups of several callers share event-loop turns (and could share a statement)
+    const callers = Array.from({ length: 40 }, (_, i) => [[eu, 58], [usToken, 7], [scEu, 58], [scUs, 7], [t.tokens.admin, null]][i % 5]!) as Array<[string, number | null]>;
+    const got = await Promise.all(callers.map(async ([token]) => (await inventoryOf(token))?.quantity ?? null));
+    expect(got).toEqual(callers.map(([, want]) => want));
+    // a page asking for inventory agrees with the reads by id
+    const page = await client(t.app, usToken).get('/api/skus?fields[skus]=code,inventory');
+    expect(page.body.data.find((d: any) => d.id === ids.x).attributes.inventory).toEqual(await inventoryOf(scUs));
+  });
+
   it('do_not_track with all stock at 0: quantity 0, available true', async () => {
     await admin.patch(`/api/skus/${ids.x}`, doc('skus', { do_not_track: true }, {}, ids.x));
     await t.database.sql`update stock_items set quantity = 0, reserved_quantity = 0 where sku_id = ${ids.x!}`;

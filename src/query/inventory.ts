@@ -50,12 +50,16 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
 
 /**
  * Selected with a SKU when it is looked up by id (`withRow` of the definition): the inventory then
- * costs no statement of its own. Text: the market's JSON, a newline (JSON text has none), the
- * SKU's stock JSON. Placeholders: `mode`, `marketIds` (the first one counts).
+ * costs no statement of its own. Text, in three lines (JSON text has no raw newline): the market id
+ * it was computed for, the market's JSON, the SKU's stock JSON. Placeholders: `mode`, `marketIds`
+ * (the first one counts); selected only for callers with a market.
  */
-export const inventoryWithRow = (skuId: SQL | unknown): SQL => {
-  const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
-  return sql`coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') || E'\n' || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
+export const inventoryWithRow = {
+  when: (ctx: RequestContext) => ctx.caller.marketIds.length > 0,
+  select: (skuId: SQL | unknown): SQL => {
+    const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
+    return sql`${market} || E'\n' || coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') || E'\n' || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
+  },
 };
 
 /**
@@ -120,11 +124,11 @@ export async function loadInventory(db: Db | Tx, ctx: RequestContext, rows: Row[
   if (!marketId || !rows.length) return out;
   let market: MarketStock | undefined;
   let stock: Map<string, Map<string, Stock>>;
-  if (rows.every((r) => typeof r[WITH_ROW] === 'string')) {
-    const texts = rows.map((r) => r[WITH_ROW] as string);
-    const cut = texts[0]!.indexOf('\n');
-    market = parseMarket(texts[0]!.slice(0, cut));
-    stock = parseStock(texts.flatMap((t) => JSON.parse(t.slice(t.indexOf('\n') + 1)) as Json[][]));
+  // what rows looked up by id carry counts only if it was computed for this caller's market
+  const carried = rows.map((r) => (typeof r[WITH_ROW] === 'string' ? (r[WITH_ROW] as string).split('\n') : undefined));
+  if (carried.every((c) => c?.length === 3 && c[0] === marketId)) {
+    market = parseMarket(carried[0]![1]!);
+    stock = parseStock(carried.flatMap((c) => JSON.parse(c![2]!) as Json[][]));
   } else {
     ({ market, stock } = await marketStock(db, ctx.mode, marketId, rows.map((r) => r.id as string)));
   }

@@ -4,7 +4,7 @@ import type { RequestContext } from '../auth/context';
 import { ADHOC, rawClient, type Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
-import { withRowKey, type ResourceDefinition, type Row } from '../resources/define';
+import { withRowKey, type Attribute, type ResourceDefinition, type Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
 import { buildFilters, guardFor } from './filters';
@@ -62,30 +62,39 @@ const finds = new WeakMap<object, Map<string, Prepared>>();
 
 /**
  * The lookup by id every read starts with: concurrent ones share one statement (coalesce.ts), which
- * is rendered once per (database, type, scoped) and runs prepared — Drizzle's query building costs
- * more than PostgreSQL's index lookup.
+ * is rendered once per (database, type, scoped, attributes selected with the row) and runs
+ * prepared — Drizzle's query building costs more than PostgreSQL's index lookup. Requests share a
+ * statement only when every value bound to it is the same: mode, and the token's markets and stock
+ * locations whenever a scope or a `withRow` attribute reads them.
  */
 function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false): Promise<Row | undefined> {
   const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
+  const withRow = withRowAttributes(def).filter(([, a]) => a.withRow!.when(ctx));
   let perDb = finds.get(db);
   if (!perDb) finds.set(db, (perDb = new Map()));
-  const key = `${def.type}:${scoped}`;
+  const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}`;
   let q = perDb.get(key);
   if (!q) {
     const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
-    const extra = Object.entries(def.attributes).filter(([, a]) => a.withRow);
-    const select = extra.length ? db.select({ ...getTableColumns(def.table), ...Object.fromEntries(extra.map(([name, a]) => [withRowKey(name), a.withRow!(col(def.table, 'id'))])) }) : db.select();
-    q = select.from(def.table).where(where).prepare(`find_${key}`) as unknown as Prepared;
+    const select = withRow.length ? db.select({ ...getTableColumns(def.table), ...Object.fromEntries(withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))])) }) : db.select();
+    q = select.from(def.table).where(where).prepare(`find_${key.replace(/[^A-Za-z0-9_]/g, '_')}`) as unknown as Prepared;
     perDb.set(key, q);
   }
   const prepared = q;
   const { marketIds, stockLocationIds } = ctx.caller;
-  const group = `find|${key}|${ctx.mode}|${scoped ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
+  const group = `find|${key}|${ctx.mode}|${scoped || withRow.length ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
     const rows = (await prepared.execute({ mode: ctx.mode, ids, marketIds, stockLocationIds })) as Row[];
     return new Map(rows.map((r) => [r.id as string, r]));
   });
 }
+
+const withRows = new WeakMap<ResourceDefinition, Array<[string, Attribute]>>();
+const withRowAttributes = (def: ResourceDefinition) => {
+  let list = withRows.get(def);
+  if (!list) withRows.set(def, (list = Object.entries(def.attributes).filter(([, a]) => a.withRow)));
+  return list;
+};
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */
 export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {

@@ -51,11 +51,12 @@ export interface Attribute {
   /** In collections only when asked for by name in `fields[type]` (Commerce Layer omits it there). */
   explicitInLists?: boolean;
   /**
-   * What `load` needs, as an SQL expression over the row's id, selected with the row when it is
-   * looked up by id (placeholders `mode`, `marketIds`, `stockLocationIds`): single reads then cost
-   * one statement. `load` finds it under `withRowKey(name)`.
+   * What `load` needs, as an SQL expression over the row's id (`select`), selected with the row
+   * when it is looked up by id for a caller `when` accepts (placeholders `mode`, `marketIds`,
+   * `stockLocationIds`): single reads then cost one statement. `load` finds it under
+   * `withRowKey(name)` and must check it was computed for the caller at hand.
    */
-  withRow?: (id: unknown) => SQL;
+  withRow?: { when: (ctx: RequestContext) => boolean; select: (id: unknown) => SQL };
 }
 
 /** Where a row looked up by id carries an attribute's `withRow` value. */
