@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, fillPlaceholders, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, fillPlaceholders, getTableColumns, getViewSelectedFields, is, sql, View, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import { ADHOC, rawClient, type Db } from '../db/client';
@@ -57,34 +57,62 @@ export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: Request
   return rows[0] as Row | undefined;
 }
 
-type Prepared = { execute(values: Record<string, unknown>): Promise<unknown> };
-const finds = new WeakMap<object, Map<string, Prepared>>();
+/**
+ * A statement rendered once by Drizzle with placeholders, run through postgres.js (prepared per
+ * connection) and its rows decoded by the columns' own decoders: what Drizzle's prepared queries
+ * do, without rebuilding or re-wrapping anything per execution. Every read and write by id uses one.
+ */
+interface Rendered {
+  text: string;
+  params: unknown[];
+  /** Result columns in order: property key, and the column decoding it (none: the driver's value). */
+  fields: Array<[string, AnyPgColumn | undefined]>;
+}
+
+function render(def: ResourceDefinition, db: Db | Tx, extra: Record<string, SQL>, build: (q: any) => { toSQL(): { sql: string; params: unknown[] } }): Rendered {
+  const columns = is(def.table, View) ? getViewSelectedFields(def.table as unknown as View) : getTableColumns(def.table);
+  const fields = { ...(columns as Record<string, AnyPgColumn>), ...extra };
+  const { sql: text, params } = build(db.select(fields).from(def.table)).toSQL();
+  return { text, params, fields: Object.entries(fields).map(([k, f]) => [k, typeof (f as AnyPgColumn).mapFromDriverValue === 'function' ? (f as AnyPgColumn) : undefined]) };
+}
+
+async function runRendered(client: Db | Tx, r: Rendered, values: Record<string, unknown>): Promise<Row[]> {
+  const raw = await rawClient(client).unsafe(r.text, fillPlaceholders(r.params, values) as never[]).values();
+  return raw.map((cells: unknown[]) => {
+    const row: Row = {};
+    for (let i = 0; i < r.fields.length; i++) {
+      const [key, column] = r.fields[i]!;
+      const v = cells[i];
+      row[key] = v === null || v === undefined ? null : column ? column.mapFromDriverValue(v) : v;
+    }
+    return row;
+  });
+}
+
+const finds = new Map<string, Rendered>();
 
 /**
  * The lookup by id every read starts with: concurrent ones share one statement (coalesce.ts), which
- * is rendered once per (database, type, scoped, attributes selected with the row) and runs
- * prepared — Drizzle's query building costs more than PostgreSQL's index lookup. Requests share a
- * statement only when every value bound to it is the same: mode, and the token's markets and stock
- * locations whenever a scope or a `withRow` attribute reads them.
+ * is rendered once per (type, scoped, attributes selected with the row) and runs prepared —
+ * Drizzle's query building costs more than PostgreSQL's index lookup. Requests share a statement
+ * only when every value bound to it is the same: mode, and the token's markets and stock locations
+ * whenever a scope or a `withRow` attribute reads them.
  */
 function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false): Promise<Row | undefined> {
   const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
   const withRow = withRowAttributes(def).filter(([, a]) => a.withRow!.when(ctx));
-  let perDb = finds.get(db);
-  if (!perDb) finds.set(db, (perDb = new Map()));
   const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}`;
-  let q = perDb.get(key);
+  let q = finds.get(key);
   if (!q) {
     const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
-    const select = withRow.length ? db.select({ ...getTableColumns(def.table), ...Object.fromEntries(withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))])) }) : db.select();
-    q = select.from(def.table).where(where).prepare(`find_${key.replace(/[^A-Za-z0-9_]/g, '_')}`) as unknown as Prepared;
-    perDb.set(key, q);
+    const extra = Object.fromEntries(withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))]));
+    finds.set(key, (q = render(def, db, extra, (b) => b.where(where))));
   }
-  const prepared = q;
+  const statement = q;
   const { marketIds, stockLocationIds } = ctx.caller;
   const group = `find|${key}|${ctx.mode}|${scoped || withRow.length ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
-    const rows = (await prepared.execute({ mode: ctx.mode, ids, marketIds, stockLocationIds })) as Row[];
+    const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
     return new Map(rows.map((r) => [r.id as string, r]));
   });
 }
@@ -119,33 +147,17 @@ export function findInMode(db: Db, def: ResourceDefinition, ctx: RequestContext,
   return findCoalesced(db, def, ctx, id, true);
 }
 
-const locks = new Map<string, { text: string; params: unknown[] }>();
+const locks = new Map<string, Rendered>();
 
-/**
- * Lock a row for the rest of the transaction (writes that read-then-decide). The statement is
- * rendered once per (type, scoped) and its raw row mapped with the columns' own decoders: every
- * write starts here, and Drizzle's query building cost more than the lookup.
- */
+/** Lock a row for the rest of the transaction (writes that read-then-decide); rendered once per (type, scoped). */
 export async function lockRow(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
   const scoped = ctx.caller.kind === 'sales_channel' && !!def.scope;
   const key = `${def.type}:${scoped}`;
   let q = locks.get(key);
   if (!q) {
     const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, eq(col(def.table, 'id'), sql.placeholder('id')));
-    const rendered = tx.select().from(def.table).where(where).limit(1).for('update').toSQL();
-    locks.set(key, (q = { text: rendered.sql, params: rendered.params }));
+    locks.set(key, (q = render(def, tx, {}, (b) => b.where(where).limit(1).for('update'))));
   }
   const { marketIds, stockLocationIds } = ctx.caller;
-  const rows = await rawClient(tx).unsafe(q.text, fillPlaceholders(q.params, { mode: ctx.mode, id, marketIds, stockLocationIds }) as never[]);
-  return rows[0] ? mapRow(def, rows[0]) : undefined;
-}
-
-/** A raw row (column names, driver values) as Drizzle would map it: property keys, columns' decoders. */
-function mapRow(def: ResourceDefinition, raw: Record<string, unknown>): Row {
-  const row: Row = {};
-  for (const [key, column] of Object.entries(getTableColumns(def.table))) {
-    const v = raw[column.name];
-    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
-  }
-  return row;
+  return (await runRendered(tx, q, { mode: ctx.mode, id, marketIds, stockLocationIds }))[0];
 }
