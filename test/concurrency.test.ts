@@ -99,3 +99,29 @@ describe('approve racing cancel on the same order', () => {
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 20 - 2 * approved, reserved: 0 });
   });
 });
+
+describe('shipment cancellation racing placements of the same SKUs', () => {
+  it('never deadlocks: every cancel and every placement succeeds, and the counters add up', async () => {
+    const n = await network(api, { stock: { X: { A: 500 }, Y: { A: 500 }, Z: { A: 500 }, W: { A: 500 } } });
+    const lines = { W: 1, X: 1, Y: 1, Z: 1 };
+    const placed: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = await order(api, n, lines);
+      expect((await place(id, false)).status).toBe(200);
+      placed.push(id);
+    }
+    const shipments = await t.database.sql`select id from shipments where order_id = any(${placed}::text[])`;
+    const fresh: string[] = [];
+    for (let i = 0; i < 12; i++) fresh.push(await order(api, n, lines));
+    // each cancel gives four stock items back in one statement while placements lock the same four
+    const results = await Promise.all([
+      ...shipments.map((s, i) => (i % 2 ? api.patch(`/api/shipments/${s.id}`, doc('shipments', { _cancel: true }, {}, s.id)) : fetch(`${other.url}/api/shipments/${s.id}`, {
+        method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('shipments', { _cancel: true }, {}, s.id)),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })))),
+      ...fresh.map((id, i) => place(id, i % 2 === 0)),
+    ]);
+    for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    for (const code of ['W', 'X', 'Y', 'Z']) expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 12 });
+  });
+});
+

@@ -61,6 +61,12 @@ export async function releaseShipment(tx: Tx, mode: string, shipmentId: string):
   const slis = await sql`select id from stock_line_items where shipment_id = ${shipmentId}`;
   const ids = slis.map((r) => r.id as string);
   if (!ids.length) return;
+  // its stock items in id order first, as placement locks them: the two statements below update
+  // several at once and would otherwise deadlock with a placement of the same SKUs
+  await sql`select id from stock_items where id in (
+      select stock_item_id from stock_line_items where id = any(${ids}::text[]) and stock_item_id is not null
+      union select stock_item_id from stock_reservations where stock_line_item_id = any(${ids}::text[]))
+    order by id for update`;
   await sql`
     with gone as (delete from stock_reservations where mode = ${mode} and stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
     sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
@@ -136,6 +142,11 @@ async function withReason<T>(tx: Tx, reason: string, run: () => Promise<T>): Pro
  */
 export async function restockReturn(tx: Tx, mode: string, returnId: string, lineId?: string): Promise<number> {
   const sql = rawClient(tx);
+  // the stock items it will add to, in id order first, as placement locks them (no deadlock)
+  await sql`select si.id from stock_items si join returns r on r.id = ${returnId} and si.stock_location_id = r.stock_location_id
+    where si.sku_id in (select li.sku_id from return_line_items rli join line_items li on li.id = rli.line_item_id
+      where rli.return_id = ${returnId} and rli.restocked_at is null ${lineId ? sql`and rli.id = ${lineId}` : sql``})
+    order by si.id for update of si`;
   const rows = await withReason(tx, `restock return ${returnId}`, () => sql`
     with lines as (
       update return_line_items rli set restocked_at = now(), updated_at = now()
