@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
 import { doc, JSONAPI, type Client } from './helpers/http';
-import { network, order, stockOf, type Network } from './helpers/orders';
+import { network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { factory } from './helpers/factory';
 import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
 
@@ -122,6 +123,38 @@ describe('shipment cancellation racing placements of the same SKUs', () => {
     ]);
     for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
     for (const code of ['W', 'X', 'Y', 'Z']) expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 12 });
+  });
+});
+
+describe('return restock racing placements of the same SKUs', () => {
+  it('never deadlocks: every restock and every placement succeeds, and the counters add up', async () => {
+    const n = await network(api, { stock: { X: { A: 500 }, Y: { A: 500 }, Z: { A: 500 }, W: { A: 500 } } });
+    await factory(api).create(api, 'inventory_return_locations', { priority: 1 }, { inventory_model: { type: 'inventory_models', id: n.model }, stock_location: { type: 'stock_locations', id: n.loc.A! } });
+    const lines = { W: 1, X: 1, Y: 1, Z: 1 };
+    const rel = (type: string, id: string) => ({ data: { type, id } });
+    const returns: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await order(api, n, lines);
+      for (const s of ['_place', '_approve']) expect((await trigger(api, 'orders', id, s)).status).toBe(200);
+      const [shipment] = (await api.get(`/api/orders/${id}/shipments`)).body.data;
+      for (const s of ['_packing', '_ready_to_ship', '_ship']) expect((await trigger(api, 'shipments', shipment.id, s)).status).toBe(200);
+      const rid = (await api.post('/api/returns', doc('returns', {}, { order: rel('orders', id) }))).body.data.id;
+      for (const li of (await api.get(`/api/orders/${id}/line_items`)).body.data) {
+        expect((await api.post('/api/return_line_items', doc('return_line_items', { quantity: 1 }, { return: rel('returns', rid), line_item: rel('line_items', li.id) }))).status).toBe(201);
+      }
+      for (const s of ['_request', '_approve', '_receive']) expect((await trigger(api, 'returns', rid, s)).status).toBe(200);
+      returns.push(rid);
+    }
+    const fresh: string[] = [];
+    for (let i = 0; i < 20; i++) fresh.push(await order(api, n, lines));
+    // each restock adds to four stock items in one statement while placements lock the same four
+    const restock = (rid: string, viaOther: boolean) => !viaOther ? trigger(api, 'returns', rid, '_restock') : fetch(`${other.url}/api/returns/${rid}`, {
+      method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('returns', { _restock: true }, {}, rid)),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const results = await Promise.all([...returns.map((rid, i) => restock(rid, i % 2 === 1)), ...fresh.map((id, i) => place(id, i % 2 === 0))]);
+    for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // 20 shipped and returned, 20 held by the new placements
+    for (const code of ['W', 'X', 'Y', 'Z']) expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 20 });
   });
 });
 
