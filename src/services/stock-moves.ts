@@ -58,15 +58,11 @@ export async function restockOrder(tx: Tx, mode: string, orderId: string): Promi
 /** A shipment's holds released and, if it was decremented, its units put back (shipment `_cancel`). */
 export async function releaseShipment(tx: Tx, mode: string, shipmentId: string): Promise<void> {
   const sql = rawClient(tx);
-  const slis = await sql`select id from stock_line_items where shipment_id = ${shipmentId}`;
+  const slis = await sql`select id, order_id from stock_line_items where shipment_id = ${shipmentId}`;
   const ids = slis.map((r) => r.id as string);
   if (!ids.length) return;
-  // its stock items in id order first, as placement locks them: the two statements below update
-  // several at once and would otherwise deadlock with a placement of the same SKUs
-  await sql`select id from stock_items where id in (
-      select stock_item_id from stock_line_items where id = any(${ids}::text[]) and stock_item_id is not null
-      union select stock_item_id from stock_reservations where stock_line_item_id = any(${ids}::text[]))
-    order by id for update`;
+  // the two statements below update several stock items at once: lock the order's first, in id order
+  await lockOrderStock(tx, slis[0]!.order_id as string);
   await sql`
     with gone as (delete from stock_reservations where mode = ${mode} and stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
     sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
@@ -165,7 +161,8 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
 
 /**
  * Lock every stock item an order holds or took, in id order — the order placement locks them in —
- * before a statement that updates several of them at once (approval, cancellation), so that such a
+ * before a statement that updates several of them at once (approval, cancellation, a shipment's
+ * cancellation), so that such a
  * statement never deadlocks with a placement on the same items.
  */
 export async function lockOrderStock(tx: Tx, orderId: string): Promise<void> {
