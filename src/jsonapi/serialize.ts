@@ -1,5 +1,5 @@
 import type { RequestContext } from '../auth/context';
-import type { Attribute, ResourceDefinition, Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
 
 export interface Identifier {
   type: string;
@@ -23,15 +23,6 @@ export interface SerializeOptions {
   organizationId?: string;
 }
 
-const shapes = new WeakMap<ResourceDefinition, { shown: Array<[string, Attribute]>; relationshipNames: string[] }>();
-
-/** The attributes a document can show and the relationship names of a definition, listed once. */
-function shapeOf(def: ResourceDefinition) {
-  let s = shapes.get(def);
-  if (!s) shapes.set(def, (s = { shown: Object.entries(def.attributes).filter(([, a]) => a.fetch !== false), relationshipNames: Object.keys(def.relationships) }));
-  return s;
-}
-
 const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
 /** One resource object in Commerce Layer's shape (spec §1.3): every relationship has links, `data` only when included. */
@@ -39,8 +30,7 @@ export function serializeResource(def: ResourceDefinition, row: Row, opts: Seria
   const base = `${opts.ctx.baseUrl}/api/${def.type}/${row.id}`;
   const only = opts.fields[def.type];
   const attributes: Record<string, unknown> = {};
-  const { shown, relationshipNames } = shapeOf(def);
-  for (const [name, a] of shown) {
+  for (const [name, a] of attributesOf(def, 'shown')) {
     if ((only && !only.has(name)) || (a.hiddenFromSalesChannels && opts.ctx.caller.kind === 'sales_channel')) continue;
     if (a.load) {
       if (computed && name in computed) attributes[name] = computed[name];
@@ -49,7 +39,7 @@ export function serializeResource(def: ResourceDefinition, row: Row, opts: Seria
     attributes[name] = value(a.read ? a.read(row, opts.ctx) : row[name]);
   }
   const relationships: ResourceObject['relationships'] = {};
-  for (const name of relationshipNames) {
+  for (const name in def.relationships) {
     if (only && !only.has(name)) continue;
     const r: ResourceObject['relationships'][string] = { links: { self: `${base}/relationships/${name}`, related: `${base}/${name}` } };
     if (linkage && name in linkage) r.data = linkage[name];

@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
 import { serializeResource, type ResourceObject, type SerializeOptions } from '../jsonapi/serialize';
-import type { Attribute, ResourceDefinition, Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
 import { includeTree, keyOf, loadIncludes, type IncludeNode, type IncludeTree } from './include';
@@ -51,7 +51,7 @@ export interface Presented {
 async function computeAttributes(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], p: Presentation, single: boolean) {
   const out = new Map<string, Record<string, unknown>>();
   const only = p.fields[def.type];
-  const wanted = loadedAttributes(def).filter(([name, a]) => (!only || only.has(name)) && (single || !a.explicitInLists || only?.has(name)));
+  const wanted = attributesOf(def, 'loaded').filter(([name, a]) => (!only || only.has(name)) && (single || !a.explicitInLists || only?.has(name)));
   if (!wanted.length || !rows.length) return out;
   await Promise.all(
     wanted.map(async ([name, a]) => {
@@ -65,15 +65,6 @@ async function computeAttributes(db: Db | Tx, ctx: RequestContext, def: Resource
     }),
   );
   return out;
-}
-
-const loaded = new WeakMap<ResourceDefinition, Array<[string, Attribute]>>();
-
-/** A definition's batch-computed attributes, listed once. */
-function loadedAttributes(def: ResourceDefinition): Array<[string, Attribute]> {
-  let list = loaded.get(def);
-  if (!list) loaded.set(def, (list = Object.entries(def.attributes).filter(([, a]) => a.load)));
-  return list;
 }
 
 /** Serialize primary rows and everything included, with linkage for included relationships. */

@@ -4,7 +4,7 @@ import type { RequestContext } from '../auth/context';
 import { ADHOC, rawClient, type Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
-import { withRowKey, type Attribute, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, withRowKey, type ResourceDefinition, type Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
 import { buildFilters, guardFor } from './filters';
@@ -100,7 +100,7 @@ const finds = new Map<string, Rendered>();
  */
 function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false): Promise<Row | undefined> {
   const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
-  const withRow = withRowAttributes(def).filter(([, a]) => a.withRow!.when(ctx));
+  const withRow = attributesOf(def, 'withRow').filter(([, a]) => a.withRow!.when(ctx));
   const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}`;
   let q = finds.get(key);
   if (!q) {
@@ -116,13 +116,6 @@ function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id:
     return new Map(rows.map((r) => [r.id as string, r]));
   });
 }
-
-const withRows = new WeakMap<ResourceDefinition, Array<[string, Attribute]>>();
-const withRowAttributes = (def: ResourceDefinition) => {
-  let list = withRows.get(def);
-  if (!list) withRows.set(def, (list = Object.entries(def.attributes).filter(([, a]) => a.withRow)));
-  return list;
-};
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */
 export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {

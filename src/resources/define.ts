@@ -62,6 +62,23 @@ export interface Attribute {
 /** Where a row looked up by id carries an attribute's `withRow` value. */
 export const withRowKey = (name: string) => `~${name}`;
 
+const kinds = {
+  /** can appear in documents */
+  shown: (a: Attribute) => a.fetch !== false,
+  /** batch-computed */
+  loaded: (a: Attribute) => !!a.load,
+  /** selected with the row on lookups by id */
+  withRow: (a: Attribute) => !!a.withRow,
+};
+const lists = new WeakMap<object, Partial<Record<keyof typeof kinds, Array<[string, Attribute]>>>>();
+
+/** A definition's attributes of one kind, listed once per definition: hot paths walk these, not `Object.entries`. */
+export function attributesOf(def: { attributes: Record<string, Attribute> }, kind: keyof typeof kinds): Array<[string, Attribute]> {
+  let byKind = lists.get(def);
+  if (!byKind) lists.set(def, (byKind = {}));
+  return (byKind[kind] ??= Object.entries(def.attributes).filter(([, a]) => kinds[kind](a)));
+}
+
 export interface Relationship {
   type: string;
   kind: 'to_one' | 'to_many';
