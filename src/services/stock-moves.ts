@@ -162,8 +162,7 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
 /**
  * Lock every stock item an order holds or took, in id order — the order placement locks them in —
  * before a statement that updates several of them at once (approval, cancellation, a shipment's
- * cancellation), so that such a
- * statement never deadlocks with a placement on the same items.
+ * cancellation), so that such a statement never deadlocks with a placement on the same items.
  */
 export async function lockOrderStock(tx: Tx, orderId: string): Promise<void> {
   await rawClient(tx)`select id from stock_items where id in (
