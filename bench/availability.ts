@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
-import { benchDatabase, freePort, load, startProcess, stopProcess, table, type Figures } from './lib';
+import { benchDatabase, freePort, load, postmasterPid, startProcess, stopProcess, table, type Figures } from './lib';
 
 /**
  * `npm run bench -- availability`: a storefront's product page read, `GET /api/skus/{id}` with a
@@ -17,6 +17,7 @@ export default async function availabilityBench() {
   await seedAvailability(db.database.sql);
   await upsertApplication(db.database.db, { name: 'bench', kind: 'sales_channel', mode: 'test', client_id: 'bench-sales-channel' });
 
+  const dbPid = await postmasterPid(sql);
   const port = await freePort();
   const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' }, 'ready on');
   const base = `http://127.0.0.1:${port}`;
@@ -25,27 +26,34 @@ export default async function availabilityBench() {
     const { access_token } = (await tokenRes.json()) as { access_token: string };
     const headers = { accept: 'application/vnd.api+json', authorization: `Bearer ${access_token}` };
     const paths = Array.from({ length: 1000 }, (_, i) => `/api/skus/S${String(((i * 7919) % SKUS) + 1).padStart(9, '0')}`);
-    const sample = await (await fetch(`${base}${paths[0]}`, { headers })).text();
-    const inv = JSON.parse(sample).data.attributes.inventory;
-    if (!inv || inv.levels.length !== 2) throw new Error(`unexpected availability: ${sample}`);
-
-    const barePort = await freePort();
-    const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample }, 'bare ready');
     const rows: Figures[] = [];
-    let baseline: Figures;
-    try {
-      await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
-      baseline = await load(`bare Fastify (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, paths, headers, SECONDS, bare.pid);
-    } finally {
-      await stopProcess(bare);
+    for (const cutoff of [2, 10]) {
+      await sql`update inventory_models set stock_locations_cutoff = ${cutoff} where id = 'MODEL00001'`;
+      const sample = await (await fetch(`${base}${paths[0]}`, { headers })).text();
+      const levels = JSON.parse(sample).data.attributes.inventory?.levels.length;
+      if (levels !== Math.min(cutoff, LOCATIONS)) throw new Error(`cutoff ${cutoff} should show ${Math.min(cutoff, LOCATIONS)} levels: ${sample}`);
+      // the ceiling for this body: a bare Fastify route answering the same bytes, in the same run
+      const barePort = await freePort();
+      const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample }, 'bare ready');
+      try {
+        await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
+        rows.push(await load(`bare Fastify (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, paths, headers, SECONDS, bare.pid));
+      } finally {
+        await stopProcess(bare);
+      }
+      await load('warm-up', base, paths, headers, 2);
+      rows.push({ ...(await load(`GET /api/skus/{id} cutoff ${cutoff}`, base, paths, headers, SECONDS, server.pid, dbPid)), vs: rows[rows.length - 1] });
     }
-    await load('warm-up', base, paths, headers, 2);
-    rows.push(await load('GET /api/skus/{id} cutoff 2', base, paths, headers, SECONDS, server.pid));
-    await sql`update inventory_models set stock_locations_cutoff = 10 where id = 'MODEL00001'`;
-    const levels = JSON.parse(await (await fetch(`${base}${paths[0]}`, { headers })).text()).data.attributes.inventory.levels.length;
-    if (levels !== LOCATIONS) throw new Error(`cutoff 10 should show ${LOCATIONS} levels, got ${levels}`);
-    rows.push(await load('GET /api/skus/{id} cutoff 10', base, paths, headers, SECONDS, server.pid));
-    process.stdout.write(`\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run\n${table(rows, baseline)}\n`);
+    // every read a miss (as under constant writes to the same SKUs): the response cache off
+    const uncachedPort = await freePort();
+    const uncached = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(uncachedPort), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_ENTRIES: '0' }, 'ready on');
+    try {
+      await load('warm-up', `http://127.0.0.1:${uncachedPort}`, paths, headers, 2);
+      rows.push({ ...(await load('GET /api/skus/{id} cutoff 10, no cache', `http://127.0.0.1:${uncachedPort}`, paths, headers, SECONDS, uncached.pid, dbPid)), vs: rows[rows.length - 2] });
+    } finally {
+      await stopProcess(uncached);
+    }
+    process.stdout.write(`\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ratio: to the bare route answering the same body\n${table(rows)}\n`);
   } finally {
     await stopProcess(server);
     await db.close();

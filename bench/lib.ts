@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import type { Sql } from 'postgres';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -74,6 +75,10 @@ export interface Figures {
   non2xx: number;
   /** CPU time the server process spent per request (µs), from /proc: steadier than req/s on a shared machine. */
   cpuPerRequest?: number;
+  /** The same for all of PostgreSQL's processes (a local server only). */
+  dbCpuPerRequest?: number;
+  /** What the ratio compares with (default: the table's baseline; itself for a baseline row). */
+  vs?: Figures;
 }
 
 /** CPU seconds (user + system) a process has used so far; undefined off Linux. */
@@ -88,17 +93,40 @@ export async function cpuSeconds(pid: number | undefined): Promise<number | unde
   }
 }
 
-/** Per-request server CPU over one run, in µs. */
-export async function measureCpu<T extends Figures>(pid: number | undefined, requests: () => number, run: () => Promise<T>): Promise<T> {
-  const before = await cpuSeconds(pid);
+/** CPU seconds of a process and its direct children (PostgreSQL: the postmaster and its backends). */
+export async function treeCpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  const own = await cpuSeconds(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[1]) === pid) total += (Number(f[11]) + Number(f[12])) / 100;
+  }
+  return total;
+}
+
+/** The PostgreSQL server's postmaster, when it runs on this machine (its CPU is then measured too). */
+export async function postmasterPid(sql: Sql): Promise<number | undefined> {
+  const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : undefined;
+}
+
+/** Per-request CPU of the server process, and of PostgreSQL when `dbPid` is given, over one run, in µs. */
+export async function measureCpu<T extends Figures>(pid: number | undefined, requests: () => number, run: () => Promise<T>, dbPid?: number): Promise<T> {
+  const [before, dbBefore] = [await cpuSeconds(pid), await treeCpuSeconds(dbPid)];
   const r = await run();
-  const after = await cpuSeconds(pid);
+  const [after, dbAfter] = [await cpuSeconds(pid), await treeCpuSeconds(dbPid)];
   if (before !== undefined && after !== undefined && requests() > 0) r.cpuPerRequest = ((after - before) * 1e6) / requests();
+  if (dbBefore !== undefined && dbAfter !== undefined && requests() > 0) r.dbCpuPerRequest = ((dbAfter - dbBefore) * 1e6) / requests();
   return r;
 }
 
 /** autocannon against `url`, `paths` rotated per request. */
-export async function load(name: string, base: string, paths: string[], headers: Record<string, string>, seconds: number, serverPid?: number, connections = 50): Promise<Figures> {
+export async function load(name: string, base: string, paths: string[], headers: Record<string, string>, seconds: number, serverPid?: number, dbPid?: number, connections = 50): Promise<Figures> {
   let i = 0;
   let total = 0;
   return measureCpu(serverPid, () => total, async () => {
@@ -111,14 +139,14 @@ export async function load(name: string, base: string, paths: string[], headers:
   });
   total = r.requests.total;
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-  });
+  }, dbPid);
 }
 
-export function table(rows: Figures[], baseline: Figures): string {
-  const lines = [`${'run'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)}`];
-  for (const r of [baseline, ...rows]) {
-    const cpu = r.cpuPerRequest === undefined ? '-' : r.cpuPerRequest.toFixed(0);
-    lines.push(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / baseline.rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${cpu.padStart(18)}`);
+export function table(rows: Figures[], baseline?: Figures): string {
+  const lines = [`${'run'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`];
+  const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
+  for (const r of baseline ? [baseline, ...rows] : rows) {
+    lines.push(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`);
   }
   return lines.join('\n');
 }

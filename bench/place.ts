@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
-import { benchDatabase, freePort, measureCpu, startProcess, stopProcess, table, type Figures } from './lib';
+import { benchDatabase, freePort, measureCpu, postmasterPid, startProcess, stopProcess, table, type Figures } from './lib';
 
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
@@ -42,7 +42,7 @@ export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<st
   return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
 }
 
-async function run(name: string, url: string, ids: string[], headers: Record<string, string>, seconds?: number, serverPid?: number): Promise<Figures> {
+async function run(name: string, url: string, ids: string[], headers: Record<string, string>, seconds?: number, serverPid?: number, dbPid?: number): Promise<Figures> {
   let i = 0;
   let total = 0;
   return measureCpu(serverPid, () => total, async () => {
@@ -56,7 +56,7 @@ async function run(name: string, url: string, ids: string[], headers: Record<str
   });
   total = r.requests.total;
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-  });
+  }, dbPid);
 }
 
 export default async function placeBench() {
@@ -67,6 +67,7 @@ export default async function placeBench() {
   const hot = await orders(sql, 'OH', true);
   await sql`analyze`;
   await upsertApplication(db.database.db, { name: 'bench', kind: 'integration', role: 'admin', mode: 'test', client_id: 'bench-integration', client_secret: 'bench-integration-secret' });
+  const dbPid = await postmasterPid(sql);
   const port = await freePort();
   const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}) }, 'ready on');
   const base = `http://127.0.0.1:${port}`;
@@ -86,7 +87,7 @@ export default async function placeBench() {
     const rows: Figures[] = [];
     const checks: string[] = [];
     for (const [name, ids] of [['_place, SKUs uniform over 1,000', uniform], ['_place, one hot SKU in every order', hot]] as const) {
-      rows.push(await run(name, base, [...ids], headers, undefined, server.pid));
+      rows.push(await run(name, base, [...ids], headers, undefined, server.pid, dbPid));
       const [placed] = await sql`select count(*)::int as n from orders where id like ${ids[0]!.slice(0, 2) + '%'} and status = 'placed'`;
       const drift = await checkInvariants(sql);
       checks.push(`${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`);
