@@ -2,13 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../jsonapi/errors';
 import { JSONAPI } from './errors';
 
-const accepts = (header: string | undefined) =>
-  !!header &&
-  header.split(',').some((part) => {
+function accepts(header: string | undefined): boolean {
+  if (header === JSONAPI) return true; // what the SDK sends: no parsing
+  if (!header) return false;
+  return header.split(',').some((part) => {
     const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
     // JSON:API: the media type must appear at least once without parameters (q is not one)
     return type === JSONAPI && params.every((p) => p.startsWith('q=')) && !params.some((p) => /^q=0(\.0*)?$/.test(p));
   });
+}
 
 /**
  * Content negotiation for /api (spec §1.1): Accept must name application/vnd.api+json (406); a body
