@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, integer, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { shippingCategories } from './catalog';
 import { baseColumns, ts } from './common';
 import { inventoryModels } from './inventory_models';
@@ -72,4 +72,20 @@ export const deliveryLeadTimes = pgTable(
     index('delivery_lead_times_method_idx').on(t.shipping_method_id),
     index('delivery_lead_times_mode_created_idx').on(t.mode, t.created_at, t.id),
   ],
+);
+
+/**
+ * One row: a counter that every statement writing what shapes a market's availability moves —
+ * markets, inventory models, their stock locations, delivery lead times, shipping methods (triggers
+ * of migration 0009). The response cache (http/single-cache.ts) reads it in place of those tables:
+ * equal counters, equal market configuration. Transactional, so a reader sees it move exactly when
+ * the change commits.
+ */
+export const marketConfigVersion = pgTable(
+  'market_config_version',
+  {
+    id: integer('id').primaryKey().default(1),
+    n: bigint('n', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('market_config_version_single_row', sql`${t.id} = 1`)],
 );
