@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
   dbPoolSize: number;
+  /** Single GET responses kept per process, confirmed by a version probe on each hit (0: off). */
+  responseCacheEntries: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL || 'info',
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
+    responseCacheEntries: int(env, 'RESPONSE_CACHE_ENTRIES', 10_000, 0, 10_000_000),
   };
 }

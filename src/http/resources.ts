@@ -11,6 +11,7 @@ import { col, findRow, findVisibleOr401, listRows, visible } from '../query/read
 import { createResource, deleteResource, updateResource } from '../services/crud';
 import type { AppDeps } from './deps';
 import { JSONAPI } from './errors';
+import { SingleCache } from './single-cache';
 
 type P = { type: string; id?: string; rel?: string };
 type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | string[]> }>;
@@ -22,6 +23,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   const { reg } = deps;
   const db = deps.database.db;
   const orgId = deps.issuer.organization.id;
+  const cache = new SingleCache(db, deps.config.responseCacheEntries);
 
   const resolve = (request: Req, action: Action): ResourceDefinition => {
     const def = reg.get(request.params.type);
@@ -34,9 +36,11 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   };
 
   /** `p` was prepared (and so validated) before any database work. */
-  const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, p: Presentation, status = 200) => {
+  const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, p: Presentation, status = 200, keep?: string) => {
     const doc = await present(db, request.ctx, def, [row], p, { organizationId: orgId, single: true });
-    return send(reply, status, { data: doc.data[0], ...(doc.included.length || q.include.length ? { included: doc.included } : {}) });
+    const body = JSON.stringify({ data: doc.data[0], ...(doc.included.length || q.include.length ? { included: doc.included } : {}) });
+    if (keep) cache.keep(keep, row, body);
+    return reply.status(status).type(JSONAPI).send(body);
   };
 
   const collection = async (reply: FastifyReply, request: Req, def: ResourceDefinition, q: ParsedQuery, extra?: ReturnType<typeof eq>) => {
@@ -56,10 +60,13 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.get('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'retrieve');
+    const key = cache.key(def, request.ctx, request.url, request.query);
+    const kept = key && (await cache.fresh(key, def, request.ctx, request.params.id!));
+    if (kept) return reply.type(JSONAPI).send(kept);
     const q = parseQuery(request.query);
     const p = preparePresentation(reg, def, q, request.ctx);
     const row = await findVisibleOr401(db, def, request.ctx, request.params.id!);
-    return single(reply, request, def, row, q, p);
+    return single(reply, request, def, row, q, p, 200, key);
   });
 
   app.post('/:type', async (request: Req, reply) => {

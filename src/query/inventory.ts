@@ -63,6 +63,23 @@ export const inventoryWithRow = {
 };
 
 /**
+ * What a SKU's single response reads beyond its row, for the response cache (http/single-cache.ts):
+ * the market configuration, as the counter its tables' triggers move (`market_config_version`), and
+ * the row versions (`xmin`) of the SKU's stock items. A stock item's xmin changes with each update
+ * (quantity, reserved counter), and a tuple written after a response was made carries a
+ * transaction id no tuple seen by that response has — so the list differs after any insert, update
+ * or delete. Every reservation that changes availability moves a counter; the one change that
+ * moves none, a draft reaching `expires_at`, is `until`.
+ */
+export const inventoryCache = {
+  when: (ctx: RequestContext) => ctx.caller.kind === 'sales_channel' && ctx.caller.marketIds.length > 0,
+  dependsOn: (skuId: SQL | unknown): SQL =>
+    sql`(select n from market_config_version)::text || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '')`,
+  until: (skuId: SQL | unknown): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r
+    where r.stock_item_id in (select si.id from stock_items si where si.sku_id = ${skuId}) and r.status = 'draft' and r.expires_at > now())`,
+};
+
+/**
  * Parsed markets by their JSON text: concurrent reads of one market parse it (and format its
  * prices) once. Exact by construction — the key is the content — and bounded.
  */

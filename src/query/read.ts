@@ -11,6 +11,7 @@ import { buildFilters, guardFor } from './filters';
 import { coalesce } from './coalesce';
 import { scopePlaceholders, scopeValues } from '../resources/scopes';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+import { versionFields } from './probe';
 
 export const col = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
 
@@ -62,21 +63,21 @@ export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: Request
  * connection) and its rows decoded by the columns' own decoders: what Drizzle's prepared queries
  * do, without rebuilding or re-wrapping anything per execution. Every read and write by id uses one.
  */
-interface Rendered {
+export interface Rendered {
   text: string;
   params: unknown[];
   /** Result columns in order: property key, and the column decoding it (none: the driver's value). */
   fields: Array<[string, AnyPgColumn | undefined]>;
 }
 
-function render(def: ResourceDefinition, db: Db | Tx, extra: Record<string, SQL>, build: (q: any) => { toSQL(): { sql: string; params: unknown[] } }): Rendered {
-  const columns = is(def.table, View) ? getViewSelectedFields(def.table as unknown as View) : getTableColumns(def.table);
+export function render(def: ResourceDefinition, db: Db | Tx, extra: Record<string, SQL>, build: (q: any) => { toSQL(): { sql: string; params: unknown[] } }, idOnly = false): Rendered {
+  const columns = idOnly ? { id: col(def.table, 'id') } : is(def.table, View) ? getViewSelectedFields(def.table as unknown as View) : getTableColumns(def.table);
   const fields = { ...(columns as Record<string, AnyPgColumn>), ...extra };
   const { sql: text, params } = build(db.select(fields).from(def.table)).toSQL();
   return { text, params, fields: Object.entries(fields).map(([k, f]) => [k, typeof (f as AnyPgColumn).mapFromDriverValue === 'function' ? (f as AnyPgColumn) : undefined]) };
 }
 
-async function runRendered(client: Db | Tx, r: Rendered, values: Record<string, unknown>): Promise<Row[]> {
+export async function runRendered(client: Db | Tx, r: Rendered, values: Record<string, unknown>): Promise<Row[]> {
   const raw = await rawClient(client).unsafe(r.text, fillPlaceholders(r.params, values) as never[]).values();
   return raw.map((cells: unknown[]) => {
     const row: Row = {};
@@ -101,16 +102,17 @@ const finds = new Map<string, Rendered>();
 function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false): Promise<Row | undefined> {
   const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
   const withRow = attributesOf(def, 'withRow').filter(([, a]) => a.withRow!.when(ctx));
-  const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}`;
+  const cached = !ignoreScope && !!def.cache?.when(ctx);
+  const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}:${cached}`;
   let q = finds.get(key);
   if (!q) {
     const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
     const extra = Object.fromEntries(withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))]));
-    finds.set(key, (q = render(def, db, extra, (b) => b.where(where))));
+    finds.set(key, (q = render(def, db, cached ? { ...extra, ...versionFields(def) } : extra, (b) => b.where(where))));
   }
   const statement = q;
   const { marketIds, stockLocationIds } = ctx.caller;
-  const group = `find|${key}|${ctx.mode}|${scoped || withRow.length ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
+  const group = `find|${key}|${ctx.mode}|${scoped || withRow.length || cached ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
     return new Map(rows.map((r) => [r.id as string, r]));

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { shippingCategories, skus } from '../db/schema/catalog';
 import { stockItems } from '../db/schema/stock';
-import { inventoryWithRow, loadInventory } from '../query/inventory';
+import { inventoryCache, inventoryWithRow, loadInventory } from '../query/inventory';
 import { attr, defineResource, rel } from './define';
 import { marketLocations } from './scopes';
 
@@ -54,6 +54,7 @@ export const skusResource = defineResource({
   uniques: { skus_mode_code_key: 'code' },
   lockedMessage: 'The SKU cannot be deleted while it has stock items.',
   access: { sales_channel: ['list', 'retrieve'] },
+  cache: inventoryCache,
   // sellable in the market: a stock item in one of its stock locations, whatever the quantity (spec §2.2)
   scope: (p) => sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
 });

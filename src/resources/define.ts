@@ -150,6 +150,20 @@ export interface ResourceDefinition {
   hooks?: Hooks;
   /** Writes leave a `versions` row (default true; spec §1.11). */
   versioned?: boolean;
+  /** A single GET may be answered from memory while nothing it reads has changed (http/single-cache.ts). */
+  cache?: CachePolicy;
+}
+
+/**
+ * What a single GET's response depends on beyond its own row, as SQL over the row's id
+ * (placeholders `mode`, `marketIds`): `dependsOn` is text that changes whenever anything else the
+ * response reads changes; `until` (epoch ms, or null) is when it goes stale by itself, such as a
+ * draft's expiry. Only for callers `when` accepts.
+ */
+export interface CachePolicy {
+  when: (ctx: RequestContext) => boolean;
+  dependsOn: (id: unknown) => SQL;
+  until: (id: unknown) => SQL;
 }
 
 export interface WriteHookArgs {

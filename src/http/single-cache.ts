@@ -1,0 +1,58 @@
+import type { RequestContext } from '../auth/context';
+import type { Db } from '../db/client';
+import { probeVersion, UNTIL, VERSION } from '../query/probe';
+import type { ResourceDefinition, Row } from '../resources/define';
+
+interface Entry {
+  version: string;
+  /** Epoch ms; the response goes stale at this instant even if nothing is written (a draft expires). */
+  until: number;
+  body: string;
+}
+
+/**
+ * Responses to single GETs, served again while the row's version (probe.ts) is unchanged. Exact:
+ * every hit is confirmed by a probe that started after its request arrived, against the database
+ * every process writes to, so a write is seen by the very next read, whichever process made it.
+ * What is saved is the work between the probe and the bytes: the full statement (market, stock,
+ * reservations), availability, presentation and serialization.
+ *
+ * Keyed by what the response is a function of besides the data: the resource URL with its query,
+ * the base URL of links, the mode and the token's scope. Responses with `include` are not kept
+ * (their included records are not covered by the version). Bounded; the oldest entries go first.
+ */
+export class SingleCache {
+  private entries = new Map<string, Entry>();
+
+  constructor(
+    private db: Db,
+    private max = 10_000,
+  ) {}
+
+  /** The key of a request whose response may be kept, or undefined. */
+  key(def: ResourceDefinition, ctx: RequestContext, url: string, query: Record<string, unknown>): string | undefined {
+    if (!def.cache?.when(ctx) || query.include !== undefined || this.max <= 0) return undefined;
+    const { marketIds, stockLocationIds } = ctx.caller;
+    return `${ctx.mode} ${marketIds.join(',')} ${stockLocationIds.join(',')} ${ctx.baseUrl}${url}`;
+  }
+
+  /** The kept response for `key`, if the row has not changed since it was made. */
+  async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<string | undefined> {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const probe = await probeVersion(this.db, def, ctx, id);
+    if (probe && probe.version === entry.version && probe.now < entry.until) return entry.body;
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+    return undefined;
+  }
+
+  /** Keep a response made from `row`, which carries the version it was read at. */
+  keep(key: string, row: Row, body: string): void {
+    const version = row[VERSION];
+    if (typeof version !== 'string') return;
+    const until = typeof row[UNTIL] === 'number' ? (row[UNTIL] as number) : Infinity;
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { version, until, body });
+  }
+}

@@ -1,0 +1,54 @@
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { RequestContext } from '../auth/context';
+import type { Db } from '../db/client';
+import type { ResourceDefinition } from '../resources/define';
+import { coalesce } from './coalesce';
+import { col, render, runRendered, type Rendered } from './read';
+
+/** Where a row looked up for a cacheable response carries its version and how long it holds. */
+export const VERSION = '~version';
+export const UNTIL = '~until';
+
+/**
+ * A row's version for the response cache: the row's own `xmin` (a new one with every update; ids
+ * are never reused) and the definition's `dependsOn` text. Selected with the row, so a response
+ * and its version always come from one snapshot.
+ */
+function version(def: ResourceDefinition): SQL {
+  return sql`${sql.raw(`"${getTableName(def.table as PgTable)}".xmin::text`)} || '|' || ${def.cache!.dependsOn(col(def.table, 'id'))}`;
+}
+
+/** `until` whole milliseconds, rounded down: a response is never served past it. */
+export function versionFields(def: ResourceDefinition): Record<string, SQL> {
+  return { [VERSION]: version(def), [UNTIL]: sql`floor(${def.cache!.until(col(def.table, 'id'))})::float8` };
+}
+
+export interface Probe {
+  version: string;
+  /** PostgreSQL's clock at the probe, whole milliseconds rounded up. */
+  now: number;
+}
+
+const probes = new Map<string, Rendered>();
+
+/**
+ * The current version of a row, without its data: concurrent probes share one statement
+ * (coalesce.ts), so a probe starts after its request arrived and sees every write committed
+ * before. No scope condition: the version covers what visibility depends on, and only a response
+ * already served to the same caller is ever compared with it. Undefined: no such row in the mode.
+ */
+export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Probe | undefined> {
+  let q = probes.get(def.type);
+  if (!q) {
+    const fields = { [VERSION]: version(def), now: sql`ceil(extract(epoch from now()) * 1000)::float8` };
+    const where = sql`${col(def.table, 'mode')} = ${sql.placeholder('mode')} and ${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`;
+    probes.set(def.type, (q = render(def, db, fields, (b) => b.where(where), true)));
+  }
+  const statement = q;
+  const { marketIds, stockLocationIds } = ctx.caller;
+  return coalesce(db, `probe|${def.type}|${ctx.mode}|${marketIds.join(',')}`, id, async (ids) => {
+    const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
+    return new Map(rows.map((r) => [r.id as string, { version: r[VERSION] as string, now: r.now as number }]));
+  });
+}
