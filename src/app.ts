@@ -14,6 +14,7 @@ import { apiGuard } from './http/guard';
 import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
+import { SingleCache } from './http/single-cache';
 import { buildRegistry } from './resources/index';
 import { startStatisticsKeeper } from './db/statistics';
 import { startSweeper } from './services/sweeper';
@@ -53,7 +54,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onClose', async () => stopSweeper());
   const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) => app.log.warn({ err: e }, 'statistics keeper'));
   app.addHook('onClose', async () => stopStatistics());
-  const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter };
+  const responseCache = new SingleCache(database.db, config.responseCacheEntries);
+  app.decorate('responseCache', responseCache);
+  const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter, responseCache };
 
   registerErrorHandling(app);
   registerParsers(app);

@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import type { TokenIssuer, TokenVerifier } from '../auth/tokens';
 import type { Registry } from '../resources/registry';
 import type { RateLimiter } from './rate-limit';
+import type { SingleCache } from './single-cache';
 
 /** What the HTTP layer is built from; assembled in app.ts, passed down explicitly. */
 export interface AppDeps {
@@ -12,4 +13,5 @@ export interface AppDeps {
   issuer: TokenIssuer;
   verifier: TokenVerifier;
   limiter?: RateLimiter;
+  responseCache: SingleCache;
 }

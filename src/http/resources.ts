@@ -11,7 +11,6 @@ import { col, findRow, findVisibleOr401, listRows, visible } from '../query/read
 import { createResource, deleteResource, updateResource } from '../services/crud';
 import type { AppDeps } from './deps';
 import { JSONAPI } from './errors';
-import { SingleCache } from './single-cache';
 
 type P = { type: string; id?: string; rel?: string };
 type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | string[]> }>;
@@ -23,7 +22,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   const { reg } = deps;
   const db = deps.database.db;
   const orgId = deps.issuer.organization.id;
-  const cache = new SingleCache(db, deps.config.responseCacheEntries);
+  const cache = deps.responseCache;
 
   const resolve = (request: Req, action: Action): ResourceDefinition => {
     const def = reg.get(request.params.type);

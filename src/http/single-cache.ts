@@ -23,6 +23,8 @@ interface Entry {
  */
 export class SingleCache {
   private entries = new Map<string, Entry>();
+  /** Responses served from memory, and probes that found the row changed (counters for tests and operators). */
+  readonly stats = { hits: 0, stale: 0 };
 
   constructor(
     private db: Db,
@@ -41,9 +43,17 @@ export class SingleCache {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const probe = await probeVersion(this.db, def, ctx, id);
-    if (probe && probe.version === entry.version && probe.now < entry.until) return entry.body;
+    if (probe && probe.version === entry.version && probe.now < entry.until) {
+      this.stats.hits++;
+      return entry.body;
+    }
+    this.stats.stale++;
     if (this.entries.get(key) === entry) this.entries.delete(key);
     return undefined;
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Keep a response made from `row`, which carries the version it was read at. */
@@ -54,5 +64,12 @@ export class SingleCache {
     this.entries.delete(key);
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { version, until, body });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's response cache (tests and diagnostics read its counters). */
+    responseCache: SingleCache;
   }
 }

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SingleCache } from '../src/http/single-cache';
+import type { TestApp } from './helpers/app';
+import { factory } from './helpers/factory';
+import { client, doc, type Client } from './helpers/http';
+import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
+import { useTestApp } from './helpers/use-app';
+
+/**
+ * Single SKU reads are answered from memory while a probe finds nothing they depend on changed
+ * (src/http/single-cache.ts). Every kind of write that changes the answer must show in the very
+ * next read — in this process, and in another one whose memory no write passed through. Each
+ * answer is compared with a third process that keeps nothing (RESPONSE_CACHE_ENTRIES=0).
+ */
+let t: TestApp;
+let admin: Client;
+let shop: Client;
+let other: ServerProcess;
+let reference: ServerProcess;
+let token: string;
+const ids: Record<string, string> = {};
+const rel = (type: string, id: string) => ({ data: { type, id } });
+
+useTestApp({}, (s) => ({ t, api: admin } = s));
+beforeAll(async () => {
+  const f = factory(admin);
+  ids.model = await f.inventoryModel({ stock_locations_cutoff: 2 });
+  ids.a = await f.stockLocation();
+  ids.b = await f.stockLocation();
+  ids.c = await f.stockLocation();
+  ids.islA = await f.inventoryStockLocation(ids.model, ids.a, 1);
+  ids.islB = await f.inventoryStockLocation(ids.model, ids.b, 2);
+  ids.market = await f.market(ids.model, { code: 'cache' });
+  ids.method = await f.shippingMethod({ price_amount_cents: 700 });
+  ids.leadTime = await f.deliveryLeadTime(ids.a, ids.method, 24, 48);
+  ids.sku = await f.sku();
+  ids.itemA = await f.stockItem(ids.sku, ids.a, 10);
+  ids.itemB = await f.stockItem(ids.sku, ids.b, 20);
+  token = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:cache');
+  shop = client(t.app, token);
+  [other, reference] = await Promise.all([startServerProcess(t.dbUrl), startServerProcess(t.dbUrl, { RESPONSE_CACHE_ENTRIES: '0' })]);
+}, 60_000);
+afterAll(() => Promise.all([stopServerProcess(other?.proc), stopServerProcess(reference?.proc)]));
+
+/** A body with its links' origin taken out: processes differ only there. */
+const local = (body: unknown, origin: string) => JSON.parse(JSON.stringify(body).replaceAll(origin, ''));
+
+const over = async (base: string, path: string, tok = token) => {
+  const res = await fetch(`${base}${path}`, { headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${tok}` } });
+  return { status: res.status, body: local(await res.json(), base) };
+};
+
+/** The same read through this process, the other one and the reference; the three must agree. */
+async function readAll(path = `/api/skus/${ids.sku}`) {
+  const here = await shop.get(path);
+  const there = await over(other.url, path);
+  const truth = await over(reference.url, path);
+  expect({ status: here.status, body: local(here.body, 'http://localhost:80') }).toEqual(truth);
+  expect(there).toEqual(truth);
+  return truth;
+}
+
+const inventory = async () => (await readAll()).body.data.attributes.inventory;
+const patch = (type: string, id: string, attributes: Record<string, unknown>) => admin.patch(`/api/${type}/${id}`, doc(type, attributes, {}, id));
+
+describe('the response cache', () => {
+  it('answers an unchanged SKU from memory, the same bytes', async () => {
+    const first = await shop.get(`/api/skus/${ids.sku}`);
+    const hits = t.app.responseCache.stats.hits;
+    const again = await shop.get(`/api/skus/${ids.sku}`);
+    expect(t.app.responseCache.stats.hits).toBe(hits + 1);
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('shows every kind of write in the next read, in this process and in another', async () => {
+    const steps: Array<[string, () => Promise<unknown>, (inv: any, body: any) => void]> = [
+      ['stock quantity', () => patch('stock_items', ids.itemA!, { quantity: 15 }), (inv) => expect(inv.levels[0].quantity).toBe(15)],
+      ['reserved counter', () => t.database.sql`update stock_items set reserved_quantity = 5 where id = ${ids.itemB!}`, (inv) => expect(inv.levels[1].quantity).toBe(15)],
+      ['SKU attribute', () => patch('skus', ids.sku!, { name: 'Renamed' }), (_inv, body) => expect(body.data.attributes.name).toBe('Renamed')],
+      ['lead time', () => patch('delivery_lead_times', ids.leadTime!, { min_hours: 72, max_hours: 96 }), (inv) => expect(inv.levels[0].delivery_lead_times[0].min.hours).toBe(72)],
+      ['shipping method price', () => patch('shipping_methods', ids.method!, { price_amount_cents: 900 }), (inv) => expect(inv.levels[0].delivery_lead_times[0].shipping_method.price_amount_cents).toBe(900)],
+      ['priority', () => patch('inventory_stock_locations', ids.islA!, { priority: 3 }), (inv) => expect(inv.levels.map((l: any) => l.quantity)).toEqual([15, 15])],
+      ['cutoff', () => patch('inventory_models', ids.model!, { stock_locations_cutoff: 1 }), (inv) => expect(inv.levels).toHaveLength(1)],
+      ['a location joins the model', () => factory(admin).inventoryStockLocation(ids.model!, ids.c!, 0).then((id) => (ids.islC = id)), (inv) => expect(inv.quantity).toBe(0)],
+      ['a stock item appears', () => factory(admin).stockItem(ids.sku!, ids.c!, 7).then((id) => (ids.itemC = id)), (inv) => expect(inv.quantity).toBe(7)],
+      ['a stock item goes', () => admin.delete(`/api/stock_items/${ids.itemC}`), (inv) => expect(inv.quantity).toBe(0)],
+      ['a location leaves the model', () => admin.delete(`/api/inventory_stock_locations/${ids.islC}`), (inv) => expect(inv.quantity).toBe(15)],
+    ];
+    for (const [what, write, check] of steps) {
+      await readAll(); // both processes hold the current answer
+      const res = (await write()) as { status?: number } | undefined;
+      if (res && typeof res === 'object' && 'status' in res) expect(res.status, what).toBeLessThan(300);
+      const { body } = await readAll();
+      check(body.data.attributes.inventory, body);
+    }
+  });
+
+  it('stops serving a SKU when its market is disabled, and serves it again once enabled', async () => {
+    await readAll();
+    expect((await patch('markets', ids.market!, { _disable: true })).status).toBe(200);
+    expect((await readAll()).status).not.toBe(200);
+    expect((await patch('markets', ids.market!, { _enable: true })).status).toBe(200);
+    expect((await readAll()).status).toBe(200);
+  });
+
+  it('stops counting a draft reservation the moment it expires, with no write in between', async () => {
+    const res = await admin.post('/api/stock_reservations', doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', ids.itemB!) }));
+    expect(res.status).toBe(201);
+    await t.database.sql`update stock_reservations set expires_at = now() + interval '1500 milliseconds' where id = ${res.body.data.id}`;
+    const before = (await inventory()).quantity;
+    await readAll(); // kept, and confirmed
+    await new Promise((r) => setTimeout(r, 1700));
+    expect((await inventory()).quantity).toBe(before + 4);
+  });
+
+  it('keeps answers apart by token scope, sparse fields and include', async () => {
+    const scoped = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), `market:code:cache stock_location:id:${ids.a}`);
+    const wide = (await readAll()).body.data.attributes.inventory;
+    const narrow = (await over(other.url, `/api/skus/${ids.sku}`, scoped)).body.data.attributes.inventory;
+    expect(narrow).toEqual((await over(reference.url, `/api/skus/${ids.sku}`, scoped)).body.data.attributes.inventory);
+    expect(narrow).not.toEqual(wide);
+    const sparse = await readAll(`/api/skus/${ids.sku}?fields[skus]=name`);
+    expect(Object.keys(sparse.body.data.attributes)).toEqual(['name']);
+    const hits = t.app.responseCache.stats.hits;
+    await shop.get(`/api/skus/${ids.sku}?include=stock_items`);
+    const included = await readAll(`/api/skus/${ids.sku}?include=stock_items`);
+    expect(included.body.included.length).toBeGreaterThan(0);
+    expect(t.app.responseCache.stats.hits).toBe(hits); // included records are not covered by the version: never kept
+  });
+});
+
+describe('its memory', () => {
+  it('holds at most the configured number of responses, dropping the oldest', () => {
+    const cache = new SingleCache(undefined as never, 2);
+    for (const k of ['a', 'b', 'c']) cache.keep(k, { id: k, '~version': '1' }, `{"k":"${k}"}`);
+    expect(cache.size).toBe(2);
+    const off = new SingleCache(undefined as never, 0);
+    expect(off.key({ cache: { when: () => true } } as never, { caller: { marketIds: ['m'], stockLocationIds: [] } } as never, '/x', {})).toBeUndefined();
+  });
+});
