@@ -143,10 +143,10 @@ export async function load(name: string, base: string, paths: string[], headers:
 }
 
 export function table(rows: Figures[], baseline?: Figures): string {
-  const lines = [`${'run'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`];
+  const lines = [`${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`];
   const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
   for (const r of baseline ? [baseline, ...rows] : rows) {
-    lines.push(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`);
+    lines.push(`${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`);
   }
   return lines.join('\n');
 }

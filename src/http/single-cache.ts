@@ -1,6 +1,6 @@
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
-import { probeVersion, UNTIL, VERSION } from '../query/probe';
+import { probeSnapshot, probeVersion, SNAPSHOT, UNTIL, VERSION } from '../query/probe';
 import type { ResourceDefinition, Row } from '../resources/define';
 
 interface Entry {
@@ -8,6 +8,8 @@ interface Entry {
   /** Epoch ms; the response goes stale at this instant even if nothing is written (a draft expires). */
   until: number;
   body: string;
+  /** The latest snapshot the response is known to hold at. */
+  snapshot: string;
 }
 
 /**
@@ -25,6 +27,8 @@ export class SingleCache {
   private entries = new Map<string, Entry>();
   /** Responses served from memory, and probes that found the row changed (counters for tests and operators). */
   readonly stats = { hits: 0, stale: 0 };
+  /** The snapshot the latest probe saw: entries confirmed at it try the snapshot probe first. */
+  private lastSnapshot: string | undefined;
 
   constructor(
     private db: Db,
@@ -38,18 +42,33 @@ export class SingleCache {
     return `${ctx.mode} ${marketIds.join(',')} ${stockLocationIds.join(',')} ${ctx.baseUrl}${url}`;
   }
 
-  /** The kept response for `key`, if the row has not changed since it was made. */
+  /**
+   * The kept response for `key`, if nothing it depends on changed since it was made. While the
+   * database is quiet, one snapshot probe answers every concurrent request; once something has
+   * committed, the row's version decides, and the snapshot it was confirmed at is kept.
+   */
   async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    if (entry.snapshot === this.lastSnapshot) {
+      const s = await probeSnapshot(this.db);
+      this.lastSnapshot = s.snapshot;
+      if (s.snapshot === entry.snapshot && s.now < entry.until) return this.hit(entry);
+    }
     const probe = await probeVersion(this.db, def, ctx, id);
+    if (probe) this.lastSnapshot = probe.snapshot;
     if (probe && probe.version === entry.version && probe.now < entry.until) {
-      this.stats.hits++;
-      return entry.body;
+      entry.snapshot = probe.snapshot;
+      return this.hit(entry);
     }
     this.stats.stale++;
     if (this.entries.get(key) === entry) this.entries.delete(key);
     return undefined;
+  }
+
+  private hit(entry: Entry): string {
+    this.stats.hits++;
+    return entry.body;
   }
 
   get size(): number {
@@ -63,7 +82,7 @@ export class SingleCache {
     const until = typeof row[UNTIL] === 'number' ? (row[UNTIL] as number) : Infinity;
     this.entries.delete(key);
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { version, until, body });
+    this.entries.set(key, { version, until, body, snapshot: row[SNAPSHOT] as string });
   }
 }
 

@@ -28,7 +28,7 @@ const MAX_IN_FLIGHT = 8;
 const MAX_BATCH = 500;
 const byOwner = new WeakMap<object, Map<string, Group<unknown>>>();
 
-export function coalesce<V>(owner: object, key: string, id: string, run: Runner<V>): Promise<V | undefined> {
+export function coalesce<V>(owner: object, key: string, id: string, run: Runner<V>, maxInFlight = MAX_IN_FLIGHT): Promise<V | undefined> {
   let groups = byOwner.get(owner);
   if (!groups) byOwner.set(owner, (groups = new Map()));
   let g = groups.get(key) as Group<V> | undefined;
@@ -38,7 +38,7 @@ export function coalesce<V>(owner: object, key: string, id: string, run: Runner<
   const promise = new Promise<V | undefined>((resolve, reject) => group.waiters.push({ id, resolve, reject }));
   const flush = () => {
     group.scheduled = false;
-    if (!group.waiters.length || group.inFlight >= MAX_IN_FLIGHT) return;
+    if (!group.waiters.length || group.inFlight >= maxInFlight) return;
     const batch = group.waiters.splice(0, MAX_BATCH);
     group.inFlight++;
     group

@@ -1,7 +1,7 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import type { Db } from '../db/client';
+import { rawClient, type Db } from '../db/client';
 import type { ResourceDefinition } from '../resources/define';
 import { coalesce } from './coalesce';
 import { col, render, runRendered, type Rendered } from './read';
@@ -9,6 +9,11 @@ import { col, render, runRendered, type Rendered } from './read';
 /** Where a row looked up for a cacheable response carries its version and how long it holds. */
 export const VERSION = '~version';
 export const UNTIL = '~until';
+export const SNAPSHOT = '~snapshot';
+
+/** The statement's snapshot: equal snapshots see exactly the same committed transactions. Kept in step with probeSnapshot's text. */
+const snapshot = sql`pg_current_snapshot()::text`;
+const now = sql`ceil(extract(epoch from now()) * 1000)::float8`;
 
 /**
  * A row's version for the response cache: the row's own `xmin` (a new one with every update; ids
@@ -21,13 +26,31 @@ function version(def: ResourceDefinition): SQL {
 
 /** `until` whole milliseconds, rounded down: a response is never served past it. */
 export function versionFields(def: ResourceDefinition): Record<string, SQL> {
-  return { [VERSION]: version(def), [UNTIL]: sql`floor(${def.cache!.until(col(def.table, 'id'))})::float8` };
+  return { [VERSION]: version(def), [UNTIL]: sql`floor(${def.cache!.until(col(def.table, 'id'))})::float8`, [SNAPSHOT]: snapshot };
 }
 
-export interface Probe {
-  version: string;
+export interface Instant {
+  /** The probe's snapshot (`pg_current_snapshot()`). */
+  snapshot: string;
   /** PostgreSQL's clock at the probe, whole milliseconds rounded up. */
   now: number;
+}
+
+export interface Probe extends Instant {
+  version: string;
+}
+
+/**
+ * The database's snapshot now, for every concurrent caller at once (one statement per batch, any
+ * resource): when it equals the snapshot a response was confirmed at, no transaction has committed
+ * since, and the response still holds. A statement that starts after the request arrived. One in
+ * flight at a time: the statement is so cheap that more would only make batches smaller.
+ */
+export function probeSnapshot(db: Db): Promise<Instant> {
+  return coalesce(db, 'snapshot', '', async () => {
+    const [[s, n]] = (await rawClient(db).unsafe('select pg_current_snapshot()::text, ceil(extract(epoch from now()) * 1000)::float8', []).values()) as unknown as [[string, number]];
+    return new Map([['', { snapshot: s, now: n }]]);
+  }, 1) as Promise<Instant>;
 }
 
 const probes = new Map<string, Rendered>();
@@ -41,7 +64,7 @@ const probes = new Map<string, Rendered>();
 export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Probe | undefined> {
   let q = probes.get(def.type);
   if (!q) {
-    const fields = { [VERSION]: version(def), now: sql`ceil(extract(epoch from now()) * 1000)::float8` };
+    const fields = { [VERSION]: version(def), now, snapshot };
     const where = sql`${col(def.table, 'mode')} = ${sql.placeholder('mode')} and ${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`;
     probes.set(def.type, (q = render(def, db, fields, (b) => b.where(where), true)));
   }
@@ -49,6 +72,6 @@ export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContex
   const { marketIds, stockLocationIds } = ctx.caller;
   return coalesce(db, `probe|${def.type}|${ctx.mode}|${marketIds.join(',')}`, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
-    return new Map(rows.map((r) => [r.id as string, { version: r[VERSION] as string, now: r.now as number }]));
+    return new Map(rows.map((r) => [r.id as string, { version: r[VERSION] as string, now: r.now as number, snapshot: r.snapshot as string }]));
   });
 }
