@@ -10,6 +10,7 @@ import { benchDatabase, freePort, load, postmasterPid, startProcess, stopProcess
 const SKUS = 10_000;
 const LOCATIONS = 5;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WRITES_PER_SECOND = 200;
 
 export default async function availabilityBench() {
   const db = await benchDatabase();
@@ -44,12 +45,31 @@ export default async function availabilityBench() {
       await load('warm-up', base, paths, headers, 2);
       rows.push({ ...(await load(`GET /api/skus/{id} cutoff ${cutoff}`, base, paths, headers, SECONDS, server.pid, dbPid)), vs: rows[rows.length - 1] });
     }
+    // a shop that sells and restocks while it is browsed: every commit moves the snapshot, so kept
+    // responses are confirmed by their SKU's version, and a written SKU's next read is a miss
+    let writing = true;
+    let writes = 0;
+    const writer = (async () => {
+      while (writing) {
+        const item = `I${String((1 + Math.floor(Math.random() * SKUS)) * 10 + 1 + Math.floor(Math.random() * LOCATIONS)).padStart(9, '0')}`;
+        await sql`update stock_items set quantity = quantity + 1 where id = ${item}`;
+        writes++;
+        await new Promise((r) => setTimeout(r, 1000 / WRITES_PER_SECOND));
+      }
+    })();
+    try {
+      const row = await load(`cutoff 10, ${WRITES_PER_SECOND} stock writes/s`, base, paths, headers, SECONDS, server.pid, dbPid);
+      rows.push({ ...row, name: `${row.name.replace(/\d+ stock/, `${Math.round(writes / SECONDS)} stock`)}`, vs: rows[rows.length - 2] });
+    } finally {
+      writing = false;
+      await writer;
+    }
     // every read a miss (as under constant writes to the same SKUs): the response cache off
     const uncachedPort = await freePort();
     const uncached = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(uncachedPort), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_ENTRIES: '0' }, 'ready on');
     try {
       await load('warm-up', `http://127.0.0.1:${uncachedPort}`, paths, headers, 2);
-      rows.push({ ...(await load('GET /api/skus/{id} cutoff 10, no cache', `http://127.0.0.1:${uncachedPort}`, paths, headers, SECONDS, uncached.pid, dbPid)), vs: rows[rows.length - 2] });
+      rows.push({ ...(await load('cutoff 10, response cache off', `http://127.0.0.1:${uncachedPort}`, paths, headers, SECONDS, uncached.pid, dbPid)), vs: rows[rows.length - 3] });
     } finally {
       await stopProcess(uncached);
     }
