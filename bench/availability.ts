@@ -66,7 +66,7 @@ export default async function availabilityBench() {
     }
     // every read a miss (as under constant writes to the same SKUs): the response cache off
     const uncachedPort = await freePort();
-    const uncached = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(uncachedPort), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_ENTRIES: '0' }, 'ready on');
+    const uncached = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(uncachedPort), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_MB: '0' }, 'ready on');
     try {
       await load('warm-up', `http://127.0.0.1:${uncachedPort}`, paths, headers, 2);
       rows.push({ ...(await load('cutoff 10, response cache off', `http://127.0.0.1:${uncachedPort}`, paths, headers, SECONDS, uncached.pid, dbPid)), vs: rows[rows.length - 3] });

@@ -54,8 +54,11 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onClose', async () => stopSweeper());
   const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) => app.log.warn({ err: e }, 'statistics keeper'));
   app.addHook('onClose', async () => stopStatistics());
-  const responseCache = new SingleCache(database.db, config.responseCacheEntries);
+  const responseCache = new SingleCache(database.db, config.responseCacheMb * 1024 * 1024);
   app.decorate('responseCache', responseCache);
+  const forget = () => responseCache.clear();
+  database.onConnectionClosed.add(forget);
+  app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
   const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter, responseCache };
 
   registerErrorHandling(app);

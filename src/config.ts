@@ -15,8 +15,8 @@ export interface Config {
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
   dbPoolSize: number;
-  /** Single GET responses kept per process, confirmed by a version probe on each hit (0: off). */
-  responseCacheEntries: number;
+  /** Memory for single GET responses kept per process, in MiB; each hit is confirmed by a probe (0: off). */
+  responseCacheMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL || 'info',
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
-    responseCacheEntries: int(env, 'RESPONSE_CACHE_ENTRIES', 10_000, 0, 10_000_000),
+    responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
   };
 }

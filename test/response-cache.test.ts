@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/db/client';
 import { SingleCache } from '../src/http/single-cache';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
@@ -10,7 +11,7 @@ import { useTestApp } from './helpers/use-app';
  * Single SKU reads are answered from memory while a probe finds nothing they depend on changed
  * (src/http/single-cache.ts). Every kind of write that changes the answer must show in the very
  * next read — in this process, and in another one whose memory no write passed through. Each
- * answer is compared with a third process that keeps nothing (RESPONSE_CACHE_ENTRIES=0).
+ * answer is compared with a third process that keeps nothing (RESPONSE_CACHE_MB=0).
  */
 let t: TestApp;
 let admin: Client;
@@ -38,7 +39,7 @@ beforeAll(async () => {
   ids.itemB = await f.stockItem(ids.sku, ids.b, 20);
   token = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:cache');
   shop = client(t.app, token);
-  [other, reference] = await Promise.all([startServerProcess(t.dbUrl), startServerProcess(t.dbUrl, { RESPONSE_CACHE_ENTRIES: '0' })]);
+  [other, reference] = await Promise.all([startServerProcess(t.dbUrl), startServerProcess(t.dbUrl, { RESPONSE_CACHE_MB: '0' })]);
 }, 60_000);
 afterAll(() => Promise.all([stopServerProcess(other?.proc), stopServerProcess(reference?.proc)]));
 
@@ -118,7 +119,36 @@ describe('the response cache', () => {
     expect((await inventory()).quantity).toBe(before + 4);
   });
 
-  it('keeps answers apart by token scope, sparse fields and include', async () => {
+  it('sees changes to draft reservations that move no counter', async () => {
+    const res = await admin.post('/api/stock_reservations', doc('stock_reservations', { quantity: 3 }, { stock_item: rel('stock_items', ids.itemB!) }));
+    expect(res.status).toBe(201);
+    const draft = res.body.data.id as string;
+    const counted = (await inventory()).quantity;
+    // past its expiry the draft stops counting (nothing swept yet)...
+    await t.database.sql`update stock_reservations set expires_at = now() - interval '1 second' where id = ${draft}`;
+    expect((await inventory()).quantity).toBe(counted + 3);
+    // ...and made pending again by a transaction that raced its expiry, it counts once more
+    await t.database.sql`update stock_reservations set status = 'pending', expires_at = null where id = ${draft}`;
+    expect((await inventory()).quantity).toBe(counted);
+  });
+
+  it('keeps answers apart by host, market and token scope, sparse fields and include', async () => {
+    const viaHost = async (host: string) => (await shop.call({ method: 'GET', url: `/api/skus/${ids.sku}`, headers: { host } })).body.data.links.self as string;
+    expect(await viaHost('a.example')).toBe(`http://a.example/api/skus/${ids.sku}`);
+    expect(await viaHost('b.example')).toBe(`http://b.example/api/skus/${ids.sku}`);
+    expect(await viaHost('a.example')).toBe(`http://a.example/api/skus/${ids.sku}`);
+    // a second market whose model ranks the locations the other way round
+    const f = factory(admin);
+    const model = await f.inventoryModel({ stock_locations_cutoff: 1 });
+    await f.inventoryStockLocation(model, ids.a!, 1);
+    await f.market(model, { code: 'cache-2' });
+    const second = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:cache-2');
+    const first = (await readAll()).body.data.attributes.inventory;
+    const other2 = (await over(other.url, `/api/skus/${ids.sku}`, second)).body.data.attributes.inventory;
+    expect(other2).toEqual((await over(reference.url, `/api/skus/${ids.sku}`, second)).body.data.attributes.inventory);
+    expect(other2).not.toEqual(first);
+    expect((await over(other.url, `/api/skus/${ids.sku}`)).body.data.attributes.inventory).toEqual(first);
+
     const scoped = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), `market:code:cache stock_location:id:${ids.a}`);
     const wide = (await readAll()).body.data.attributes.inventory;
     const narrow = (await over(other.url, `/api/skus/${ids.sku}`, scoped)).body.data.attributes.inventory;
@@ -134,12 +164,53 @@ describe('the response cache', () => {
   });
 });
 
+describe('the configuration counter', () => {
+  it('moves at commit, so configuration writes in any order never deadlock on it', async () => {
+    const [a, b] = [connect(t.dbUrl, 1), connect(t.dbUrl, 1)];
+    const before = (await a.sql`select n from market_config_version`)[0]!.n;
+    let other: Promise<unknown> = Promise.resolve();
+    try {
+      await a.sql.begin(async (ta) => {
+        await ta`update inventory_stock_locations set priority = priority where id = ${ids.islB!}`;
+        // B takes the shipping method and commits; A then needs that row
+        other = b.sql.begin((tb) => tb`update shipping_methods set name = name where id = ${ids.method!}`);
+        await new Promise((r) => setTimeout(r, 200));
+        await ta`update shipping_methods set name = name where id = ${ids.method!}`;
+      });
+      await other;
+      expect(Number((await a.sql`select n from market_config_version`)[0]!.n)).toBe(Number(before) + 3);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe('its memory', () => {
-  it('holds at most the configured number of responses, dropping the oldest', () => {
-    const cache = new SingleCache(undefined as never, 2);
-    for (const k of ['a', 'b', 'c']) cache.keep(k, { id: k, '~version': '1' }, `{"k":"${k}"}`);
-    expect(cache.size).toBe(2);
-    const off = new SingleCache(undefined as never, 0);
-    expect(off.key({ cache: { when: () => true } } as never, { caller: { marketIds: ['m'], stockLocationIds: [] } } as never, '/x', {})).toBeUndefined();
+  it('is bounded in bytes, refuses outsized bodies, and keeps only plain URLs and sparse fieldsets', () => {
+    const cache = new SingleCache(undefined as never, 1600);
+    // 2 bytes a character of key and body: 94 bytes each, 17 fit
+    for (let i = 0; i < 20; i++) cache.keep(`k${String(i).padStart(2, '0')}`, { id: 'x', '~version': '1' }, 'x'.repeat(44));
+    expect(cache.size).toEqual({ entries: 17, bytes: 17 * 94 });
+    cache.keep('big', { id: 'x', '~version': '1' }, 'x'.repeat(200));
+    expect(cache.size.entries).toBe(17);
+    const def = { cache: { when: () => true } } as never;
+    const ctx = { mode: 'test', baseUrl: 'http://h', caller: { marketIds: ['m'], stockLocationIds: [] } } as never;
+    expect(cache.key(def, ctx, '/api/skus/x', {})).toBeDefined();
+    expect(cache.key(def, ctx, '/api/skus/x?fields[skus]=name', { 'fields[skus]': 'name' })).toBeDefined();
+    expect(cache.key(def, ctx, '/api/skus/x?include=stock_items', { include: 'stock_items' })).toBeUndefined();
+    expect(cache.key(def, ctx, '/api/skus/x?page[number]=7', { 'page[number]': '7' })).toBeUndefined();
+    expect(new SingleCache(undefined as never, 0).key(def, ctx, '/api/skus/x', {})).toBeUndefined();
+  });
+
+  it('is emptied when a database connection closes (the server may have restarted or failed over)', async () => {
+    await shop.get(`/api/skus/${ids.sku}`);
+    await shop.get(`/api/skus/${ids.sku}`);
+    expect(t.app.responseCache.size.entries).toBeGreaterThan(0);
+    const killer = connect(t.dbUrl, 1);
+    await killer.sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'allot' and pid <> pg_backend_pid()`;
+    await killer.close();
+    await expect.poll(() => t.app.responseCache.size.entries).toBe(0);
+    // the pool reconnects (a request that meets a closed connection may fail meanwhile)
+    await expect.poll(async () => (await shop.get(`/api/skus/${ids.sku}`)).status).toBe(200);
   });
 });

@@ -9,6 +9,8 @@ export interface Database {
   sql: postgres.Sql;
   db: Db;
   close(): Promise<void>;
+  /** Called whenever a connection of the pool closes (server restart, failover, network, lifetime). */
+  onConnectionClosed: Set<() => void>;
 }
 
 /**
@@ -42,14 +44,16 @@ function preparing(sql: postgres.Sql): postgres.Sql {
 }
 
 export function connect(url: string, max = 10): Database {
+  const onConnectionClosed = new Set<() => void>();
   const sql = postgres(url, {
     max,
     onnotice: () => {},
+    onclose: () => onConnectionClosed.forEach((f) => f()),
     // every prepared statement is a key lookup of fixed shape: plan it once per connection
     connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan' },
   });
   const db = drizzle(preparing(sql), { schema });
-  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+  return { sql, db, close: () => sql.end({ timeout: 5 }), onConnectionClosed };
 }
 
 /**

@@ -10,6 +10,8 @@ interface Entry {
   body: string;
   /** The latest snapshot the response is known to hold at. */
   snapshot: string;
+  /** What the entry counts against the budget: key and body, two bytes a character. */
+  size: number;
 }
 
 /**
@@ -20,11 +22,15 @@ interface Entry {
  * reservations), availability, presentation and serialization.
  *
  * Keyed by what the response is a function of besides the data: the resource URL with its query,
- * the base URL of links, the mode and the token's scope. Responses with `include` are not kept
- * (their included records are not covered by the version). Bounded; the oldest entries go first.
+ * the base URL of links, the mode and the token's scope. Only URLs without a query or with sparse
+ * fieldsets are kept: `include` brings records the version does not cover, and other parameters
+ * (ignored on a single GET) would only let a client fill the memory with copies. Bounded in bytes,
+ * least recently used first out. Emptied whenever a database connection closes: snapshots and
+ * row versions only compare within one server's history (a crash or failover may reuse them).
  */
 export class SingleCache {
   private entries = new Map<string, Entry>();
+  private bytes = 0;
   /** Responses served from memory, and probes that found the row changed (counters for tests and operators). */
   readonly stats = { hits: 0, stale: 0 };
   /** The snapshot the latest probe saw: entries confirmed at it try the snapshot probe first. */
@@ -32,12 +38,13 @@ export class SingleCache {
 
   constructor(
     private db: Db,
-    private max = 10_000,
+    private maxBytes = 64 * 1024 * 1024,
   ) {}
 
   /** The key of a request whose response may be kept, or undefined. */
   key(def: ResourceDefinition, ctx: RequestContext, url: string, query: Record<string, unknown>): string | undefined {
-    if (!def.cache?.when(ctx) || query.include !== undefined || this.max <= 0) return undefined;
+    if (!def.cache?.when(ctx) || this.maxBytes <= 0) return undefined;
+    for (const name in query) if (!name.startsWith('fields[')) return undefined;
     const { marketIds, stockLocationIds } = ctx.caller;
     return `${ctx.mode} ${marketIds.join(',')} ${stockLocationIds.join(',')} ${ctx.baseUrl}${url}`;
   }
@@ -53,36 +60,59 @@ export class SingleCache {
     if (entry.snapshot === this.lastSnapshot) {
       const s = await probeSnapshot(this.db);
       this.lastSnapshot = s.snapshot;
-      if (s.snapshot === entry.snapshot && s.now < entry.until) return this.hit(entry);
+      if (s.snapshot === entry.snapshot && s.now < entry.until) return this.hit(key, entry);
     }
     const probe = await probeVersion(this.db, def, ctx, id);
     if (probe) this.lastSnapshot = probe.snapshot;
     if (probe && probe.version === entry.version && probe.now < entry.until) {
       entry.snapshot = probe.snapshot;
-      return this.hit(entry);
+      return this.hit(key, entry);
     }
     this.stats.stale++;
-    if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (this.entries.get(key) === entry) this.drop(key, entry);
     return undefined;
   }
 
-  private hit(entry: Entry): string {
+  private hit(key: string, entry: Entry): string {
     this.stats.hits++;
+    // most recently used last: eviction takes from the front
+    if (this.entries.get(key) === entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
     return entry.body;
   }
 
-  get size(): number {
-    return this.entries.size;
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
   }
 
   /** Keep a response made from `row`, which carries the version it was read at. */
   keep(key: string, row: Row, body: string): void {
     const version = row[VERSION];
-    if (typeof version !== 'string') return;
+    const size = 2 * (key.length + body.length);
+    if (typeof version !== 'string' || size > this.maxBytes / 16) return;
     const until = typeof row[UNTIL] === 'number' ? (row[UNTIL] as number) : Infinity;
+    const old = this.entries.get(key);
+    if (old) this.drop(key, old);
+    for (const [k, e] of this.entries) {
+      if (this.bytes + size <= this.maxBytes) break;
+      this.drop(k, e);
+    }
+    this.entries.set(key, { version, until, body, snapshot: row[SNAPSHOT] as string, size });
+    this.bytes += size;
+  }
+
+  /** Forget everything (a database connection closed: its server may not be the one that made them). */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+    this.lastSnapshot = undefined;
+  }
+
+  private drop(key: string, entry: Entry): void {
     this.entries.delete(key);
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { version, until, body, snapshot: row[SNAPSHOT] as string });
+    this.bytes -= entry.size;
   }
 }
 

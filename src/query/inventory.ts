@@ -64,17 +64,18 @@ export const inventoryWithRow = {
 
 /**
  * What a SKU's single response reads beyond its row, for the response cache (http/single-cache.ts):
- * the market configuration, as the counter its tables' triggers move (`market_config_version`), and
- * the row versions (`xmin`) of the SKU's stock items. A stock item's xmin changes with each update
- * (quantity, reserved counter), and a tuple written after a response was made carries a
- * transaction id no tuple seen by that response has — so the list differs after any insert, update
- * or delete. Every reservation that changes availability moves a counter; the one change that
- * moves none, a draft reaching `expires_at`, is `until`.
+ * the market configuration, as the counter its tables' triggers move (`market_config_version`); the
+ * row versions (`xmin`) of the SKU's stock items (quantity, reserved counter) and of the draft
+ * reservations on them (whether and until when a draft counts). A tuple written after a response
+ * was made carries a transaction id no tuple seen by that response has, so a list differs after
+ * any insert, update or delete. The one change no write makes, a draft reaching `expires_at`, is
+ * `until`.
  */
 export const inventoryCache = {
   when: (ctx: RequestContext) => ctx.caller.kind === 'sales_channel' && ctx.caller.marketIds.length > 0,
   dependsOn: (skuId: SQL | unknown): SQL =>
-    sql`(select n from market_config_version)::text || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '')`,
+    sql`(select n from market_config_version)::text || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '') || ':' ||
+      coalesce((select array_agg(r.xmin)::text from stock_items si join stock_reservations r on r.stock_item_id = si.id and r.status = 'draft' where si.sku_id = ${skuId}), '')`,
   until: (skuId: SQL | unknown): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r
     where r.stock_item_id in (select si.id from stock_items si where si.sku_id = ${skuId}) and r.status = 'draft' and r.expires_at > now())`,
 };
