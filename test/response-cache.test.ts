@@ -188,11 +188,14 @@ describe('the configuration counter', () => {
 describe('its memory', () => {
   it('is bounded in bytes, refuses outsized bodies, and keeps only plain URLs and sparse fieldsets', () => {
     const cache = new SingleCache(undefined as never, 1600);
-    // 2 bytes a character of key and body: 94 bytes each, 17 fit
-    for (let i = 0; i < 20; i++) cache.keep(`k${String(i).padStart(2, '0')}`, { id: 'x', '~version': '1' }, 'x'.repeat(44));
+    // keys start with the cache's generation; 2 bytes a character of key and body: 94 bytes each, 17 fit
+    for (let i = 0; i < 20; i++) cache.keep(`0 k${String(i).padStart(2, '0')}`, { id: 'x', '~version': '1' }, 'x'.repeat(42));
     expect(cache.size).toEqual({ entries: 17, bytes: 17 * 94 });
-    cache.keep('big', { id: 'x', '~version': '1' }, 'x'.repeat(200));
+    cache.keep('0 big', { id: 'x', '~version': '1' }, 'x'.repeat(200));
     expect(cache.size.entries).toBe(17);
+    cache.clear();
+    cache.keep('0 k00', { id: 'x', '~version': '1' }, 'x'); // read before the clear: not kept
+    expect(cache.size.entries).toBe(0);
     const def = { cache: { when: () => true } } as never;
     const ctx = { mode: 'test', baseUrl: 'http://h', caller: { marketIds: ['m'], stockLocationIds: [] } } as never;
     expect(cache.key(def, ctx, '/api/skus/x', {})).toBeDefined();

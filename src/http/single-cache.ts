@@ -35,6 +35,8 @@ export class SingleCache {
   readonly stats = { hits: 0, stale: 0 };
   /** The snapshot the latest probe saw: entries confirmed at it try the snapshot probe first. */
   private lastSnapshot: string | undefined;
+  /** Moves with every clear(): a probe that was in flight across one confirms nothing. */
+  private generation = 0;
 
   constructor(
     private db: Db,
@@ -46,7 +48,8 @@ export class SingleCache {
     if (!def.cache?.when(ctx) || this.maxBytes <= 0) return undefined;
     for (const name in query) if (!name.startsWith('fields[')) return undefined;
     const { marketIds, stockLocationIds } = ctx.caller;
-    return `${ctx.mode} ${marketIds.join(',')} ${stockLocationIds.join(',')} ${ctx.baseUrl}${url}`;
+    // the generation first: a response read across a clear() is kept under a key nobody asks for
+    return `${this.generation} ${ctx.mode} ${marketIds.join(',')} ${stockLocationIds.join(',')} ${ctx.baseUrl}${url}`;
   }
 
   /**
@@ -57,12 +60,15 @@ export class SingleCache {
   async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    const generation = this.generation;
     if (entry.snapshot === this.lastSnapshot) {
       const s = await probeSnapshot(this.db);
+      if (generation !== this.generation) return undefined;
       this.lastSnapshot = s.snapshot;
       if (s.snapshot === entry.snapshot && s.now < entry.until) return this.hit(key, entry);
     }
     const probe = await probeVersion(this.db, def, ctx, id);
+    if (generation !== this.generation) return undefined;
     if (probe) this.lastSnapshot = probe.snapshot;
     if (probe && probe.version === entry.version && probe.now < entry.until) {
       entry.snapshot = probe.snapshot;
@@ -91,7 +97,7 @@ export class SingleCache {
   keep(key: string, row: Row, body: string): void {
     const version = row[VERSION];
     const size = 2 * (key.length + body.length);
-    if (typeof version !== 'string' || size > this.maxBytes / 16) return;
+    if (typeof version !== 'string' || size > this.maxBytes / 16 || !key.startsWith(`${this.generation} `)) return;
     const until = typeof row[UNTIL] === 'number' ? (row[UNTIL] as number) : Infinity;
     const old = this.entries.get(key);
     if (old) this.drop(key, old);
@@ -105,6 +111,7 @@ export class SingleCache {
 
   /** Forget everything (a database connection closed: its server may not be the one that made them). */
   clear(): void {
+    this.generation++;
     this.entries.clear();
     this.bytes = 0;
     this.lastSnapshot = undefined;
