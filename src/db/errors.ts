@@ -15,6 +15,22 @@ export function pgError(e: unknown): PgError | undefined {
   return undefined;
 }
 
+/** postgres.js's own connection errors (no SQLSTATE) and the network's. */
+const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * The database is gone or going (restart, failover, network): a retry may succeed — 503 with
+ * Retry-After, not 500. SQLSTATE class 08 (connection), 57P01–57P03 (shutdown, starting up), 53300
+ * (too many connections).
+ */
+function unavailable(e: unknown): boolean {
+  for (let cur: any = e, i = 0; cur && i < 5; cur = cur.cause, i++) {
+    if (typeof cur.code !== 'string') continue;
+    if (LOST.has(cur.code) || cur.code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(cur.code)) return true;
+  }
+  return false;
+}
+
 export interface DbErrorContext {
   /** unique constraint name → attribute, from the resource definition. */
   uniques?: Record<string, string>;
@@ -29,6 +45,7 @@ export interface DbErrorContext {
  * listed stays unknown and becomes a 500 without internals.
  */
 export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError | undefined {
+  if (unavailable(e)) return errors.serviceUnavailable();
   const pg = pgError(e);
   if (!pg) return undefined;
   const cls = pg.code.slice(0, 2);

@@ -83,6 +83,8 @@ export const errors = {
     new ApiError(429, [{ title: 'Too many requests', detail: 'You have exceeded the rate limit. Please retry later.', code: 'TOO_MANY_REQUESTS', status: '429' }], headers),
   internal: () =>
     one(500, 'INTERNAL_SERVER_ERROR', 'Internal server error', 'Something went wrong on our side. The request was not applied.'),
+  serviceUnavailable: () =>
+    new ApiError(503, [{ title: 'Service unavailable', detail: 'The database is not reachable right now. Please retry.', code: 'SERVICE_UNAVAILABLE', status: '503' }], { 'retry-after': '1' }),
 
   // 400s: the request itself is malformed
   invalidDataFormat: (detail: string, p = '/data') => one(400, 'INVALID_DATA_FORMAT', 'Invalid data format', detail, pointer(p)),
