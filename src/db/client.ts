@@ -49,6 +49,9 @@ export function connect(url: string, max = 10): Database {
     max,
     onnotice: () => {},
     onclose: () => onConnectionClosed.forEach((f) => f()),
+    // connections live until the server or the network ends them, so a close means exactly that
+    // (the response cache empties itself on it); postgres.js would otherwise recycle each one every 30–60 min
+    max_lifetime: null,
     // every prepared statement is a key lookup of fixed shape: plan it once per connection
     connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan' },
   });
