@@ -1,5 +1,5 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import { rawClient, type Db } from '../db/client';
 import type { ResourceDefinition } from '../resources/define';
@@ -11,9 +11,16 @@ export const VERSION = '~version';
 export const UNTIL = '~until';
 export const SNAPSHOT = '~snapshot';
 
-/** The statement's snapshot: equal snapshots see exactly the same committed transactions. Kept in step with probeSnapshot's text. */
-const snapshot = sql`pg_current_snapshot()::text`;
+/**
+ * The server's incarnation: transaction ids and snapshots only compare within one server's history
+ * (a failover, restore or restart may hand them out again), even behind a pooler that keeps our
+ * connections open. Part of every snapshot and version.
+ */
+const server = sql`pg_postmaster_start_time()::text`;
+/** The statement's snapshot: equal snapshots of one server see exactly the same committed transactions. */
+const snapshot = sql`pg_current_snapshot()::text || '@' || ${server}`;
 const now = sql`ceil(extract(epoch from now()) * 1000)::float8`;
+const snapshotText = new PgDialect().sqlToQuery(sql`select ${snapshot}, ${now}`).sql;
 
 /**
  * A row's version for the response cache: the row's own `xmin` (a new one with every update; ids
@@ -21,7 +28,7 @@ const now = sql`ceil(extract(epoch from now()) * 1000)::float8`;
  * and its version always come from one snapshot.
  */
 function version(def: ResourceDefinition): SQL {
-  return sql`${sql.raw(`"${getTableName(def.table as PgTable)}".xmin::text`)} || '|' || ${def.cache!.dependsOn(col(def.table, 'id'))}`;
+  return sql`${server} || '|' || ${sql.raw(`"${getTableName(def.table as PgTable)}".xmin::text`)} || '|' || ${def.cache!.dependsOn(col(def.table, 'id'))}`;
 }
 
 /** `until` whole milliseconds, rounded down: a response is never served past it. */
@@ -48,7 +55,7 @@ export interface Probe extends Instant {
  */
 export function probeSnapshot(db: Db): Promise<Instant> {
   return coalesce(db, 'snapshot', '', async () => {
-    const [[s, n]] = (await rawClient(db).unsafe('select pg_current_snapshot()::text, ceil(extract(epoch from now()) * 1000)::float8', []).values()) as unknown as [[string, number]];
+    const [[s, n]] = (await rawClient(db).unsafe(snapshotText, []).values()) as unknown as [[string, number]];
     return new Map([['', { snapshot: s, now: n }]]);
   }, 1) as Promise<Instant>;
 }
