@@ -15,6 +15,7 @@ import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
+import { commitsAreDurable } from './query/probe';
 import { buildRegistry } from './resources/index';
 import { startStatisticsKeeper } from './db/statistics';
 import { startSweeper } from './services/sweeper';
@@ -54,7 +55,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onClose', async () => stopSweeper());
   const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) => app.log.warn({ err: e }, 'statistics keeper'));
   app.addHook('onClose', async () => stopStatistics());
-  const responseCache = new SingleCache(database.db, config.responseCacheMb * 1024 * 1024);
+  const durable = config.responseCacheMb > 0 && (await commitsAreDurable(database.sql));
+  if (config.responseCacheMb > 0 && !durable) app.log.warn('response cache off: synchronous_commit or fsync is off, so a crash could reuse transaction ids it relies on');
+  const responseCache = new SingleCache(database.db, durable ? config.responseCacheMb * 1024 * 1024 : 0);
   app.decorate('responseCache', responseCache);
   const forget = () => responseCache.clear();
   database.onConnectionClosed.add(forget);

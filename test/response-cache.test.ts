@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/db/client';
 import { SingleCache } from '../src/http/single-cache';
-import type { TestApp } from './helpers/app';
+import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createTestDatabase, type TestApp } from './helpers/app';
+import { commitsAreDurable } from '../src/query/probe';
+import { skusResource as skusDef } from '../src/resources/catalog';
 import { factory } from './helpers/factory';
 import { client, doc, type Client } from './helpers/http';
 import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
@@ -181,6 +185,28 @@ describe('the configuration counter', () => {
       expect(Number((await a.sql`select n from market_config_version`)[0]!.n)).toBe(Number(before) + 3);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('its precondition', () => {
+  it('stays off where commits are visible before they are durable (synchronous_commit = off)', async () => {
+    const tdb = await createTestDatabase();
+    const admin = connect(tdb.url, 1);
+    await admin.sql.unsafe(`alter database ${new URL(tdb.url).pathname.slice(1)} set synchronous_commit = off`);
+    await admin.close();
+    const database = connect(tdb.url, 2);
+    const app = await buildApp({ config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }), database, logger: false });
+    try {
+      expect(await commitsAreDurable(database.sql)).toBe(false);
+      expect(await commitsAreDurable(t.database.sql)).toBe(true);
+      const caller = { mode: 'test', baseUrl: 'http://h', caller: { kind: 'sales_channel', marketIds: ['m'], stockLocationIds: [] } } as never;
+      expect(t.app.responseCache.key(skusDef, caller, '/api/skus/x', {})).toBeDefined();
+      expect(app.responseCache.key(skusDef, caller, '/api/skus/x', {})).toBeUndefined();
+    } finally {
+      await app.close();
+      await database.close();
+      await tdb.drop();
     }
   });
 });

@@ -9,7 +9,7 @@ export interface Database {
   sql: postgres.Sql;
   db: Db;
   close(): Promise<void>;
-  /** Called whenever a connection of the pool closes (server restart, failover, network, lifetime). */
+  /** Called whenever a connection of the pool closes (server restart, failover, network, shutdown). */
   onConnectionClosed: Set<() => void>;
 }
 

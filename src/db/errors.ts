@@ -15,26 +15,35 @@ export function pgError(e: unknown): PgError | undefined {
   return undefined;
 }
 
-/** postgres.js's own connection errors (no SQLSTATE) and the network's. */
-const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/** postgres.js's own connection errors: nothing else raises these codes. */
+const DRIVER_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
+/** The network's (DNS, refused, reset, unreachable; ENOENT: a Unix socket gone with its server), when a query met them. */
+const NETWORK_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENOENT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** SQLSTATEs of a server that is gone, going, starting, full, or no longer the primary. */
+const SERVER_LOST = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '25006']);
 
 /**
- * The database is gone or going (restart, failover, network): a retry may succeed — 503 with
- * Retry-After, not 500. SQLSTATE class 08 (connection), 57P01–57P03 (shutdown, starting up), 53300
- * (too many connections).
+ * Whether the database went away under a request (restart, failover, network): `lost` when the
+ * request may simply be sent again, `unknown` when a COMMIT may have been under way
+ * (08007 transaction_resolution_unknown). Node's network codes count only on errors postgres.js
+ * raised for a query (it marks them with `query`): a client hanging up is not a database outage.
  */
-function unavailable(e: unknown): boolean {
+function lostDatabase(e: unknown): 'lost' | 'unknown' | undefined {
   for (let cur: any = e, i = 0; cur && i < 5; cur = cur.cause, i++) {
-    if (typeof cur.code !== 'string') continue;
-    if (LOST.has(cur.code) || cur.code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(cur.code)) return true;
+    const code = cur.code;
+    if (typeof code !== 'string') continue;
+    if (code === '08007') return 'unknown';
+    if (DRIVER_LOST.has(code) || SERVER_LOST.has(code) || (NETWORK_LOST.has(code) && 'query' in cur)) return 'lost';
   }
-  return false;
+  return undefined;
 }
 
 export interface DbErrorContext {
   /** unique constraint name → attribute, from the resource definition. */
   uniques?: Record<string, string>;
   op?: 'create' | 'update' | 'delete';
+  /** The request writes (any method but GET and HEAD). */
+  write?: boolean;
   lockedMessage?: string;
   /** Where a field lives in the document (attribute or relationship). */
   pointerFor?: (field: string) => string | undefined;
@@ -45,7 +54,9 @@ export interface DbErrorContext {
  * listed stays unknown and becomes a 500 without internals.
  */
 export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError | undefined {
-  if (unavailable(e)) return errors.serviceUnavailable();
+  const lost = lostDatabase(e);
+  // a write cut off may have committed before the reply was lost: it must not be retried blindly
+  if (lost) return errors.serviceUnavailable(lost === 'unknown' || !!c.op || !!c.write);
   const pg = pgError(e);
   if (!pg) return undefined;
   const cls = pg.code.slice(0, 2);

@@ -25,7 +25,9 @@ function fromFastify(e: FastifyError): ApiError | undefined {
 /** The only place that writes `errors[]` (architecture habit 6). Unknown errors are 500s without internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const known = isApiError(err) ? err : (translateDbError(err) ?? fromFastify(err));
+    // a token request writes nothing: it may simply be sent again
+    const write = request.method !== 'GET' && request.method !== 'HEAD' && !request.url.startsWith('/oauth/');
+    const known = isApiError(err) ? err : (translateDbError(err, { write }) ?? fromFastify(err));
     if (!known) request.log.error({ err }, 'unhandled error');
     const e = known ?? errors.internal();
     if (e.status >= 500 && known) request.log.error({ err }, 'server error');

@@ -83,8 +83,11 @@ export const errors = {
     new ApiError(429, [{ title: 'Too many requests', detail: 'You have exceeded the rate limit. Please retry later.', code: 'TOO_MANY_REQUESTS', status: '429' }], headers),
   internal: () =>
     one(500, 'INTERNAL_SERVER_ERROR', 'Internal server error', 'Something went wrong on our side. The request was not applied.'),
-  serviceUnavailable: () =>
-    new ApiError(503, [{ title: 'Service unavailable', detail: 'The database is not reachable right now. Please retry.', code: 'SERVICE_UNAVAILABLE', status: '503' }], { 'retry-after': '1' }),
+  /** The database went away; `outcomeUnknown`: a write may or may not have been applied, so no Retry-After. */
+  serviceUnavailable: (outcomeUnknown = false) =>
+    outcomeUnknown
+      ? one(503, 'SERVICE_UNAVAILABLE', 'Service unavailable', 'The connection to the database was lost while the request was applied: it may or may not have taken effect. Check before retrying.')
+      : new ApiError(503, [{ title: 'Service unavailable', detail: 'The database is not reachable right now. Please retry.', code: 'SERVICE_UNAVAILABLE', status: '503' }], { 'retry-after': '1' }),
 
   // 400s: the request itself is malformed
   invalidDataFormat: (detail: string, p = '/data') => one(400, 'INVALID_DATA_FORMAT', 'Invalid data format', detail, pointer(p)),

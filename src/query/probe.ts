@@ -14,9 +14,11 @@ export const SNAPSHOT = '~snapshot';
 /**
  * The server's incarnation: transaction ids and snapshots only compare within one server's history
  * (a failover, restore or restart may hand them out again), even behind a pooler that keeps our
- * connections open. Part of every snapshot and version.
+ * connections open. Part of every snapshot and version. A crash PostgreSQL recovers from without a
+ * restart keeps it, which is safe only while commits are durable before they are visible
+ * (`commitsAreDurable`).
  */
-const server = sql`pg_postmaster_start_time()::text`;
+const server = sql`extract(epoch from pg_postmaster_start_time())::text`;
 /** The statement's snapshot: equal snapshots of one server see exactly the same committed transactions. */
 const snapshot = sql`pg_current_snapshot()::text || '@' || ${server}`;
 const now = sql`ceil(extract(epoch from now()) * 1000)::float8`;
@@ -81,4 +83,14 @@ export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContex
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
     return new Map(rows.map((r) => [r.id as string, { version: r[VERSION] as string, now: r.now as number, snapshot: r.snapshot as string }]));
   });
+}
+
+/**
+ * Whether a commit is flushed before other sessions see it (synchronous_commit not off, fsync on):
+ * then a crash loses no transaction a kept response was made from, and no transaction id it saw is
+ * handed out again. Otherwise the response cache stays off.
+ */
+export async function commitsAreDurable(client: { unsafe: (q: string) => Promise<unknown[]> }): Promise<boolean> {
+  const [row] = (await client.unsafe(`select current_setting('synchronous_commit') <> 'off' and current_setting('fsync') = 'on' as durable`)) as Array<{ durable: boolean }>;
+  return row?.durable === true;
 }
