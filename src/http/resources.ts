@@ -64,7 +64,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (kept) return reply.type(JSONAPI).send(kept);
     const q = parseQuery(request.query);
     const p = preparePresentation(reg, def, q, request.ctx);
-    const row = await findVisibleOr401(db, def, request.ctx, request.params.id!);
+    const row = await findVisibleOr401(db, def, request.ctx, request.params.id!, !!key);
     return single(reply, request, def, row, q, p, 200, key);
   });
 

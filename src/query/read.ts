@@ -52,8 +52,9 @@ export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefiniti
   return { rows: rows as Row[], total: count[0]?.n ?? 0 };
 }
 
-export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL): Promise<Row | undefined> {
-  if (!extra && !(db instanceof PgTransaction)) return findCoalesced(db, def, ctx, id);
+/** `versioned`: the row also carries its version for the response cache (a response about to be kept). */
+export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL, versioned = false): Promise<Row | undefined> {
+  if (!extra && !(db instanceof PgTransaction)) return findCoalesced(db, def, ctx, id, false, versioned);
   const rows = await db.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
   return rows[0] as Row | undefined;
 }
@@ -99,20 +100,19 @@ const finds = new Map<string, Rendered>();
  * only when every value bound to it is the same: mode, and the token's markets and stock locations
  * whenever a scope or a `withRow` attribute reads them.
  */
-function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false): Promise<Row | undefined> {
+function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false, versioned = false): Promise<Row | undefined> {
   const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
   const withRow = attributesOf(def, 'withRow').filter(([, a]) => a.withRow!.when(ctx));
-  const cached = !ignoreScope && !!def.cache?.when(ctx);
-  const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}:${cached}`;
+  const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}:${versioned}`;
   let q = finds.get(key);
   if (!q) {
     const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
     const extra = Object.fromEntries(withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))]));
-    finds.set(key, (q = render(def, db, cached ? { ...extra, ...versionFields(def) } : extra, (b) => b.where(where))));
+    finds.set(key, (q = render(def, db, versioned ? { ...extra, ...versionFields(def) } : extra, (b) => b.where(where))));
   }
   const statement = q;
   const { marketIds, stockLocationIds } = ctx.caller;
-  const group = `find|${key}|${ctx.mode}|${scoped || withRow.length || cached ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
+  const group = `find|${key}|${ctx.mode}|${scoped || withRow.length || versioned ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
     return new Map(rows.map((r) => [r.id as string, r]));
@@ -120,8 +120,8 @@ function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id:
 }
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */
-export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row> {
-  return (await findRow(db, def, ctx, id)) ?? notVisible(db, def, ctx, id);
+export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, versioned = false): Promise<Row> {
+  return (await findRow(db, def, ctx, id, undefined, versioned)) ?? notVisible(db, def, ctx, id);
 }
 
 async function notVisible(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<never> {
