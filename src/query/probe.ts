@@ -78,9 +78,9 @@ export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContex
     probes.set(def.type, (q = render(def, db, fields, (b) => b.where(where), true)));
   }
   const statement = q;
-  const { marketIds, stockLocationIds } = ctx.caller;
-  return coalesce(db, `probe|${def.type}|${ctx.mode}|${marketIds.join(',')}`, id, async (ids) => {
-    const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
+  // a version binds only the mode: every caller of a mode shares the batch
+  return coalesce(db, `probe|${def.type}|${ctx.mode}`, id, async (ids) => {
+    const rows = await runRendered(db, statement, { mode: ctx.mode, ids });
     return new Map(rows.map((r) => [r.id as string, { version: r[VERSION] as string, now: r.now as number, snapshot: r.snapshot as string }]));
   });
 }
