@@ -81,29 +81,28 @@ export interface Figures {
   vs?: Figures;
 }
 
+/** A process's parent and CPU seconds (user + system) from /proc; undefined off Linux or once it exited. */
+async function procStat(pid: number | string): Promise<{ ppid: number; cpu: number } | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!stat) return undefined;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 }; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 /** CPU seconds (user + system) a process has used so far; undefined off Linux. */
 export async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (!pid) return undefined;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
-  } catch {
-    return undefined;
-  }
+  return pid ? (await procStat(pid))?.cpu : undefined;
 }
 
 /** CPU seconds of a process and its direct children (PostgreSQL: the postmaster and its backends). */
 export async function treeCpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (!pid) return undefined;
   const own = await cpuSeconds(pid);
   if (own === undefined) return undefined;
   let total = own;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(f[1]) === pid) total += (Number(f[11]) + Number(f[12])) / 100;
+    const child = await procStat(entry);
+    if (child && child.ppid === pid) total += child.cpu;
   }
   return total;
 }
@@ -111,8 +110,7 @@ export async function treeCpuSeconds(pid: number | undefined): Promise<number | 
 /** The PostgreSQL server's postmaster, when it runs on this machine (its CPU is then measured too). */
 export async function postmasterPid(sql: Sql): Promise<number | undefined> {
   const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : undefined;
+  return (await procStat(pid))?.ppid;
 }
 
 /** Per-request CPU of the server process, and of PostgreSQL when `dbPid` is given, over one run, in µs. */
