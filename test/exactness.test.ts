@@ -18,16 +18,7 @@ const ids: Record<string, string> = {};
 
 useTestApp({}, (s) => ({ t, api: admin } = s));
 beforeAll(async () => {
-  const f = factory(admin);
-  ids.model = await f.inventoryModel({ stock_locations_cutoff: 1 });
-  ids.a = await f.stockLocation();
-  ids.b = await f.stockLocation();
-  ids.islA = await f.inventoryStockLocation(ids.model, ids.a, 1);
-  ids.islB = await f.inventoryStockLocation(ids.model, ids.b, 2);
-  await f.market(ids.model, { code: 'exact' });
-  ids.sku = await f.sku();
-  ids.itemA = await f.stockItem(ids.sku, ids.a, 10);
-  ids.itemB = await f.stockItem(ids.sku, ids.b, 100);
+  Object.assign(ids, await factory(admin).twoLocationMarket({ cutoff: 1, code: 'exact', quantities: [10, 100] }));
   token = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:exact');
   other = await startServerProcess(t.dbUrl);
 }, 60_000);

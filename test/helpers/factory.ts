@@ -35,6 +35,16 @@ export const factory = (api: Client) => ({
     create(api, 'shipping_methods', { name: uniq('Ship'), currency_code: 'EUR', price_amount_cents: 700, ...attrs }, market ? { market: { type: 'markets', id: market } } : {}),
   deliveryLeadTime: (location: string, method: string, min: number, max: number) =>
     create(api, 'delivery_lead_times', { min_hours: min, max_hours: max }, { stock_location: { type: 'stock_locations', id: location }, shipping_method: { type: 'shipping_methods', id: method } }),
+  /** A market whose model ranks two stock locations (a first, then b), and a SKU stocked in both. */
+  async twoLocationMarket(o: { cutoff: number; code: string; quantities: [number, number] }) {
+    const model = await this.inventoryModel({ stock_locations_cutoff: o.cutoff });
+    const [a, b] = [await this.stockLocation(), await this.stockLocation()];
+    const [islA, islB] = [await this.inventoryStockLocation(model, a, 1), await this.inventoryStockLocation(model, b, 2)];
+    const market = await this.market(model, { code: o.code });
+    const sku = await this.sku();
+    const [itemA, itemB] = [await this.stockItem(sku, a, o.quantities[0]), await this.stockItem(sku, b, o.quantities[1])];
+    return { model, a, b, islA, islB, market, sku, itemA, itemB };
+  },
 });
 
 export async function expectStatus(p: Promise<{ status: number; body: any }>, status: number, code?: string) {
