@@ -31,8 +31,8 @@ interface Entry {
 export class SingleCache {
   private entries = new Map<string, Entry>();
   private bytes = 0;
-  /** Responses served from memory, and probes that found the row changed (counters for tests and operators). */
-  readonly stats = { hits: 0, stale: 0 };
+  /** Responses served from memory (tests read it). */
+  readonly stats = { hits: 0 };
   /** The snapshot the latest probe saw: entries confirmed at it try the snapshot probe first. */
   private lastSnapshot: string | undefined;
   /** Moves with every clear(): a probe that was in flight across one confirms nothing. */
@@ -74,7 +74,6 @@ export class SingleCache {
       entry.snapshot = probe.snapshot;
       return this.hit(key, entry);
     }
-    this.stats.stale++;
     if (this.entries.get(key) === entry) this.drop(key, entry);
     return undefined;
   }
