@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
-import { benchDatabase, freePort, load, postmasterPid, startProcess, stopProcess, table, type Figures } from './lib';
+import { benchDatabase, type Figures, freePort, load, postmasterPid, startProcess, stopProcess, table } from './lib';
 
 /**
  * `npm run bench -- availability`: a storefront's product page read, `GET /api/skus/{id}` with a
@@ -16,34 +16,67 @@ export default async function availabilityBench() {
   const db = await benchDatabase();
   const { sql } = db.database;
   await seedAvailability(db.database.sql);
-  await upsertApplication(db.database.db, { name: 'bench', kind: 'sales_channel', mode: 'test', client_id: 'bench-sales-channel' });
+  await upsertApplication(db.database.db, {
+    name: 'bench',
+    kind: 'sales_channel',
+    mode: 'test',
+    client_id: 'bench-sales-channel',
+  });
 
   const dbPid = await postmasterPid(sql);
   const port = await freePort();
-  const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' }, 'ready on');
+  const server = await startProcess(
+    ['src/server.ts'],
+    { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+    'ready on',
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
-    const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'bench-sales-channel', scope: 'market:code:bench' }) });
+    const tokenRes = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: 'bench-sales-channel',
+        scope: 'market:code:bench',
+      }),
+    });
     const { access_token } = (await tokenRes.json()) as { access_token: string };
     const headers = { accept: 'application/vnd.api+json', authorization: `Bearer ${access_token}` };
-    const paths = Array.from({ length: 1000 }, (_, i) => `/api/skus/S${String(((i * 7919) % SKUS) + 1).padStart(9, '0')}`);
+    const paths = Array.from(
+      { length: 1000 },
+      (_, i) => `/api/skus/S${String(((i * 7919) % SKUS) + 1).padStart(9, '0')}`,
+    );
     const rows: Figures[] = [];
     for (const cutoff of [2, 10]) {
       await sql`update inventory_models set stock_locations_cutoff = ${cutoff} where id = 'MODEL00001'`;
       const sample = await (await fetch(`${base}${paths[0]}`, { headers })).text();
       const levels = JSON.parse(sample).data.attributes.inventory?.levels.length;
-      if (levels !== Math.min(cutoff, LOCATIONS)) throw new Error(`cutoff ${cutoff} should show ${Math.min(cutoff, LOCATIONS)} levels: ${sample}`);
+      if (levels !== Math.min(cutoff, LOCATIONS))
+        throw new Error(`cutoff ${cutoff} should show ${Math.min(cutoff, LOCATIONS)} levels: ${sample}`);
       // the ceiling for this body: a bare Fastify route answering the same bytes, in the same run
       const barePort = await freePort();
       const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample }, 'bare ready');
       try {
         await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
-        rows.push(await load(`bare Fastify (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, paths, headers, SECONDS, bare.pid));
+        rows.push(
+          await load(
+            `bare Fastify (${sample.length} B body)`,
+            `http://127.0.0.1:${barePort}`,
+            paths,
+            headers,
+            SECONDS,
+            bare.pid,
+          ),
+        );
       } finally {
         await stopProcess(bare);
       }
       await load('warm-up', base, paths, headers, 2);
-      rows.push({ ...(await load(`GET /api/skus/{id} cutoff ${cutoff}`, base, paths, headers, SECONDS, server.pid, dbPid)), vs: rows[rows.length - 1] });
+      rows.push({
+        ...(await load(`GET /api/skus/{id} cutoff ${cutoff}`, base, paths, headers, SECONDS, server.pid, dbPid)),
+        vs: rows[rows.length - 1],
+      });
     }
     // a shop that sells and restocks while it is browsed: every commit moves the snapshot, so kept
     // responses are confirmed by their SKU's version, and a written SKU's next read is a miss
@@ -58,22 +91,57 @@ export default async function availabilityBench() {
       }
     })();
     try {
-      const row = await load(`cutoff 10, ${WRITES_PER_SECOND} stock writes/s`, base, paths, headers, SECONDS, server.pid, dbPid);
-      rows.push({ ...row, name: `${row.name.replace(/\d+ stock/, `${Math.round(writes / SECONDS)} stock`)}`, vs: rows[rows.length - 2] });
+      const row = await load(
+        `cutoff 10, ${WRITES_PER_SECOND} stock writes/s`,
+        base,
+        paths,
+        headers,
+        SECONDS,
+        server.pid,
+        dbPid,
+      );
+      rows.push({
+        ...row,
+        name: `${row.name.replace(/\d+ stock/, `${Math.round(writes / SECONDS)} stock`)}`,
+        vs: rows[rows.length - 2],
+      });
     } finally {
       writing = false;
       await writer;
     }
     // every read a miss (as under constant writes to the same SKUs): the response cache off
     const uncachedPort = await freePort();
-    const uncached = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(uncachedPort), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_MB: '0' }, 'ready on');
+    const uncached = await startProcess(
+      ['src/server.ts'],
+      {
+        DATABASE_URL: db.url,
+        PORT: String(uncachedPort),
+        RATE_LIMITS: 'off',
+        LOG_LEVEL: 'warn',
+        RESPONSE_CACHE_MB: '0',
+      },
+      'ready on',
+    );
     try {
       await load('warm-up', `http://127.0.0.1:${uncachedPort}`, paths, headers, 2);
-      rows.push({ ...(await load('cutoff 10, response cache off', `http://127.0.0.1:${uncachedPort}`, paths, headers, SECONDS, uncached.pid, dbPid)), vs: rows[rows.length - 3] });
+      rows.push({
+        ...(await load(
+          'cutoff 10, response cache off',
+          `http://127.0.0.1:${uncachedPort}`,
+          paths,
+          headers,
+          SECONDS,
+          uncached.pid,
+          dbPid,
+        )),
+        vs: rows[rows.length - 3],
+      });
     } finally {
       await stopProcess(uncached);
     }
-    process.stdout.write(`\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ratio: to the bare route answering the same body\n${table(rows)}\n`);
+    process.stdout.write(
+      `\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ratio: to the bare route answering the same body\n${table(rows)}\n`,
+    );
   } finally {
     await stopProcess(server);
     await db.close();

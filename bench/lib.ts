@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { Sql } from 'postgres';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import type { Sql } from 'postgres';
 import { connect, type Database } from '../src/db/client';
-import { freePort, startEmbedded, type EmbeddedServer } from '../src/db/embedded';
+import { type EmbeddedServer, freePort, startEmbedded } from '../src/db/embedded';
 import { runMigrations } from '../src/db/migrate';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -43,9 +43,17 @@ export async function benchDatabase(): Promise<{ url: string; database: Database
 }
 
 /** Start a Node script as a separate process (the server under test never shares the load generator's CPU time slice). */
-export async function startProcess(args: string[], env: Record<string, string>, readyText: string): Promise<ChildProcess> {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  readyText: string,
+): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const on = (b: Buffer) => {
@@ -114,37 +122,69 @@ export async function postmasterPid(sql: Sql): Promise<number | undefined> {
 }
 
 /** Per-request CPU of the server process, and of PostgreSQL when `dbPid` is given, over one run, in µs. */
-export async function measureCpu<T extends Figures>(pid: number | undefined, requests: () => number, run: () => Promise<T>, dbPid?: number): Promise<T> {
+export async function measureCpu<T extends Figures>(
+  pid: number | undefined,
+  requests: () => number,
+  run: () => Promise<T>,
+  dbPid?: number,
+): Promise<T> {
   const [before, dbBefore] = [await cpuSeconds(pid), await treeCpuSeconds(dbPid)];
   const r = await run();
   const [after, dbAfter] = [await cpuSeconds(pid), await treeCpuSeconds(dbPid)];
-  if (before !== undefined && after !== undefined && requests() > 0) r.cpuPerRequest = ((after - before) * 1e6) / requests();
-  if (dbBefore !== undefined && dbAfter !== undefined && requests() > 0) r.dbCpuPerRequest = ((dbAfter - dbBefore) * 1e6) / requests();
+  if (before !== undefined && after !== undefined && requests() > 0)
+    r.cpuPerRequest = ((after - before) * 1e6) / requests();
+  if (dbBefore !== undefined && dbAfter !== undefined && requests() > 0)
+    r.dbCpuPerRequest = ((dbAfter - dbBefore) * 1e6) / requests();
   return r;
 }
 
 /** autocannon against `url`, `paths` rotated per request. */
-export async function load(name: string, base: string, paths: string[], headers: Record<string, string>, seconds: number, serverPid?: number, dbPid?: number, connections = 50): Promise<Figures> {
+export async function load(
+  name: string,
+  base: string,
+  paths: string[],
+  headers: Record<string, string>,
+  seconds: number,
+  serverPid?: number,
+  dbPid?: number,
+  connections = 50,
+): Promise<Figures> {
   let i = 0;
   let total = 0;
-  return measureCpu(serverPid, () => total, async () => {
-  const r = await autocannon({
-    url: base,
-    connections,
-    duration: seconds,
-    headers,
-    requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[i++ % paths.length] }) }],
-  });
-  total = r.requests.total;
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-  }, dbPid);
+  return measureCpu(
+    serverPid,
+    () => total,
+    async () => {
+      const r = await autocannon({
+        url: base,
+        connections,
+        duration: seconds,
+        headers,
+        requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[i++ % paths.length] }) }],
+      });
+      total = r.requests.total;
+      return {
+        name,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+      };
+    },
+    dbPid,
+  );
 }
 
 export function table(rows: Figures[], baseline?: Figures): string {
-  const lines = [`${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`];
+  const lines = [
+    `${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`,
+  ];
   const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
   for (const r of baseline ? [baseline, ...rows] : rows) {
-    lines.push(`${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`);
+    lines.push(
+      `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`,
+    );
   }
   return lines.join('\n');
 }

@@ -2,7 +2,16 @@ import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
-import { benchDatabase, freePort, measureCpu, postmasterPid, startProcess, stopProcess, table, type Figures } from './lib';
+import {
+  benchDatabase,
+  type Figures,
+  freePort,
+  measureCpu,
+  postmasterPid,
+  startProcess,
+  stopProcess,
+  table,
+} from './lib';
 
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
@@ -42,21 +51,52 @@ export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<st
   return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
 }
 
-async function run(name: string, url: string, ids: string[], headers: Record<string, string>, seconds?: number, serverPid?: number, dbPid?: number): Promise<Figures> {
+async function run(
+  name: string,
+  url: string,
+  ids: string[],
+  headers: Record<string, string>,
+  seconds?: number,
+  serverPid?: number,
+  dbPid?: number,
+): Promise<Figures> {
   let i = 0;
   let total = 0;
-  return measureCpu(serverPid, () => total, async () => {
-  const r = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    ...(seconds ? { duration: seconds } : { amount: ids.length }),
-    method: 'PATCH',
-    headers,
-    requests: [{ setupRequest: (req: any) => { const id = ids[i++ % ids.length]; return { ...req, path: `/api/orders/${id}`, body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }) }; } }],
-  });
-  total = r.requests.total;
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-  }, dbPid);
+  return measureCpu(
+    serverPid,
+    () => total,
+    async () => {
+      const r = await autocannon({
+        url,
+        connections: CONNECTIONS,
+        ...(seconds ? { duration: seconds } : { amount: ids.length }),
+        method: 'PATCH',
+        headers,
+        requests: [
+          {
+            setupRequest: (req: any) => {
+              const id = ids[i++ % ids.length];
+              return {
+                ...req,
+                path: `/api/orders/${id}`,
+                body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }),
+              };
+            },
+          },
+        ],
+      });
+      total = r.requests.total;
+      return {
+        name,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+      };
+    },
+    dbPid,
+  );
 }
 
 export default async function placeBench() {
@@ -66,33 +106,81 @@ export default async function placeBench() {
   const uniform = await orders(sql, 'OU', false);
   const hot = await orders(sql, 'OH', true);
   await sql`analyze`;
-  await upsertApplication(db.database.db, { name: 'bench', kind: 'integration', role: 'admin', mode: 'test', client_id: 'bench-integration', client_secret: 'bench-integration-secret' });
+  await upsertApplication(db.database.db, {
+    name: 'bench',
+    kind: 'integration',
+    role: 'admin',
+    mode: 'test',
+    client_id: 'bench-integration',
+    client_secret: 'bench-integration-secret',
+  });
   const dbPid = await postmasterPid(sql);
   const port = await freePort();
-  const server = await startProcess(['src/server.ts'], { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}) }, 'ready on');
+  const server = await startProcess(
+    ['src/server.ts'],
+    {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'warn',
+      ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}),
+    },
+    'ready on',
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
-    const tokenRes = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'bench-integration', client_secret: 'bench-integration-secret' }) });
+    const tokenRes = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: 'bench-integration',
+        client_secret: 'bench-integration-secret',
+      }),
+    });
     const { access_token } = (await tokenRes.json()) as { access_token: string };
-    const headers = { accept: 'application/vnd.api+json', 'content-type': 'application/vnd.api+json', authorization: `Bearer ${access_token}` };
+    const headers = {
+      accept: 'application/vnd.api+json',
+      'content-type': 'application/vnd.api+json',
+      authorization: `Bearer ${access_token}`,
+    };
     const sample = await (await fetch(`${base}/api/orders/${uniform[0]}`, { headers })).text();
     const barePort = await freePort();
-    const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample, BARE_METHOD: 'PATCH', BARE_PATH: '/api/orders/:id' }, 'bare ready');
+    const bare = await startProcess(
+      ['bench/bare.ts'],
+      { PORT: String(barePort), BARE_BODY: sample, BARE_METHOD: 'PATCH', BARE_PATH: '/api/orders/:id' },
+      'bare ready',
+    );
     let baseline: Figures;
     try {
-      baseline = await run(`bare Fastify PATCH (${sample.length} B body)`, `http://127.0.0.1:${barePort}`, uniform, headers, 5, bare.pid);
+      baseline = await run(
+        `bare Fastify PATCH (${sample.length} B body)`,
+        `http://127.0.0.1:${barePort}`,
+        uniform,
+        headers,
+        5,
+        bare.pid,
+      );
     } finally {
       await stopProcess(bare);
     }
     const rows: Figures[] = [];
     const checks: string[] = [];
-    for (const [name, ids] of [['_place, SKUs uniform over 1,000', uniform], ['_place, one hot SKU in every order', hot]] as const) {
+    for (const [name, ids] of [
+      ['_place, SKUs uniform over 1,000', uniform],
+      ['_place, one hot SKU in every order', hot],
+    ] as const) {
       rows.push(await run(name, base, [...ids], headers, undefined, server.pid, dbPid));
-      const [placed] = await sql`select count(*)::int as n from orders where id like ${ids[0]!.slice(0, 2) + '%'} and status = 'placed'`;
+      const [placed] =
+        await sql`select count(*)::int as n from orders where id like ${ids[0]!.slice(0, 2) + '%'} and status = 'placed'`;
       const drift = await checkInvariants(sql);
-      checks.push(`${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`);
+      checks.push(
+        `${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`,
+      );
     }
-    process.stdout.write(`\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run (req/s = orders placed per second)\n${table(rows, baseline)}\n${checks.join('\n')}\n`);
+    process.stdout.write(
+      `\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run (req/s = orders placed per second)\n${table(rows, baseline)}\n${checks.join('\n')}\n`,
+    );
   } finally {
     await stopProcess(server);
     await db.close();

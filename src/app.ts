@@ -1,23 +1,23 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config';
-import type { Database } from './db/client';
 import { loadSigningKey, organizationId } from './auth/keys';
 import { registerAuthRoutes } from './auth/routes';
-import { TokenVerifier, type TokenIssuer } from './auth/tokens';
+import { type TokenIssuer, TokenVerifier } from './auth/tokens';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import { startStatisticsKeeper } from './db/statistics';
 import { registerApplicationRoute } from './http/application';
 import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
 import { JSONAPI, registerErrorHandling } from './http/errors';
-import { errors } from './jsonapi/errors';
 import { apiGuard } from './http/guard';
 import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
+import { errors } from './jsonapi/errors';
 import { commitsAreDurable } from './query/probe';
 import { buildRegistry } from './resources/index';
-import { startStatisticsKeeper } from './db/statistics';
 import { startSweeper } from './services/sweeper';
 
 export interface BuildOptions {
@@ -37,8 +37,14 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     return503OnClosing: true,
     // router-level failures (bad percent-escapes, over-long ids) answered in the catalogue's format too
     frameworkErrors: (err, _request, reply: any) => {
-      const e = err.statusCode === 414 ? errors.badRequest('INVALID_RESOURCE_ID', 'Invalid resource id', 'The id in the URL is too long.') : errors.badRequest('BAD_REQUEST', 'Bad request', 'The URL could not be decoded.');
-      void reply.status(e.status).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
+      const e =
+        err.statusCode === 414
+          ? errors.badRequest('INVALID_RESOURCE_ID', 'Invalid resource id', 'The id in the URL is too long.')
+          : errors.badRequest('BAD_REQUEST', 'Bad request', 'The URL could not be decoded.');
+      void reply
+        .status(e.status)
+        .type(JSONAPI)
+        .send(JSON.stringify({ errors: e.errors }));
     },
   });
   const issuer: TokenIssuer = {
@@ -53,16 +59,29 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   }
   const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
   app.addHook('onClose', async () => stopSweeper());
-  const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) => app.log.warn({ err: e }, 'statistics keeper'));
+  const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) =>
+    app.log.warn({ err: e }, 'statistics keeper'),
+  );
   app.addHook('onClose', async () => stopStatistics());
   const durable = config.responseCacheMb > 0 && (await commitsAreDurable(database.sql));
-  if (config.responseCacheMb > 0 && !durable) app.log.warn('response cache off: synchronous_commit or fsync is off, so a crash could reuse transaction ids it relies on');
+  if (config.responseCacheMb > 0 && !durable)
+    app.log.warn(
+      'response cache off: synchronous_commit or fsync is off, so a crash could reuse transaction ids it relies on',
+    );
   const responseCache = new SingleCache(database.db, durable ? config.responseCacheMb * 1024 * 1024 : 0);
   app.decorate('responseCache', responseCache);
   const forget = () => responseCache.clear();
   database.onConnectionClosed.add(forget);
   app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
-  const deps: AppDeps = { config, database, reg: buildRegistry(), issuer, verifier: new TokenVerifier(issuer), limiter, responseCache };
+  const deps: AppDeps = {
+    config,
+    database,
+    reg: buildRegistry(),
+    issuer,
+    verifier: new TokenVerifier(issuer),
+    limiter,
+    responseCache,
+  };
 
   registerErrorHandling(app);
   registerParsers(app);

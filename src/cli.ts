@@ -25,14 +25,29 @@ async function check() {
 async function applicationsCreate(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { kind: { type: 'string' }, role: { type: 'string' }, mode: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string' } },
+    options: {
+      kind: { type: 'string' },
+      role: { type: 'string' },
+      mode: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string' },
+    },
     strict: true,
   });
   const spec = checkSpec({ ...values }, 'applications create');
   const { database, close } = await attachDatabase(loadConfig());
   try {
     const r = await upsertApplication(database.db, spec);
-    const out = { id: r.application.id, name: r.application.name, kind: r.application.kind, role: r.application.role, mode: r.application.mode, client_id: r.client_id, ...(r.client_secret ? { client_secret: r.client_secret } : {}), ...(r.application.scope ? { scope: r.application.scope } : {}) };
+    const out = {
+      id: r.application.id,
+      name: r.application.name,
+      kind: r.application.kind,
+      role: r.application.role,
+      mode: r.application.mode,
+      client_id: r.client_id,
+      ...(r.client_secret ? { client_secret: r.client_secret } : {}),
+      ...(r.application.scope ? { scope: r.application.scope } : {}),
+    };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     await close();

@@ -25,7 +25,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -35,9 +36,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`RATE_LIMITS must be "on" or "off", got ${JSON.stringify(env.RATE_LIMITS)}`);
   }
   const slug = env.ORGANIZATION_SLUG || 'local';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) throw new ConfigError(`ORGANIZATION_SLUG must be lowercase letters, digits and dashes, got ${JSON.stringify(slug)}`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(slug))
+    throw new ConfigError(
+      `ORGANIZATION_SLUG must be lowercase letters, digits and dashes, got ${JSON.stringify(slug)}`,
+    );
   const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined;
-  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(env.PUBLIC_URL)}`);
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl))
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(env.PUBLIC_URL)}`);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',

@@ -9,11 +9,18 @@ async function main() {
   const started = Date.now();
   const say = (m: string) => process.stderr.write(`[allot] ${m}\n`);
   const db = await openDatabase(config, say);
-  if (config.applicationsFile) say(`upserted ${await upsertFromFile(db.database.db, config.applicationsFile)} application(s) from ${config.applicationsFile}`);
+  if (config.applicationsFile)
+    say(
+      `upserted ${await upsertFromFile(db.database.db, config.applicationsFile)} application(s) from ${config.applicationsFile}`,
+    );
   const boot = await bootstrapApplication(db.database.db);
   if (boot) {
-    say('no application existed: created an integration admin application in test mode. Save these credentials, they are shown once:');
-    process.stdout.write(`${JSON.stringify({ name: boot.application.name, kind: 'integration', role: 'admin', mode: 'test', client_id: boot.client_id, client_secret: boot.client_secret }, null, 2)}\n`);
+    say(
+      'no application existed: created an integration admin application in test mode. Save these credentials, they are shown once:',
+    );
+    process.stdout.write(
+      `${JSON.stringify({ name: boot.application.name, kind: 'integration', role: 'admin', mode: 'test', client_id: boot.client_id, client_secret: boot.client_secret }, null, 2)}\n`,
+    );
   }
   const app = await buildApp({ config, database: db.database });
   let closing = false;
@@ -35,7 +42,9 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
-  say(`ready on http://${config.host}:${config.port} (${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}) in ${Date.now() - started} ms`);
+  say(
+    `ready on http://${config.host}:${config.port} (${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}) in ${Date.now() - started} ms`,
+  );
 }
 
 main().catch((e) => {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { jwtDecode, jwtVerify } from '@commercelayer/js-auth';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app';
 import { ApplicationSpecError, bootstrapApplication, upsertFromFile } from '../src/auth/applications';
 import { ALG, loadSigningKey, organizationId } from '../src/auth/keys';
 import { mintToken, type TokenIssuer } from '../src/auth/tokens';
-import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { connect } from '../src/db/client';
 import { createTestDatabase, type TestApp } from './helpers/app';
@@ -31,7 +31,15 @@ const issuer = async (): Promise<TokenIssuer> => ({
   issuer: 'https://auth.allot.localhost',
   organization: { id: await organizationId(t.database.db), slug: 'local' },
 });
-const subject = { applicationId: 'whoever', kind: 'integration' as const, role: 'admin' as const, mode: 'test' as const, scope: 'market:all', marketIds: [], stockLocationIds: [] };
+const subject = {
+  applicationId: 'whoever',
+  kind: 'integration' as const,
+  role: 'admin' as const,
+  mode: 'test' as const,
+  scope: 'market:all',
+  marketIds: [],
+  stockLocationIds: [],
+};
 
 describe('POST /oauth/token', () => {
   it('issues an integration token from a JSON body, with Commerce Layer claims', async () => {
@@ -41,7 +49,13 @@ describe('POST /oauth/token', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/json');
     const body = res.json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 7200, scope: 'market:all', created_at: expect.any(Number) });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 7200,
+      scope: 'market:all',
+      created_at: expect.any(Number),
+    });
     expect(Math.abs(body.created_at - before)).toBeLessThanOrEqual(2);
     const { header, payload } = jwtDecode(body.access_token) as any;
     expect(header).toMatchObject({ alg: 'RS512', typ: 'JWT', kid: expect.any(String) });
@@ -50,7 +64,10 @@ describe('POST /oauth/token', () => {
     expect(payload).toMatchObject({ test: true, iss: 'https://auth.allot.localhost', scope: 'market:all' });
     expect(payload.exp - payload.iat).toBe(body.expires_in);
     // the organization in the token is the one resources report
-    const created = await client(t.app, body.access_token).post('/api/inventory_models', doc('inventory_models', { name: 'Org check' }));
+    const created = await client(t.app, body.access_token).post(
+      '/api/inventory_models',
+      doc('inventory_models', { name: 'Org check' }),
+    );
     expect(created.body.data.meta.organization_id).toBe(payload.organization.id);
   });
 
@@ -66,7 +83,11 @@ describe('POST /oauth/token', () => {
     const body = res.json();
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 14400, scope: 'market:all' });
     const payload = claims(body.access_token);
-    expect(payload).toMatchObject({ application: { kind: 'sales_channel', public: true }, test: false, organization: { slug: 'local' } });
+    expect(payload).toMatchObject({
+      application: { kind: 'sales_channel', public: true },
+      test: false,
+      organization: { slug: 'local' },
+    });
     expect(payload.exp - payload.iat).toBe(14400);
   });
 
@@ -79,7 +100,16 @@ describe('POST /oauth/token', () => {
     ]) {
       const res = await tokenReq(payload);
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual({ errors: [expect.objectContaining({ code: expect.any(String), title: expect.any(String), detail: expect.any(String), status: 401 })] });
+      expect(res.json()).toEqual({
+        errors: [
+          expect.objectContaining({
+            code: expect.any(String),
+            title: expect.any(String),
+            detail: expect.any(String),
+            status: 401,
+          }),
+        ],
+      });
     }
   });
 
@@ -134,25 +164,33 @@ describe('bearer tokens on /api', () => {
     expect((await ro.get('/api/inventory_models')).status).toBe(200);
     expect((await ro.get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe('RO target');
     unauthorized(await ro.post('/api/inventory_models', doc('inventory_models', { name: 'RO new' })));
-    unauthorized(await ro.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'RO changed' }, {}, id)));
+    unauthorized(
+      await ro.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'RO changed' }, {}, id)),
+    );
     unauthorized(await ro.delete(`/api/inventory_models/${id}`));
     expect(await count()).toBe(n);
     expect((await admin.get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe('RO target');
   });
 
   it('401s a sales channel on every inventory_models endpoint', async () => {
-    const id = (await client(t.app, t.tokens.admin).post('/api/inventory_models', doc('inventory_models', { name: 'SC target' }))).body.data.id;
+    const id = (
+      await client(t.app, t.tokens.admin).post('/api/inventory_models', doc('inventory_models', { name: 'SC target' }))
+    ).body.data.id;
     const sc = client(t.app, t.tokens.salesChannel);
     unauthorized(await sc.get('/api/inventory_models'));
     unauthorized(await sc.get(`/api/inventory_models/${id}`));
     unauthorized(await sc.get('/api/inventory_models/doesnotexist'));
     unauthorized(await sc.post('/api/inventory_models', doc('inventory_models', { name: 'SC new' })));
-    unauthorized(await sc.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'SC changed' }, {}, id)));
+    unauthorized(
+      await sc.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'SC changed' }, {}, id)),
+    );
     unauthorized(await sc.delete(`/api/inventory_models/${id}`));
     unauthorized(await sc.get(`/api/inventory_models/${id}/stock_levels`));
     unauthorized(await sc.get(`/api/inventory_models/${id}/inventory_stock_locations`));
     unauthorized(await sc.get(`/api/inventory_models/${id}/relationships/stock_levels`));
-    expect((await client(t.app, t.tokens.admin).get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe('SC target');
+    expect((await client(t.app, t.tokens.admin).get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe(
+      'SC target',
+    );
   });
 
   it('keeps test and live data apart', async () => {
@@ -161,9 +199,14 @@ describe('bearer tokens on /api', () => {
     const created = await live.post('/api/inventory_models', doc('inventory_models', { name: 'Live only' }));
     const id = created.body.data.id;
     expect([created.status, created.body.data.meta.mode]).toEqual([201, 'live']);
-    expect((await live.get(`/api/inventory_models/${id}`)).body.data).toMatchObject({ attributes: { name: 'Live only' }, meta: { mode: 'live' } });
+    expect((await live.get(`/api/inventory_models/${id}`)).body.data).toMatchObject({
+      attributes: { name: 'Live only' },
+      meta: { mode: 'live' },
+    });
     expect((await test.get(`/api/inventory_models/${id}`)).status).toBe(404);
-    expect((await test.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'x' }, {}, id))).status).toBe(404);
+    expect(
+      (await test.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'x' }, {}, id))).status,
+    ).toBe(404);
     expect((await test.delete(`/api/inventory_models/${id}`)).status).toBe(404);
     const testList = await test.get('/api/inventory_models?page[size]=25');
     expect(testList.body.data.map((d: any) => d.id)).not.toContain(id);
@@ -183,7 +226,11 @@ describe('bearer tokens on /api', () => {
       const token = await t.token(await t.application(spec));
       const res = await client(t.app, token).get('/api/application');
       expect(res.status).toBe(200);
-      expect(res.body.data).toMatchObject({ type: 'application', id: claims(token).application.id, attributes: { name: spec.name, kind } });
+      expect(res.body.data).toMatchObject({
+        type: 'application',
+        id: claims(token).application.id,
+        attributes: { name: spec.name, kind },
+      });
     }
   });
 });
@@ -194,24 +241,40 @@ describe('APPLICATIONS_FILE', () => {
     await writeFile(p, typeof content === 'string' ? content : JSON.stringify(content));
     return p;
   };
-  const grant = (client_id: string, client_secret?: string) => tokenReq({ grant_type: 'client_credentials', client_id, client_secret });
-  const appId = async (client_id: string, client_secret?: string) => claims((await grant(client_id, client_secret)).json().access_token).application.id;
+  const grant = (client_id: string, client_secret?: string) =>
+    tokenReq({ grant_type: 'client_credentials', client_id, client_secret });
+  const appId = async (client_id: string, client_secret?: string) =>
+    claims((await grant(client_id, client_secret)).json().access_token).application.id;
 
   it('upserts applications idempotently; a changed secret takes effect', async () => {
     const specs = [
-      { name: 'ERP sync', kind: 'integration', role: 'admin', mode: 'test', client_id: 'erp-sync-client', client_secret: 'erp-sync-secret-0001' },
+      {
+        name: 'ERP sync',
+        kind: 'integration',
+        role: 'admin',
+        mode: 'test',
+        client_id: 'erp-sync-client',
+        client_secret: 'erp-sync-secret-0001',
+      },
       { name: 'Storefront', kind: 'sales_channel', mode: 'live', client_id: 'storefront-client' },
     ];
     const p = await file('apps.json', specs);
     expect(await upsertFromFile(t.database.db, p)).toBe(2);
     const id = await appId('erp-sync-client', 'erp-sync-secret-0001');
     const sc = (await grant('storefront-client')).json();
-    expect([sc.expires_in, claims(sc.access_token).test, claims(sc.access_token).application.kind]).toEqual([14400, false, 'sales_channel']);
+    expect([sc.expires_in, claims(sc.access_token).test, claims(sc.access_token).application.kind]).toEqual([
+      14400,
+      false,
+      'sales_channel',
+    ]);
     // same file again: nothing changes, the same credentials keep working
     expect(await upsertFromFile(t.database.db, p)).toBe(2);
     expect(await appId('erp-sync-client', 'erp-sync-secret-0001')).toBe(id);
     // secret and name changed in the file: the old secret stops working, the application stays the same
-    await upsertFromFile(t.database.db, await file('apps.json', [{ ...specs[0], name: 'ERP sync v2', client_secret: 'erp-sync-secret-0002' }, specs[1]]));
+    await upsertFromFile(
+      t.database.db,
+      await file('apps.json', [{ ...specs[0], name: 'ERP sync v2', client_secret: 'erp-sync-secret-0002' }, specs[1]]),
+    );
     expect((await grant('erp-sync-client', 'erp-sync-secret-0001')).statusCode).toBe(401);
     const rotated = (await grant('erp-sync-client', 'erp-sync-secret-0002')).json().access_token;
     expect(claims(rotated).application.id).toBe(id);
@@ -222,13 +285,46 @@ describe('APPLICATIONS_FILE', () => {
     ['missing.json', undefined, /missing\.json/],
     ['broken.json', '[{"name": ', /broken\.json/],
     ['object.json', { name: 'x' }, /JSON array/],
-    ['noid.json', [{ name: 'A', kind: 'integration', mode: 'test', client_secret: 'a-long-enough-secret' }], /client_id/],
+    [
+      'noid.json',
+      [{ name: 'A', kind: 'integration', mode: 'test', client_secret: 'a-long-enough-secret' }],
+      /client_id/,
+    ],
     ['nosecret.json', [{ name: 'A', kind: 'integration', mode: 'test', client_id: 'client-aaaa' }], /client_secret/],
-    ['short.json', [{ name: 'A', kind: 'integration', mode: 'test', client_id: 'client-aaaa', client_secret: 'short' }], /at least 16/],
+    [
+      'short.json',
+      [{ name: 'A', kind: 'integration', mode: 'test', client_id: 'client-aaaa', client_secret: 'short' }],
+      /at least 16/,
+    ],
     ['kind.json', [{ name: 'A', kind: 'webapp', mode: 'test', client_id: 'client-aaaa' }], /\[0\].*kind/],
     ['mode.json', [{ name: 'A', kind: 'sales_channel', mode: 'prod', client_id: 'client-aaaa' }], /mode/],
-    ['screts.json', [{ name: 'A', kind: 'sales_channel', mode: 'test', client_id: 'client-aaaa', client_secret: 'a-long-enough-secret' }], /client_secret/],
-    ['role.json', [{ name: 'A', kind: 'integration', role: 'owner', mode: 'test', client_id: 'client-aaaa', client_secret: 'a-long-enough-secret' }], /role/],
+    [
+      'screts.json',
+      [
+        {
+          name: 'A',
+          kind: 'sales_channel',
+          mode: 'test',
+          client_id: 'client-aaaa',
+          client_secret: 'a-long-enough-secret',
+        },
+      ],
+      /client_secret/,
+    ],
+    [
+      'role.json',
+      [
+        {
+          name: 'A',
+          kind: 'integration',
+          role: 'owner',
+          mode: 'test',
+          client_id: 'client-aaaa',
+          client_secret: 'a-long-enough-secret',
+        },
+      ],
+      /role/,
+    ],
   ])('refuses %s with ApplicationSpecError', async (name, content, message) => {
     const p = content === undefined ? path.join(dir, name) : await file(name, content);
     const err = await upsertFromFile(t.database.db, p).catch((e) => e);
@@ -238,7 +334,13 @@ describe('APPLICATIONS_FILE', () => {
 
   it('applies nothing from a file with one bad entry', async () => {
     const p = await file('mixed.json', [
-      { name: 'Good', kind: 'integration', mode: 'test', client_id: 'good-client-1', client_secret: 'good-client-secret-1' },
+      {
+        name: 'Good',
+        kind: 'integration',
+        mode: 'test',
+        client_id: 'good-client-1',
+        client_secret: 'good-client-secret-1',
+      },
       { name: 'Bad', kind: 'integration', mode: 'test', client_id: 'bad' },
     ]);
     await expect(upsertFromFile(t.database.db, p)).rejects.toThrow(/\[1\]/);
@@ -250,15 +352,25 @@ describe('bootstrapApplication', () => {
   it('creates one integration admin in test mode only when no application exists', async () => {
     const tdb = await createTestDatabase();
     const database = connect(tdb.url, 2);
-    const app = await buildApp({ config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }), database, logger: false });
+    const app = await buildApp({
+      config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }),
+      database,
+      logger: false,
+    });
     try {
       const boot = await bootstrapApplication(database.db);
       expect(boot).toMatchObject({ client_id: expect.any(String), client_secret: expect.any(String) });
       expect(await bootstrapApplication(database.db)).toBeUndefined();
-      const res = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: boot!.client_id, client_secret: boot!.client_secret } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: { grant_type: 'client_credentials', client_id: boot!.client_id, client_secret: boot!.client_secret },
+      });
       const token = res.json().access_token;
       expect(claims(token)).toMatchObject({ test: true, application: { kind: 'integration' } });
-      expect((await client(app, token).post('/api/inventory_models', doc('inventory_models', { name: 'Boot' }))).status).toBe(201);
+      expect(
+        (await client(app, token).post('/api/inventory_models', doc('inventory_models', { name: 'Boot' }))).status,
+      ).toBe(201);
     } finally {
       await app.close();
       await database.close();

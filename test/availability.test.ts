@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client, doc, type Client } from './helpers/http';
+import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
 /** spec §4.1's worked example, number for number, through the API. */
@@ -15,7 +15,11 @@ useTestApp({}, (s) => ({ t, api: admin } = s));
 beforeAll(async () => {
   f = factory(admin);
   ids.model = await f.inventoryModel({ stock_locations_cutoff: 2 });
-  for (const [key, code, priority] of [['a', 'wh-a', 1], ['b', 'wh-b', 2], ['c', 'wh-c', 3]] as const) {
+  for (const [key, code, priority] of [
+    ['a', 'wh-a', 1],
+    ['b', 'wh-b', 2],
+    ['c', 'wh-c', 3],
+  ] as const) {
     ids[key] = await f.stockLocation({ code });
     await f.inventoryStockLocation(ids.model, ids[key]!, priority);
   }
@@ -34,9 +38,17 @@ beforeAll(async () => {
   salesChannel = await t.application({ kind: 'sales_channel', role: undefined });
 });
 
-const inventoryOf = async (token: string) => (await client(t.app, token).get(`/api/skus/${ids.x}`)).body.data.attributes.inventory;
+const inventoryOf = async (token: string) =>
+  (await client(t.app, token).get(`/api/skus/${ids.x}`)).body.data.attributes.inventory;
 const lt = (name: string, cents: number, min: number, max: number) => ({
-  shipping_method: { name, reference: null, price_amount_cents: cents, free_over_amount_cents: null, formatted_price_amount: `€${cents / 100}.00`, formatted_free_over_amount: null },
+  shipping_method: {
+    name,
+    reference: null,
+    price_amount_cents: cents,
+    free_over_amount_cents: null,
+    formatted_price_amount: `€${cents / 100}.00`,
+    formatted_free_over_amount: null,
+  },
   min: { hours: min, days: Math.round(min / 24) },
   max: { hours: max, days: Math.round(max / 24) },
 });
@@ -52,11 +64,17 @@ describe('spec §4.1 worked example', () => {
         { quantity: 6, delivery_lead_times: [lt('Standard', 700, 96, 144)] },
       ],
     });
-    expect(inv.levels[0].delivery_lead_times.map((l: any) => [l.min.days, l.max.days])).toEqual([[3, 5], [2, 3]]);
+    expect(inv.levels[0].delivery_lead_times.map((l: any) => [l.min.days, l.max.days])).toEqual([
+      [3, 5],
+      [2, 3],
+    ]);
   });
 
   it('raising the cutoff to 3 is visible to the very next read: 58', async () => {
-    await admin.patch(`/api/inventory_models/${ids.model}`, doc('inventory_models', { stock_locations_cutoff: 3 }, {}, ids.model));
+    await admin.patch(
+      `/api/inventory_models/${ids.model}`,
+      doc('inventory_models', { stock_locations_cutoff: 3 }, {}, ids.model),
+    );
     expect((await inventoryOf(await t.token(salesChannel, 'market:code:eu'))).quantity).toBe(58);
   });
 
@@ -80,7 +98,9 @@ describe('spec §4.1 worked example', () => {
   });
 
   it('asking for inventory in a list with fields[skus] computes it for the whole page', async () => {
-    const res = await client(t.app, await t.token(salesChannel, 'market:code:eu')).get('/api/skus?fields[skus]=code,inventory');
+    const res = await client(t.app, await t.token(salesChannel, 'market:code:eu')).get(
+      '/api/skus?fields[skus]=code,inventory',
+    );
     expect(res.body.data[0].attributes).toEqual({ code: 'X', inventory: expect.objectContaining({ quantity: 58 }) });
   });
 
@@ -91,9 +111,24 @@ describe('spec §4.1 worked example', () => {
     await f.market(usModel, { code: 'us' });
     await f.stockItem(ids.x!, us, 7);
     const integ = await t.application({});
-    const [eu, usToken, scEu, scUs] = await Promise.all([t.token(integ, 'market:code:eu'), t.token(integ, 'market:code:us'), t.token(salesChannel, 'market:code:eu'), t.token(salesChannel, 'market:code:us')]);
+    const [eu, usToken, scEu, scUs] = await Promise.all([
+      t.token(integ, 'market:code:eu'),
+      t.token(integ, 'market:code:us'),
+      t.token(salesChannel, 'market:code:eu'),
+      t.token(salesChannel, 'market:code:us'),
+    ]);
     // interleaved, so the by-id lookups of several callers share event-loop turns (and could share a statement)
-    const callers = Array.from({ length: 40 }, (_, i) => [[eu, 58], [usToken, 7], [scEu, 58], [scUs, 7], [t.tokens.admin, null]][i % 5]!) as Array<[string, number | null]>;
+    const callers = Array.from(
+      { length: 40 },
+      (_, i) =>
+        [
+          [eu, 58],
+          [usToken, 7],
+          [scEu, 58],
+          [scUs, 7],
+          [t.tokens.admin, null],
+        ][i % 5]!,
+    ) as Array<[string, number | null]>;
     const got = await Promise.all(callers.map(async ([token]) => (await inventoryOf(token))?.quantity ?? null));
     expect(got).toEqual(callers.map(([, want]) => want));
     // a page asking for inventory agrees with the reads by id

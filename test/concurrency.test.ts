@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
-import { doc, JSONAPI, type Client } from './helpers/http';
-import { network, order, stockOf, trigger, type Network } from './helpers/orders';
 import { factory } from './helpers/factory';
-import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
+import { type Client, doc, JSONAPI } from './helpers/http';
+import { type Network, network, order, stockOf, trigger } from './helpers/orders';
+import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
 
 /**
@@ -23,7 +23,11 @@ afterAll(() => stopServerProcess(other?.proc));
 async function place(id: string, viaOther: boolean): Promise<{ status: number; body: any }> {
   const body = JSON.stringify(doc('orders', { _place: true }, {}, id));
   if (!viaOther) return api.patch(`/api/orders/${id}`, body);
-  const res = await fetch(`${other.url}/api/orders/${id}`, { method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body });
+  const res = await fetch(`${other.url}/api/orders/${id}`, {
+    method: 'PATCH',
+    headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
+    body,
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -38,7 +42,8 @@ async function race(n: Network, quantities: number[], split: boolean) {
   return results.map((r, i) => ({ q: quantities[i]!, ok: r.status === 200 }));
 }
 
-const held = async (n: Network) => (await stockOf(t, n.item['X@A']!)).reserved + (await stockOf(t, n.item['X@B']!)).reserved;
+const held = async (n: Network) =>
+  (await stockOf(t, n.item['X@A']!)).reserved + (await stockOf(t, n.item['X@B']!)).reserved;
 
 describe('concurrent placements for the last units', () => {
   it('50 one-unit orders for 10 units over two locations: exactly 10 succeed', async () => {
@@ -68,9 +73,22 @@ describe('concurrent placements for the last units', () => {
 
   it('parallel _reserve_stock for the last units: exactly min(N, K) line items get holds', async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 5 } } });
-    const orders = await Promise.all(Array.from({ length: 12 }, () => api.post('/api/orders', doc('orders', {}, { market: { data: { type: 'markets', id: n.market } } }))));
+    const orders = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        api.post('/api/orders', doc('orders', {}, { market: { data: { type: 'markets', id: n.market } } })),
+      ),
+    );
     const results = await Promise.all(
-      orders.map((o) => api.post('/api/line_items', doc('line_items', { sku_code: n.code('X'), quantity: 1, _reserve_stock: true }, { order: { data: { type: 'orders', id: o.body.data.id } } }))),
+      orders.map((o) =>
+        api.post(
+          '/api/line_items',
+          doc(
+            'line_items',
+            { sku_code: n.code('X'), quantity: 1, _reserve_stock: true },
+            { order: { data: { type: 'orders', id: o.body.data.id } } },
+          ),
+        ),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(5);
     expect(results.filter((r) => r.status === 422)).toHaveLength(7);
@@ -87,13 +105,23 @@ describe('approve racing cancel on the same order', () => {
       expect((await place(id, false)).status).toBe(200);
       ids.push(id);
     }
-    await Promise.all(ids.flatMap((id, i) => [
-      api.patch(`/api/orders/${id}`, doc('orders', { _approve: true }, {}, id)),
-      i % 2 ? api.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id)) : place(id, true).then(() => fetch(`${other.url}/api/orders/${id}`, {
-        method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('orders', { _cancel: true }, {}, id)),
-      })),
-    ]));
-    const statuses = await Promise.all(ids.map(async (id) => (await api.get(`/api/orders/${id}`)).body.data.attributes.status));
+    await Promise.all(
+      ids.flatMap((id, i) => [
+        api.patch(`/api/orders/${id}`, doc('orders', { _approve: true }, {}, id)),
+        i % 2
+          ? api.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id))
+          : place(id, true).then(() =>
+              fetch(`${other.url}/api/orders/${id}`, {
+                method: 'PATCH',
+                headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
+                body: JSON.stringify(doc('orders', { _cancel: true }, {}, id)),
+              }),
+            ),
+      ]),
+    );
+    const statuses = await Promise.all(
+      ids.map(async (id) => (await api.get(`/api/orders/${id}`)).body.data.attributes.status),
+    );
     const approved = statuses.filter((s) => s === 'approved').length;
     expect(approved + statuses.filter((s) => s === 'cancelled').length).toBe(10);
     // cancelled orders gave everything back (restocked if approval had decremented); approved ones took 2 each
@@ -116,20 +144,35 @@ describe('shipment cancellation racing placements of the same SKUs', () => {
     for (let i = 0; i < 12; i++) fresh.push(await order(api, n, lines));
     // each cancel gives four stock items back in one statement while placements lock the same four
     const results = await Promise.all([
-      ...shipments.map((s, i) => (i % 2 ? api.patch(`/api/shipments/${s.id}`, doc('shipments', { _cancel: true }, {}, s.id)) : fetch(`${other.url}/api/shipments/${s.id}`, {
-        method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('shipments', { _cancel: true }, {}, s.id)),
-      }).then(async (r) => ({ status: r.status, body: await r.json() })))),
+      ...shipments.map((s, i) =>
+        i % 2
+          ? api.patch(`/api/shipments/${s.id}`, doc('shipments', { _cancel: true }, {}, s.id))
+          : fetch(`${other.url}/api/shipments/${s.id}`, {
+              method: 'PATCH',
+              headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
+              body: JSON.stringify(doc('shipments', { _cancel: true }, {}, s.id)),
+            }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      ),
       ...fresh.map((id, i) => place(id, i % 2 === 0)),
     ]);
     for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
-    for (const code of ['W', 'X', 'Y', 'Z']) expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 12 });
+    for (const code of ['W', 'X', 'Y', 'Z'])
+      expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 12 });
   });
 });
 
 describe('return restock racing placements of the same SKUs', () => {
   it('never deadlocks: every restock and every placement succeeds, and the counters add up', async () => {
     const n = await network(api, { stock: { X: { A: 500 }, Y: { A: 500 }, Z: { A: 500 }, W: { A: 500 } } });
-    await factory(api).create(api, 'inventory_return_locations', { priority: 1 }, { inventory_model: { type: 'inventory_models', id: n.model }, stock_location: { type: 'stock_locations', id: n.loc.A! } });
+    await factory(api).create(
+      api,
+      'inventory_return_locations',
+      { priority: 1 },
+      {
+        inventory_model: { type: 'inventory_models', id: n.model },
+        stock_location: { type: 'stock_locations', id: n.loc.A! },
+      },
+    );
     const lines = { W: 1, X: 1, Y: 1, Z: 1 };
     const rel = (type: string, id: string) => ({ data: { type, id } });
     const returns: string[] = [];
@@ -137,24 +180,45 @@ describe('return restock racing placements of the same SKUs', () => {
       const id = await order(api, n, lines);
       for (const s of ['_place', '_approve']) expect((await trigger(api, 'orders', id, s)).status).toBe(200);
       const [shipment] = (await api.get(`/api/orders/${id}/shipments`)).body.data;
-      for (const s of ['_packing', '_ready_to_ship', '_ship']) expect((await trigger(api, 'shipments', shipment.id, s)).status).toBe(200);
+      for (const s of ['_packing', '_ready_to_ship', '_ship'])
+        expect((await trigger(api, 'shipments', shipment.id, s)).status).toBe(200);
       const rid = (await api.post('/api/returns', doc('returns', {}, { order: rel('orders', id) }))).body.data.id;
       for (const li of (await api.get(`/api/orders/${id}/line_items`)).body.data) {
-        expect((await api.post('/api/return_line_items', doc('return_line_items', { quantity: 1 }, { return: rel('returns', rid), line_item: rel('line_items', li.id) }))).status).toBe(201);
+        expect(
+          (
+            await api.post(
+              '/api/return_line_items',
+              doc(
+                'return_line_items',
+                { quantity: 1 },
+                { return: rel('returns', rid), line_item: rel('line_items', li.id) },
+              ),
+            )
+          ).status,
+        ).toBe(201);
       }
-      for (const s of ['_request', '_approve', '_receive']) expect((await trigger(api, 'returns', rid, s)).status).toBe(200);
+      for (const s of ['_request', '_approve', '_receive'])
+        expect((await trigger(api, 'returns', rid, s)).status).toBe(200);
       returns.push(rid);
     }
     const fresh: string[] = [];
     for (let i = 0; i < 20; i++) fresh.push(await order(api, n, lines));
     // each restock adds to four stock items in one statement while placements lock the same four
-    const restock = (rid: string, viaOther: boolean) => !viaOther ? trigger(api, 'returns', rid, '_restock') : fetch(`${other.url}/api/returns/${rid}`, {
-      method: 'PATCH', headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` }, body: JSON.stringify(doc('returns', { _restock: true }, {}, rid)),
-    }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    const results = await Promise.all([...returns.map((rid, i) => restock(rid, i % 2 === 1)), ...fresh.map((id, i) => place(id, i % 2 === 0))]);
+    const restock = (rid: string, viaOther: boolean) =>
+      !viaOther
+        ? trigger(api, 'returns', rid, '_restock')
+        : fetch(`${other.url}/api/returns/${rid}`, {
+            method: 'PATCH',
+            headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
+            body: JSON.stringify(doc('returns', { _restock: true }, {}, rid)),
+          }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const results = await Promise.all([
+      ...returns.map((rid, i) => restock(rid, i % 2 === 1)),
+      ...fresh.map((id, i) => place(id, i % 2 === 0)),
+    ]);
     for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
     // 20 shipped and returned, 20 held by the new placements
-    for (const code of ['W', 'X', 'Y', 'Z']) expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 20 });
+    for (const code of ['W', 'X', 'Y', 'Z'])
+      expect(await stockOf(t, n.item[`${code}@A`]!)).toEqual({ quantity: 500, reserved: 20 });
   });
 });
-

@@ -13,7 +13,16 @@ describe('when the database is unavailable', () => {
   it('maps lost connections and shutdowns to 503 SERVICE_UNAVAILABLE with Retry-After', () => {
     const fromQuery = (code: string) => Object.assign(new Error(code), { code, query: 'select 1' });
     const pg = (code: string) => Object.assign(new Error(code), { code, severity: 'FATAL' });
-    for (const e of [{ code: 'CONNECTION_CLOSED' }, fromQuery('ECONNREFUSED'), fromQuery('ENOTFOUND'), fromQuery('ENOENT'), pg('57P01'), pg('08006'), pg('25006'), { cause: pg('53300') }]) {
+    for (const e of [
+      { code: 'CONNECTION_CLOSED' },
+      fromQuery('ECONNREFUSED'),
+      fromQuery('ENOTFOUND'),
+      fromQuery('ENOENT'),
+      pg('57P01'),
+      pg('08006'),
+      pg('25006'),
+      { cause: pg('53300') },
+    ]) {
       const api = translateDbError(Object.assign(new Error('x'), e));
       expect(api?.status, JSON.stringify(e)).toBe(503);
       expect(api?.errors[0]!.code).toBe('SERVICE_UNAVAILABLE');
@@ -23,7 +32,11 @@ describe('when the database is unavailable', () => {
   });
 
   it('does not invite a blind retry of a write that may have committed', () => {
-    for (const [e, ctx] of [[{ code: 'CONNECTION_CLOSED' }, { write: true }], [{ code: 'CONNECTION_CLOSED' }, { op: 'create' as const }], [{ code: '08007', severity: 'FATAL' }, {}]] as const) {
+    for (const [e, ctx] of [
+      [{ code: 'CONNECTION_CLOSED' }, { write: true }],
+      [{ code: 'CONNECTION_CLOSED' }, { op: 'create' as const }],
+      [{ code: '08007', severity: 'FATAL' }, {}],
+    ] as const) {
       const api = translateDbError(Object.assign(new Error('x'), e), ctx);
       expect(api?.status).toBe(503);
       expect(api?.headers['retry-after']).toBeUndefined();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { doc, type Client } from './helpers/http';
-import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
+import { type Client, doc } from './helpers/http';
+import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
 
 /**
@@ -25,15 +25,24 @@ beforeAll(async () => {
 afterAll(() => stopServerProcess(other?.proc));
 
 const readOther = async () => {
-  const res = await fetch(`${other.url}/api/skus/${ids.sku}`, { headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${token}` } });
-  return ((await res.json()) as any).data.attributes.inventory as { quantity: number; levels: Array<{ quantity: number }> };
+  const res = await fetch(`${other.url}/api/skus/${ids.sku}`, {
+    headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${token}` },
+  });
+  return ((await res.json()) as any).data.attributes.inventory as {
+    quantity: number;
+    levels: Array<{ quantity: number }>;
+  };
 };
 
 describe('a write in one process is visible to the next read in another', () => {
   it('stock quantity, reservations, priority and cutoff, under concurrent reads', async () => {
     let stop = false;
     // background readers keep the other process batching
-    const noise = Promise.all(Array.from({ length: 8 }, async () => { while (!stop) await readOther(); }));
+    const noise = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!stop) await readOther();
+      }),
+    );
     try {
       for (let i = 1; i <= 20; i++) {
         await admin.patch(`/api/stock_items/${ids.itemA}`, doc('stock_items', { quantity: 10 + i }, {}, ids.itemA));
@@ -42,9 +51,15 @@ describe('a write in one process is visible to the next read in another', () => 
       await t.database.sql`update stock_items set reserved_quantity = 7 where id = ${ids.itemA!}`;
       expect((await readOther()).quantity).toBe(30 - 7);
       // priorities swapped: B becomes the only location within cutoff 1
-      await admin.patch(`/api/inventory_stock_locations/${ids.islA}`, doc('inventory_stock_locations', { priority: 3 }, {}, ids.islA));
+      await admin.patch(
+        `/api/inventory_stock_locations/${ids.islA}`,
+        doc('inventory_stock_locations', { priority: 3 }, {}, ids.islA),
+      );
       expect((await readOther()).quantity).toBe(100);
-      await admin.patch(`/api/inventory_models/${ids.model}`, doc('inventory_models', { stock_locations_cutoff: 2 }, {}, ids.model));
+      await admin.patch(
+        `/api/inventory_models/${ids.model}`,
+        doc('inventory_models', { stock_locations_cutoff: 2 }, {}, ids.model),
+      );
       const inv = await readOther();
       expect(inv.levels.map((l) => l.quantity)).toEqual([100, 23]);
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doc, type Client } from './helpers/http';
+import { type Client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
 let api: Client;
@@ -7,7 +7,9 @@ useTestApp({}, (s) => ({ api } = s));
 
 describe('inventory_models create', () => {
   it('answers the seed request with 201 in the seed response shape', async () => {
-    const res = await api.post('/api/inventory_models', { data: { type: 'inventory_models', attributes: { name: 'EU Inventory Model' }, relationships: {} } });
+    const res = await api.post('/api/inventory_models', {
+      data: { type: 'inventory_models', attributes: { name: 'EU Inventory Model' }, relationships: {} },
+    });
     expect(res.status).toBe(201);
     expect(res.headers['content-type']).toContain('application/vnd.api+json');
     const d = res.body.data;
@@ -36,7 +38,17 @@ describe('inventory_models create', () => {
   });
 
   it('stores every attribute it accepts', async () => {
-    const attrs = { name: 'All', strategy: 'ship_from_primary', stock_locations_cutoff: 10, stock_reservation_cutoff: 1, put_stock_transfers_on_hold: true, manual_stock_decrement: true, reference: 'ERP-1', reference_origin: 'erp', metadata: { foo: 'bar', n: [1, 2] } };
+    const attrs = {
+      name: 'All',
+      strategy: 'ship_from_primary',
+      stock_locations_cutoff: 10,
+      stock_reservation_cutoff: 1,
+      put_stock_transfers_on_hold: true,
+      manual_stock_decrement: true,
+      reference: 'ERP-1',
+      reference_origin: 'erp',
+      metadata: { foo: 'bar', n: [1, 2] },
+    };
     const res = await api.post('/api/inventory_models', doc('inventory_models', attrs));
     expect(res.status).toBe(201);
     const got = await api.get(`/api/inventory_models/${res.body.data.id}`);
@@ -58,18 +70,34 @@ describe('inventory_models create', () => {
   ])('rejects %s = %j with 422 %s and a pointer', async (attribute, value, error) => {
     const res = await api.post('/api/inventory_models', doc('inventory_models', { name: 'X', [attribute]: value }));
     expect(res.status).toBe(422);
-    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_ERROR', status: '422', source: { pointer: `/data/attributes/${attribute}` }, meta: { error } });
+    expect(res.body.errors[0]).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      status: '422',
+      source: { pointer: `/data/attributes/${attribute}` },
+      meta: { error },
+    });
     expect(res.body.errors[0].detail).toMatch(new RegExp(`^${attribute} - `));
   });
 
   it('lists every problem of a document in one 422', async () => {
-    const res = await api.post('/api/inventory_models', doc('inventory_models', { strategy: 'x', stock_locations_cutoff: 99 }));
+    const res = await api.post(
+      '/api/inventory_models',
+      doc('inventory_models', { strategy: 'x', stock_locations_cutoff: 99 }),
+    );
     expect(res.status).toBe(422);
-    expect(res.body.errors.map((e: any) => e.source.pointer).sort()).toEqual(['/data/attributes/name', '/data/attributes/stock_locations_cutoff', '/data/attributes/strategy']);
+    expect(res.body.errors.map((e: any) => e.source.pointer).sort()).toEqual([
+      '/data/attributes/name',
+      '/data/attributes/stock_locations_cutoff',
+      '/data/attributes/strategy',
+    ]);
   });
 
   it('refuses unknown and read-only attributes with 400 PARAM_NOT_ALLOWED', async () => {
-    for (const attrs of [{ name: 'x', colour: 'red' }, { name: 'x', created_at: '2020-01-01T00:00:00Z' }, { name: 'x', id: 'abc' }]) {
+    for (const attrs of [
+      { name: 'x', colour: 'red' },
+      { name: 'x', created_at: '2020-01-01T00:00:00Z' },
+      { name: 'x', id: 'abc' },
+    ]) {
       const res = await api.post('/api/inventory_models', doc('inventory_models', attrs));
       expect(res.status).toBe(400);
       expect(res.body.errors[0].code).toBe('PARAM_NOT_ALLOWED');
@@ -78,27 +106,45 @@ describe('inventory_models create', () => {
   });
 
   it('refuses a client-generated id, a wrong type and a missing data member', async () => {
-    expect((await api.post('/api/inventory_models', doc('inventory_models', { name: 'x' }, {}, 'abc'))).body.errors[0].code).toBe('PARAM_NOT_ALLOWED');
-    expect((await api.post('/api/inventory_models', doc('markets', { name: 'x' }))).body.errors[0].code).toBe('TYPE_MISMATCH');
+    expect(
+      (await api.post('/api/inventory_models', doc('inventory_models', { name: 'x' }, {}, 'abc'))).body.errors[0].code,
+    ).toBe('PARAM_NOT_ALLOWED');
+    expect((await api.post('/api/inventory_models', doc('markets', { name: 'x' }))).body.errors[0].code).toBe(
+      'TYPE_MISMATCH',
+    );
     expect((await api.post('/api/inventory_models', { name: 'x' })).body.errors[0].code).toBe('PARAM_MISSING');
   });
 });
 
 describe('inventory_models update and delete', () => {
   it('updates attributes, replaces metadata, and moves updated_at', async () => {
-    const c = await api.post('/api/inventory_models', doc('inventory_models', { name: 'Old', metadata: { a: 1, b: 2 } }));
+    const c = await api.post(
+      '/api/inventory_models',
+      doc('inventory_models', { name: 'Old', metadata: { a: 1, b: 2 } }),
+    );
     const id = c.body.data.id;
     await new Promise((r) => setTimeout(r, 5));
-    const u = await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'New', stock_locations_cutoff: 3, metadata: { c: 3 } }, {}, id));
+    const u = await api.patch(
+      `/api/inventory_models/${id}`,
+      doc('inventory_models', { name: 'New', stock_locations_cutoff: 3, metadata: { c: 3 } }, {}, id),
+    );
     expect(u.status).toBe(200);
-    expect(u.body.data.attributes).toMatchObject({ name: 'New', stock_locations_cutoff: 3, strategy: 'no_split', metadata: { c: 3 } });
+    expect(u.body.data.attributes).toMatchObject({
+      name: 'New',
+      stock_locations_cutoff: 3,
+      strategy: 'no_split',
+      metadata: { c: 3 },
+    });
     expect(u.body.data.attributes.updated_at > c.body.data.attributes.updated_at).toBe(true);
     expect(u.body.data.attributes.created_at).toBe(c.body.data.attributes.created_at);
   });
 
   it('400s on an id or type that does not match the URL, and writes nothing', async () => {
     const id = (await api.post('/api/inventory_models', doc('inventory_models', { name: 'Keep' }))).body.data.id;
-    const wrongId = await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'Changed' }, {}, 'other'));
+    const wrongId = await api.patch(
+      `/api/inventory_models/${id}`,
+      doc('inventory_models', { name: 'Changed' }, {}, 'other'),
+    );
     expect(wrongId.status).toBe(400);
     expect(wrongId.body.errors[0].code).toBe('KEY_NOT_INCLUDED_IN_URL');
     const wrongType = await api.patch(`/api/inventory_models/${id}`, doc('skus', { name: 'Changed' }, {}, id));
@@ -108,10 +154,18 @@ describe('inventory_models update and delete', () => {
   });
 
   it('a failed validation on update leaves the record as it was', async () => {
-    const id = (await api.post('/api/inventory_models', doc('inventory_models', { name: 'Stable', stock_locations_cutoff: 4 }))).body.data.id;
-    const res = await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'Broken', stock_locations_cutoff: 0 }, {}, id));
+    const id = (
+      await api.post('/api/inventory_models', doc('inventory_models', { name: 'Stable', stock_locations_cutoff: 4 }))
+    ).body.data.id;
+    const res = await api.patch(
+      `/api/inventory_models/${id}`,
+      doc('inventory_models', { name: 'Broken', stock_locations_cutoff: 0 }, {}, id),
+    );
     expect(res.status).toBe(422);
-    expect((await api.get(`/api/inventory_models/${id}`)).body.data.attributes).toMatchObject({ name: 'Stable', stock_locations_cutoff: 4 });
+    expect((await api.get(`/api/inventory_models/${id}`)).body.data.attributes).toMatchObject({
+      name: 'Stable',
+      stock_locations_cutoff: 4,
+    });
   });
 
   it('deletes with 204 and then answers 404', async () => {
@@ -121,7 +175,12 @@ describe('inventory_models update and delete', () => {
     expect(del.body).toBeUndefined();
     const again = await api.get(`/api/inventory_models/${id}`);
     expect(again.status).toBe(404);
-    expect(again.body.errors[0]).toEqual({ title: 'Record not found', detail: 'The requested resource was not found. Please double-check the resource id.', code: 'RECORD_NOT_FOUND', status: '404' });
+    expect(again.body.errors[0]).toEqual({
+      title: 'Record not found',
+      detail: 'The requested resource was not found. Please double-check the resource id.',
+      code: 'RECORD_NOT_FOUND',
+      status: '404',
+    });
     expect((await api.delete(`/api/inventory_models/${id}`)).status).toBe(404);
     expect((await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', {}, {}, id))).status).toBe(404);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
-import { doc, type Client } from './helpers/http';
+import { type Client, doc } from './helpers/http';
 import { expectClean, network, order, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
@@ -12,7 +12,8 @@ useTestApp({}, (s) => ({ t, api } = s));
 /** Movements with the application behind them: the version written by the same transaction says who. */
 const movements = async (item: string) =>
   (
-    await t.database.sql`select m.quantity_delta as q, m.reserved_delta as r, m.reason, (select v.who from versions v where v.txid = m.txid limit 1) as who
+    await t.database
+      .sql`select m.quantity_delta as q, m.reserved_delta as r, m.reason, (select v.who from versions v where v.txid = m.txid limit 1) as who
       from stock_movements m where m.stock_item_id = ${item} order by m.id`
   ).map((m) => ({ q: m.q, r: m.r, reason: m.reason, app: (m.who as any)?.application?.id ?? null }));
 
@@ -43,7 +44,8 @@ describe('stock ledger', () => {
     const id = await order(api, n, { X: 2 });
     await trigger(api, 'orders', id, '_place');
     const [tr] = (await api.get(`/api/orders/${id}/stock_transfers`)).body.data;
-    for (const s of ['_picking', '_in_transit', '_complete']) expect((await trigger(api, 'stock_transfers', tr.id, s)).status).toBe(200);
+    for (const s of ['_picking', '_in_transit', '_complete'])
+      expect((await trigger(api, 'stock_transfers', tr.id, s)).status).toBe(200);
     expect((await movements(n.item['X@B']!)).map((x) => x.reason)).toContain(`transfer_out ${tr.id}`);
     expect((await movements(n.item['X@A']!)).map((x) => x.reason)).toContain(`transfer_in ${tr.id}`);
     await expectClean(t);

@@ -20,7 +20,12 @@ describe('naming the SKU', () => {
     const id = await emptyOrder(api, n);
     const byCode = await addLine(api, id, { sku_code: n.code('X'), quantity: 1 });
     expect(byCode.status, JSON.stringify(byCode.body)).toBe(201);
-    expect(byCode.body.data.attributes).toMatchObject({ sku_code: n.code('X'), name: 'A SKU', quantity: 1, item_type: 'skus' });
+    expect(byCode.body.data.attributes).toMatchObject({
+      sku_code: n.code('X'),
+      name: 'A SKU',
+      quantity: 1,
+      item_type: 'skus',
+    });
     const bySku = await addLine(api, id, { quantity: 2 }, { sku: rel('skus', n.sku.X!) });
     expect(bySku.status, JSON.stringify(bySku.body)).toBe(201);
     expect(bySku.body.data.attributes).toMatchObject({ sku_code: n.code('X'), name: 'A SKU', quantity: 2 });
@@ -34,10 +39,14 @@ describe('naming the SKU', () => {
     const n = await network(api, { stock: { X: { A: 5 } } });
     const id = await emptyOrder(api, n);
     const before = await rowCount(t, 'line_items');
-    expect422(await addLine(api, id, { sku_code: 'NOPE', quantity: 1 }), '/data/attributes/sku_code', { error: 'invalid' });
+    expect422(await addLine(api, id, { sku_code: 'NOPE', quantity: 1 }), '/data/attributes/sku_code', {
+      error: 'invalid',
+    });
     const none = await addLine(api, id, { quantity: 1 });
     expect(none.status, JSON.stringify(none.body)).toBe(422);
-    expect(none.body.errors).toContainEqual(expect.objectContaining({ code: 'VALIDATION_ERROR', source: { pointer: '/data/relationships/sku' } }));
+    expect(none.body.errors).toContainEqual(
+      expect.objectContaining({ code: 'VALIDATION_ERROR', source: { pointer: '/data/relationships/sku' } }),
+    );
     expect(await rowCount(t, 'line_items')).toBe(before);
   });
 });
@@ -58,15 +67,27 @@ describe('quantity against what the market can sell', () => {
     const n = await network(api, { cutoff: 1, locations: ['A', 'B'], stock: { X: { A: 10 }, Y: { B: 40 } } });
     await trigger(api, 'orders', await order(api, n, { X: 4 }), '_place');
     const id = await emptyOrder(api, n);
-    expect422(await addLine(api, id, { sku_code: n.code('X'), quantity: 7 }), '/data/attributes/quantity', tooMany(7, 6));
-    expect422(await addLine(api, id, { sku_code: n.code('Y'), quantity: 1 }), '/data/attributes/quantity', tooMany(1, 0));
+    expect422(
+      await addLine(api, id, { sku_code: n.code('X'), quantity: 7 }),
+      '/data/attributes/quantity',
+      tooMany(7, 6),
+    );
+    expect422(
+      await addLine(api, id, { sku_code: n.code('Y'), quantity: 1 }),
+      '/data/attributes/quantity',
+      tooMany(1, 0),
+    );
   });
 
   it('two lines of one SKU are checked together, on create and on update', async () => {
     const n = await network(api, { stock: { X: { A: 5 } } });
     const id = await emptyOrder(api, n);
     expect((await addLine(api, id, { sku_code: n.code('X'), quantity: 3 })).status).toBe(201);
-    expect422(await addLine(api, id, { sku_code: n.code('X'), quantity: 3 }), '/data/attributes/quantity', tooMany(3, 2));
+    expect422(
+      await addLine(api, id, { sku_code: n.code('X'), quantity: 3 }),
+      '/data/attributes/quantity',
+      tooMany(3, 2),
+    );
     const second = await addLine(api, id, { sku_code: n.code('X'), quantity: 2 });
     expect(second.status).toBe(201);
     const [first] = await lineIds(api, id);
@@ -76,7 +97,7 @@ describe('quantity against what the market can sell', () => {
     expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
   });
 
-  it('a SKU with no stock item in the market\'s model: 422 naming the SKU', async () => {
+  it("a SKU with no stock item in the market's model: 422 naming the SKU", async () => {
     const n = await network(api, { stock: { X: { A: 5 } } });
     const f = factory(api);
     const elsewhere = await f.stockLocation();
@@ -85,7 +106,10 @@ describe('quantity against what the market can sell', () => {
     const id = await emptyOrder(api, n);
     const res = await addLine(api, id, { quantity: 1 }, { sku: rel('skus', orphan) });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
-    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_ERROR', source: { pointer: '/data/relationships/sku' } });
+    expect(res.body.errors[0]).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      source: { pointer: '/data/relationships/sku' },
+    });
     expect(await lineIds(api, id)).toEqual([]);
   });
 
@@ -102,13 +126,18 @@ describe('quantity against what the market can sell', () => {
   });
 });
 
-describe('a placed order\'s line items are frozen', () => {
+describe("a placed order's line items are frozen", () => {
   it('adding, changing or deleting a line item of a placed order: 422, and nothing changes', async () => {
     const n = await network(api, { stock: { X: { A: 10 }, Y: { A: 10 } } });
     const id = await order(api, n, { X: 2 });
     expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
     const [line] = await lineIds(api, id);
-    const before = { line: (await api.get(`/api/line_items/${line}`)).body.data.attributes, x: await stockOf(t, n.item['X@A']!), y: await stockOf(t, n.item['Y@A']!), holds: await holdsOf(api, 'orders', id) };
+    const before = {
+      line: (await api.get(`/api/line_items/${line}`)).body.data.attributes,
+      x: await stockOf(t, n.item['X@A']!),
+      y: await stockOf(t, n.item['Y@A']!),
+      holds: await holdsOf(api, 'orders', id),
+    };
     expect422(await addLine(api, id, { sku_code: n.code('Y'), quantity: 1 }), '/data/relationships/order');
     expect422(await patch(api, 'line_items', line!, { quantity: 3 }), '/data/relationships/order');
     const del = await api.delete(`/api/line_items/${line}`);
@@ -120,7 +149,7 @@ describe('a placed order\'s line items are frozen', () => {
     expect(await holdsOf(api, 'orders', id)).toEqual(before.holds);
   });
 
-  it('an approved or cancelled order\'s line items are frozen too', async () => {
+  it("an approved or cancelled order's line items are frozen too", async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const approved = await order(api, n, { X: 2 });
     await trigger(api, 'orders', approved, '_place');
@@ -149,7 +178,9 @@ describe('deleting a draft line item', () => {
     expect((await api.get(`/api/line_items/${x}`)).status).toBe(404);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
     expect(await stockOf(t, n.item['Y@A']!)).toEqual({ quantity: 10, reserved: 3 });
-    expect((await holdsOf(api, 'orders', id)).map((h) => [h.status, h.quantity, h.stock_item])).toEqual([['draft', 3, n.item['Y@A']]]);
+    expect((await holdsOf(api, 'orders', id)).map((h) => [h.status, h.quantity, h.stock_item])).toEqual([
+      ['draft', 3, n.item['Y@A']],
+    ]);
     expect(await holdsOf(api, 'line_items', y!)).toHaveLength(1);
     // the freed units are for sale again
     const other = await emptyOrder(api, n);

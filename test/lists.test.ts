@@ -1,12 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { doc, type Client, type Res } from './helpers/http';
+import { type Client, doc, type Res } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
 let api: Client;
 
-type Seed = { name: string; strategy: string; cutoff: number; reservation: number; reference: string | null; origin: string | null; metadata: Record<string, unknown>; id: string; created_at: string };
+type Seed = {
+  name: string;
+  strategy: string;
+  cutoff: number;
+  reservation: number;
+  reference: string | null;
+  origin: string | null;
+  metadata: Record<string, unknown>;
+  id: string;
+  created_at: string;
+};
 
-const S = ['no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', 'ship_from_first_available_or_primary'];
+const S = [
+  'no_split',
+  'split_shipments',
+  'split_by_line_items',
+  'ship_from_primary',
+  'ship_from_first_available_or_primary',
+];
 const ROWS: Array<[string, string, number, number, string | null, string | null, Record<string, unknown>]> = [
   ['Alpha Europe', 'no_split', 1, 3600, 'ERP-001', 'erp', { region: 'eu', tier: 'gold' }],
   ['Alpha America', 'split_shipments', 2, 1800, 'ERP-002', 'erp', { region: 'us' }],
@@ -26,7 +42,15 @@ const ROWS: Array<[string, string, number, number, string | null, string | null,
   ['Back\\slash', 'no_split', 1, 1, '', '', {}],
   ...Array.from({ length: 14 }, (_, i): (typeof ROWS)[number] => {
     const n = i + 1;
-    return [`Omega ${String(n).padStart(2, '0')}`, S[n % 5]!, 1 + ((n * 3) % 10), 300 * n, n % 3 === 0 ? null : n % 3 === 1 ? `OM-${n}` : '', 'omega', n % 2 ? { region: 'us', n } : { n }];
+    return [
+      `Omega ${String(n).padStart(2, '0')}`,
+      S[n % 5]!,
+      1 + ((n * 3) % 10),
+      300 * n,
+      n % 3 === 0 ? null : n % 3 === 1 ? `OM-${n}` : '',
+      'omega',
+      n % 2 ? { region: 'us', n } : { n },
+    ];
   }),
 ];
 const seeds: Seed[] = [];
@@ -34,9 +58,30 @@ const seeds: Seed[] = [];
 useTestApp({}, (s) => ({ api } = s));
 beforeAll(async () => {
   for (const [name, strategy, cutoff, reservation, reference, origin, metadata] of ROWS) {
-    const res = await api.post('/api/inventory_models', doc('inventory_models', { name, strategy, stock_locations_cutoff: cutoff, stock_reservation_cutoff: reservation, reference, reference_origin: origin, metadata }));
+    const res = await api.post(
+      '/api/inventory_models',
+      doc('inventory_models', {
+        name,
+        strategy,
+        stock_locations_cutoff: cutoff,
+        stock_reservation_cutoff: reservation,
+        reference,
+        reference_origin: origin,
+        metadata,
+      }),
+    );
     if (res.status !== 201) throw new Error(`seed ${name}: ${res.status} ${JSON.stringify(res.body)}`);
-    seeds.push({ name, strategy, cutoff, reservation, reference, origin, metadata, id: res.body.data.id, created_at: res.body.data.attributes.created_at });
+    seeds.push({
+      name,
+      strategy,
+      cutoff,
+      reservation,
+      reference,
+      origin,
+      metadata,
+      id: res.body.data.id,
+      created_at: res.body.data.attributes.created_at,
+    });
   }
 });
 
@@ -57,7 +102,11 @@ async function all(params: Record<string, string>): Promise<any[]> {
   return out;
 }
 const names = async (params: Record<string, string>) => (await all(params)).map((d) => d.attributes.name).sort();
-const expected = (p: (m: Seed) => boolean) => seeds.filter(p).map((m) => m.name).sort();
+const expected = (p: (m: Seed) => boolean) =>
+  seeds
+    .filter(p)
+    .map((m) => m.name)
+    .sort();
 const error = (res: Res, code: string) => {
   expect(res.status).toBe(400);
   expect(res.body.errors[0]).toMatchObject({ code, status: '400' });
@@ -76,9 +125,12 @@ describe('pagination', () => {
     expect([beyond.status, beyond.body.data, beyond.body.meta.record_count]).toEqual([200, [], 30]);
   });
 
-  it.each(['page[size]=26', 'page[size]=0', 'page[size]=abc', 'page[number]=0', 'page[number]=-1'])('400 INVALID_PAGE_VALUE for %s', async (q) => {
-    error(await api.get(`/api/inventory_models?${q}`), 'INVALID_PAGE_VALUE');
-  });
+  it.each(['page[size]=26', 'page[size]=0', 'page[size]=abc', 'page[number]=0', 'page[number]=-1'])(
+    '400 INVALID_PAGE_VALUE for %s',
+    async (q) => {
+      error(await api.get(`/api/inventory_models?${q}`), 'INVALID_PAGE_VALUE');
+    },
+  );
 
   it('links first/prev/next/last keep the other parameters', async () => {
     const params = { 'filter[q][reference_origin_eq]': 'omega', sort: '-stock_locations_cutoff', 'page[size]': '4' };
@@ -86,7 +138,11 @@ describe('pagination', () => {
     expect(p1.body.meta).toEqual({ record_count: 14, page_count: 4 });
     const l = p1.body.links;
     expect(Object.keys(l).sort()).toEqual(['first', 'last', 'next']);
-    for (const [link, n] of [[l.first, '1'], [l.next, '2'], [l.last, '4']]) {
+    for (const [link, n] of [
+      [l.first, '1'],
+      [l.next, '2'],
+      [l.last, '4'],
+    ]) {
       const u = new URL(link);
       expect(u.searchParams.get('page[number]')).toBe(n);
       expect(u.searchParams.get('page[size]')).toBe('4');
@@ -109,30 +165,64 @@ describe('sorting and sparse fieldsets', () => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(30);
     for (let i = 1; i < rows.length; i++) {
       const [a, b] = [rows[i - 1].attributes, rows[i].attributes];
-      expect(a.stock_locations_cutoff < b.stock_locations_cutoff || (a.stock_locations_cutoff === b.stock_locations_cutoff && a.stock_reservation_cutoff >= b.stock_reservation_cutoff)).toBe(true);
+      expect(
+        a.stock_locations_cutoff < b.stock_locations_cutoff ||
+          (a.stock_locations_cutoff === b.stock_locations_cutoff &&
+            a.stock_reservation_cutoff >= b.stock_reservation_cutoff),
+      ).toBe(true);
     }
     const byDate = await all({ sort: '-created_at' });
-    expect(byDate.map((r) => r.attributes.created_at)).toEqual([...byDate.map((r) => r.attributes.created_at)].sort().reverse());
+    expect(byDate.map((r) => r.attributes.created_at)).toEqual(
+      [...byDate.map((r) => r.attributes.created_at)].sort().reverse(),
+    );
     const erp = { 'filter[q][reference_origin_eq]': 'erp' };
-    expect((await all({ ...erp, sort: 'strategy,name' })).map((r) => r.attributes.name)).toEqual(['Alpha Europe', 'Beta Europe', 'Alpha America', 'Epsilon']);
-    expect((await all({ ...erp, sort: '-name' })).map((r) => r.attributes.name)).toEqual(['Epsilon', 'Beta Europe', 'Alpha Europe', 'Alpha America']);
-    expect((await all({ ...erp, sort: '-reference' })).map((r) => r.attributes.reference)).toEqual(['ERP-009', 'ERP-003', 'ERP-002', 'ERP-001']);
+    expect((await all({ ...erp, sort: 'strategy,name' })).map((r) => r.attributes.name)).toEqual([
+      'Alpha Europe',
+      'Beta Europe',
+      'Alpha America',
+      'Epsilon',
+    ]);
+    expect((await all({ ...erp, sort: '-name' })).map((r) => r.attributes.name)).toEqual([
+      'Epsilon',
+      'Beta Europe',
+      'Alpha Europe',
+      'Alpha America',
+    ]);
+    expect((await all({ ...erp, sort: '-reference' })).map((r) => r.attributes.reference)).toEqual([
+      'ERP-009',
+      'ERP-003',
+      'ERP-002',
+      'ERP-001',
+    ]);
   });
 
-  it.each(['colour', '-colour', 'metadata', 'put_stock_transfers_on_hold'])('400 INVALID_SORT_CRITERIA for sort=%s', async (s) => {
-    error(await api.get(url({ sort: s })), 'INVALID_SORT_CRITERIA');
-  });
+  it.each(['colour', '-colour', 'metadata', 'put_stock_transfers_on_hold'])(
+    '400 INVALID_SORT_CRITERIA for sort=%s',
+    async (s) => {
+      error(await api.get(url({ sort: s })), 'INVALID_SORT_CRITERIA');
+    },
+  );
 
   it('fields[inventory_models] returns only the members asked for', async () => {
     const check = (d: any) => {
       expect([Object.keys(d.attributes), Object.keys(d.relationships)]).toEqual([['name'], ['stock_levels']]);
-      expect(d).toMatchObject({ id: expect.any(String), type: 'inventory_models', links: { self: expect.any(String) }, meta: { mode: 'test' } });
+      expect(d).toMatchObject({
+        id: expect.any(String),
+        type: 'inventory_models',
+        links: { self: expect.any(String) },
+        meta: { mode: 'test' },
+      });
     };
     const list = await api.get(url({ 'fields[inventory_models]': 'name,stock_levels' }));
     expect(list.body.data).toHaveLength(10);
     list.body.data.forEach(check);
-    check((await api.get(`/api/inventory_models/${seeds[0]!.id}?fields[inventory_models]=name,stock_levels`)).body.data);
-    const created = await api.post('/api/inventory_models?fields[inventory_models]=name,stock_levels', doc('inventory_models', { name: 'Sparse' }));
+    check(
+      (await api.get(`/api/inventory_models/${seeds[0]!.id}?fields[inventory_models]=name,stock_levels`)).body.data,
+    );
+    const created = await api.post(
+      '/api/inventory_models?fields[inventory_models]=name,stock_levels',
+      doc('inventory_models', { name: 'Sparse' }),
+    );
     check(created.body.data);
     expect((await api.delete(`/api/inventory_models/${created.body.data.id}`)).status).toBe(204);
   });
@@ -144,7 +234,14 @@ describe('sorting and sparse fieldsets', () => {
 
 describe('filters (spec §1.5)', () => {
   const lower = (s: string | null) => (s ?? '').toLowerCase();
-  const like = (pattern: string) => new RegExp(`^${pattern.split('').map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 'i');
+  const like = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('')
+        .map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+      'i',
+    );
   const present = (m: Seed) => m.reference !== null && m.reference !== '';
   const cases: Array<[string, string, (m: Seed) => boolean]> = [
     ['stock_locations_cutoff_eq', '3', (m) => m.cutoff === 3],
@@ -210,7 +307,9 @@ describe('filters (spec §1.5)', () => {
   });
 
   it('combines filters with AND', async () => {
-    expect(await names({ 'filter[q][strategy_eq]': 'no_split', 'filter[q][stock_locations_cutoff_lteq]': '2' })).toEqual(expected((m) => m.strategy === 'no_split' && m.cutoff <= 2));
+    expect(
+      await names({ 'filter[q][strategy_eq]': 'no_split', 'filter[q][stock_locations_cutoff_lteq]': '2' }),
+    ).toEqual(expected((m) => m.strategy === 'no_split' && m.cutoff <= 2));
   });
 
   it('matches LIKE wildcards in cont, start and end literally', async () => {
@@ -230,10 +329,14 @@ describe('filters (spec §1.5)', () => {
     const [from, to] = [seeds[10]!.created_at, seeds[19]!.created_at];
     expect(await names({ 'filter[created_at_from]': from })).toEqual(expected((m) => m.created_at >= from));
     expect(await names({ 'filter[created_at_to]': to })).toEqual(expected((m) => m.created_at <= to));
-    expect(await names({ 'filter[created_at_from]': from, 'filter[created_at_to]': to })).toEqual(expected((m) => m.created_at >= from && m.created_at <= to));
+    expect(await names({ 'filter[created_at_from]': from, 'filter[created_at_to]': to })).toEqual(
+      expected((m) => m.created_at >= from && m.created_at <= to),
+    );
     expect(await names({ 'filter[q][created_at_lt]': from })).toEqual(expected((m) => m.created_at < from));
     expect(await names({ 'filter[name]': 'Zeta,Epsilon' })).toEqual(['Epsilon', 'Zeta']);
-    expect(await names({ 'filter[strategy]': 'split_shipments' })).toEqual(expected((m) => m.strategy === 'split_shipments'));
+    expect(await names({ 'filter[strategy]': 'split_shipments' })).toEqual(
+      expected((m) => m.strategy === 'split_shipments'),
+    );
   });
 
   it.each([

@@ -1,8 +1,8 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { limitsFor, RateLimiter, type Limit } from '../src/http/rate-limit';
+import { type Limit, limitsFor, RateLimiter } from '../src/http/rate-limit';
 import type { TestApp } from './helpers/app';
-import { client, doc, JSONAPI, type Client } from './helpers/http';
+import { type Client, client, doc, JSONAPI } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
 let t: TestApp;
@@ -15,10 +15,19 @@ async function raw(opts: InjectOptions & { headers?: Record<string, string> }) {
   return { status: res.statusCode, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
 }
 
-const jsonApiError = (res: { status: number; headers: Record<string, unknown>; body: any }, status: number, code?: string) => {
+const jsonApiError = (
+  res: { status: number; headers: Record<string, unknown>; body: any },
+  status: number,
+  code?: string,
+) => {
   expect(res.status).toBe(status);
   expect(String(res.headers['content-type'])).toContain(JSONAPI);
-  expect(res.body.errors[0]).toMatchObject({ title: expect.any(String), detail: expect.any(String), code: code ?? expect.any(String), status: String(status) });
+  expect(res.body.errors[0]).toMatchObject({
+    title: expect.any(String),
+    detail: expect.any(String),
+    code: code ?? expect.any(String),
+    status: String(status),
+  });
 };
 
 const model = (name: string) => JSON.stringify(doc('inventory_models', { name }));
@@ -33,11 +42,24 @@ describe('Accept', () => {
   ])('406 NOT_ACCEPTABLE when Accept is %s', async (_label, accept) => {
     const headers: Record<string, string> = accept ? { accept } : {};
     jsonApiError(await raw({ method: 'GET', url: '/api/inventory_models', headers }), 406, 'NOT_ACCEPTABLE');
-    jsonApiError(await raw({ method: 'POST', url: '/api/inventory_models', headers: { ...headers, 'content-type': JSONAPI }, payload: model('Refused') }), 406, 'NOT_ACCEPTABLE');
+    jsonApiError(
+      await raw({
+        method: 'POST',
+        url: '/api/inventory_models',
+        headers: { ...headers, 'content-type': JSONAPI },
+        payload: model('Refused'),
+      }),
+      406,
+      'NOT_ACCEPTABLE',
+    );
   });
 
   it('accepts the media type listed among others', async () => {
-    for (const accept of [`application/json, ${JSONAPI}`, `text/html;q=0.9, ${JSONAPI}; charset=utf-8, ${JSONAPI}`, `${JSONAPI};q=0.5`]) {
+    for (const accept of [
+      `application/json, ${JSONAPI}`,
+      `text/html;q=0.9, ${JSONAPI}; charset=utf-8, ${JSONAPI}`,
+      `${JSONAPI};q=0.5`,
+    ]) {
       const res = await raw({ method: 'GET', url: '/api/inventory_models', headers: { accept } });
       expect(res.status).toBe(200);
       expect(String(res.headers['content-type'])).toContain(JSONAPI);
@@ -46,18 +68,48 @@ describe('Accept', () => {
 });
 
 describe('Content-Type', () => {
-  it.each(['application/json', `${JSONAPI}; charset=utf-8`, 'text/plain'])('415 UNSUPPORTED_MEDIA_TYPE for POST and PATCH sent as %s', async (ct) => {
-    const id = (await api.post('/api/inventory_models', doc('inventory_models', { name: 'CT target' }))).body.data.id;
-    const before = (await api.get('/api/inventory_models')).body.meta.record_count;
-    jsonApiError(await raw({ method: 'POST', url: '/api/inventory_models', headers: { accept: JSONAPI, 'content-type': ct }, payload: model('CT new') }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    const patch = JSON.stringify(doc('inventory_models', { name: 'CT changed' }, {}, id));
-    jsonApiError(await raw({ method: 'PATCH', url: `/api/inventory_models/${id}`, headers: { accept: JSONAPI, 'content-type': ct }, payload: patch }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expect((await api.get('/api/inventory_models')).body.meta.record_count).toBe(before);
-    expect((await api.get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe('CT target');
-  });
+  it.each(['application/json', `${JSONAPI}; charset=utf-8`, 'text/plain'])(
+    '415 UNSUPPORTED_MEDIA_TYPE for POST and PATCH sent as %s',
+    async (ct) => {
+      const id = (await api.post('/api/inventory_models', doc('inventory_models', { name: 'CT target' }))).body.data.id;
+      const before = (await api.get('/api/inventory_models')).body.meta.record_count;
+      jsonApiError(
+        await raw({
+          method: 'POST',
+          url: '/api/inventory_models',
+          headers: { accept: JSONAPI, 'content-type': ct },
+          payload: model('CT new'),
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      const patch = JSON.stringify(doc('inventory_models', { name: 'CT changed' }, {}, id));
+      jsonApiError(
+        await raw({
+          method: 'PATCH',
+          url: `/api/inventory_models/${id}`,
+          headers: { accept: JSONAPI, 'content-type': ct },
+          payload: patch,
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      expect((await api.get('/api/inventory_models')).body.meta.record_count).toBe(before);
+      expect((await api.get(`/api/inventory_models/${id}`)).body.data.attributes.name).toBe('CT target');
+    },
+  );
 
   it('415s a POST without Content-Type', async () => {
-    jsonApiError(await raw({ method: 'POST', url: '/api/inventory_models', headers: { accept: JSONAPI }, payload: model('No CT') }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    jsonApiError(
+      await raw({
+        method: 'POST',
+        url: '/api/inventory_models',
+        headers: { accept: JSONAPI },
+        payload: model('No CT'),
+      }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('serves GET and DELETE that carry Content-Type: application/vnd.api+json (the SDK sends it)', async () => {
@@ -65,7 +117,11 @@ describe('Content-Type', () => {
     const h = { accept: JSONAPI, 'content-type': JSONAPI };
     expect((await raw({ method: 'GET', url: '/api/inventory_models', headers: h })).status).toBe(200);
     expect((await raw({ method: 'GET', url: `/api/inventory_models/${id}`, headers: h })).status).toBe(200);
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/inventory_models/${id}`, headers: { ...h, authorization: `Bearer ${t.tokens.admin}` } });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/inventory_models/${id}`,
+      headers: { ...h, authorization: `Bearer ${t.tokens.admin}` },
+    });
     expect(del.statusCode).toBe(204);
     expect(del.body).toBe('');
     expect((await api.get(`/api/inventory_models/${id}`)).status).toBe(404);
@@ -88,9 +144,17 @@ describe('malformed requests', () => {
   });
 
   it('405s methods a resource does not support', async () => {
-    jsonApiError(await api.call({ method: 'PUT', url: '/api/inventory_models/x', payload: model('Put') }), 405, 'METHOD_NOT_ALLOWED');
+    jsonApiError(
+      await api.call({ method: 'PUT', url: '/api/inventory_models/x', payload: model('Put') }),
+      405,
+      'METHOD_NOT_ALLOWED',
+    );
     jsonApiError(await api.call({ method: 'DELETE', url: '/api/inventory_models' }), 405, 'METHOD_NOT_ALLOWED');
-    jsonApiError(await api.call({ method: 'POST', url: '/api/inventory_models/x', payload: model('Post') }), 405, 'METHOD_NOT_ALLOWED');
+    jsonApiError(
+      await api.call({ method: 'POST', url: '/api/inventory_models/x', payload: model('Post') }),
+      405,
+      'METHOD_NOT_ALLOWED',
+    );
   });
 
   it('400s an unknown query parameter with PARAM_NOT_ALLOWED', async () => {
@@ -116,7 +180,8 @@ describe('rate limits (spec §1.12)', () => {
     const b = await c.get('/api/inventory_models');
     expect(a.status).toBe(200);
     for (const h of [a.headers, b.headers]) {
-      for (const name of ['x-ratelimit-limit', 'x-ratelimit-interval', 'x-ratelimit-remaining']) expect(String(h[name])).toMatch(/^\d+$/);
+      for (const name of ['x-ratelimit-limit', 'x-ratelimit-interval', 'x-ratelimit-remaining'])
+        expect(String(h[name])).toMatch(/^\d+$/);
       expect(h['x-ratelimit-reset']).toBeUndefined();
       expect(Number(h['x-ratelimit-remaining'])).toBeLessThan(Number(h['x-ratelimit-limit']));
     }
@@ -146,7 +211,11 @@ describe('rate limits (spec §1.12)', () => {
     const codes: number[] = [];
     let res;
     for (let i = 0; i < 35 && res?.statusCode !== 429; i++) {
-      res = await rl.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: 'nobody-at-all' } });
+      res = await rl.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: { grant_type: 'client_credentials', client_id: 'nobody-at-all' },
+      });
       codes.push(res.statusCode);
     }
     expect(res!.statusCode).toBe(429);
@@ -201,7 +270,11 @@ describe('RateLimiter', () => {
     const now = 0;
     const rl = new RateLimiter(() => now);
     const both = [limit(5, 60, 'avg'), limit(2, 10, 'burst')];
-    expect(rl.hit(both).headers).toMatchObject({ 'X-Ratelimit-Limit': '2', 'X-Ratelimit-Interval': '10', 'X-Ratelimit-Remaining': '1' });
+    expect(rl.hit(both).headers).toMatchObject({
+      'X-Ratelimit-Limit': '2',
+      'X-Ratelimit-Interval': '10',
+      'X-Ratelimit-Remaining': '1',
+    });
     expect(rl.hit(both).allowed).toBe(true);
     expect(rl.hit(both).allowed).toBe(false);
     // the burst refusal did not use up the average limit
@@ -215,10 +288,25 @@ describe('RateLimiter', () => {
 
   it('uses the numbers of spec §1.12', () => {
     const nums = (l: Limit[]) => l.map((x) => [x.limit, x.windowS]);
-    expect(nums(limitsFor('1.2.3.4', 'test', 'POST', 'inventory_models', 'POST /api/inventory_models'))).toEqual([[100, 60], [25, 10]]);
-    expect(nums(limitsFor('1.2.3.4', 'live', 'PATCH', 'inventory_models', 'PATCH /api/inventory_models/:id'))).toEqual([[200, 60], [50, 10]]);
-    expect(nums(limitsFor('1.2.3.4', 'test', 'GET', 'inventory_models', 'GET /api/inventory_models'))).toEqual([[500, 60], [125, 10]]);
-    expect(nums(limitsFor('1.2.3.4', 'live', 'GET', 'stock_items', 'GET /api/stock_items'))).toEqual([[1000, 60], [250, 10]]);
-    expect(nums(limitsFor('1.2.3.4', 'live', 'GET', 'orders', 'GET /api/orders'))).toEqual([[200, 60], [50, 10]]);
+    expect(nums(limitsFor('1.2.3.4', 'test', 'POST', 'inventory_models', 'POST /api/inventory_models'))).toEqual([
+      [100, 60],
+      [25, 10],
+    ]);
+    expect(nums(limitsFor('1.2.3.4', 'live', 'PATCH', 'inventory_models', 'PATCH /api/inventory_models/:id'))).toEqual([
+      [200, 60],
+      [50, 10],
+    ]);
+    expect(nums(limitsFor('1.2.3.4', 'test', 'GET', 'inventory_models', 'GET /api/inventory_models'))).toEqual([
+      [500, 60],
+      [125, 10],
+    ]);
+    expect(nums(limitsFor('1.2.3.4', 'live', 'GET', 'stock_items', 'GET /api/stock_items'))).toEqual([
+      [1000, 60],
+      [250, 10],
+    ]);
+    expect(nums(limitsFor('1.2.3.4', 'live', 'GET', 'orders', 'GET /api/orders'))).toEqual([
+      [200, 60],
+      [50, 10],
+    ]);
   });
 });

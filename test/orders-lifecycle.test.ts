@@ -60,7 +60,10 @@ describe('repeated triggers are harmless (scenarios "Lifecycle and bookkeeping")
     const id = await order(api, n, { X: 5 }, true);
     expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
     const once = await footprint(id);
-    expect(once.holds.map((h) => [h.status, h.quantity])).toEqual([['pending', 3], ['pending', 2]]);
+    expect(once.holds.map((h) => [h.status, h.quantity])).toEqual([
+      ['pending', 3],
+      ['pending', 2],
+    ]);
     const again = await trigger(api, 'orders', id, '_place');
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.data.attributes.status).toBe('placed');
@@ -82,7 +85,11 @@ describe('repeated triggers are harmless (scenarios "Lifecycle and bookkeeping")
     for (let i = 0; i < 2; i++) {
       const res = await trigger(api, 'orders', id, '_cancel');
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.data.attributes).toMatchObject({ status: 'cancelled', payment_status: 'voided', cancelled_at: expect.any(String) });
+      expect(res.body.data.attributes).toMatchObject({
+        status: 'cancelled',
+        payment_status: 'voided',
+        cancelled_at: expect.any(String),
+      });
       expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
     }
     expect((await shipmentsOf(api, id)).map((s) => s.status)).toEqual(['cancelled']);
@@ -95,7 +102,10 @@ describe('repeated triggers are harmless (scenarios "Lifecycle and bookkeeping")
     expect(places.map((r) => r.status)).toEqual([200, 200]);
     expect((await holdsOf(api, 'orders', id)).map((h) => h.quantity)).toEqual([3, 2]);
     expect((await shipmentsOf(api, id)).map((s) => s.lines)).toEqual([['X×3'], ['X×2']]);
-    const approvals = await Promise.all([trigger(api, 'orders', id, '_approve'), trigger(api, 'orders', id, '_approve')]);
+    const approvals = await Promise.all([
+      trigger(api, 'orders', id, '_approve'),
+      trigger(api, 'orders', id, '_approve'),
+    ]);
     expect(approvals.map((r) => r.status)).toEqual([200, 200]);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 0, reserved: 0 });
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 8, reserved: 0 });
@@ -105,7 +115,7 @@ describe('repeated triggers are harmless (scenarios "Lifecycle and bookkeeping")
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 10, reserved: 0 });
   });
 
-  it('_cancel twice on a placed order releases once and leaves the others\' holds alone', async () => {
+  it("_cancel twice on a placed order releases once and leaves the others' holds alone", async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const other = await order(api, n, { X: 3 });
     await trigger(api, 'orders', other, '_place');
@@ -123,7 +133,9 @@ describe('illegal order transitions: 422 on the trigger, nothing changes', () =>
     const n = await network(api, { stock: { X: { A: 10 } } });
     const id = await order(api, n, { X: 4 }, true);
     const before = await footprint(id);
-    expect422(await trigger(api, 'orders', id, '_approve'), '/data/attributes/_approve', { error: 'invalid_transition' });
+    expect422(await trigger(api, 'orders', id, '_approve'), '/data/attributes/_approve', {
+      error: 'invalid_transition',
+    });
     expect(await footprint(id)).toEqual(before);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 4 });
   });
@@ -135,7 +147,9 @@ describe('illegal order transitions: 422 on the trigger, nothing changes', () =>
     await trigger(api, 'orders', id, '_cancel');
     const before = await footprint(id);
     expect422(await trigger(api, 'orders', id, '_place'), '/data/attributes/_place', { error: 'invalid_transition' });
-    expect422(await trigger(api, 'orders', id, '_approve'), '/data/attributes/_approve', { error: 'invalid_transition' });
+    expect422(await trigger(api, 'orders', id, '_approve'), '/data/attributes/_approve', {
+      error: 'invalid_transition',
+    });
     expect(await footprint(id)).toEqual(before);
     expect(before.order.status).toBe('cancelled');
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
@@ -169,7 +183,9 @@ describe('manual_stock_decrement (spec §3.1, §4.3)', () => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.data.attributes.status).toBe('approved');
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 4 });
-    expect((await holdsOf(api, 'orders', id)).map((h) => [h.status, h.quantity, h.expires_at])).toEqual([['pending', 4, null]]);
+    expect((await holdsOf(api, 'orders', id)).map((h) => [h.status, h.quantity, h.expires_at])).toEqual([
+      ['pending', 4, null],
+    ]);
     expect((await shipmentsOf(api, id)).map((s) => s.status)).toEqual(['picking']);
     expect((await trigger(api, 'orders', id, '_approve')).status).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 4 });

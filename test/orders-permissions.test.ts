@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials, TestApp } from './helpers/app';
 import { rowCount } from './helpers/expect';
-import { client, doc, type Client, type Res } from './helpers/http';
+import { type Client, client, doc, type Res } from './helpers/http';
 import { addLine, holdsOf, lineIds, marketCode, patch, rel, shipmentsOf } from './helpers/lifecycle';
-import { network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
 /** Who may do what to orders, line items and shipments (spec §2.5), and that a refusal changes nothing. */
@@ -24,7 +24,10 @@ const unauthorized = (res: Res, what = '') => {
 };
 const notAllowed = (res: Res, name: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(400);
-  expect(res.body.errors[0]).toMatchObject({ code: 'PARAM_NOT_ALLOWED', source: { pointer: `/data/attributes/${name}` } });
+  expect(res.body.errors[0]).toMatchObject({
+    code: 'PARAM_NOT_ALLOWED',
+    source: { pointer: `/data/attributes/${name}` },
+  });
 };
 const attrs = async (id: string) => (await api.get(`/api/orders/${id}`)).body.data.attributes;
 
@@ -32,7 +35,10 @@ describe('a sales channel in its market', () => {
   it('creates an order, adds and edits line items, places it, then reads the order, its line items and its shipment singly', async () => {
     const n = await network(api, { stock: { X: { A: 10 }, Y: { A: 10 } } });
     const shop = await shopper(n);
-    const created = await shop.post('/api/orders', doc('orders', { customer_email: 'ada@example.com' }, { market: rel('markets', n.market) }));
+    const created = await shop.post(
+      '/api/orders',
+      doc('orders', { customer_email: 'ada@example.com' }, { market: rel('markets', n.market) }),
+    );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.data.id;
     expect((await api.get(`/api/orders/${id}/market`)).body.data.id).toBe(n.market);
@@ -96,7 +102,11 @@ describe('a sales channel in its market', () => {
     unauthorized(await trigger(shop, 'orders', id, '_place'), 'place placed');
     expect(await attrs(id)).toEqual(before);
     const [line] = await lineIds(api, id);
-    for (const res of [await patch(shop, 'line_items', line!, { quantity: 1 }), await shop.delete(`/api/line_items/${line}`), await addLine(shop, id, { sku_code: n.code('X'), quantity: 1 })]) {
+    for (const res of [
+      await patch(shop, 'line_items', line!, { quantity: 1 }),
+      await shop.delete(`/api/line_items/${line}`),
+      await addLine(shop, id, { sku_code: n.code('X'), quantity: 1 }),
+    ]) {
       expect([401, 422], JSON.stringify(res.body)).toContain(res.status);
     }
     expect(await lineIds(api, id)).toEqual([line]);
@@ -120,7 +130,7 @@ describe('a sales channel in its market', () => {
   });
 });
 
-describe('another market\'s orders', () => {
+describe("another market's orders", () => {
   const setup = async () => {
     const mine = await network(api, { stock: { X: { A: 10 } } });
     const theirs = await network(api, { stock: { X: { A: 10 } } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
-import { doc, type Client } from './helpers/http';
+import { type Client, doc } from './helpers/http';
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
@@ -17,13 +17,30 @@ describe('placing an order (spec §4.2)', () => {
     const id = await order(api, n, { X: 5, Y: 2 });
     const placed = await trigger(api, 'orders', id, '_place');
     expect(placed.status, JSON.stringify(placed.body)).toBe(200);
-    expect(placed.body.data.attributes).toMatchObject({ status: 'placed', payment_status: 'authorized', fulfillment_status: 'unfulfilled' });
+    expect(placed.body.data.attributes).toMatchObject({
+      status: 'placed',
+      payment_status: 'authorized',
+      fulfillment_status: 'unfulfilled',
+    });
     const doc = await shipmentsOf(id);
     const shape = doc.data.map((s: any) => {
-      const slis = doc.included.filter((i: any) => i.type === 'stock_line_items' && s.relationships.stock_line_items.data.some((d: any) => d.id === i.id));
-      return [s.relationships.stock_location.data.id, s.attributes.status, slis.map((i: any) => `${i.attributes.sku_code.split('-')[0]}${i.attributes.quantity}`).sort().join(',')];
+      const slis = doc.included.filter(
+        (i: any) =>
+          i.type === 'stock_line_items' && s.relationships.stock_line_items.data.some((d: any) => d.id === i.id),
+      );
+      return [
+        s.relationships.stock_location.data.id,
+        s.attributes.status,
+        slis
+          .map((i: any) => `${i.attributes.sku_code.split('-')[0]}${i.attributes.quantity}`)
+          .sort()
+          .join(','),
+      ];
     });
-    expect(shape).toEqual([[n.loc.A, 'upcoming', 'X3,Y2'], [n.loc.B, 'upcoming', 'X2']]);
+    expect(shape).toEqual([
+      [n.loc.A, 'upcoming', 'X3,Y2'],
+      [n.loc.B, 'upcoming', 'X2'],
+    ]);
     expect(doc.data[0].attributes.allocation.strategy).toBe('split_shipments');
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 3, reserved: 3 });
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 10, reserved: 2 });
@@ -32,10 +49,16 @@ describe('placing an order (spec §4.2)', () => {
   it('no_split refuses what the primary cannot cover: 422 naming the SKU, nothing changes', async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } } });
     const id = await order(api, n, { X: 3, Y: 2 });
-    await api.patch(`/api/line_items/${(await api.get(`/api/orders/${id}/line_items`)).body.data[0].id}`, doc('line_items', { quantity: 5 }, {}, (await api.get(`/api/orders/${id}/line_items`)).body.data[0].id));
+    await api.patch(
+      `/api/line_items/${(await api.get(`/api/orders/${id}/line_items`)).body.data[0].id}`,
+      doc('line_items', { quantity: 5 }, {}, (await api.get(`/api/orders/${id}/line_items`)).body.data[0].id),
+    );
     const res = await trigger(api, 'orders', id, '_place');
     expect(res.status).toBe(422);
-    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_ERROR', meta: { error: 'out_of_stock', value: n.code('X'), count: 3 } });
+    expect(res.body.errors[0]).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      meta: { error: 'out_of_stock', value: n.code('X'), count: 3 },
+    });
     expect((await api.get(`/api/orders/${id}`)).body.data.attributes.status).toBe('draft');
     expect((await api.get(`/api/orders/${id}/shipments`)).body.data).toEqual([]);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 3, reserved: 0 });
@@ -48,7 +71,10 @@ describe('reservations, approval, cancellation (spec §4.3 worked example)', () 
     const id = await order(api, n, { X: 3 }, true);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 3 });
     const line = (await api.get(`/api/orders/${id}/line_items`)).body.data[0].id;
-    const upd = await api.patch(`/api/line_items/${line}`, doc('line_items', { quantity: 4, _reserve_stock: true }, {}, line));
+    const upd = await api.patch(
+      `/api/line_items/${line}`,
+      doc('line_items', { quantity: 4, _reserve_stock: true }, {}, line),
+    );
     expect(upd.status, JSON.stringify(upd.body)).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 4 });
     const holds = (await api.get(`/api/line_items/${line}/stock_reservations`)).body.data;
@@ -56,7 +82,9 @@ describe('reservations, approval, cancellation (spec §4.3 worked example)', () 
     expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 4 });
     const pending = (await api.get(`/api/orders/${id}/stock_reservations`)).body.data;
-    expect(pending.map((h: any) => [h.attributes.status, h.attributes.quantity, h.attributes.expires_at])).toEqual([['pending', 4, null]]);
+    expect(pending.map((h: any) => [h.attributes.status, h.attributes.quantity, h.attributes.expires_at])).toEqual([
+      ['pending', 4, null],
+    ]);
     expect((await trigger(api, 'orders', id, '_approve')).status).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 6, reserved: 0 });
     expect((await trigger(api, 'orders', id, '_approve')).status).toBe(200);

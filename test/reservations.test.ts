@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
 import type { Client } from './helpers/http';
-import { addLine, emptyOrder, expect422, holdsOf, inventoryOf, lineIds, patch, secondsUntil, setExpiry } from './helpers/lifecycle';
+import {
+  addLine,
+  emptyOrder,
+  expect422,
+  holdsOf,
+  inventoryOf,
+  lineIds,
+  patch,
+  secondsUntil,
+  setExpiry,
+} from './helpers/lifecycle';
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
@@ -13,11 +23,18 @@ useTestApp({ clean: true }, (s) => ({ t, api } = s));
 const shape = (hs: Awaited<ReturnType<typeof holdsOf>>) => hs.map((h) => [h.status, h.quantity, h.stock_item]);
 
 describe('_reserve_stock', () => {
-  it('creates draft holds expiring after the model\'s stock_reservation_cutoff, split in priority order when the first location is short', async () => {
-    const n = await network(api, { strategy: 'split_shipments', reservationCutoff: 600, stock: { X: { A: 3, B: 10 } } });
+  it("creates draft holds expiring after the model's stock_reservation_cutoff, split in priority order when the first location is short", async () => {
+    const n = await network(api, {
+      strategy: 'split_shipments',
+      reservationCutoff: 600,
+      stock: { X: { A: 3, B: 10 } },
+    });
     const id = await order(api, n, { X: 5 }, true);
     const holds = await holdsOf(api, 'orders', id);
-    expect(shape(holds)).toEqual([['draft', 3, n.item['X@A']], ['draft', 2, n.item['X@B']]]);
+    expect(shape(holds)).toEqual([
+      ['draft', 3, n.item['X@A']],
+      ['draft', 2, n.item['X@B']],
+    ]);
     for (const h of holds) {
       expect(Math.abs(secondsUntil(h.expires_at!) - 600)).toBeLessThan(5);
       expect(Date.parse(h.expires_at!) - Date.parse(h.created_at)).toBe(600_000);
@@ -28,19 +45,23 @@ describe('_reserve_stock', () => {
     expect(shape(await holdsOf(api, 'line_items', line!))).toEqual(shape(holds));
   });
 
-  it('another order\'s draft holds reduce what the shopper sees and what a second order may add', async () => {
+  it("another order's draft holds reduce what the shopper sees and what a second order may add", async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     expect(await inventoryOf(t, n, 'X')).toBe(10);
     await order(api, n, { X: 4 }, true);
     expect(await inventoryOf(t, n, 'X')).toBe(6);
     const second = await emptyOrder(api, n);
-    expect422(await addLine(api, second, { sku_code: n.code('X'), quantity: 7 }), '/data/attributes/quantity', { error: 'less_than_or_equal_to', value: 7, count: 6 });
+    expect422(await addLine(api, second, { sku_code: n.code('X'), quantity: 7 }), '/data/attributes/quantity', {
+      error: 'less_than_or_equal_to',
+      value: 7,
+      count: 6,
+    });
     expect((await addLine(api, second, { sku_code: n.code('X'), quantity: 6, _reserve_stock: true })).status).toBe(201);
     expect(await inventoryOf(t, n, 'X')).toBe(0);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 10 });
   });
 
-  it('another order\'s draft holds count when an order that already had its lines is placed', async () => {
+  it("another order's draft holds count when an order that already had its lines is placed", async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const late = await order(api, n, { X: 6 });
     await order(api, n, { X: 5 }, true);
@@ -50,7 +71,7 @@ describe('_reserve_stock', () => {
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 5 });
   });
 
-  it('a shopper\'s own holds never block their own order: holding every unit, the line can be renewed and the order placed', async () => {
+  it("a shopper's own holds never block their own order: holding every unit, the line can be renewed and the order placed", async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const id = await order(api, n, { X: 10 }, true);
     const [line] = await lineIds(api, id);
@@ -105,14 +126,15 @@ describe('expiry (spec §4.3: only drafts expire; boundary ±1 s)', () => {
   it('a lapsed draft stops counting in reserved_stock.quantity (Σ active reservations, spec §3.7) at once too', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const first = await order(api, n, { X: 4 }, true);
-    const reserved = async () => (await api.get(`/api/stock_items/${n.item['X@A']}/reserved_stock`)).body.data.attributes.quantity;
+    const reserved = async () =>
+      (await api.get(`/api/stock_items/${n.item['X@A']}/reserved_stock`)).body.data.attributes.quantity;
     expect(await reserved()).toBe(4);
     await setExpiry(t, first, '-1 second');
     expect(await inventoryOf(t, n, 'X')).toBe(10);
     expect(await reserved()).toBe(0);
   });
 
-  it('a lapsed draft frees its units for another order\'s _reserve_stock too', async () => {
+  it("a lapsed draft frees its units for another order's _reserve_stock too", async () => {
     const n = await network(api, { stock: { X: { A: 6 } } });
     const first = await order(api, n, { X: 6 }, true);
     await setExpiry(t, first, '-1 second');
@@ -128,12 +150,19 @@ describe('expiry (spec §4.3: only drafts expire; boundary ±1 s)', () => {
     await setExpiry(t, first, '2 seconds');
     expect(await inventoryOf(t, n, 'X')).toBe(3);
     const second = await emptyOrder(api, n);
-    expect422(await addLine(api, second, { sku_code: n.code('X'), quantity: 4 }), '/data/attributes/quantity', { error: 'less_than_or_equal_to', value: 4, count: 3 });
-    expect422(await trigger(api, 'orders', placing, '_place'), '/data/relationships/line_items', { error: 'out_of_stock', count: 3 });
+    expect422(await addLine(api, second, { sku_code: n.code('X'), quantity: 4 }), '/data/attributes/quantity', {
+      error: 'less_than_or_equal_to',
+      value: 4,
+      count: 3,
+    });
+    expect422(await trigger(api, 'orders', placing, '_place'), '/data/relationships/line_items', {
+      error: 'out_of_stock',
+      count: 3,
+    });
     expect(shape(await holdsOf(api, 'orders', first))).toEqual([['draft', 7, n.item['X@A']]]);
   });
 
-  it('changing the model\'s stock_reservation_cutoff affects only new holds', async () => {
+  it("changing the model's stock_reservation_cutoff affects only new holds", async () => {
     const n = await network(api, { reservationCutoff: 3600, stock: { X: { A: 10 } } });
     const old = await order(api, n, { X: 2 }, true);
     const [before] = await holdsOf(api, 'orders', old);

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../src/db/client';
-import { SingleCache } from '../src/http/single-cache';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { createTestDatabase, type TestApp } from './helpers/app';
+import { connect } from '../src/db/client';
+import { SingleCache } from '../src/http/single-cache';
 import { commitsAreDurable } from '../src/query/probe';
 import { skusResource as skusDef } from '../src/resources/catalog';
+import { createTestDatabase, type TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client, doc, type Client } from './helpers/http';
-import { startServerProcess, stopServerProcess, type ServerProcess } from './helpers/server';
+import { type Client, client, doc } from './helpers/http';
+import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
 
 /**
@@ -35,7 +35,10 @@ beforeAll(async () => {
   ids.leadTime = await f.deliveryLeadTime(ids.a!, ids.method, 24, 48);
   token = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:cache');
   shop = client(t.app, token);
-  [other, reference] = await Promise.all([startServerProcess(t.dbUrl), startServerProcess(t.dbUrl, { RESPONSE_CACHE_MB: '0' })]);
+  [other, reference] = await Promise.all([
+    startServerProcess(t.dbUrl),
+    startServerProcess(t.dbUrl, { RESPONSE_CACHE_MB: '0' }),
+  ]);
 }, 60_000);
 afterAll(() => Promise.all([stopServerProcess(other?.proc), stopServerProcess(reference?.proc)]));
 
@@ -43,7 +46,9 @@ afterAll(() => Promise.all([stopServerProcess(other?.proc), stopServerProcess(re
 const local = (body: unknown, origin: string) => JSON.parse(JSON.stringify(body).replaceAll(origin, ''));
 
 const over = async (base: string, path: string, tok = token) => {
-  const res = await fetch(`${base}${path}`, { headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${tok}` } });
+  const res = await fetch(`${base}${path}`, {
+    headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${tok}` },
+  });
   return { status: res.status, body: local(await res.json(), base) };
 };
 
@@ -58,7 +63,8 @@ async function readAll(path = `/api/skus/${ids.sku}`) {
 }
 
 const inventory = async () => (await readAll()).body.data.attributes.inventory;
-const patch = (type: string, id: string, attributes: Record<string, unknown>) => admin.patch(`/api/${type}/${id}`, doc(type, attributes, {}, id));
+const patch = (type: string, id: string, attributes: Record<string, unknown>) =>
+  admin.patch(`/api/${type}/${id}`, doc(type, attributes, {}, id));
 
 describe('the response cache', () => {
   it('answers an unchanged SKU from memory, the same bytes', async () => {
@@ -76,17 +82,63 @@ describe('the response cache', () => {
 
   it('shows every kind of write in the next read, in this process and in another', async () => {
     const steps: Array<[string, () => Promise<unknown>, (inv: any, body: any) => void]> = [
-      ['stock quantity', () => patch('stock_items', ids.itemA!, { quantity: 15 }), (inv) => expect(inv.levels[0].quantity).toBe(15)],
-      ['reserved counter', () => t.database.sql`update stock_items set reserved_quantity = 5 where id = ${ids.itemB!}`, (inv) => expect(inv.levels[1].quantity).toBe(15)],
-      ['SKU attribute', () => patch('skus', ids.sku!, { name: 'Renamed' }), (_inv, body) => expect(body.data.attributes.name).toBe('Renamed')],
-      ['lead time', () => patch('delivery_lead_times', ids.leadTime!, { min_hours: 72, max_hours: 96 }), (inv) => expect(inv.levels[0].delivery_lead_times[0].min.hours).toBe(72)],
-      ['shipping method price', () => patch('shipping_methods', ids.method!, { price_amount_cents: 900 }), (inv) => expect(inv.levels[0].delivery_lead_times[0].shipping_method.price_amount_cents).toBe(900)],
-      ['priority', () => patch('inventory_stock_locations', ids.islA!, { priority: 3 }), (inv) => expect(inv.levels.map((l: any) => l.quantity)).toEqual([15, 15])],
-      ['cutoff', () => patch('inventory_models', ids.model!, { stock_locations_cutoff: 1 }), (inv) => expect(inv.levels).toHaveLength(1)],
-      ['a location joins the model', () => factory(admin).inventoryStockLocation(ids.model!, ids.c!, 0).then((id) => (ids.islC = id)), (inv) => expect(inv.quantity).toBe(0)],
-      ['a stock item appears', () => factory(admin).stockItem(ids.sku!, ids.c!, 7).then((id) => (ids.itemC = id)), (inv) => expect(inv.quantity).toBe(7)],
+      [
+        'stock quantity',
+        () => patch('stock_items', ids.itemA!, { quantity: 15 }),
+        (inv) => expect(inv.levels[0].quantity).toBe(15),
+      ],
+      [
+        'reserved counter',
+        () => t.database.sql`update stock_items set reserved_quantity = 5 where id = ${ids.itemB!}`,
+        (inv) => expect(inv.levels[1].quantity).toBe(15),
+      ],
+      [
+        'SKU attribute',
+        () => patch('skus', ids.sku!, { name: 'Renamed' }),
+        (_inv, body) => expect(body.data.attributes.name).toBe('Renamed'),
+      ],
+      [
+        'lead time',
+        () => patch('delivery_lead_times', ids.leadTime!, { min_hours: 72, max_hours: 96 }),
+        (inv) => expect(inv.levels[0].delivery_lead_times[0].min.hours).toBe(72),
+      ],
+      [
+        'shipping method price',
+        () => patch('shipping_methods', ids.method!, { price_amount_cents: 900 }),
+        (inv) => expect(inv.levels[0].delivery_lead_times[0].shipping_method.price_amount_cents).toBe(900),
+      ],
+      [
+        'priority',
+        () => patch('inventory_stock_locations', ids.islA!, { priority: 3 }),
+        (inv) => expect(inv.levels.map((l: any) => l.quantity)).toEqual([15, 15]),
+      ],
+      [
+        'cutoff',
+        () => patch('inventory_models', ids.model!, { stock_locations_cutoff: 1 }),
+        (inv) => expect(inv.levels).toHaveLength(1),
+      ],
+      [
+        'a location joins the model',
+        () =>
+          factory(admin)
+            .inventoryStockLocation(ids.model!, ids.c!, 0)
+            .then((id) => (ids.islC = id)),
+        (inv) => expect(inv.quantity).toBe(0),
+      ],
+      [
+        'a stock item appears',
+        () =>
+          factory(admin)
+            .stockItem(ids.sku!, ids.c!, 7)
+            .then((id) => (ids.itemC = id)),
+        (inv) => expect(inv.quantity).toBe(7),
+      ],
       ['a stock item goes', () => admin.delete(`/api/stock_items/${ids.itemC}`), (inv) => expect(inv.quantity).toBe(0)],
-      ['a location leaves the model', () => admin.delete(`/api/inventory_stock_locations/${ids.islC}`), (inv) => expect(inv.quantity).toBe(15)],
+      [
+        'a location leaves the model',
+        () => admin.delete(`/api/inventory_stock_locations/${ids.islC}`),
+        (inv) => expect(inv.quantity).toBe(15),
+      ],
     ];
     for (const [what, write, check] of steps) {
       await readAll(); // both processes hold the current answer
@@ -106,9 +158,13 @@ describe('the response cache', () => {
   });
 
   it('stops counting a draft reservation the moment it expires, with no write in between', async () => {
-    const res = await admin.post('/api/stock_reservations', doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', ids.itemB!) }));
+    const res = await admin.post(
+      '/api/stock_reservations',
+      doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', ids.itemB!) }),
+    );
     expect(res.status).toBe(201);
-    await t.database.sql`update stock_reservations set expires_at = now() + interval '1500 milliseconds' where id = ${res.body.data.id}`;
+    await t.database
+      .sql`update stock_reservations set expires_at = now() + interval '1500 milliseconds' where id = ${res.body.data.id}`;
     const before = (await inventory()).quantity;
     await readAll(); // kept, and confirmed
     await new Promise((r) => setTimeout(r, 1700));
@@ -116,7 +172,10 @@ describe('the response cache', () => {
   });
 
   it('sees changes to draft reservations that move no counter', async () => {
-    const res = await admin.post('/api/stock_reservations', doc('stock_reservations', { quantity: 3 }, { stock_item: rel('stock_items', ids.itemB!) }));
+    const res = await admin.post(
+      '/api/stock_reservations',
+      doc('stock_reservations', { quantity: 3 }, { stock_item: rel('stock_items', ids.itemB!) }),
+    );
     expect(res.status).toBe(201);
     const draft = res.body.data.id as string;
     const counted = (await inventory()).quantity;
@@ -129,7 +188,9 @@ describe('the response cache', () => {
   });
 
   it('keeps answers apart by host, market and token scope, sparse fields and include', async () => {
-    const viaHost = async (host: string) => (await shop.call({ method: 'GET', url: `/api/skus/${ids.sku}`, headers: { host } })).body.data.links.self as string;
+    const viaHost = async (host: string) =>
+      (await shop.call({ method: 'GET', url: `/api/skus/${ids.sku}`, headers: { host } })).body.data.links
+        .self as string;
     expect(await viaHost('a.example')).toBe(`http://a.example/api/skus/${ids.sku}`);
     expect(await viaHost('b.example')).toBe(`http://b.example/api/skus/${ids.sku}`);
     expect(await viaHost('a.example')).toBe(`http://a.example/api/skus/${ids.sku}`);
@@ -138,14 +199,20 @@ describe('the response cache', () => {
     const model = await f.inventoryModel({ stock_locations_cutoff: 1 });
     await f.inventoryStockLocation(model, ids.a!, 1);
     await f.market(model, { code: 'cache-2' });
-    const second = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), 'market:code:cache-2');
+    const second = await t.token(
+      await t.application({ kind: 'sales_channel', role: undefined }),
+      'market:code:cache-2',
+    );
     const first = (await readAll()).body.data.attributes.inventory;
     const other2 = (await over(other.url, `/api/skus/${ids.sku}`, second)).body.data.attributes.inventory;
     expect(other2).toEqual((await over(reference.url, `/api/skus/${ids.sku}`, second)).body.data.attributes.inventory);
     expect(other2).not.toEqual(first);
     expect((await over(other.url, `/api/skus/${ids.sku}`)).body.data.attributes.inventory).toEqual(first);
 
-    const scoped = await t.token(await t.application({ kind: 'sales_channel', role: undefined }), `market:code:cache stock_location:id:${ids.a}`);
+    const scoped = await t.token(
+      await t.application({ kind: 'sales_channel', role: undefined }),
+      `market:code:cache stock_location:id:${ids.a}`,
+    );
     const wide = (await readAll()).body.data.attributes.inventory;
     const narrow = (await over(other.url, `/api/skus/${ids.sku}`, scoped)).body.data.attributes.inventory;
     expect(narrow).toEqual((await over(reference.url, `/api/skus/${ids.sku}`, scoped)).body.data.attributes.inventory);
@@ -188,11 +255,19 @@ describe('its precondition', () => {
     await admin.sql.unsafe(`alter database ${new URL(tdb.url).pathname.slice(1)} set synchronous_commit = off`);
     await admin.close();
     const database = connect(tdb.url, 2);
-    const app = await buildApp({ config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }), database, logger: false });
+    const app = await buildApp({
+      config: loadConfig({ RATE_LIMITS: 'off', DATABASE_URL: tdb.url }),
+      database,
+      logger: false,
+    });
     try {
       expect(await commitsAreDurable(database.sql)).toBe(false);
       expect(await commitsAreDurable(t.database.sql)).toBe(true);
-      const caller = { mode: 'test', baseUrl: 'http://h', caller: { kind: 'sales_channel', marketIds: ['m'], stockLocationIds: [] } } as never;
+      const caller = {
+        mode: 'test',
+        baseUrl: 'http://h',
+        caller: { kind: 'sales_channel', marketIds: ['m'], stockLocationIds: [] },
+      } as never;
       expect(t.app.responseCache.key(skusDef, caller, '/api/skus/x', {})).toBeDefined();
       expect(app.responseCache.key(skusDef, caller, '/api/skus/x', {})).toBeUndefined();
     } finally {
@@ -207,7 +282,8 @@ describe('its memory', () => {
   it('is bounded in bytes, refuses outsized bodies, and keeps only plain URLs and sparse fieldsets', () => {
     const cache = new SingleCache(undefined as never, 1600);
     // keys start with the cache's generation; 2 bytes a character of key and body: 94 bytes each, 17 fit
-    for (let i = 0; i < 20; i++) cache.keep(`0 k${String(i).padStart(2, '0')}`, { id: 'x', '~version': '1' }, 'x'.repeat(42));
+    for (let i = 0; i < 20; i++)
+      cache.keep(`0 k${String(i).padStart(2, '0')}`, { id: 'x', '~version': '1' }, 'x'.repeat(42));
     expect(cache.size).toEqual({ entries: 17, bytes: 17 * 94 });
     cache.keep('0 big', { id: 'x', '~version': '1' }, 'x'.repeat(200));
     expect(cache.size.entries).toBe(17);

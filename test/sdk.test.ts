@@ -22,7 +22,11 @@ beforeAll(async () => {
 
 describe('js-auth against the token endpoint', () => {
   it('authenticates with client_credentials and the token carries the organization and issuer', async () => {
-    const auth = await authenticate('client_credentials', { clientId: admin.client_id, clientSecret: admin.client_secret!, domain: DOMAIN });
+    const auth = await authenticate('client_credentials', {
+      clientId: admin.client_id,
+      clientSecret: admin.client_secret!,
+      domain: DOMAIN,
+    });
     expect(auth.tokenType).toBe('bearer');
     expect(auth.expiresIn).toBe(7200);
     expect(auth.expires.getTime()).toBeGreaterThan(Date.now());
@@ -33,7 +37,11 @@ describe('js-auth against the token endpoint', () => {
   });
 
   it('reports bad credentials in its errors list', async () => {
-    const auth: any = await authenticate('client_credentials', { clientId: admin.client_id, clientSecret: 'wrong', domain: DOMAIN });
+    const auth: any = await authenticate('client_credentials', {
+      clientId: admin.client_id,
+      clientSecret: 'wrong',
+      domain: DOMAIN,
+    });
     expect(auth.accessToken).toBeUndefined();
     expect(auth.errors[0]).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
   });
@@ -59,15 +67,45 @@ describe('inventory_models through @commercelayer/sdk', () => {
   });
 
   it('creates with metadata and reference, retrieves, updates and deletes', async () => {
-    const created = await cl.inventory_models.create({ name: 'SDK Model', strategy: 'split_shipments', stock_locations_cutoff: 4, reference: 'ERP-42', reference_origin: 'erp', metadata: { region: 'eu', tiers: [1, 2] } });
-    expect(created).toMatchObject({ type: 'inventory_models', name: 'SDK Model', strategy: 'split_shipments', stock_locations_cutoff: 4, stock_reservation_cutoff: 3600, put_stock_transfers_on_hold: false, manual_stock_decrement: false, reference: 'ERP-42', reference_origin: 'erp', metadata: { region: 'eu', tiers: [1, 2] } });
+    const created = await cl.inventory_models.create({
+      name: 'SDK Model',
+      strategy: 'split_shipments',
+      stock_locations_cutoff: 4,
+      reference: 'ERP-42',
+      reference_origin: 'erp',
+      metadata: { region: 'eu', tiers: [1, 2] },
+    });
+    expect(created).toMatchObject({
+      type: 'inventory_models',
+      name: 'SDK Model',
+      strategy: 'split_shipments',
+      stock_locations_cutoff: 4,
+      stock_reservation_cutoff: 3600,
+      put_stock_transfers_on_hold: false,
+      manual_stock_decrement: false,
+      reference: 'ERP-42',
+      reference_origin: 'erp',
+      metadata: { region: 'eu', tiers: [1, 2] },
+    });
     expect(cl.inventory_models.isInventoryModel(created)).toBe(true);
 
     const got = await cl.inventory_models.retrieve(created.id);
     expect(got).toEqual(created);
 
-    const updated = await cl.inventory_models.update({ id: created.id, name: 'SDK Model v2', manual_stock_decrement: true, metadata: { region: 'us' } });
-    expect(updated).toMatchObject({ id: created.id, name: 'SDK Model v2', manual_stock_decrement: true, strategy: 'split_shipments', metadata: { region: 'us' }, created_at: created.created_at });
+    const updated = await cl.inventory_models.update({
+      id: created.id,
+      name: 'SDK Model v2',
+      manual_stock_decrement: true,
+      metadata: { region: 'us' },
+    });
+    expect(updated).toMatchObject({
+      id: created.id,
+      name: 'SDK Model v2',
+      manual_stock_decrement: true,
+      strategy: 'split_shipments',
+      metadata: { region: 'us' },
+      created_at: created.created_at,
+    });
 
     await expect(cl.inventory_models.delete(created.id)).resolves.toBeUndefined();
     const gone = await failure(cl.inventory_models.retrieve(created.id));
@@ -97,17 +135,33 @@ describe('inventory_models through @commercelayer/sdk', () => {
     const desc = await cl.inventory_models.list({ filters: { name_cont: tag }, sort: ['-stock_locations_cutoff'] });
     expect(names(desc)).toEqual(['echo', 'delta', 'charlie', 'bravo', 'alpha']);
 
-    const cut = await cl.inventory_models.list({ filters: { name_cont: tag, stock_locations_cutoff_gteq: 5 }, sort: { name: 'asc' } });
+    const cut = await cl.inventory_models.list({
+      filters: { name_cont: tag, stock_locations_cutoff_gteq: 5 },
+      sort: { name: 'asc' },
+    });
     expect(names(cut)).toEqual(['charlie', 'delta', 'echo']);
-    const strat = await cl.inventory_models.list({ filters: { name_cont: tag, strategy_in: ['split_shipments', 'ship_from_primary'] }, sort: { name: 'asc' } });
+    const strat = await cl.inventory_models.list({
+      filters: { name_cont: tag, strategy_in: ['split_shipments', 'ship_from_primary'] },
+      sort: { name: 'asc' },
+    });
     expect(names(strat)).toEqual(['bravo', 'charlie', 'delta']);
 
-    const page1 = await cl.inventory_models.list({ filters: { name_cont: tag }, sort: { name: 'asc' }, pageSize: 2, pageNumber: 1 });
+    const page1 = await cl.inventory_models.list({
+      filters: { name_cont: tag },
+      sort: { name: 'asc' },
+      pageSize: 2,
+      pageNumber: 1,
+    });
     expect(names(page1)).toEqual(['alpha', 'bravo']);
     expect(page1.recordCount).toBe(5);
     expect(page1.pageCount).toBe(3);
     expect(page1.hasNextPage()).toBe(true);
-    const page3 = await cl.inventory_models.list({ filters: { name_cont: tag }, sort: { name: 'asc' }, pageSize: 2, pageNumber: 3 });
+    const page3 = await cl.inventory_models.list({
+      filters: { name_cont: tag },
+      sort: { name: 'asc' },
+      pageSize: 2,
+      pageNumber: 3,
+    });
     expect(names(page3)).toEqual(['echo']);
     expect(page3.meta).toMatchObject({ recordCount: 5, pageCount: 3, currentPage: 3, recordsPerPage: 2 });
     expect(page3.hasNextPage()).toBe(false);
@@ -120,7 +174,9 @@ describe('inventory_models through @commercelayer/sdk', () => {
 
   it('includes stock_levels as an empty list on retrieve and list', async () => {
     const m = await cl.inventory_models.create({ name: `Inc ${Date.now()}` });
-    const got: any = await cl.inventory_models.retrieve(m.id, { include: ['stock_levels', 'inventory_return_locations'] });
+    const got: any = await cl.inventory_models.retrieve(m.id, {
+      include: ['stock_levels', 'inventory_return_locations'],
+    });
     expect(got.stock_levels).toEqual([]);
     expect(got.inventory_return_locations).toEqual([]);
     const plain: any = await cl.inventory_models.retrieve(m.id);
@@ -137,11 +193,19 @@ describe('errors as the SDK reports them', () => {
     const e = await failure(cl.inventory_models.create({ name: 'Too many', stock_locations_cutoff: 11 }));
     expect(cl.isApiError(e)).toBe(true);
     expect(e.status).toBe(422);
-    expect(e.first()).toMatchObject({ code: 'VALIDATION_ERROR', status: '422', source: { pointer: '/data/attributes/stock_locations_cutoff' } });
+    expect(e.first()).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      status: '422',
+      source: { pointer: '/data/attributes/stock_locations_cutoff' },
+    });
   });
 
   it('404 RECORD_NOT_FOUND for a missing id on retrieve, update and delete', async () => {
-    const calls = [() => cl.inventory_models.retrieve('missing123'), () => cl.inventory_models.update({ id: 'missing123', name: 'x' }), () => cl.inventory_models.delete('missing123')];
+    const calls = [
+      () => cl.inventory_models.retrieve('missing123'),
+      () => cl.inventory_models.update({ id: 'missing123', name: 'x' }),
+      () => cl.inventory_models.delete('missing123'),
+    ];
     for (const call of calls) {
       const e = await failure(call());
       expect(e.status).toBe(404);
@@ -159,10 +223,28 @@ describe('errors as the SDK reports them', () => {
   });
 
   it('refreshes an expired token through the refreshToken callback, once', async () => {
-    const issuer = { key: await loadSigningKey(t.database.db), issuer: AUTH_HOST, organization: { id: await organizationId(t.database.db), slug: 'local' } };
+    const issuer = {
+      key: await loadSigningKey(t.database.db),
+      issuer: AUTH_HOST,
+      organization: { id: await organizationId(t.database.db), slug: 'local' },
+    };
     const applicationId = jwtDecode(await login(admin)).payload.application.id;
     const past = Math.floor(Date.now() / 1000) - 3 * 7200;
-    const expired = (await mintToken(issuer, { applicationId, kind: 'integration', role: 'admin', mode: 'test', scope: 'market:all', marketIds: [], stockLocationIds: [] }, past)).access_token;
+    const expired = (
+      await mintToken(
+        issuer,
+        {
+          applicationId,
+          kind: 'integration',
+          role: 'admin',
+          mode: 'test',
+          scope: 'market:all',
+          marketIds: [],
+          stockLocationIds: [],
+        },
+        past,
+      )
+    ).access_token;
 
     const noRefresh = await failure(sdk(expired).inventory_models.list());
     expect(noRefresh.status).toBe(401);

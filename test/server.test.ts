@@ -18,10 +18,21 @@ let appsFile: string;
 const creds = { client_id: 'server-test-client', client_secret: 'server-test-secret-0123456789' };
 
 const start = (extra: Record<string, string> = {}) =>
-  spawnServer({ DATA_DIR: dir, PORT: String(port), APPLICATIONS_FILE: appsFile, LOG_LEVEL: 'warn', DATABASE_URL: '', ...extra });
+  spawnServer({
+    DATA_DIR: dir,
+    PORT: String(port),
+    APPLICATIONS_FILE: appsFile,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+    ...extra,
+  });
 
 async function token(): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', ...creds }) });
+  const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', ...creds }),
+  });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -29,11 +40,16 @@ async function token(): Promise<string> {
 const seedRequest = (tok: string) =>
   fetch(`http://127.0.0.1:${port}/api/inventory_models`, {
     method: 'POST',
-    headers: { Accept: 'application/vnd.api+json', Authorization: `Bearer ${tok}`, 'Content-Type': 'application/vnd.api+json' },
+    headers: {
+      Accept: 'application/vnd.api+json',
+      Authorization: `Bearer ${tok}`,
+      'Content-Type': 'application/vnd.api+json',
+    },
     body: '{\n  "data": {\n    "type": "inventory_models",\n    "attributes": {\n      "name": "EU Inventory Model"\n    },\n    "relationships": {\n    }\n  }\n}',
   });
 
-const postmasterPid = async () => Number((await readFile(path.join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+const postmasterPid = async () =>
+  Number((await readFile(path.join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -46,7 +62,10 @@ const alive = (pid: number) => {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'allot-server-'));
   appsFile = path.join(dir, 'apps.json');
-  await writeFile(appsFile, JSON.stringify([{ name: 'CI', kind: 'integration', role: 'admin', mode: 'test', ...creds }]));
+  await writeFile(
+    appsFile,
+    JSON.stringify([{ name: 'CI', kind: 'integration', role: 'admin', mode: 'test', ...creds }]),
+  );
   port = await freePort();
 });
 afterAll(async () => {
@@ -65,7 +84,9 @@ describe('npm start on the embedded database', () => {
     const pg = await postmasterPid();
 
     // a request in flight when SIGTERM arrives still gets its answer
-    const inflight = fetch(`http://127.0.0.1:${port}/api/inventory_models/${id}`, { headers: { Accept: 'application/vnd.api+json', Authorization: `Bearer ${await token()}` } });
+    const inflight = fetch(`http://127.0.0.1:${port}/api/inventory_models/${id}`, {
+      headers: { Accept: 'application/vnd.api+json', Authorization: `Bearer ${await token()}` },
+    });
     await new Promise((r) => setTimeout(r, 5));
     a.proc.kill('SIGTERM');
     expect((await inflight).status).toBe(200);
@@ -74,7 +95,9 @@ describe('npm start on the embedded database', () => {
 
     const b = start();
     await b.ready;
-    const again = await fetch(`http://127.0.0.1:${port}/api/inventory_models/${id}`, { headers: { Accept: 'application/vnd.api+json', Authorization: `Bearer ${await token()}` } });
+    const again = await fetch(`http://127.0.0.1:${port}/api/inventory_models/${id}`, {
+      headers: { Accept: 'application/vnd.api+json', Authorization: `Bearer ${await token()}` },
+    });
     expect(again.status).toBe(200);
     b.proc.kill('SIGTERM');
     await exited(b.proc);
@@ -100,13 +123,37 @@ describe('npm start on the embedded database', () => {
   it('`npx allot applications create` works next to a running server and its credentials get tokens', async () => {
     const a = start();
     await a.ready;
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/allot.mjs', 'applications', 'create', '--kind', 'integration', '--role', 'read_only', '--mode', 'live', '--name', 'ERP'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        'bin/allot.mjs',
+        'applications',
+        'create',
+        '--kind',
+        'integration',
+        '--role',
+        'read_only',
+        '--mode',
+        'live',
+        '--name',
+        'ERP',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' },
+      },
+    );
     const app = JSON.parse(stdout);
     expect(app).toMatchObject({ kind: 'integration', role: 'read_only', mode: 'live', name: 'ERP' });
-    const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret }) });
+    const res = await fetch(`http://127.0.0.1:${port}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+      }),
+    });
     expect(res.status).toBe(200);
     a.proc.kill('SIGTERM');
     await exited(a.proc);

@@ -3,7 +3,7 @@ import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
 import type { Client } from './helpers/http';
 import { expect422, holdsOf, patch, rel, shipmentsOf, stockLineItemsOf } from './helpers/lifecycle';
-import { network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
 /** Shipments (spec §3.17, §4.2, §4.4): the state machine, cancelling one, and how the plan shapes them. */
@@ -11,7 +11,15 @@ let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
-const STAMPS = ['on_hold_at', 'picking_at', 'packing_at', 'ready_to_ship_at', 'shipped_at', 'delivered_at', 'cancelled_at'];
+const STAMPS = [
+  'on_hold_at',
+  'picking_at',
+  'packing_at',
+  'ready_to_ship_at',
+  'shipped_at',
+  'delivered_at',
+  'cancelled_at',
+];
 const state = async (id: string) => {
   const a = (await api.get(`/api/shipments/${id}`)).body.data.attributes;
   return Object.fromEntries(['status', ...STAMPS].map((k) => [k, a[k]]));
@@ -37,7 +45,10 @@ describe('the shipment state machine (spec §4.4)', () => {
     };
     const illegal = async (...names: string[]) => {
       const before = (await api.get(`/api/shipments/${s}`)).body.data.attributes;
-      for (const name of names) expect422(await trigger(api, 'shipments', s, name), `/data/attributes/${name}`, { error: 'invalid_transition' });
+      for (const name of names)
+        expect422(await trigger(api, 'shipments', s, name), `/data/attributes/${name}`, {
+          error: 'invalid_transition',
+        });
       expect((await api.get(`/api/shipments/${s}`)).body.data.attributes).toEqual(before);
     };
     const repeat = async (name: string) => {
@@ -77,15 +88,24 @@ describe('the shipment state machine (spec §4.4)', () => {
     const { id, shipments } = await placed(n, { X: 5 });
     expect((await api.get(`/api/orders/${id}`)).body.data.attributes.fulfillment_status).toBe('in_progress');
     for (const [i, s] of shipments.entries()) {
-      for (const name of ['_packing', '_ready_to_ship', '_ship']) expect((await trigger(api, 'shipments', s.id, name)).status).toBe(200);
+      for (const name of ['_packing', '_ready_to_ship', '_ship'])
+        expect((await trigger(api, 'shipments', s.id, name)).status).toBe(200);
       const expected = i === shipments.length - 1 ? 'fulfilled' : 'in_progress';
-      expect((await api.get(`/api/orders/${id}`)).body.data.attributes.fulfillment_status, `after shipment ${i + 1}`).toBe(expected);
+      expect(
+        (await api.get(`/api/orders/${id}`)).body.data.attributes.fulfillment_status,
+        `after shipment ${i + 1}`,
+      ).toBe(expected);
     }
   });
 
   it('_cancel from every cancellable state; a cancelled shipment takes no further trigger and _cancel again is harmless', async () => {
     const n = await network(api, { stock: { X: { A: 50 } } });
-    const paths: Record<string, string[]> = { picking: [], on_hold: ['_on_hold'], packing: ['_packing'], ready_to_ship: ['_packing', '_ready_to_ship'] };
+    const paths: Record<string, string[]> = {
+      picking: [],
+      on_hold: ['_on_hold'],
+      packing: ['_packing'],
+      ready_to_ship: ['_packing', '_ready_to_ship'],
+    };
     for (const [from, path] of Object.entries(paths)) {
       const s = (await placed(n, { X: 1 })).shipments[0]!.id;
       for (const name of path) expect((await trigger(api, 'shipments', s, name)).status).toBe(200);
@@ -93,7 +113,8 @@ describe('the shipment state machine (spec §4.4)', () => {
       expect(res.status, `${from}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body.data.attributes).toMatchObject({ status: 'cancelled', cancelled_at: expect.any(String) });
       expect((await trigger(api, 'shipments', s, '_cancel')).status).toBe(200);
-      for (const name of ['_picking', '_on_hold', '_packing', '_ship']) expect422(await trigger(api, 'shipments', s, name), `/data/attributes/${name}`);
+      for (const name of ['_picking', '_on_hold', '_packing', '_ship'])
+        expect422(await trigger(api, 'shipments', s, name), `/data/attributes/${name}`);
     }
     // each cancelled shipment of an approved order put its unit back, once
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 50, reserved: 0 });
@@ -104,12 +125,17 @@ describe('cancelling one shipment', () => {
   it('of a placed order: its holds are released, the other shipment keeps its own', async () => {
     const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 3, B: 10 } } });
     const { id, shipments } = await placed(n, { X: 5 }, false);
-    expect(shipments.map((s) => [s.location, s.status, s.lines])).toEqual([[n.loc.A, 'upcoming', ['X×3']], [n.loc.B, 'upcoming', ['X×2']]]);
+    expect(shipments.map((s) => [s.location, s.status, s.lines])).toEqual([
+      [n.loc.A, 'upcoming', ['X×3']],
+      [n.loc.B, 'upcoming', ['X×2']],
+    ]);
     const res = await trigger(api, 'shipments', shipments[0]!.id, '_cancel');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 3, reserved: 0 });
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 10, reserved: 2 });
-    expect((await holdsOf(api, 'orders', id)).map((h) => [h.status, h.quantity, h.stock_item])).toEqual([['pending', 2, n.item['X@B']]]);
+    expect((await holdsOf(api, 'orders', id)).map((h) => [h.status, h.quantity, h.stock_item])).toEqual([
+      ['pending', 2, n.item['X@B']],
+    ]);
   });
 
   it('of a placed order, then approving: only the live shipment is decremented', async () => {
@@ -141,14 +167,18 @@ describe('how the plan shapes shipments (spec §4.2)', () => {
   const twoCategories = async (strategy: string) => {
     const n = await network(api, { strategy, stock: { X: { A: 10 }, Y: { A: 10 } } });
     const other = await factory(api).shippingCategory();
-    expect((await patch(api, 'skus', n.sku.Y!, {}, { shipping_category: rel('shipping_categories', other) })).status).toBe(200);
+    expect(
+      (await patch(api, 'skus', n.sku.Y!, {}, { shipping_category: rel('shipping_categories', other) })).status,
+    ).toBe(200);
     return { n, other };
   };
 
   it('split_shipments: one shipment per (location, shipping category)', async () => {
     const { n, other } = await twoCategories('split_shipments');
     const { shipments } = await placed(n, { X: 2, Y: 1 }, false);
-    expect(shipments.map((s) => [s.location, s.category, s.lines]).sort((a, b) => (a[2]![0]! < b[2]![0]! ? -1 : 1))).toEqual([
+    expect(
+      shipments.map((s) => [s.location, s.category, s.lines]).sort((a, b) => (a[2]![0]! < b[2]![0]! ? -1 : 1)),
+    ).toEqual([
       [n.loc.A, n.category, ['X×2']],
       [n.loc.A, other, ['Y×1']],
     ]);
@@ -201,11 +231,17 @@ describe('how the plan shapes shipments (spec §4.2)', () => {
     const n = await network(api, { strategy: 'split_shipments', onHold: ['A'], stock: { X: { A: 3, B: 10 } } });
     const { id } = await placed(n, { X: 5 });
     const shipments = await shipmentsOf(api, id);
-    expect(shipments.map((s) => [s.location, s.status])).toEqual([[n.loc.A, 'on_hold'], [n.loc.B, 'picking']]);
+    expect(shipments.map((s) => [s.location, s.status])).toEqual([
+      [n.loc.A, 'on_hold'],
+      [n.loc.B, 'picking'],
+    ]);
     expect(shipments[0]!.attributes).toMatchObject({ on_hold_at: expect.any(String), picking_at: null });
     expect(shipments[1]!.attributes).toMatchObject({ on_hold_at: null, picking_at: expect.any(String) });
     for (const s of shipments) {
-      expect(s.attributes.allocation).toMatchObject({ strategy: 'split_shipments', explanation: expect.stringMatching(/\S/) });
+      expect(s.attributes.allocation).toMatchObject({
+        strategy: 'split_shipments',
+        explanation: expect.stringMatching(/\S/),
+      });
     }
     expect((await api.get(`/api/shipments/${shipments[0]!.id}/inventory_stock_location`)).body.data.id).toBe(n.isl.A);
     expect((await trigger(api, 'shipments', shipments[0]!.id, '_picking')).body.data.attributes.status).toBe('picking');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStatisticsKeeper } from '../src/db/statistics';
 import { connect, type Database } from '../src/db/client';
+import { startStatisticsKeeper } from '../src/db/statistics';
 import { createTestDatabase } from './helpers/app';
 
 describe('statistics keeper', () => {
@@ -15,7 +15,8 @@ describe('statistics keeper', () => {
   });
 
   const lastAnalyze = async (table: string) => {
-    const [r] = await t.database.sql`select last_analyze, last_autoanalyze from pg_stat_user_tables where relname = ${table}`;
+    const [r] = await t.database
+      .sql`select last_analyze, last_autoanalyze from pg_stat_user_tables where relname = ${table}`;
     return r!.last_analyze as Date | null;
   };
 
@@ -23,9 +24,11 @@ describe('statistics keeper', () => {
     // pgstat counters reach pg_stat_user_tables about once a second
     for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
   };
-  const insert = (from: number, to: number) => t.database.sql`insert into versions (id, mode, resource_type, resource_id, event, changes, who)
+  const insert = (from: number, to: number) => t.database
+    .sql`insert into versions (id, mode, resource_type, resource_id, event, changes, who)
       select 'V' || g, 'test', 'skus', 'S' || g, 'create', '{}'::jsonb, '{}'::jsonb from generate_series(${from}::int, ${to}::int) g`;
-  const tuples = async () => (await t.database.sql`select reltuples from pg_class where relname = 'versions'`)[0]!.reltuples as number;
+  const tuples = async () =>
+    (await t.database.sql`select reltuples from pg_class where relname = 'versions'`)[0]!.reltuples as number;
 
   it('analyzes a table that outgrew its statistics, so cached plans are re-made for its new size', async () => {
     await insert(1, 500);

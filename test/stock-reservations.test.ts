@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
-import { client, doc, type Client } from './helpers/http';
+import { type Client, client, doc } from './helpers/http';
 import { expect422, inventoryOf, patch, rel, secondsUntil } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, type Network } from './helpers/orders';
+import { expectClean, type Network, network, order, stockOf } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
 /** The stock_reservations endpoint (spec §3.7, §3.8): generic holds an integration manages itself. */
@@ -14,17 +14,22 @@ afterEach(async () => {
     await expectClean(t);
   } finally {
     // a test that drifted a counter has failed already; put the counters back so the next test starts clean
-    await t.database.sql`update stock_items si set reserved_quantity = coalesce((select sum(quantity) from stock_reservations r where r.stock_item_id = si.id), 0)`;
+    await t.database
+      .sql`update stock_items si set reserved_quantity = coalesce((select sum(quantity) from stock_reservations r where r.stock_item_id = si.id), 0)`;
   }
 });
 
 describe('the stock_reservations endpoint (integration only)', () => {
-  const reservedStock = async (item: string) => (await api.get(`/api/stock_items/${item}/reserved_stock`)).body.data.attributes.quantity;
+  const reservedStock = async (item: string) =>
+    (await api.get(`/api/stock_items/${item}/reserved_stock`)).body.data.attributes.quantity;
 
   it('POST creates a draft, PATCH resizes, _pending stops its expiry, DELETE releases; reserved_stocks follows', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const item = n.item['X@A']!;
-    const created = await api.post('/api/stock_reservations', doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', item) }));
+    const created = await api.post(
+      '/api/stock_reservations',
+      doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', item) }),
+    );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.data.attributes).toMatchObject({ status: 'draft', quantity: 4 });
     expect(secondsUntil(created.body.data.attributes.expires_at)).toBeGreaterThan(60);
@@ -55,11 +60,19 @@ describe('the stock_reservations endpoint (integration only)', () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const item = n.item['X@A']!;
     await order(api, n, { X: 3 }, true);
-    const over = await api.post('/api/stock_reservations', doc('stock_reservations', { quantity: 8 }, { stock_item: rel('stock_items', item) }));
+    const over = await api.post(
+      '/api/stock_reservations',
+      doc('stock_reservations', { quantity: 8 }, { stock_item: rel('stock_items', item) }),
+    );
     expect422(over, '/data/attributes/quantity', { error: 'less_than_or_equal_to', count: 7 });
-    const ok = await api.post('/api/stock_reservations', doc('stock_reservations', { quantity: 7 }, { stock_item: rel('stock_items', item) }));
+    const ok = await api.post(
+      '/api/stock_reservations',
+      doc('stock_reservations', { quantity: 7 }, { stock_item: rel('stock_items', item) }),
+    );
     expect(ok.status).toBe(201);
-    expect422(await patch(api, 'stock_reservations', ok.body.data.id, { quantity: 8 }), '/data/attributes/quantity', { error: 'less_than_or_equal_to' });
+    expect422(await patch(api, 'stock_reservations', ok.body.data.id, { quantity: 8 }), '/data/attributes/quantity', {
+      error: 'less_than_or_equal_to',
+    });
     expect((await api.get(`/api/stock_reservations/${ok.body.data.id}`)).body.data.attributes.quantity).toBe(7);
     expect(await stockOf(t, item)).toEqual({ quantity: 10, reserved: 10 });
   });
@@ -67,7 +80,10 @@ describe('the stock_reservations endpoint (integration only)', () => {
   it('sales channels and read_only integrations cannot create reservations; sales channels cannot read them: 401', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const market = (await api.get(`/api/markets/${n.market}`)).body.data.attributes.code;
-    const sc = client(t.app, await t.token(await t.application({ kind: 'sales_channel', role: undefined }), `market:code:${market}`));
+    const sc = client(
+      t.app,
+      await t.token(await t.application({ kind: 'sales_channel', role: undefined }), `market:code:${market}`),
+    );
     const body = doc('stock_reservations', { quantity: 1 }, { stock_item: rel('stock_items', n.item['X@A']!) });
     for (const caller of [sc, client(t.app, t.tokens.salesChannel), client(t.app, t.tokens.readOnly)]) {
       const res = await caller.post('/api/stock_reservations', body);
@@ -87,9 +103,13 @@ describe('a generic draft past expires_at is gone (spec §4.3: deleted, stock re
   const lapsed = async (others: number) => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     if (others) await order(api, n, { X: others }, true);
-    const res = await api.post('/api/stock_reservations', doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', n.item['X@A']!) }));
+    const res = await api.post(
+      '/api/stock_reservations',
+      doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', n.item['X@A']!) }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    await t.database.sql`update stock_reservations set expires_at = now() - interval '1 second' where id = ${res.body.data.id}`;
+    await t.database
+      .sql`update stock_reservations set expires_at = now() - interval '1 second' where id = ${res.body.data.id}`;
     expect(await inventoryOf(t, n, 'X')).toBe(10 - others);
     return { n, id: res.body.data.id as string };
   };

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client, doc, type Client, type Res } from './helpers/http';
+import { type Client, client, doc, type Res } from './helpers/http';
 import { patch, rel } from './helpers/lifecycle';
-import { expectClean, network, order, trigger, type Network } from './helpers/orders';
+import { expectClean, type Network, network, order, trigger } from './helpers/orders';
 
 /**
  * scenarios.md "Parallel transfer completion and order placement on the same stock item": stock
@@ -23,13 +23,24 @@ afterAll(() => t.close());
 
 const ROUNDS = 5;
 const get = async (url: string) => (await api.get(url)).body.data;
-const total = async (n: Network) => (await t.database.sql`select coalesce(sum(quantity), 0)::int as q from stock_items where sku_id = ${n.sku.X!}`)[0]!.q as number;
-const openTransfers = async (id: string) => ((await get(`/api/orders/${id}/stock_transfers`)) as any[]).filter((x) => !['completed', 'cancelled'].includes(x.attributes.status)).map((x) => x.id as string);
+const total = async (n: Network) =>
+  (await t.database.sql`select coalesce(sum(quantity), 0)::int as q from stock_items where sku_id = ${n.sku.X!}`)[0]!
+    .q as number;
+const openTransfers = async (id: string) =>
+  ((await get(`/api/orders/${id}/stock_transfers`)) as any[])
+    .filter((x) => !['completed', 'cancelled'].includes(x.attributes.status))
+    .map((x) => x.id as string);
 
 /** Statuses outside `allowed` are collected (not thrown) so every round still ends with nothing left open. */
 function recorder() {
   const unexpected: string[] = [];
-  return { unexpected, check: (what: string, r: Res, allowed = [200]) => (allowed.includes(r.status) ? true : (unexpected.push(`${what}: ${r.status} ${JSON.stringify(r.body.errors?.[0] ?? r.body)}`), false)) };
+  return {
+    unexpected,
+    check: (what: string, r: Res, allowed = [200]) =>
+      allowed.includes(r.status)
+        ? true
+        : (unexpected.push(`${what}: ${r.status} ${JSON.stringify(r.body.errors?.[0] ?? r.body)}`), false),
+  };
 }
 
 /** Every order placed and approved, every transfer through: each took exactly its units and holds nothing; its shipments are picked. */
@@ -38,10 +49,17 @@ async function expectSettled(orders: Array<{ id: string; q: number }>) {
     expect((await get(`/api/orders/${o.id}`)).attributes.status).toBe('approved');
     expect(await openTransfers(o.id)).toEqual([]);
     const slis = (await get(`/api/orders/${o.id}/stock_line_items?page[size]=25`)) as any[];
-    expect(slis.reduce((s, x) => s + x.attributes.quantity, 0), `stock line items of order ${o.id}`).toBe(o.q);
+    expect(
+      slis.reduce((s, x) => s + x.attributes.quantity, 0),
+      `stock line items of order ${o.id}`,
+    ).toBe(o.q);
     const holds = (await get(`/api/orders/${o.id}/stock_reservations`)) as any[];
-    expect(holds.map((h) => h.attributes), `approved order ${o.id} still holds stock`).toEqual([]);
-    for (const s of await get(`/api/orders/${o.id}/shipments`)) expect(s.attributes.status, `shipment of order ${o.id}`).toBe('picking');
+    expect(
+      holds.map((h) => h.attributes),
+      `approved order ${o.id} still holds stock`,
+    ).toEqual([]);
+    for (const s of await get(`/api/orders/${o.id}/shipments`))
+      expect(s.attributes.status, `shipment of order ${o.id}`).toBe('picking');
   }
 }
 
@@ -69,14 +87,24 @@ describe('transfer completion racing placements on the same stock items', () => 
       return id;
     };
     const standalone = async (from: string, to: string, q: number) => {
-      const r = await api.post('/api/stock_transfers', doc('stock_transfers', { sku_code: n.code('X'), quantity: q }, {
-        origin_stock_location: rel('stock_locations', n.loc[from]!), destination_stock_location: rel('stock_locations', n.loc[to]!),
-      }));
+      const r = await api.post(
+        '/api/stock_transfers',
+        doc(
+          'stock_transfers',
+          { sku_code: n.code('X'), quantity: q },
+          {
+            origin_stock_location: rel('stock_locations', n.loc[from]!),
+            destination_stock_location: rel('stock_locations', n.loc[to]!),
+          },
+        ),
+      );
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      for (const step of ['_upcoming', '_picking']) expect((await trigger(api, 'stock_transfers', r.body.data.id, step)).status).toBe(200);
+      for (const step of ['_upcoming', '_picking'])
+        expect((await trigger(api, 'stock_transfers', r.body.data.id, step)).status).toBe(200);
       return r.body.data.id as string;
     };
-    const complete = async (id: string, what: string) => check(what, await trigger(api, 'stock_transfers', id, '_complete'));
+    const complete = async (id: string, what: string) =>
+      check(what, await trigger(api, 'stock_transfers', id, '_complete'));
 
     for (let round = 0; round < ROUNDS; round++) {
       // prepared one at a time: A restocked by 3; A→B ×1 and B→A ×2 standalone; four approved orders X×3 waiting on transfers B→A
@@ -100,7 +128,9 @@ describe('transfer completion racing placements on the same stock items', () => 
         ...[1, 2, 3].map(() => place(n2, 4)), // split_shipments: holds on B (then A)
       ]);
       // nothing left open for the next round: what the race refused is done now, one at a time
-      for (const tr of [...ready, ...moving]) if ((await get(`/api/stock_transfers/${tr}`)).attributes.status !== 'completed') await complete(tr, 'retry _complete');
+      for (const tr of [...ready, ...moving])
+        if ((await get(`/api/stock_transfers/${tr}`)).attributes.status !== 'completed')
+          await complete(tr, 'retry _complete');
       for (const id of fresh.filter((x): x is string => !!x)) {
         check('_approve', await trigger(api, 'orders', id, '_approve'));
         for (const tr of await openTransfers(id)) await complete(tr, '_complete');
@@ -111,7 +141,10 @@ describe('transfer completion racing placements on the same stock items', () => 
     expect(raced).toBeGreaterThanOrEqual(ROUNDS * 3);
     await expectSettled(placed);
     expect(await total(n)).toBe(before + restocked - placed.reduce((s, p) => s + p.q, 0)); // moved, never created or lost
-    expect(await t.database.sql`select 1 from stock_reservations r join stock_items si on si.id = r.stock_item_id where si.sku_id = ${n.sku.X!}`).toHaveLength(0);
+    expect(
+      await t.database
+        .sql`select 1 from stock_reservations r join stock_items si on si.id = r.stock_item_id where si.sku_id = ${n.sku.X!}`,
+    ).toHaveLength(0);
   }, 120_000);
 
   it(`${ROUNDS} rounds: each order's approval races the completion of its own transfer`, async () => {
@@ -130,10 +163,12 @@ describe('transfer completion racing placements on the same stock items', () => 
           pairs.push([id, tr]);
         }
       }
-      await Promise.all(pairs.flatMap(([id, tr]) => [
-        trigger(api, 'orders', id, '_approve').then((r) => check(`round ${round}: _approve`, r)),
-        trigger(api, 'stock_transfers', tr, '_complete').then((r) => check(`round ${round}: _complete`, r)),
-      ]));
+      await Promise.all(
+        pairs.flatMap(([id, tr]) => [
+          trigger(api, 'orders', id, '_approve').then((r) => check(`round ${round}: _approve`, r)),
+          trigger(api, 'stock_transfers', tr, '_complete').then((r) => check(`round ${round}: _complete`, r)),
+        ]),
+      );
     }
     expect(unexpected, 'requests refused during the races').toEqual([]);
     await expectSettled(placed);

@@ -3,9 +3,9 @@ import { TRANSFER as TRANSFER_TRANSITIONS } from '../src/inventory/state-machine
 import { checkInvariants } from '../src/services/check';
 import { createTestApp, type TestApp } from './helpers/app';
 import { expectLocked, rowCount } from './helpers/expect';
-import { client, doc, type Client } from './helpers/http';
+import { type Client, client, doc } from './helpers/http';
 import { expect422, patch, rel } from './helpers/lifecycle';
-import { expectClean, network, order, stockOf, trigger, type Network } from './helpers/orders';
+import { expectClean, type Network, network, order, stockOf, trigger } from './helpers/orders';
 
 /** spec §3.9, §4.2–§4.4: the stock transfer state machine, standalone and order transfers, over HTTP. */
 let t: TestApp;
@@ -23,37 +23,66 @@ const ALL = [...OPEN, 'completed', 'cancelled'];
 const STAMPS = ['on_hold_at', 'picking_at', 'in_transit_at', 'completed_at', 'cancelled_at'];
 /** spec §4.4, written out independently of transfer-states.ts: [trigger, from, to, timestamp]. */
 const EDGES: Array<[string, string, string, string | null]> = [
-  ['_upcoming', 'draft', 'upcoming', null], ['_on_hold', 'upcoming', 'on_hold', 'on_hold_at'],
-  ['_picking', 'upcoming', 'picking', 'picking_at'], ['_picking', 'on_hold', 'picking', 'picking_at'],
+  ['_upcoming', 'draft', 'upcoming', null],
+  ['_on_hold', 'upcoming', 'on_hold', 'on_hold_at'],
+  ['_picking', 'upcoming', 'picking', 'picking_at'],
+  ['_picking', 'on_hold', 'picking', 'picking_at'],
   ['_in_transit', 'picking', 'in_transit', 'in_transit_at'],
-  ['_complete', 'picking', 'completed', 'completed_at'], ['_complete', 'in_transit', 'completed', 'completed_at'],
+  ['_complete', 'picking', 'completed', 'completed_at'],
+  ['_complete', 'in_transit', 'completed', 'completed_at'],
   ...OPEN.map((s) => ['_cancel', s, 'cancelled', 'cancelled_at'] as [string, string, string, string]),
 ];
 const TRIGGERS = [...new Set(EDGES.map((e) => e[0]))];
 const TARGET = Object.fromEntries(EDGES.map(([tr, , to]) => [tr, to]));
 /** How a standalone transfer gets from draft to each status. */
 const PATH: Record<string, string[]> = {
-  draft: [], upcoming: ['_upcoming'], on_hold: ['_upcoming', '_on_hold'], picking: ['_upcoming', '_picking'],
-  in_transit: ['_upcoming', '_picking', '_in_transit'], completed: ['_upcoming', '_picking', '_complete'], cancelled: ['_cancel'],
+  draft: [],
+  upcoming: ['_upcoming'],
+  on_hold: ['_upcoming', '_on_hold'],
+  picking: ['_upcoming', '_picking'],
+  in_transit: ['_upcoming', '_picking', '_in_transit'],
+  completed: ['_upcoming', '_picking', '_complete'],
+  cancelled: ['_cancel'],
 };
 
-const locs = (n: Network, from: string, to: string) => ({ origin_stock_location: rel('stock_locations', n.loc[from]!), destination_stock_location: rel('stock_locations', n.loc[to]!) });
-const post = (n: Network, quantity: number, from = 'A', to = 'B', attrs: Record<string, unknown> = { sku_code: n.code('X') }, extra: Record<string, unknown> = {}) =>
+const locs = (n: Network, from: string, to: string) => ({
+  origin_stock_location: rel('stock_locations', n.loc[from]!),
+  destination_stock_location: rel('stock_locations', n.loc[to]!),
+});
+const post = (
+  n: Network,
+  quantity: number,
+  from = 'A',
+  to = 'B',
+  attrs: Record<string, unknown> = { sku_code: n.code('X') },
+  extra: Record<string, unknown> = {},
+) =>
   api.post('/api/stock_transfers', doc('stock_transfers', { quantity, ...attrs }, { ...locs(n, from, to), ...extra }));
 async function transfer(n: Network, quantity: number, status = 'draft', from = 'A', to = 'B'): Promise<string> {
   const res = await post(n, quantity, from, to);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  for (const step of PATH[status]!) expect((await trigger(api, 'stock_transfers', res.body.data.id, step)).status).toBe(200);
+  for (const step of PATH[status]!)
+    expect((await trigger(api, 'stock_transfers', res.body.data.id, step)).status).toBe(200);
   return res.body.data.id;
 }
 const get = async (url: string) => (await api.get(url)).body.data;
 /** A transfer's attributes but updated_at (a harmless repeat may touch it). */
-const attrsOf = async (id: string) => ({ ...(await get(`/api/stock_transfers/${id}`)).attributes, updated_at: undefined });
+const attrsOf = async (id: string) => ({
+  ...(await get(`/api/stock_transfers/${id}`)).attributes,
+  updated_at: undefined,
+});
 /** X's stock at each location over HTTP: quantity and `reserved_stock.quantity` (null: no stock item). */
-const stockAt = async (n: Network, ...ls: string[]) => Promise.all(ls.map(async (l) => {
-  const i = (await get(`/api/stock_locations/${n.loc[l]}/stock_items`)).find((i: any) => i.attributes.sku_code === n.code('X'));
-  return i ? { q: i.attributes.quantity, r: (await get(`/api/stock_items/${i.id}/reserved_stock`)).attributes.quantity } : null;
-}));
+const stockAt = async (n: Network, ...ls: string[]) =>
+  Promise.all(
+    ls.map(async (l) => {
+      const i = (await get(`/api/stock_locations/${n.loc[l]}/stock_items`)).find(
+        (i: any) => i.attributes.sku_code === n.code('X'),
+      );
+      return i
+        ? { q: i.attributes.quantity, r: (await get(`/api/stock_items/${i.id}/reserved_stock`)).attributes.quantity }
+        : null;
+    }),
+  );
 
 describe('state machine (spec §4.4)', () => {
   let n: Network;
@@ -62,7 +91,9 @@ describe('state machine (spec §4.4)', () => {
   });
 
   it('the spec table is the one the server applies', () => {
-    const code = Object.entries(TRANSFER_TRANSITIONS).flatMap(([tr, e]) => e.from.map((f) => [tr, f, e.to, e.stamp ?? null]));
+    const code = Object.entries(TRANSFER_TRANSITIONS).flatMap(([tr, e]) =>
+      e.from.map((f) => [tr, f, e.to, e.stamp ?? null]),
+    );
     expect(code.map((e) => e.join(' ')).sort()).toEqual(EDGES.map((e) => e.join(' ')).sort());
   });
 
@@ -77,21 +108,33 @@ describe('state machine (spec §4.4)', () => {
     if (stamp) expect(Date.parse(after[stamp])).toBeGreaterThan(Date.now() - 60_000);
     for (const s of STAMPS.filter((s) => s !== stamp)) expect(after[s]).toEqual(before[s]);
     const [a, b] = stock as [{ q: number; r: number }, { q: number; r: number }];
-    const want = to === 'completed' ? [{ q: a.q - 2, r: a.r - 2 }, { q: b.q + 2, r: b.r }] : to === 'cancelled' ? [{ ...a, r: a.r - 2 }, b] : [a, b];
+    const want =
+      to === 'completed'
+        ? [
+            { q: a.q - 2, r: a.r - 2 },
+            { q: b.q + 2, r: b.r },
+          ]
+        : to === 'cancelled'
+          ? [{ ...a, r: a.r - 2 }, b]
+          : [a, b];
     expect(await stockAt(n, 'A', 'B')).toEqual(want);
   });
 
-  it.each(ALL)('from %s: every other trigger is a 422 on it (or a harmless repeat), and nothing changes', async (status) => {
-    const id = await transfer(n, 1, status);
-    for (const tr of TRIGGERS) {
-      if (EDGES.some(([e, f]) => e === tr && f === status)) continue;
-      const before = [await attrsOf(id), await stockAt(n, 'A', 'B')];
-      const res = await trigger(api, 'stock_transfers', id, tr);
-      if (TARGET[tr] === status) expect(res.status, `${tr} repeated on ${status}: ${JSON.stringify(res.body)}`).toBe(200);
-      else expect422(res, `/data/attributes/${tr}`, { error: 'invalid_transition' });
-      expect([await attrsOf(id), await stockAt(n, 'A', 'B')], `${tr} on ${status}`).toEqual(before);
-    }
-  });
+  it.each(ALL)(
+    'from %s: every other trigger is a 422 on it (or a harmless repeat), and nothing changes',
+    async (status) => {
+      const id = await transfer(n, 1, status);
+      for (const tr of TRIGGERS) {
+        if (EDGES.some(([e, f]) => e === tr && f === status)) continue;
+        const before = [await attrsOf(id), await stockAt(n, 'A', 'B')];
+        const res = await trigger(api, 'stock_transfers', id, tr);
+        if (TARGET[tr] === status)
+          expect(res.status, `${tr} repeated on ${status}: ${JSON.stringify(res.body)}`).toBe(200);
+        else expect422(res, `/data/attributes/${tr}`, { error: 'invalid_transition' });
+        expect([await attrsOf(id), await stockAt(n, 'A', 'B')], `${tr} on ${status}`).toEqual(before);
+      }
+    },
+  );
 });
 
 describe('standalone transfers (spec §3.9)', () => {
@@ -114,7 +157,10 @@ describe('standalone transfers (spec §3.9)', () => {
     expect422(await post(n, 1, 'C', 'A'), '/data/relationships/origin_stock_location');
     expect422(await post(n, 2), '/data/attributes/quantity'); // 4 on hand, 3 already held
     expect(await rowCount(t, 'stock_transfers')).toBe(rows);
-    expect(await stockAt(n, 'A', 'B')).toEqual([{ q: 4, r: 3 }, { q: 0, r: 0 }]);
+    expect(await stockAt(n, 'A', 'B')).toEqual([
+      { q: 4, r: 3 },
+      { q: 0, r: 0 },
+    ]);
     await transfer(n, 1); // exactly what is left
     expect(await stockAt(n, 'A')).toEqual([{ q: 4, r: 4 }]);
   });
@@ -124,7 +170,13 @@ describe('standalone transfers (spec §3.9)', () => {
     const id = await transfer(n, 1);
     const rows = await rowCount(t, 'stock_transfers');
     const created = await post(n, 1, 'A', 'A');
-    const moved = await patch(api, 'stock_transfers', id, {}, { destination_stock_location: rel('stock_locations', n.loc.A!) });
+    const moved = await patch(
+      api,
+      'stock_transfers',
+      id,
+      {},
+      { destination_stock_location: rel('stock_locations', n.loc.A!) },
+    );
     expect(await rowCount(t, 'stock_transfers')).toBe(rows);
     expect((await get(`/api/stock_transfers/${id}/destination_stock_location`)).id).toBe(n.loc.B);
     expect(await stockAt(n, 'A')).toEqual([{ q: 4, r: 1 }]);
@@ -137,7 +189,13 @@ describe('standalone transfers (spec §3.9)', () => {
     const other = await transfer(n, 2);
     const id = await transfer(n, 3);
     expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 5 }]);
-    for (const [step, q] of [[null, 5], ['_upcoming', 4], ['_on_hold', 8], ['_picking', 1], ['_in_transit', 6]] as const) {
+    for (const [step, q] of [
+      [null, 5],
+      ['_upcoming', 4],
+      ['_on_hold', 8],
+      ['_picking', 1],
+      ['_in_transit', 6],
+    ] as const) {
       if (step) expect((await trigger(api, 'stock_transfers', id, step)).status).toBe(200);
       const res = await patch(api, 'stock_transfers', id, { quantity: q });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -150,13 +208,19 @@ describe('standalone transfers (spec §3.9)', () => {
     expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 8 }]);
     expect((await patch(api, 'stock_transfers', id, { quantity: 8 })).status).toBe(200); // exactly the rest
     expect((await trigger(api, 'stock_transfers', id, '_complete')).status).toBe(200);
-    expect(await stockAt(n, 'A', 'B')).toEqual([{ q: 2, r: 2 }, { q: 8, r: 0 }]);
+    expect(await stockAt(n, 'A', 'B')).toEqual([
+      { q: 2, r: 2 },
+      { q: 8, r: 0 },
+    ]);
     expect((await trigger(api, 'stock_transfers', other, '_cancel')).status).toBe(200);
     for (const closed of [id, other]) {
       expect((await patch(api, 'stock_transfers', closed, { quantity: 1 })).status).toBe(422);
       expect((await attrsOf(closed)).quantity).toBe(closed === id ? 8 : 2);
     }
-    expect(await stockAt(n, 'A', 'B')).toEqual([{ q: 2, r: 0 }, { q: 8, r: 0 }]);
+    expect(await stockAt(n, 'A', 'B')).toEqual([
+      { q: 2, r: 0 },
+      { q: 8, r: 0 },
+    ]);
   });
 
   it('delete releases the hold; completing into a location without a stock item creates it (then upserts)', async () => {
@@ -167,9 +231,15 @@ describe('standalone transfers (spec §3.9)', () => {
     expect((await api.get(`/api/stock_transfers/${gone}`)).status).toBe(404);
     expect(await stockAt(n, 'A', 'C')).toEqual([{ q: 10, r: 0 }, null]);
     await transfer(n, 3, 'completed', 'A', 'C');
-    expect(await stockAt(n, 'A', 'C')).toEqual([{ q: 7, r: 0 }, { q: 3, r: 0 }]);
+    expect(await stockAt(n, 'A', 'C')).toEqual([
+      { q: 7, r: 0 },
+      { q: 3, r: 0 },
+    ]);
     await transfer(n, 2, 'completed', 'A', 'C');
-    expect(await stockAt(n, 'A', 'C')).toEqual([{ q: 5, r: 0 }, { q: 5, r: 0 }]);
+    expect(await stockAt(n, 'A', 'C')).toEqual([
+      { q: 5, r: 0 },
+      { q: 5, r: 0 },
+    ]);
     await transfer(n, 5, 'picking', 'C', 'B'); // the new stock item is a working origin
     expect(await stockAt(n, 'C')).toEqual([{ q: 5, r: 5 }]);
   });
@@ -210,7 +280,12 @@ describe('order transfers (ship_from_primary)', () => {
 
   it('a waiting shipment leaves on_hold only once no transfer is open, and never from an on-hold location', async () => {
     for (const onHold of [[], ['A']]) {
-      const n = await network(api, { strategy: 'ship_from_primary', cutoff: 3, onHold, stock: { X: { A: 1, B: 2, C: 5 } } });
+      const n = await network(api, {
+        strategy: 'ship_from_primary',
+        cutoff: 3,
+        onHold,
+        stock: { X: { A: 1, B: 2, C: 5 } },
+      });
       const id = await placed(n, { X: 5 });
       const [t1, t2] = await transfersOf(id);
       expect([t1, t2].map((x) => `${x.attributes.quantity}`)).toEqual(['2', '2']);
@@ -229,31 +304,59 @@ describe('order transfers (ship_from_primary)', () => {
 
 describe('ship_from_first_available_or_primary over HTTP', () => {
   it('no location covers the order: the primary ships, transfers bring the rest; one covers: it ships alone, no transfer', async () => {
-    const n = await network(api, { strategy: 'ship_from_first_available_or_primary', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } } });
+    const n = await network(api, {
+      strategy: 'ship_from_first_available_or_primary',
+      stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } },
+    });
     const id = await order(api, n, { X: 5, Y: 2 });
     expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
     const [s] = await get(`/api/orders/${id}/shipments`);
     expect((await get(`/api/shipments/${s.id}/stock_location`)).id).toBe(n.loc.A);
     const trs = await get(`/api/orders/${id}/stock_transfers`);
-    expect(trs.map((x: any) => [x.attributes.sku_code, x.attributes.quantity, x.attributes.status])).toEqual([[n.code('X'), 2, 'upcoming']]);
+    expect(trs.map((x: any) => [x.attributes.sku_code, x.attributes.quantity, x.attributes.status])).toEqual([
+      [n.code('X'), 2, 'upcoming'],
+    ]);
     expect((await get(`/api/stock_transfers/${trs[0].id}/origin_stock_location`)).id).toBe(n.loc.B);
     expect((await get(`/api/stock_transfers/${trs[0].id}/destination_stock_location`)).id).toBe(n.loc.A);
     expect((await get(`/api/stock_transfers/${trs[0].id}/shipment`)).id).toBe(s.id);
     expect((await get(`/api/stock_transfers/${trs[0].id}/line_item`)).attributes.sku_code).toBe(n.code('X'));
-    expect([await stockOf(t, n.item['X@A']!), await stockOf(t, n.item['X@B']!)]).toEqual([{ quantity: 3, reserved: 3 }, { quantity: 10, reserved: 2 }]);
+    expect([await stockOf(t, n.item['X@A']!), await stockOf(t, n.item['X@B']!)]).toEqual([
+      { quantity: 3, reserved: 3 },
+      { quantity: 10, reserved: 2 },
+    ]);
     // through to the end: approval decrements what A had, the transfer arrives and is decremented too
     expect((await trigger(api, 'orders', id, '_approve')).status).toBe(200);
-    for (const step of ['_in_transit', '_complete']) expect((await trigger(api, 'stock_transfers', trs[0].id, step)).status).toBe(200);
-    expect([await stockOf(t, n.item['X@A']!), await stockOf(t, n.item['X@B']!), await stockOf(t, n.item['Y@A']!)]).toEqual([{ quantity: 0, reserved: 0 }, { quantity: 8, reserved: 0 }, { quantity: 0, reserved: 0 }]);
+    for (const step of ['_in_transit', '_complete'])
+      expect((await trigger(api, 'stock_transfers', trs[0].id, step)).status).toBe(200);
+    expect([
+      await stockOf(t, n.item['X@A']!),
+      await stockOf(t, n.item['X@B']!),
+      await stockOf(t, n.item['Y@A']!),
+    ]).toEqual([
+      { quantity: 0, reserved: 0 },
+      { quantity: 8, reserved: 0 },
+      { quantity: 0, reserved: 0 },
+    ]);
     expect((await get(`/api/shipments/${s.id}`)).attributes.status).toBe('picking');
 
-    const m = await network(api, { strategy: 'ship_from_first_available_or_primary', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 2 } } });
+    const m = await network(api, {
+      strategy: 'ship_from_first_available_or_primary',
+      stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 2 } },
+    });
     const id2 = await order(api, m, { X: 5, Y: 2 });
     expect((await trigger(api, 'orders', id2, '_place')).status).toBe(200);
     const ships = await get(`/api/orders/${id2}/shipments`);
     expect(ships).toHaveLength(1);
     expect((await get(`/api/shipments/${ships[0].id}/stock_location`)).id).toBe(m.loc.B);
     expect(await get(`/api/orders/${id2}/stock_transfers`)).toEqual([]);
-    expect([await stockOf(t, m.item['X@A']!), await stockOf(t, m.item['X@B']!), await stockOf(t, m.item['Y@B']!)]).toEqual([{ quantity: 3, reserved: 0 }, { quantity: 10, reserved: 5 }, { quantity: 2, reserved: 2 }]);
+    expect([
+      await stockOf(t, m.item['X@A']!),
+      await stockOf(t, m.item['X@B']!),
+      await stockOf(t, m.item['Y@B']!),
+    ]).toEqual([
+      { quantity: 3, reserved: 0 },
+      { quantity: 10, reserved: 5 },
+      { quantity: 2, reserved: 2 },
+    ]);
   });
 });

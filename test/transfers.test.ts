@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
-import { doc, type Client } from './helpers/http';
+import { type Client, doc } from './helpers/http';
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
@@ -34,7 +34,11 @@ describe('ship_from_primary (spec §4.3 transfer example)', () => {
     // arrived at A and, the order being approved, taken straight off again for S1
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 0, reserved: 0 });
     const slis = await get(`/api/shipments/${s1.id}/stock_line_items`);
-    expect(slis.map((s: any) => `${s.attributes.sku_code.split('-')[0]}${s.attributes.quantity}`).sort()).toEqual(['X2', 'X3', 'Y2']);
+    expect(slis.map((s: any) => `${s.attributes.sku_code.split('-')[0]}${s.attributes.quantity}`).sort()).toEqual([
+      'X2',
+      'X3',
+      'Y2',
+    ]);
     expect((await get(`/api/shipments/${s1.id}`)).attributes.status).toBe('picking');
     expect((await trigger(api, 'stock_transfers', t1.id, '_complete')).status).toBe(200); // harmless repeat
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 8, reserved: 0 });
@@ -42,7 +46,10 @@ describe('ship_from_primary (spec §4.3 transfer example)', () => {
 
   it('put_stock_transfers_on_hold puts the transfers on hold with their shipment; cancelling the order releases the origin', async () => {
     const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 1, B: 5 } } });
-    await api.patch(`/api/inventory_models/${n.model}`, doc('inventory_models', { put_stock_transfers_on_hold: true }, {}, n.model));
+    await api.patch(
+      `/api/inventory_models/${n.model}`,
+      doc('inventory_models', { put_stock_transfers_on_hold: true }, {}, n.model),
+    );
     const id = await order(api, n, { X: 3 });
     await trigger(api, 'orders', id, '_place');
     await trigger(api, 'orders', id, '_approve');
@@ -58,7 +65,10 @@ describe('ship_from_primary (spec §4.3 transfer example)', () => {
 
 describe('ship_from_first_available_or_primary', () => {
   it('the first location that covers the whole order ships it, without transfers', async () => {
-    const n = await network(api, { strategy: 'ship_from_first_available_or_primary', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 2 } } });
+    const n = await network(api, {
+      strategy: 'ship_from_first_available_or_primary',
+      stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 2 } },
+    });
     const id = await order(api, n, { X: 5, Y: 2 });
     await trigger(api, 'orders', id, '_place');
     const shipments = await get(`/api/orders/${id}/shipments?include=stock_location`);
@@ -70,9 +80,18 @@ describe('ship_from_first_available_or_primary', () => {
 describe('standalone stock transfers', () => {
   it('hold the origin while open, resize by rebuilding the hold, refuse more than available, and move stock on completion', async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 4, B: 0 } } });
-    const rels = { origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } }, destination_stock_location: { data: { type: 'stock_locations', id: n.loc.B } } };
-    expect((await api.post('/api/stock_transfers', doc('stock_transfers', { sku_code: n.code('X'), quantity: 5 }, rels))).status).toBe(422);
-    const res = await api.post('/api/stock_transfers', doc('stock_transfers', { sku_code: n.code('X'), quantity: 3 }, rels));
+    const rels = {
+      origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } },
+      destination_stock_location: { data: { type: 'stock_locations', id: n.loc.B } },
+    };
+    expect(
+      (await api.post('/api/stock_transfers', doc('stock_transfers', { sku_code: n.code('X'), quantity: 5 }, rels)))
+        .status,
+    ).toBe(422);
+    const res = await api.post(
+      '/api/stock_transfers',
+      doc('stock_transfers', { sku_code: n.code('X'), quantity: 3 }, rels),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const tid = res.body.data.id;
     expect(res.body.data.attributes.status).toBe('draft');
@@ -80,9 +99,12 @@ describe('standalone stock transfers', () => {
     await api.patch(`/api/stock_transfers/${tid}`, doc('stock_transfers', { quantity: 2 }, {}, tid));
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 4, reserved: 2 });
     expect((await trigger(api, 'stock_transfers', tid, '_complete')).status).toBe(422); // draft cannot complete
-    for (const step of ['_upcoming', '_picking', '_in_transit', '_complete']) expect((await trigger(api, 'stock_transfers', tid, step)).status).toBe(200);
+    for (const step of ['_upcoming', '_picking', '_in_transit', '_complete'])
+      expect((await trigger(api, 'stock_transfers', tid, step)).status).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 2, reserved: 0 });
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 2, reserved: 0 });
-    expect((await api.patch(`/api/stock_transfers/${tid}`, doc('stock_transfers', { quantity: 1 }, {}, tid))).status).toBe(422);
+    expect(
+      (await api.patch(`/api/stock_transfers/${tid}`, doc('stock_transfers', { quantity: 1 }, {}, tid))).status,
+    ).toBe(422);
   });
 });

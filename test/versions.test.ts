@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
-import { client, doc, type Client } from './helpers/http';
+import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
 /** spec §1.11: every write leaves a version with its changes and who made it. */
@@ -11,7 +11,10 @@ useTestApp({}, (s) => ({ t, api } = s));
 describe('versions', () => {
   it('create, update and destroy of an inventory model, readable under the model and in /api/versions', async () => {
     const id = (await api.post('/api/inventory_models', doc('inventory_models', { name: 'V1' }))).body.data.id;
-    await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'V2', stock_locations_cutoff: 3 }, {}, id));
+    await api.patch(
+      `/api/inventory_models/${id}`,
+      doc('inventory_models', { name: 'V2', stock_locations_cutoff: 3 }, {}, id),
+    );
     await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'V2' }, {}, id)); // no change: no version
     const list = (await api.get(`/api/inventory_models/${id}/versions?sort=created_at`)).body.data;
     expect(list.map((v: any) => [v.attributes.event, v.attributes.changes])).toEqual([

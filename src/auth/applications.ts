@@ -29,13 +29,21 @@ export function checkSpec(s: unknown, where: string): ApplicationSpec {
   if (typeof o.name !== 'string' || !o.name) fail('"name" is required');
   if (o.kind !== 'integration' && o.kind !== 'sales_channel') fail('"kind" must be "integration" or "sales_channel"');
   if (o.mode !== 'test' && o.mode !== 'live') fail('"mode" must be "test" or "live"');
-  if (o.kind === 'integration' && o.role !== undefined && o.role !== 'admin' && o.role !== 'read_only') fail('"role" must be "admin" or "read_only"');
+  if (o.kind === 'integration' && o.role !== undefined && o.role !== 'admin' && o.role !== 'read_only')
+    fail('"role" must be "admin" or "read_only"');
   if (o.kind === 'sales_channel' && o.role !== undefined) fail('sales_channel applications have no role');
-  for (const k of ['client_id', 'client_secret', 'scope'] as const) if (o[k] !== undefined && typeof o[k] !== 'string') fail(`"${k}" must be a string`);
-  if (o.client_id !== undefined && (o.client_id as string).length < 8) fail('"client_id" must have at least 8 characters');
-  if (o.kind === 'integration' && o.client_secret !== undefined && (o.client_secret as string).length < 16) fail('"client_secret" must have at least 16 characters');
-  if (o.kind === 'sales_channel' && o.client_secret !== undefined) fail('sales_channel applications have no client_secret');
-  return { ...(o as unknown as ApplicationSpec), role: o.kind === 'integration' ? ((o.role as Role) ?? 'admin') : undefined };
+  for (const k of ['client_id', 'client_secret', 'scope'] as const)
+    if (o[k] !== undefined && typeof o[k] !== 'string') fail(`"${k}" must be a string`);
+  if (o.client_id !== undefined && (o.client_id as string).length < 8)
+    fail('"client_id" must have at least 8 characters');
+  if (o.kind === 'integration' && o.client_secret !== undefined && (o.client_secret as string).length < 16)
+    fail('"client_secret" must have at least 16 characters');
+  if (o.kind === 'sales_channel' && o.client_secret !== undefined)
+    fail('sales_channel applications have no client_secret');
+  return {
+    ...(o as unknown as ApplicationSpec),
+    role: o.kind === 'integration' ? ((o.role as Role) ?? 'admin') : undefined,
+  };
 }
 
 /** Create (or, for a known client_id, update) an application; returns the credentials in clear once. */
@@ -69,8 +77,12 @@ export async function upsertFromFile(db: Db, file: string): Promise<number> {
   if (!Array.isArray(parsed)) throw new ApplicationSpecError(`APPLICATIONS_FILE ${file}: must be a JSON array`);
   const specs = parsed.map((s, i) => checkSpec(s, `APPLICATIONS_FILE ${file} [${i}]`));
   for (const s of specs) {
-    if (!s.client_id) throw new ApplicationSpecError(`APPLICATIONS_FILE ${file}: every entry needs a client_id so that restarts keep it`);
-    if (s.kind === 'integration' && !s.client_secret) throw new ApplicationSpecError(`APPLICATIONS_FILE ${file}: integration "${s.name}" needs a client_secret`);
+    if (!s.client_id)
+      throw new ApplicationSpecError(
+        `APPLICATIONS_FILE ${file}: every entry needs a client_id so that restarts keep it`,
+      );
+    if (s.kind === 'integration' && !s.client_secret)
+      throw new ApplicationSpecError(`APPLICATIONS_FILE ${file}: integration "${s.name}" needs a client_secret`);
   }
   await db.transaction(async (tx) => {
     for (const s of specs) await upsertApplication(tx as unknown as Db, s);
@@ -82,7 +94,12 @@ export async function upsertFromFile(db: Db, file: string): Promise<number> {
 export async function bootstrapApplication(db: Db) {
   const [{ n }] = (await db.select({ n: sql<number>`count(*)::int` }).from(applications)) as [{ n: number }];
   if (n > 0) return undefined;
-  return upsertApplication(db, { name: 'Default integration (test)', kind: 'integration', role: 'admin', mode: 'test' });
+  return upsertApplication(db, {
+    name: 'Default integration (test)',
+    kind: 'integration',
+    role: 'admin',
+    mode: 'test',
+  });
 }
 
 export async function findByClientId(db: Db, clientId: string): Promise<ApplicationRow | undefined> {
@@ -91,7 +108,11 @@ export async function findByClientId(db: Db, clientId: string): Promise<Applicat
 }
 
 /** Check client credentials; integration apps need their secret, sales channels only their id. */
-export async function authenticateClient(db: Db, clientId: string, secret: string | undefined): Promise<ApplicationRow | undefined> {
+export async function authenticateClient(
+  db: Db,
+  clientId: string,
+  secret: string | undefined,
+): Promise<ApplicationRow | undefined> {
   const app = await findByClientId(db, clientId);
   if (!app) return undefined;
   if (app.kind === 'integration') {

@@ -1,9 +1,9 @@
+import type { webcrypto } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Db } from '../db/client';
 import { settings } from '../db/schema/auth';
 import { newId } from '../lib/ids';
-import type { webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -32,7 +32,11 @@ export async function loadSigningKey(db: Db): Promise<SigningKey> {
   if (!stored) {
     const { privateKey, publicKey } = await generateKeyPair(ALG, { modulusLength: 2048, extractable: true });
     const kid = newId(16);
-    const candidate: Stored = { kid, private: await exportJWK(privateKey), public: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' } };
+    const candidate: Stored = {
+      kid,
+      private: await exportJWK(privateKey),
+      public: { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' },
+    };
     await db.insert(settings).values({ key: 'signing_key', value: candidate }).onConflictDoNothing();
     stored = (await read(db))!; // another process may have won the race: use whatever is stored
   }
@@ -51,7 +55,10 @@ async function read(db: Db): Promise<Stored | undefined> {
 
 /** The organization's id: generated once, shared by every process on the database. */
 export async function organizationId(db: Db): Promise<string> {
-  await db.insert(settings).values({ key: 'organization_id', value: sql`to_jsonb(${newId()}::text)` }).onConflictDoNothing();
+  await db
+    .insert(settings)
+    .values({ key: 'organization_id', value: sql`to_jsonb(${newId()}::text)` })
+    .onConflictDoNothing();
   const rows = await db.select().from(settings).where(eq(settings.key, 'organization_id'));
   return rows[0]!.value as string;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errors } from '../jsonapi/errors';
 import type { AppDeps } from '../http/deps';
 import { authLimit } from '../http/rate-limit';
+import { errors } from '../jsonapi/errors';
 import { authenticateClient } from './applications';
 import { resolveScope } from './scope';
 import { mintToken } from './tokens';
@@ -20,7 +20,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (typeof body !== 'object') throw errors.paramMissing('grant_type');
     const grant = str(body.grant_type);
     if (!grant) throw errors.paramMissing('grant_type');
-    if (grant !== 'client_credentials') throw errors.badRequest('UNSUPPORTED_GRANT_TYPE', 'Unsupported grant type', `${grant} is not supported; use client_credentials.`);
+    if (grant !== 'client_credentials')
+      throw errors.badRequest(
+        'UNSUPPORTED_GRANT_TYPE',
+        'Unsupported grant type',
+        `${grant} is not supported; use client_credentials.`,
+      );
     const clientId = str(body.client_id);
     if (!clientId) throw errors.invalidCredentials();
     const app = await authenticateClient(deps.database.db, clientId, str(body.client_secret));
@@ -38,5 +43,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   // js-auth's jwtVerify fetches `${iss}/.well-known/jwks.json`
-  app.get('/.well-known/jwks.json', async (_request, reply) => reply.type('application/json').send(JSON.stringify({ keys: [deps.issuer.key.publicJwk] })));
+  app.get('/.well-known/jwks.json', async (_request, reply) =>
+    reply.type('application/json').send(JSON.stringify({ keys: [deps.issuer.key.publicJwk] })),
+  );
 }

@@ -25,7 +25,10 @@ export function parseScope(scope: string): ScopeTerm[] {
   for (const part of scope.trim().split(/\s+/).filter(Boolean)) {
     if (part === 'market:all') continue;
     const m = part.match(/^(market|stock_location):(id|code):([^\s:]+)$/);
-    if (!m) throw invalid(`${part} is not a valid scope; use market:id:…, market:code:…, stock_location:id:… or stock_location:code:….`);
+    if (!m)
+      throw invalid(
+        `${part} is not a valid scope; use market:id:…, market:code:…, stock_location:id:… or stock_location:code:….`,
+      );
     terms.push({ kind: m[1] as ScopeTerm['kind'], by: m[2] as ScopeTerm['by'], value: m[3]! });
   }
   return terms;
@@ -50,7 +53,8 @@ export async function resolveScope(db: Db, app: ApplicationRow, requested: strin
         .where(and(eq(table.mode, mode), eq(t.by === 'id' ? table.id : table.code, t.value)))
         .limit(1);
       const row = rows[0] as { id: string; disabled_at?: Date | null; inventory_model_id?: string } | undefined;
-      if (!row || (t.kind === 'market' && row.disabled_at)) throw invalid(`${t.kind}:${t.by}:${t.value} was not found${t.kind === 'market' ? ' or is disabled' : ''}.`);
+      if (!row || (t.kind === 'market' && row.disabled_at))
+        throw invalid(`${t.kind}:${t.by}:${t.value} was not found${t.kind === 'market' ? ' or is disabled' : ''}.`);
       return { t, row };
     }),
   );
@@ -63,8 +67,18 @@ export async function resolveScope(db: Db, app: ApplicationRow, requested: strin
     const inModel = await db
       .select({ id: inventoryStockLocations.stock_location_id })
       .from(inventoryStockLocations)
-      .where(and(eq(inventoryStockLocations.inventory_model_id, [...models][0]!), inArray(inventoryStockLocations.stock_location_id, locationIds)));
-    if (inModel.length !== locationIds.length) throw invalid("A stock location in the scope is not in the market's inventory model.");
+      .where(
+        and(
+          eq(inventoryStockLocations.inventory_model_id, [...models][0]!),
+          inArray(inventoryStockLocations.stock_location_id, locationIds),
+        ),
+      );
+    if (inModel.length !== locationIds.length)
+      throw invalid("A stock location in the scope is not in the market's inventory model.");
   }
-  return { scope: terms.map((t) => `${t.kind}:${t.by}:${t.value}`).join(' '), marketIds: [...new Set(marketRows.map((r) => r.id))], stockLocationIds: locationIds };
+  return {
+    scope: terms.map((t) => `${t.kind}:${t.by}:${t.value}`).join(' '),
+    marketIds: [...new Set(marketRows.map((r) => r.id))],
+    stockLocationIds: locationIds,
+  };
 }

@@ -32,7 +32,13 @@ export async function mintToken(iss: TokenIssuer, s: TokenSubject, now = Math.fl
     rand: Math.random(),
   };
   if (s.marketIds.length) {
-    claims.market = { id: s.marketIds, price_list_id: null, stock_location_ids: s.stockLocationIds, geocoder_id: null, allows_external_prices: false };
+    claims.market = {
+      id: s.marketIds,
+      price_list_id: null,
+      stock_location_ids: s.stockLocationIds,
+      geocoder_id: null,
+      allows_external_prices: false,
+    };
   }
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: iss.key.kid })
@@ -70,7 +76,8 @@ export class TokenVerifier {
       throw errors.unauthorized();
     }
     const app = payload.application ?? {};
-    if (payload.organization?.id !== this.iss.organization.id || typeof app.id !== 'string') throw errors.unauthorized();
+    if (payload.organization?.id !== this.iss.organization.id || typeof app.id !== 'string')
+      throw errors.unauthorized();
     const caller: Caller = {
       applicationId: app.id,
       kind: app.kind,

@@ -28,7 +28,8 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
-        return (q: string, params?: unknown[], opts?: object) => target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) });
+        return (q: string, params?: unknown[], opts?: object) =>
+          target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {

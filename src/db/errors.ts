@@ -1,4 +1,4 @@
-import { ApiError, errors } from '../jsonapi/errors';
+import { type ApiError, errors } from '../jsonapi/errors';
 
 interface PgError {
   code: string;
@@ -10,7 +10,8 @@ interface PgError {
 /** The PostgreSQL error behind a Drizzle or postgres.js error (Drizzle keeps it on `.cause`). */
 export function pgError(e: unknown): PgError | undefined {
   for (let cur: any = e, i = 0; cur && i < 5; cur = cur.cause, i++) {
-    if (typeof cur.code === 'string' && /^[0-9A-Z]{5}$/.test(cur.code) && cur.severity !== undefined) return cur as PgError;
+    if (typeof cur.code === 'string' && /^[0-9A-Z]{5}$/.test(cur.code) && cur.severity !== undefined)
+      return cur as PgError;
   }
   return undefined;
 }
@@ -18,7 +19,18 @@ export function pgError(e: unknown): PgError | undefined {
 /** postgres.js's own connection errors: nothing else raises these codes. */
 const DRIVER_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
 /** The network's (DNS, refused, reset, unreachable; ENOENT: a Unix socket gone with its server), when a query met them. */
-const NETWORK_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENOENT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_LOST = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENOENT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 /** SQLSTATEs of a server that is gone, going, starting, full, or no longer the primary. */
 const SERVER_LOST = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '25006']);
 
@@ -63,16 +75,27 @@ export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError |
   switch (pg.code) {
     case '23505': {
       const attribute = (pg.constraint_name && c.uniques?.[pg.constraint_name]) ?? 'base';
-      return errors.validation([{ attribute, message: 'has already been taken', error: 'taken', pointer: c.pointerFor?.(attribute) }]);
+      return errors.validation([
+        { attribute, message: 'has already been taken', error: 'taken', pointer: c.pointerFor?.(attribute) },
+      ]);
     }
     case '23503':
     case '23001': // restrict_violation: ON DELETE RESTRICT reports this, not 23503
       return c.op === 'delete'
         ? errors.locked(c.lockedMessage ?? 'The resource cannot be deleted because other resources depend on it.')
-        : errors.validation([{ attribute: 'base', message: 'refers to a resource that does not exist or is in use', error: 'invalid', pointer: '/data/relationships' }]);
+        : errors.validation([
+            {
+              attribute: 'base',
+              message: 'refers to a resource that does not exist or is in use',
+              error: 'invalid',
+              pointer: '/data/relationships',
+            },
+          ]);
     case '23514':
       // every CHECK mirrors a rule the service validates first; reaching one means a race or a bug
-      return errors.validation([{ attribute: 'base', message: `violates ${pg.constraint_name ?? 'a constraint'}`, error: 'invalid' }]);
+      return errors.validation([
+        { attribute: 'base', message: `violates ${pg.constraint_name ?? 'a constraint'}`, error: 'invalid' },
+      ]);
     case '23502':
       return errors.validation([{ attribute: pg.column_name ?? 'base', message: "can't be blank", error: 'blank' }]);
     case '40001':
@@ -82,7 +105,11 @@ export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError |
     case '54000':
       return errors.validation([{ attribute: 'base', message: 'is too long', error: 'too_long' }]);
   }
-  if (cls === '22') return errors.badRequest('INVALID_FIELD_VALUE', 'Invalid field value', 'A value in the request is not valid for its field.');
+  if (cls === '22')
+    return errors.badRequest(
+      'INVALID_FIELD_VALUE',
+      'Invalid field value',
+      'A value in the request is not valid for its field.',
+    );
   return undefined;
 }
-

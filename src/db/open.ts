@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { connect, type Database } from './client';
-import { startEmbedded, type EmbeddedServer } from './embedded';
+import { type EmbeddedServer, startEmbedded } from './embedded';
 import { runMigrations } from './migrate';
 
 export interface OpenDatabase {

@@ -12,7 +12,11 @@ import type postgres from 'postgres';
  * included), so autovacuum is never held up and no connection is held: postgres.js 3.4 can strand a
  * reserved connection whose server went away (porsager/postgres#1195, #1199).
  */
-export function startStatisticsKeeper(sql: postgres.Sql, everyMs = 2_000, log: (e: unknown) => void = () => {}): () => Promise<void> {
+export function startStatisticsKeeper(
+  sql: postgres.Sql,
+  everyMs = 2_000,
+  log: (e: unknown) => void = () => {},
+): () => Promise<void> {
   let current: Promise<void> | undefined;
   let stopped = false;
   const run = async () => {
@@ -20,7 +24,8 @@ export function startStatisticsKeeper(sql: postgres.Sql, everyMs = 2_000, log: (
       select c.oid::regclass::text as name from pg_stat_user_tables s join pg_class c on c.oid = s.relid
       where s.schemaname = current_schema() and pg_has_role(c.relowner, 'USAGE')
         and s.n_live_tup > greatest(100, 2 * c.reltuples)`;
-    for (const { name } of grown) if (!stopped) await sql.unsafe(`analyze (skip_locked) ${name}`, [], { prepare: false });
+    for (const { name } of grown)
+      if (!stopped) await sql.unsafe(`analyze (skip_locked) ${name}`, [], { prepare: false });
   };
   const timer = setInterval(() => {
     if (current || stopped) return;

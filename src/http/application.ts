@@ -30,11 +30,19 @@ export const applicationResource = defineResource({
 
 export function registerApplicationRoute(app: FastifyInstance, deps: AppDeps): void {
   app.get('/application', async (request, reply) => {
-    if (Object.keys(request.query as object).length) throw errors.paramNotAllowed(Object.keys(request.query as object)[0]!);
-    const rows = await deps.database.db.select().from(applications).where(eq(applications.id, request.ctx.caller.applicationId));
+    if (Object.keys(request.query as object).length)
+      throw errors.paramNotAllowed(Object.keys(request.query as object)[0]!);
+    const rows = await deps.database.db
+      .select()
+      .from(applications)
+      .where(eq(applications.id, request.ctx.caller.applicationId));
     const row = rows[0];
     if (!row) throw errors.recordNotFound();
-    const data = serializeResource(applicationResource, { ...row, uid: row.client_id, scopes: row.scope }, { ctx: request.ctx, fields: {} });
+    const data = serializeResource(
+      applicationResource,
+      { ...row, uid: row.client_id, scopes: row.scope },
+      { ctx: request.ctx, fields: {} },
+    );
     data.links.self = `${request.ctx.baseUrl}/api/application`;
     return reply.type(JSONAPI).send(JSON.stringify({ data }));
   });

@@ -1,6 +1,6 @@
+import type { TokenIssuer, TokenVerifier } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
-import type { TokenIssuer, TokenVerifier } from '../auth/tokens';
 import type { Registry } from '../resources/registry';
 import type { RateLimiter } from './rate-limit';
 import type { SingleCache } from './single-cache';

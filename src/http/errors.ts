@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { translateDbError } from '../db/errors';
-import { ApiError, errors, isApiError } from '../jsonapi/errors';
+import { type ApiError, errors, isApiError } from '../jsonapi/errors';
 
 export const JSONAPI = 'application/vnd.api+json';
 
@@ -15,10 +15,14 @@ function fromFastify(e: FastifyError): ApiError | undefined {
       return errors.payloadTooLarge();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? errors.unsupportedMediaType() : errors.invalidDataFormat('Invalid Content-Length.', '/');
+      return e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? errors.unsupportedMediaType()
+        : errors.invalidDataFormat('Invalid Content-Length.', '/');
   }
-  if (e instanceof SyntaxError || (e as { type?: string }).type === 'entity.parse.failed') return errors.invalidDataFormat('The request body is not valid JSON.', '/');
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return errors.badRequest('BAD_REQUEST', 'Bad request', 'The request could not be understood.');
+  if (e instanceof SyntaxError || (e as { type?: string }).type === 'entity.parse.failed')
+    return errors.invalidDataFormat('The request body is not valid JSON.', '/');
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return errors.badRequest('BAD_REQUEST', 'Bad request', 'The request could not be understood.');
   return undefined;
 }
 
@@ -36,10 +40,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const body = { errors: e.errors.map((x) => ({ ...x, status: Number(x.status) })) };
       return void reply.status(e.status).headers(e.headers).type('application/json').send(JSON.stringify(body));
     }
-    void reply.status(e.status).headers(e.headers).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
+    void reply
+      .status(e.status)
+      .headers(e.headers)
+      .type(JSONAPI)
+      .send(JSON.stringify({ errors: e.errors }));
   });
   app.setNotFoundHandler((request, reply) => {
     const e = errors.routeNotFound(request.url.split('?')[0]!);
-    void reply.status(404).type(JSONAPI).send(JSON.stringify({ errors: e.errors }));
+    void reply
+      .status(404)
+      .type(JSONAPI)
+      .send(JSON.stringify({ errors: e.errors }));
   });
 }

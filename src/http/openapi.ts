@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import { PAGE_SIZE_MAX } from '../jsonapi/query';
 import type { Attribute, ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { AppDeps } from './deps';
-import { PAGE_SIZE_MAX } from '../jsonapi/query';
 
 type Schema = Record<string, unknown>;
 
 function attrSchema(a: Attribute): Schema {
   const s: Schema =
-    a.type === 'datetime' ? { type: 'string', format: 'date-time' } : a.type === 'float' ? { type: 'number' } : { type: a.type };
+    a.type === 'datetime'
+      ? { type: 'string', format: 'date-time' }
+      : a.type === 'float'
+        ? { type: 'number' }
+        : { type: a.type };
   if (a.enum) s.enum = [...a.enum];
   if (a.min !== undefined) s.minimum = a.min;
   if (a.max !== undefined) s.maximum = a.max;
@@ -18,7 +22,11 @@ function attrSchema(a: Attribute): Schema {
   return s;
 }
 
-const ident = (type: string) => ({ type: 'object', required: ['type', 'id'], properties: { type: { const: type }, id: { type: 'string' } } });
+const ident = (type: string) => ({
+  type: 'object',
+  required: ['type', 'id'],
+  properties: { type: { const: type }, id: { type: 'string' } },
+});
 
 /** Request body schema for create or update, from the C/U flags of the definition. */
 function writeSchema(reg: Registry, def: ResourceDefinition, op: 'create' | 'update'): Schema {
@@ -29,11 +37,15 @@ function writeSchema(reg: Registry, def: ResourceDefinition, op: 'create' | 'upd
     props[n] = attrSchema(a);
     if (op === 'create' && a.required) required.push(n);
   }
-  for (const [n, t] of Object.entries(def.triggers)) if (t.on.includes(op)) props[n] = { type: 'boolean', description: t.description };
+  for (const [n, t] of Object.entries(def.triggers))
+    if (t.on.includes(op)) props[n] = { type: 'boolean', description: t.description };
   const rels: Record<string, Schema> = {};
   for (const [n, r] of Object.entries(def.relationships)) {
     if (!(op === 'create' ? r.create : r.update) || !reg.target(r)) continue;
-    rels[n] = { type: 'object', properties: { data: r.required ? ident(r.type) : { oneOf: [ident(r.type), { type: 'null' }] } } };
+    rels[n] = {
+      type: 'object',
+      properties: { data: r.required ? ident(r.type) : { oneOf: [ident(r.type), { type: 'null' }] } },
+    };
   }
   const data: Schema = {
     type: 'object',
@@ -41,7 +53,12 @@ function writeSchema(reg: Registry, def: ResourceDefinition, op: 'create' | 'upd
     properties: {
       type: { const: def.type },
       ...(op === 'update' ? { id: { type: 'string' } } : {}),
-      attributes: { type: 'object', additionalProperties: false, properties: props, ...(required.length ? { required } : {}) },
+      attributes: {
+        type: 'object',
+        additionalProperties: false,
+        properties: props,
+        ...(required.length ? { required } : {}),
+      },
       relationships: { type: 'object', additionalProperties: false, properties: rels },
     },
   };
@@ -52,7 +69,11 @@ function readSchema(def: ResourceDefinition): Schema {
   const attributes: Record<string, Schema> = {};
   for (const [n, a] of Object.entries(def.attributes)) if (a.fetch !== false) attributes[n] = attrSchema(a);
   const relationships: Record<string, Schema> = {};
-  for (const [n, r] of Object.entries(def.relationships)) relationships[n] = { $ref: '#/components/schemas/relationship', description: r.description ?? `${r.kind} ${r.type}` };
+  for (const [n, r] of Object.entries(def.relationships))
+    relationships[n] = {
+      $ref: '#/components/schemas/relationship',
+      description: r.description ?? `${r.kind} ${r.type}`,
+    };
   return {
     type: 'object',
     description: def.description,
@@ -70,16 +91,41 @@ function readSchema(def: ResourceDefinition): Schema {
 const listParams = (def: ResourceDefinition) => [
   { name: 'page[number]', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
   { name: 'page[size]', in: 'query', schema: { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: 10 } },
-  { name: 'sort', in: 'query', description: `Comma list of ${Object.entries(def.attributes).filter(([, a]) => a.sort).map(([n]) => n).join(', ')}; prefix - for descending.`, schema: { type: 'string' } },
-  { name: 'filter[q]', in: 'query', style: 'deepObject', description: `Ransack predicates (name_eq, name_cont, …) on ${Object.entries(def.attributes).filter(([, a]) => a.filter).map(([n]) => n).join(', ')} and relationship paths.`, schema: { type: 'object' } },
+  {
+    name: 'sort',
+    in: 'query',
+    description: `Comma list of ${Object.entries(def.attributes)
+      .filter(([, a]) => a.sort)
+      .map(([n]) => n)
+      .join(', ')}; prefix - for descending.`,
+    schema: { type: 'string' },
+  },
+  {
+    name: 'filter[q]',
+    in: 'query',
+    style: 'deepObject',
+    description: `Ransack predicates (name_eq, name_cont, …) on ${Object.entries(def.attributes)
+      .filter(([, a]) => a.filter)
+      .map(([n]) => n)
+      .join(', ')} and relationship paths.`,
+    schema: { type: 'object' },
+  },
 ];
 const readParams = (def: ResourceDefinition) => [
-  { name: 'include', in: 'query', description: `Comma list of dotted relationship paths: ${Object.keys(def.relationships).join(', ')}.`, schema: { type: 'string' } },
+  {
+    name: 'include',
+    in: 'query',
+    description: `Comma list of dotted relationship paths: ${Object.keys(def.relationships).join(', ')}.`,
+    schema: { type: 'string' },
+  },
   { name: `fields[${def.type}]`, in: 'query', schema: { type: 'string' } },
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const errorsResponse = (d: string) => ({ description: d, content: { 'application/vnd.api+json': { schema: ref('errors') } } });
+const errorsResponse = (d: string) => ({
+  description: d,
+  content: { 'application/vnd.api+json': { schema: ref('errors') } },
+});
 const body = (schema: Schema) => ({ required: true, content: { 'application/vnd.api+json': { schema } } });
 const ok = (d: string, schema: Schema) => ({ description: d, content: { 'application/vnd.api+json': { schema } } });
 
@@ -87,45 +133,161 @@ const ok = (d: string, schema: Schema) => ({ description: d, content: { 'applica
 export function buildOpenApi(reg: Registry): Schema {
   const paths: Record<string, Schema> = {};
   const schemas: Record<string, Schema> = {
-    relationship: { type: 'object', properties: { links: { type: 'object', properties: { self: { type: 'string' }, related: { type: 'string' } } }, data: {} } },
-    errors: { type: 'object', properties: { errors: { type: 'array', items: { type: 'object', required: ['title', 'detail', 'code', 'status'], properties: { title: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string' }, status: { type: 'string' }, source: { type: 'object' }, meta: { type: 'object' } } } } } },
+    relationship: {
+      type: 'object',
+      properties: {
+        links: { type: 'object', properties: { self: { type: 'string' }, related: { type: 'string' } } },
+        data: {},
+      },
+    },
+    errors: {
+      type: 'object',
+      properties: {
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['title', 'detail', 'code', 'status'],
+            properties: {
+              title: { type: 'string' },
+              detail: { type: 'string' },
+              code: { type: 'string' },
+              status: { type: 'string' },
+              source: { type: 'object' },
+              meta: { type: 'object' },
+            },
+          },
+        },
+      },
+    },
   };
-  const common = { '401': errorsResponse('Missing, invalid or insufficient token'), '400': errorsResponse('Bad request'), '429': errorsResponse('Rate limit exceeded') };
+  const common = {
+    '401': errorsResponse('Missing, invalid or insufficient token'),
+    '400': errorsResponse('Bad request'),
+    '429': errorsResponse('Rate limit exceeded'),
+  };
   for (const def of reg.all()) {
     schemas[def.type] = readSchema(def);
     const single = { type: 'object', properties: { data: ref(def.type), included: { type: 'array' } } };
-    const many = { type: 'object', properties: { data: { type: 'array', items: ref(def.type) }, meta: { type: 'object', properties: { record_count: { type: 'integer' }, page_count: { type: 'integer' } } }, links: { type: 'object' } } };
+    const many = {
+      type: 'object',
+      properties: {
+        data: { type: 'array', items: ref(def.type) },
+        meta: { type: 'object', properties: { record_count: { type: 'integer' }, page_count: { type: 'integer' } } },
+        links: { type: 'object' },
+      },
+    };
     const tag = [def.type];
     const coll: Schema = {};
     const item: Schema = {};
-    if (def.actions.includes('list')) coll.get = { tags: tag, operationId: `list_${def.type}`, summary: `List all ${def.type}`, parameters: [...listParams(def), ...readParams(def)], responses: { '200': ok(`A page of ${def.type}`, many), ...common } };
+    if (def.actions.includes('list'))
+      coll.get = {
+        tags: tag,
+        operationId: `list_${def.type}`,
+        summary: `List all ${def.type}`,
+        parameters: [...listParams(def), ...readParams(def)],
+        responses: { '200': ok(`A page of ${def.type}`, many), ...common },
+      };
     if (def.actions.includes('create')) {
       schemas[`${def.singular}_create`] = writeSchema(reg, def, 'create');
-      coll.post = { tags: tag, operationId: `create_${def.singular}`, summary: `Create a ${def.singular}`, parameters: readParams(def), requestBody: body(ref(`${def.singular}_create`)), responses: { '201': ok('Created', single), '422': errorsResponse('Validation failed'), ...common } };
+      coll.post = {
+        tags: tag,
+        operationId: `create_${def.singular}`,
+        summary: `Create a ${def.singular}`,
+        parameters: readParams(def),
+        requestBody: body(ref(`${def.singular}_create`)),
+        responses: { '201': ok('Created', single), '422': errorsResponse('Validation failed'), ...common },
+      };
     }
-    if (def.actions.includes('retrieve')) item.get = { tags: tag, operationId: `retrieve_${def.singular}`, summary: `Retrieve a ${def.singular}`, parameters: readParams(def), responses: { '200': ok('The resource', single), '404': errorsResponse('Not found'), ...common } };
+    if (def.actions.includes('retrieve'))
+      item.get = {
+        tags: tag,
+        operationId: `retrieve_${def.singular}`,
+        summary: `Retrieve a ${def.singular}`,
+        parameters: readParams(def),
+        responses: { '200': ok('The resource', single), '404': errorsResponse('Not found'), ...common },
+      };
     if (def.actions.includes('update')) {
       schemas[`${def.singular}_update`] = writeSchema(reg, def, 'update');
-      item.patch = { tags: tag, operationId: `update_${def.singular}`, summary: `Update a ${def.singular}`, parameters: readParams(def), requestBody: body(ref(`${def.singular}_update`)), responses: { '200': ok('Updated', single), '404': errorsResponse('Not found'), '422': errorsResponse('Validation failed'), ...common } };
+      item.patch = {
+        tags: tag,
+        operationId: `update_${def.singular}`,
+        summary: `Update a ${def.singular}`,
+        parameters: readParams(def),
+        requestBody: body(ref(`${def.singular}_update`)),
+        responses: {
+          '200': ok('Updated', single),
+          '404': errorsResponse('Not found'),
+          '422': errorsResponse('Validation failed'),
+          ...common,
+        },
+      };
     }
-    if (def.actions.includes('delete')) item.delete = { tags: tag, operationId: `delete_${def.singular}`, summary: `Delete a ${def.singular}`, responses: { '204': { description: 'Deleted' }, '404': errorsResponse('Not found'), '423': errorsResponse('Other resources depend on it'), ...common } };
+    if (def.actions.includes('delete'))
+      item.delete = {
+        tags: tag,
+        operationId: `delete_${def.singular}`,
+        summary: `Delete a ${def.singular}`,
+        responses: {
+          '204': { description: 'Deleted' },
+          '404': errorsResponse('Not found'),
+          '423': errorsResponse('Other resources depend on it'),
+          ...common,
+        },
+      };
     const idParam = [{ name: `${def.singular}Id`, in: 'path', required: true, schema: { type: 'string' } }];
     if (Object.keys(coll).length) paths[`/api/${def.type}`] = coll;
     if (Object.keys(item).length) paths[`/api/${def.type}/{${def.singular}Id}`] = { parameters: idParam, ...item };
     for (const [name, r] of Object.entries(def.relationships)) {
       paths[`/api/${def.type}/{${def.singular}Id}/${name}`] = {
         parameters: idParam,
-        get: { tags: tag, operationId: `retrieve_${def.singular}_${name}`, summary: `The ${name} of a ${def.singular}`, parameters: r.kind === 'to_many' ? [...listParams(def), ...readParams(def)] : readParams(def), responses: { '200': ok(r.type, { type: 'object' }), ...common } },
+        get: {
+          tags: tag,
+          operationId: `retrieve_${def.singular}_${name}`,
+          summary: `The ${name} of a ${def.singular}`,
+          parameters: r.kind === 'to_many' ? [...listParams(def), ...readParams(def)] : readParams(def),
+          responses: { '200': ok(r.type, { type: 'object' }), ...common },
+        },
       };
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Allot — Commerce Layer–compatible inventory API', version: '0.1.0', description: 'Inventory models, stock locations and fulfilment routing over the Commerce Layer Core API wire format (JSON:API).' },
+    info: {
+      title: 'Allot — Commerce Layer–compatible inventory API',
+      version: '0.1.0',
+      description:
+        'Inventory models, stock locations and fulfilment routing over the Commerce Layer Core API wire format (JSON:API).',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     paths: {
-      '/oauth/token': { post: { tags: ['auth'], security: [], operationId: 'oauth_token', summary: 'Get an access token (client_credentials)', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['grant_type', 'client_id'], properties: { grant_type: { const: 'client_credentials' }, client_id: { type: 'string' }, client_secret: { type: 'string' }, scope: { type: 'string' } } } } } }, responses: { '200': { description: 'Token' }, '401': { description: 'Invalid credentials' } } } },
+      '/oauth/token': {
+        post: {
+          tags: ['auth'],
+          security: [],
+          operationId: 'oauth_token',
+          summary: 'Get an access token (client_credentials)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['grant_type', 'client_id'],
+                  properties: {
+                    grant_type: { const: 'client_credentials' },
+                    client_id: { type: 'string' },
+                    client_secret: { type: 'string' },
+                    scope: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          responses: { '200': { description: 'Token' }, '401': { description: 'Invalid credentials' } },
+        },
+      },
       ...paths,
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas },

@@ -11,7 +11,17 @@ export interface Limit {
   windowS: number;
 }
 
-export const CACHEABLE = new Set(['inventory_models', 'markets', 'price_lists', 'prices', 'sku_lists', 'sku_options', 'skus', 'stock_items', 'stock_locations']);
+export const CACHEABLE = new Set([
+  'inventory_models',
+  'markets',
+  'price_lists',
+  'prices',
+  'sku_lists',
+  'sku_options',
+  'skus',
+  'stock_items',
+  'stock_locations',
+]);
 
 const NUMBERS = {
   cacheable: { live: [1000, 250], test: [500, 125] },
@@ -62,7 +72,11 @@ export class RateLimiter {
     const remaining = Math.max(0, tightest!.remaining - (allowed ? 1 : 0));
     return {
       allowed,
-      headers: { 'X-Ratelimit-Limit': String(tightest!.l.limit), 'X-Ratelimit-Interval': String(tightest!.l.windowS), 'X-Ratelimit-Remaining': String(remaining) },
+      headers: {
+        'X-Ratelimit-Limit': String(tightest!.l.limit),
+        'X-Ratelimit-Interval': String(tightest!.l.windowS),
+        'X-Ratelimit-Remaining': String(remaining),
+      },
     };
   }
 

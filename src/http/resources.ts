@@ -1,13 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../auth/permissions';
 import { parseDocument } from '../jsonapi/document';
 import { errors } from '../jsonapi/errors';
 import { pageLinks } from '../jsonapi/links';
-import { parseQuery, type ParsedQuery } from '../jsonapi/query';
-import type { Action, ResourceDefinition, Row } from '../resources/define';
-import { preparePresentation, present, type Presentation } from '../query/present';
+import { type ParsedQuery, parseQuery } from '../jsonapi/query';
+import { type Presentation, preparePresentation, present } from '../query/present';
 import { col, findRow, findVisibleOr401, listRows, visible } from '../query/read';
+import type { Action, ResourceDefinition, Row } from '../resources/define';
 import { createResource, deleteResource, updateResource } from '../services/crud';
 import type { AppDeps } from './deps';
 import { JSONAPI } from './errors';
@@ -15,7 +15,8 @@ import { JSONAPI } from './errors';
 type P = { type: string; id?: string; rel?: string };
 type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | string[]> }>;
 
-const send = (reply: FastifyReply, status: number, body: unknown) => reply.status(status).type(JSONAPI).send(JSON.stringify(body));
+const send = (reply: FastifyReply, status: number, body: unknown) =>
+  reply.status(status).type(JSONAPI).send(JSON.stringify(body));
 
 /** The generic JSON:API routes, driven entirely by the registry (spec §1.2). */
 export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -30,19 +31,38 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     if (!def.actions.includes(action)) throw errors.methodNotAllowed(request.method, def.type);
     authorize(def, action, request.ctx.caller);
     // ids are short alphanumeric strings; anything else cannot name a record (and never reaches SQL)
-    if (request.params.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(request.params.id)) throw errors.recordNotFound();
+    if (request.params.id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(request.params.id))
+      throw errors.recordNotFound();
     return def;
   };
 
   /** `p` was prepared (and so validated) before any database work. */
-  const single = async (reply: FastifyReply, request: Req, def: ResourceDefinition, row: Row, q: ParsedQuery, p: Presentation, status = 200, keep?: string) => {
+  const single = async (
+    reply: FastifyReply,
+    request: Req,
+    def: ResourceDefinition,
+    row: Row,
+    q: ParsedQuery,
+    p: Presentation,
+    status = 200,
+    keep?: string,
+  ) => {
     const doc = await present(db, request.ctx, def, [row], p, { organizationId: orgId, single: true });
-    const body = JSON.stringify({ data: doc.data[0], ...(doc.included.length || q.include.length ? { included: doc.included } : {}) });
+    const body = JSON.stringify({
+      data: doc.data[0],
+      ...(doc.included.length || q.include.length ? { included: doc.included } : {}),
+    });
     if (keep) cache.keep(keep, row, body);
     return reply.status(status).type(JSONAPI).send(body);
   };
 
-  const collection = async (reply: FastifyReply, request: Req, def: ResourceDefinition, q: ParsedQuery, extra?: ReturnType<typeof eq>) => {
+  const collection = async (
+    reply: FastifyReply,
+    request: Req,
+    def: ResourceDefinition,
+    q: ParsedQuery,
+    extra?: ReturnType<typeof eq>,
+  ) => {
     const p = preparePresentation(reg, def, q, request.ctx);
     const { rows, total } = await listRows(db, reg, def, request.ctx, q, extra);
     const doc = await present(db, request.ctx, def, rows, p, { organizationId: orgId, single: false });
@@ -55,7 +75,9 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     });
   };
 
-  app.get('/:type', async (request: Req, reply) => collection(reply, request, resolve(request, 'list'), parseQuery(request.query)));
+  app.get('/:type', async (request: Req, reply) =>
+    collection(reply, request, resolve(request, 'list'), parseQuery(request.query)),
+  );
 
   app.get('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'retrieve');
@@ -80,7 +102,13 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     const def = resolve(request, 'update');
     const q = parseQuery(request.query);
     const p = preparePresentation(reg, def, q, request.ctx);
-    const row = await updateResource({ db, reg }, def, request.params.id!, parseDocument(request.body, { type: def.type, id: request.params.id }), request.ctx);
+    const row = await updateResource(
+      { db, reg },
+      def,
+      request.params.id!,
+      parseDocument(request.body, { type: def.type, id: request.params.id }),
+      request.ctx,
+    );
     return single(reply, request, def, row, q, p);
   });
 
@@ -103,7 +131,12 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     const q = parseQuery(request.query);
     const { r, parent, target } = await related(request);
     if (r.kind === 'to_many') {
-      if (!target) return send(reply, 200, { data: [], meta: { record_count: 0, page_count: 0 }, links: pageLinks(request.ctx.baseUrl, request.url, q.page, 0) });
+      if (!target)
+        return send(reply, 200, {
+          data: [],
+          meta: { record_count: 0, page_count: 0 },
+          links: pageLinks(request.ctx.baseUrl, request.url, q.page, 0),
+        });
       authorize(target, 'list', request.ctx.caller);
       return collection(reply, request, target, q, eq(col(target.table, r.inverse!), parent.id));
     }
@@ -112,19 +145,34 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     const p = preparePresentation(reg, target, q, request.ctx);
     const row = r.fk
       ? parent[r.fk] && (await findRow(db, target, request.ctx, parent[r.fk]))
-      : (await listRows(db, reg, target, request.ctx, { ...q, page: { number: 1, size: 1 } }, eq(col(target.table, r.inverse!), parent.id))).rows[0];
+      : (
+          await listRows(
+            db,
+            reg,
+            target,
+            request.ctx,
+            { ...q, page: { number: 1, size: 1 } },
+            eq(col(target.table, r.inverse!), parent.id),
+          )
+        ).rows[0];
     return row ? single(reply, request, target, row, q, p) : send(reply, 200, { data: null });
   });
 
   app.get('/:type/:id/relationships/:rel', async (request: Req, reply) => {
     if (Object.keys(request.query).length) throw errors.paramNotAllowed(Object.keys(request.query)[0]!);
     const { def, r, parent, target } = await related(request);
-    const links = { self: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/relationships/${request.params.rel}`, related: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/${request.params.rel}` };
+    const links = {
+      self: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/relationships/${request.params.rel}`,
+      related: `${request.ctx.baseUrl}/api/${def.type}/${parent.id}/${request.params.rel}`,
+    };
     if (target) authorize(target, r.kind === 'to_many' ? 'list' : 'retrieve', request.ctx.caller);
     let data: unknown = r.kind === 'to_many' ? [] : null;
     if (target && r.fk) data = parent[r.fk] ? { type: target.type, id: parent[r.fk] } : null;
     else if (target) {
-      const rows = await db.select({ id: col(target.table, 'id') }).from(target.table).where(and(visible(target, request.ctx), eq(col(target.table, r.inverse!), parent.id)));
+      const rows = await db
+        .select({ id: col(target.table, 'id') })
+        .from(target.table)
+        .where(and(visible(target, request.ctx), eq(col(target.table, r.inverse!), parent.id)));
       const ids = rows.map((x) => ({ type: target.type, id: x.id as string }));
       data = r.kind === 'to_many' ? ids : (ids[0] ?? null);
     }

@@ -1,6 +1,6 @@
 import { net } from './availability';
 import type { AllocationInput, Line, Pick, Plan, PlannedShipment, PlannedTransfer, Shortfall } from './types';
-import { walk, type Slot } from './walk';
+import { type Slot, walk } from './walk';
 
 /**
  * Shared mechanics of every strategy: the walk over locations, a ledger of what is left per
@@ -43,8 +43,18 @@ export class Allocation {
 
   take(line: Line, slot: Slot, quantity: number): void {
     if (quantity <= 0) return;
-    if (!line.doNotTrack) this.left.set(`${line.skuId}|${slot.stockLocationId}`, this.available(line.skuId, slot.stockLocationId) - quantity);
-    this.picks.push({ lineItemId: line.lineItemId, skuId: line.skuId, quantity, stockLocationId: slot.stockLocationId, tracked: !line.doNotTrack });
+    if (!line.doNotTrack)
+      this.left.set(
+        `${line.skuId}|${slot.stockLocationId}`,
+        this.available(line.skuId, slot.stockLocationId) - quantity,
+      );
+    this.picks.push({
+      lineItemId: line.lineItemId,
+      skuId: line.skuId,
+      quantity,
+      stockLocationId: slot.stockLocationId,
+      tracked: !line.doNotTrack,
+    });
   }
 
   /** Take a line from `slots` in order until covered; whatever is missing is a shortfall. */
@@ -88,7 +98,14 @@ export class Allocation {
       this.left.set(`${line.skuId}|${s.stockLocationId}`, this.available(line.skuId, s.stockLocationId) - q);
       const same = this.transfers.find((t) => t.skuId === line.skuId && t.fromLocationId === s.stockLocationId);
       if (same) same.quantity += q;
-      else this.transfers.push({ lineItemId: line.lineItemId, skuId: line.skuId, quantity: q, fromLocationId: s.stockLocationId, toLocationId: primary.stockLocationId });
+      else
+        this.transfers.push({
+          lineItemId: line.lineItemId,
+          skuId: line.skuId,
+          quantity: q,
+          fromLocationId: s.stockLocationId,
+          toLocationId: primary.stockLocationId,
+        });
       need -= q;
     }
     if (need) this.short(line, need);
@@ -107,7 +124,8 @@ export class Allocation {
   /** Per SKU: what the order asks for and what this strategy could give (spec §4.2: 422 naming each). */
   shortfalls(): Shortfall[] {
     const demand = new Map<string, { code: string; q: number }>();
-    for (const l of this.input.lines) demand.set(l.skuId, { code: l.skuCode, q: (demand.get(l.skuId)?.q ?? 0) + l.quantity });
+    for (const l of this.input.lines)
+      demand.set(l.skuId, { code: l.skuCode, q: (demand.get(l.skuId)?.q ?? 0) + l.quantity });
     return [...this.missing].map(([sku, missing]) => {
       const d = demand.get(sku)!;
       return { skuCode: d.code, requested: d.q, available: d.q - missing };
@@ -118,7 +136,12 @@ export class Allocation {
    * Group picks into shipments: `key` decides the grouping (location and category by default);
    * do_not_ship picks are held but belong to no shipment.
    */
-  plan(strategy: string, key: (p: Pick, line: Line) => string, why: (slot: Slot) => string, order: 'location' | 'lines' = 'location'): Plan {
+  plan(
+    strategy: string,
+    key: (p: Pick, line: Line) => string,
+    why: (slot: Slot) => string,
+    order: 'location' | 'lines' = 'location',
+  ): Plan {
     const lines = new Map(this.input.lines.map((l) => [l.lineItemId, l]));
     const bySlot = new Map(this.slots.map((s) => [s.stockLocationId, s]));
     const groups = new Map<string, PlannedShipment>();
@@ -133,7 +156,14 @@ export class Allocation {
       let g = groups.get(k);
       if (!g) {
         const slot = bySlot.get(p.stockLocationId)!;
-        g = { stockLocationId: p.stockLocationId, shippingCategoryId: strategy === 'no_split' ? null : line.shippingCategoryId, onHold: slot.onHold, awaitingTransfers: false, picks: [], explanation: why(slot) };
+        g = {
+          stockLocationId: p.stockLocationId,
+          shippingCategoryId: strategy === 'no_split' ? null : line.shippingCategoryId,
+          onHold: slot.onHold,
+          awaitingTransfers: false,
+          picks: [],
+          explanation: why(slot),
+        };
         groups.set(k, g);
       }
       g.picks.push(p);
@@ -142,11 +172,21 @@ export class Allocation {
     const transfers: PlannedTransfer[] = this.transfers.map((t) => {
       const line = lines.get(t.lineItemId)!;
       if (line.doNotShip) return { ...t, shipment: null };
-      const k = key({ lineItemId: t.lineItemId, skuId: t.skuId, quantity: 0, stockLocationId: t.toLocationId, tracked: true }, line);
+      const k = key(
+        { lineItemId: t.lineItemId, skuId: t.skuId, quantity: 0, stockLocationId: t.toLocationId, tracked: true },
+        line,
+      );
       let g = groups.get(k);
       if (!g) {
         const slot = bySlot.get(t.toLocationId)!;
-        g = { stockLocationId: t.toLocationId, shippingCategoryId: line.shippingCategoryId, onHold: slot.onHold, awaitingTransfers: true, picks: [], explanation: why(slot) };
+        g = {
+          stockLocationId: t.toLocationId,
+          shippingCategoryId: line.shippingCategoryId,
+          onHold: slot.onHold,
+          awaitingTransfers: true,
+          picks: [],
+          explanation: why(slot),
+        };
         groups.set(k, g);
       }
       g.awaitingTransfers = true;
@@ -155,7 +195,11 @@ export class Allocation {
     const unsorted = [...groups.values()];
     const shipments = [...unsorted];
     // shipments in location priority order (stable within a location), or in the order lines took them
-    if (order === 'location') shipments.sort((x, y) => this.slots.indexOf(bySlot.get(x.stockLocationId)!) - this.slots.indexOf(bySlot.get(y.stockLocationId)!));
+    if (order === 'location')
+      shipments.sort(
+        (x, y) =>
+          this.slots.indexOf(bySlot.get(x.stockLocationId)!) - this.slots.indexOf(bySlot.get(y.stockLocationId)!),
+      );
     for (const t of transfers) if (t.shipment !== null) t.shipment = shipments.indexOf(unsorted[t.shipment]!);
     return { strategy, shipments, unshipped, transfers, shortfalls: this.shortfalls() };
   }
@@ -163,4 +207,5 @@ export class Allocation {
 
 export const byLocationAndCategory = (p: Pick, line: Line) => `${p.stockLocationId}|${line.shippingCategoryId ?? ''}`;
 
-export const rank = (a: Allocation, slot: Slot) => `priority ${slot.priority}, #${a.slots.indexOf(slot) + 1} of ${a.slots.length} locations within the cutoff`;
+export const rank = (a: Allocation, slot: Slot) =>
+  `priority ${slot.priority}, #${a.slots.indexOf(slot) + 1} of ${a.slots.length} locations within the cutoff`;

@@ -1,4 +1,4 @@
-import { walk, type Slot } from './walk';
+import { type Slot, walk } from './walk';
 
 export interface Stock {
   quantity: number;

@@ -11,13 +11,45 @@ import type { Slot } from './walk';
 const NAMES = ['no_split', 'split_shipments', 'split_by_line_items'] as const;
 type Name = (typeof NAMES)[number];
 
-const slot = (loc: string, priority: number, o: Partial<Slot> = {}): Slot => ({ stockLocationId: loc, priority, onHold: false, createdAt: 0, id: `isl-${loc}`, ...o });
-const line = (id: string, sku: string, quantity: number, o: Partial<Line> = {}): Line => ({ lineItemId: id, skuId: sku, skuCode: `SKU-${sku}`, quantity, doNotShip: false, doNotTrack: false, shippingCategoryId: 'cat', ...o });
+const slot = (loc: string, priority: number, o: Partial<Slot> = {}): Slot => ({
+  stockLocationId: loc,
+  priority,
+  onHold: false,
+  createdAt: 0,
+  id: `isl-${loc}`,
+  ...o,
+});
+const line = (id: string, sku: string, quantity: number, o: Partial<Line> = {}): Line => ({
+  lineItemId: id,
+  skuId: sku,
+  skuCode: `SKU-${sku}`,
+  quantity,
+  doNotShip: false,
+  doNotTrack: false,
+  shippingCategoryId: 'cat',
+  ...o,
+});
 /** sku → location → quantity, or [quantity, reserved]. */
 type StockSpec = Record<string, Record<string, number | [number, number]>>;
 const stock = (s: StockSpec) =>
-  new Map(Object.entries(s).map(([sku, by]) => [sku, new Map(Object.entries(by).map(([loc, v]) => [loc, typeof v === 'number' ? { quantity: v, reserved: 0 } : { quantity: v[0], reserved: v[1] }]))]));
-const input = (slots: Slot[], s: StockSpec, lines: Line[], o: Partial<AllocationInput> = {}): AllocationInput => ({ slots, stock: stock(s), lines, cutoff: 10, ...o });
+  new Map(
+    Object.entries(s).map(([sku, by]) => [
+      sku,
+      new Map(
+        Object.entries(by).map(([loc, v]) => [
+          loc,
+          typeof v === 'number' ? { quantity: v, reserved: 0 } : { quantity: v[0], reserved: v[1] },
+        ]),
+      ),
+    ]),
+  );
+const input = (slots: Slot[], s: StockSpec, lines: Line[], o: Partial<AllocationInput> = {}): AllocationInput => ({
+  slots,
+  stock: stock(s),
+  lines,
+  cutoff: 10,
+  ...o,
+});
 const AB = () => [slot('A', 1), slot('B', 2)];
 const ABC = () => [slot('A', 1), slot('B', 2), slot('C', 3)];
 const X5 = () => [line('L1', 'X', 5)];
@@ -29,8 +61,15 @@ const run = (name: Name, i: AllocationInput): Plan => {
   return plan;
 };
 /** 'A/cat {L1:3, L2:2}'; '-' for no category, '!' when on hold. */
-const shape = (p: Plan) => p.shipments.map((s) => `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.onHold ? '!' : ''} {${s.picks.map((k) => `${k.lineItemId}:${k.quantity}`).join(', ')}}`);
-const shorts = (p: Plan) => [...p.shortfalls].sort((a, b) => a.skuCode.localeCompare(b.skuCode)).map((s) => [s.skuCode, s.requested, s.available]);
+const shape = (p: Plan) =>
+  p.shipments.map(
+    (s) =>
+      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.onHold ? '!' : ''} {${s.picks.map((k) => `${k.lineItemId}:${k.quantity}`).join(', ')}}`,
+  );
+const shorts = (p: Plan) =>
+  [...p.shortfalls]
+    .sort((a, b) => a.skuCode.localeCompare(b.skuCode))
+    .map((s) => [s.skuCode, s.requested, s.available]);
 
 /** Expected per strategy: shipments (and no shortfall), or `{ short }` (placement refused: only the shortfalls matter). */
 type Want = string[] | { short: Array<[string, number, number]> };
@@ -43,7 +82,11 @@ const check = (name: Name, i: AllocationInput, want: Want) => {
 };
 const same = (w: Want): Record<Name, Want> => ({ no_split: w, split_shipments: w, split_by_line_items: w });
 /** Same plan for the two splitting strategies, the no_split one written with no category. */
-const all = (w: string[]): Record<Name, Want> => ({ no_split: w.map((s) => s.replace('/cat', '/-')), split_shipments: w, split_by_line_items: w });
+const all = (w: string[]): Record<Name, Want> => ({
+  no_split: w.map((s) => s.replace('/cat', '/-')),
+  split_shipments: w,
+  split_by_line_items: w,
+});
 const short = (...short: Array<[string, number, number]>) => ({ short });
 
 const matrix: Array<[string, AllocationInput, Record<Name, Want>]> = [
@@ -55,38 +98,181 @@ const matrix: Array<[string, AllocationInput, Record<Name, Want>]> = [
   ['one location, surplus', input([slot('A', 1)], { X: { A: 9 } }, X5()), all(['A/cat {L1:5}'])],
   ['two: each alone enough → primary', input(AB(), { X: { A: 5, B: 5 } }, X5()), all(['A/cat {L1:5}'])],
   ['two: only primary enough', input(AB(), { X: { A: 6, B: 2 } }, X5()), all(['A/cat {L1:5}'])],
-  ['two: only secondary enough', input(AB(), { X: { A: 2, B: 6 } }, X5()), { no_split: short(['SKU-X', 5, 2]), split_shipments: ['A/cat {L1:2}', 'B/cat {L1:3}'], split_by_line_items: ['A/cat {L1:2}', 'B/cat {L1:3}'] }],
-  ['two: only together enough', input(AB(), { X: { A: 3, B: 2 } }, X5()), { no_split: short(['SKU-X', 5, 3]), split_shipments: ['A/cat {L1:3}', 'B/cat {L1:2}'], split_by_line_items: ['A/cat {L1:3}', 'B/cat {L1:2}'] }],
-  ['two: neither enough, even together', input(AB(), { X: { A: 2, B: 2 } }, X5()), { no_split: short(['SKU-X', 5, 2]), split_shipments: short(['SKU-X', 5, 4]), split_by_line_items: short(['SKU-X', 5, 4]) }],
-  ['three: primary covers all → one shipment', input(ABC(), { X: { A: 5, B: 5, C: 5 }, Y: { A: 1, C: 1 } }, [line('L1', 'X', 5), line('L2', 'Y', 1)]), { no_split: ['A/- {L1:5, L2:1}'], split_shipments: ['A/cat {L1:5, L2:1}'], split_by_line_items: ['A/cat {L1:5}', 'A/cat {L2:1}'] }],
+  [
+    'two: only secondary enough',
+    input(AB(), { X: { A: 2, B: 6 } }, X5()),
+    {
+      no_split: short(['SKU-X', 5, 2]),
+      split_shipments: ['A/cat {L1:2}', 'B/cat {L1:3}'],
+      split_by_line_items: ['A/cat {L1:2}', 'B/cat {L1:3}'],
+    },
+  ],
+  [
+    'two: only together enough',
+    input(AB(), { X: { A: 3, B: 2 } }, X5()),
+    {
+      no_split: short(['SKU-X', 5, 3]),
+      split_shipments: ['A/cat {L1:3}', 'B/cat {L1:2}'],
+      split_by_line_items: ['A/cat {L1:3}', 'B/cat {L1:2}'],
+    },
+  ],
+  [
+    'two: neither enough, even together',
+    input(AB(), { X: { A: 2, B: 2 } }, X5()),
+    {
+      no_split: short(['SKU-X', 5, 2]),
+      split_shipments: short(['SKU-X', 5, 4]),
+      split_by_line_items: short(['SKU-X', 5, 4]),
+    },
+  ],
+  [
+    'three: primary covers all → one shipment',
+    input(ABC(), { X: { A: 5, B: 5, C: 5 }, Y: { A: 1, C: 1 } }, [line('L1', 'X', 5), line('L2', 'Y', 1)]),
+    {
+      no_split: ['A/- {L1:5, L2:1}'],
+      split_shipments: ['A/cat {L1:5, L2:1}'],
+      split_by_line_items: ['A/cat {L1:5}', 'A/cat {L2:1}'],
+    },
+  ],
   [
     'three: X over A, B, C; Y from B',
     input(ABC(), { X: { A: 2, B: 2, C: 3 }, Y: { A: 0, B: 1, C: 1 } }, [line('L1', 'X', 5), line('L2', 'Y', 1)]),
-    { no_split: short(['SKU-X', 5, 2], ['SKU-Y', 1, 0]), split_shipments: ['A/cat {L1:2}', 'B/cat {L1:2, L2:1}', 'C/cat {L1:1}'], split_by_line_items: ['A/cat {L1:2}', 'B/cat {L1:2}', 'C/cat {L1:1}', 'B/cat {L2:1}'] },
+    {
+      no_split: short(['SKU-X', 5, 2], ['SKU-Y', 1, 0]),
+      split_shipments: ['A/cat {L1:2}', 'B/cat {L1:2, L2:1}', 'C/cat {L1:1}'],
+      split_by_line_items: ['A/cat {L1:2}', 'B/cat {L1:2}', 'C/cat {L1:1}', 'B/cat {L2:1}'],
+    },
   ],
   ['priority order: A first', input(AB(), { X: { A: 3, B: 10 } }, [line('L1', 'X', 2)]), all(['A/cat {L1:2}'])],
-  ['priority reversed: B first', input([slot('A', 2), slot('B', 1)], { X: { A: 3, B: 10 } }, [line('L1', 'X', 2)]), all(['B/cat {L1:2}'])],
-  ['beyond the cutoff: C ignored', input(ABC(), { X: { A: 1, B: 1, C: 100 } }, [line('L1', 'X', 3)], { cutoff: 2 }), { no_split: short(['SKU-X', 3, 1]), split_shipments: short(['SKU-X', 3, 2]), split_by_line_items: short(['SKU-X', 3, 2]) }],
-  ['cutoff raised: C used', input(ABC(), { X: { A: 1, B: 1, C: 100 } }, [line('L1', 'X', 3)], { cutoff: 3 }), { no_split: short(['SKU-X', 3, 1]), split_shipments: ['A/cat {L1:1}', 'B/cat {L1:1}', 'C/cat {L1:1}'], split_by_line_items: ['A/cat {L1:1}', 'B/cat {L1:1}', 'C/cat {L1:1}'] }],
-  ['cutoff 0: nothing walked', input(AB(), { X: { A: 9 } }, [line('L1', 'X', 1)], { cutoff: 0 }), same(short(['SKU-X', 1, 0]))],
-  ['tie on priority: earlier createdAt wins', input([slot('A', 1, { createdAt: 20 }), slot('B', 1, { createdAt: 10 })], { X: { A: 9, B: 9 } }, [line('L1', 'X', 1)]), all(['B/cat {L1:1}'])],
-  ['tie on priority and createdAt: smaller id wins', input([slot('A', 1, { id: 'isl-z' }), slot('B', 1, { id: 'isl-a' })], { X: { A: 9, B: 9 } }, [line('L1', 'X', 1)]), all(['B/cat {L1:1}'])],
-  ['scoped to B: the scoped one is primary', input(AB(), { X: { A: 9, B: 9 } }, [line('L1', 'X', 2)], { scopedLocationIds: ['B'] }), all(['B/cat {L1:2}'])],
-  ['scope applies before the cutoff', input(ABC(), { X: { A: 9, B: 9, C: 9 } }, [line('L1', 'X', 2)], { cutoff: 1, scopedLocationIds: ['C'] }), all(['C/cat {L1:2}'])],
-  ['scope + cutoff: B walked, C cut', input(ABC(), { X: { A: 9, B: 1, C: 9 } }, [line('L1', 'X', 2)], { cutoff: 1, scopedLocationIds: ['B', 'C'] }), { no_split: short(['SKU-X', 2, 1]), split_shipments: short(['SKU-X', 2, 1]), split_by_line_items: short(['SKU-X', 2, 1]) }],
-  ['reservations reduce what A can give', input(AB(), { X: { A: [5, 3], B: 10 } }, [line('L1', 'X', 3)]), { no_split: short(['SKU-X', 3, 2]), split_shipments: ['A/cat {L1:2}', 'B/cat {L1:1}'], split_by_line_items: ['A/cat {L1:2}', 'B/cat {L1:1}'] }],
-  ['over-reserved location gives nothing (net clamps at 0)', input(AB(), { X: { A: [2, 5], B: 10 } }, [line('L1', 'X', 3)]), { no_split: short(['SKU-X', 3, 0]), split_shipments: ['B/cat {L1:3}'], split_by_line_items: ['B/cat {L1:3}'] }],
-  ['same SKU twice: 2 × 3 with 5 in stock', input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 3), line('L2', 'X', 3)]), same(short(['SKU-X', 6, 5]))],
-  ['same SKU twice: 2 × 6 with 5 in stock', input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 6), line('L2', 'X', 6)]), same(short(['SKU-X', 12, 5]))],
-  ['same SKU twice over two locations', input(AB(), { X: { A: 5, B: 5 } }, [line('L1', 'X', 3), line('L2', 'X', 3)]), { no_split: short(['SKU-X', 6, 5]), split_shipments: ['A/cat {L1:3, L2:2}', 'B/cat {L2:1}'], split_by_line_items: ['A/cat {L1:3}', 'A/cat {L2:2}', 'B/cat {L2:1}'] }],
+  [
+    'priority reversed: B first',
+    input([slot('A', 2), slot('B', 1)], { X: { A: 3, B: 10 } }, [line('L1', 'X', 2)]),
+    all(['B/cat {L1:2}']),
+  ],
+  [
+    'beyond the cutoff: C ignored',
+    input(ABC(), { X: { A: 1, B: 1, C: 100 } }, [line('L1', 'X', 3)], { cutoff: 2 }),
+    {
+      no_split: short(['SKU-X', 3, 1]),
+      split_shipments: short(['SKU-X', 3, 2]),
+      split_by_line_items: short(['SKU-X', 3, 2]),
+    },
+  ],
+  [
+    'cutoff raised: C used',
+    input(ABC(), { X: { A: 1, B: 1, C: 100 } }, [line('L1', 'X', 3)], { cutoff: 3 }),
+    {
+      no_split: short(['SKU-X', 3, 1]),
+      split_shipments: ['A/cat {L1:1}', 'B/cat {L1:1}', 'C/cat {L1:1}'],
+      split_by_line_items: ['A/cat {L1:1}', 'B/cat {L1:1}', 'C/cat {L1:1}'],
+    },
+  ],
+  [
+    'cutoff 0: nothing walked',
+    input(AB(), { X: { A: 9 } }, [line('L1', 'X', 1)], { cutoff: 0 }),
+    same(short(['SKU-X', 1, 0])),
+  ],
+  [
+    'tie on priority: earlier createdAt wins',
+    input([slot('A', 1, { createdAt: 20 }), slot('B', 1, { createdAt: 10 })], { X: { A: 9, B: 9 } }, [
+      line('L1', 'X', 1),
+    ]),
+    all(['B/cat {L1:1}']),
+  ],
+  [
+    'tie on priority and createdAt: smaller id wins',
+    input([slot('A', 1, { id: 'isl-z' }), slot('B', 1, { id: 'isl-a' })], { X: { A: 9, B: 9 } }, [line('L1', 'X', 1)]),
+    all(['B/cat {L1:1}']),
+  ],
+  [
+    'scoped to B: the scoped one is primary',
+    input(AB(), { X: { A: 9, B: 9 } }, [line('L1', 'X', 2)], { scopedLocationIds: ['B'] }),
+    all(['B/cat {L1:2}']),
+  ],
+  [
+    'scope applies before the cutoff',
+    input(ABC(), { X: { A: 9, B: 9, C: 9 } }, [line('L1', 'X', 2)], { cutoff: 1, scopedLocationIds: ['C'] }),
+    all(['C/cat {L1:2}']),
+  ],
+  [
+    'scope + cutoff: B walked, C cut',
+    input(ABC(), { X: { A: 9, B: 1, C: 9 } }, [line('L1', 'X', 2)], { cutoff: 1, scopedLocationIds: ['B', 'C'] }),
+    {
+      no_split: short(['SKU-X', 2, 1]),
+      split_shipments: short(['SKU-X', 2, 1]),
+      split_by_line_items: short(['SKU-X', 2, 1]),
+    },
+  ],
+  [
+    'reservations reduce what A can give',
+    input(AB(), { X: { A: [5, 3], B: 10 } }, [line('L1', 'X', 3)]),
+    {
+      no_split: short(['SKU-X', 3, 2]),
+      split_shipments: ['A/cat {L1:2}', 'B/cat {L1:1}'],
+      split_by_line_items: ['A/cat {L1:2}', 'B/cat {L1:1}'],
+    },
+  ],
+  [
+    'over-reserved location gives nothing (net clamps at 0)',
+    input(AB(), { X: { A: [2, 5], B: 10 } }, [line('L1', 'X', 3)]),
+    { no_split: short(['SKU-X', 3, 0]), split_shipments: ['B/cat {L1:3}'], split_by_line_items: ['B/cat {L1:3}'] },
+  ],
+  [
+    'same SKU twice: 2 × 3 with 5 in stock',
+    input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 3), line('L2', 'X', 3)]),
+    same(short(['SKU-X', 6, 5])),
+  ],
+  [
+    'same SKU twice: 2 × 6 with 5 in stock',
+    input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 6), line('L2', 'X', 6)]),
+    same(short(['SKU-X', 12, 5])),
+  ],
+  [
+    'same SKU twice over two locations',
+    input(AB(), { X: { A: 5, B: 5 } }, [line('L1', 'X', 3), line('L2', 'X', 3)]),
+    {
+      no_split: short(['SKU-X', 6, 5]),
+      split_shipments: ['A/cat {L1:3, L2:2}', 'B/cat {L2:1}'],
+      split_by_line_items: ['A/cat {L1:3}', 'A/cat {L2:2}', 'B/cat {L2:1}'],
+    },
+  ],
   [
     'shipping categories split shipments (not under no_split)',
-    input([slot('A', 1)], { X: { A: 5 }, Y: { A: 5 } }, [line('L1', 'X', 1, { shippingCategoryId: 'c1' }), line('L2', 'Y', 1, { shippingCategoryId: 'c2' }), line('L3', 'X', 1, { shippingCategoryId: 'c1' })]),
-    { no_split: ['A/- {L1:1, L2:1, L3:1}'], split_shipments: ['A/c1 {L1:1, L3:1}', 'A/c2 {L2:1}'], split_by_line_items: ['A/c1 {L1:1}', 'A/c2 {L2:1}', 'A/c1 {L3:1}'] },
+    input([slot('A', 1)], { X: { A: 5 }, Y: { A: 5 } }, [
+      line('L1', 'X', 1, { shippingCategoryId: 'c1' }),
+      line('L2', 'Y', 1, { shippingCategoryId: 'c2' }),
+      line('L3', 'X', 1, { shippingCategoryId: 'c1' }),
+    ]),
+    {
+      no_split: ['A/- {L1:1, L2:1, L3:1}'],
+      split_shipments: ['A/c1 {L1:1, L3:1}', 'A/c2 {L2:1}'],
+      split_by_line_items: ['A/c1 {L1:1}', 'A/c2 {L2:1}', 'A/c1 {L3:1}'],
+    },
   ],
-  ['on-hold location → on-hold shipment', input([slot('A', 1, { onHold: true }), slot('B', 2)], { X: { A: 3, B: 10 } }, X5()), { no_split: short(['SKU-X', 5, 3]), split_shipments: ['A/cat! {L1:3}', 'B/cat {L1:2}'], split_by_line_items: ['A/cat! {L1:3}', 'B/cat {L1:2}'] }],
-  ['on-hold primary under no_split', input([slot('A', 1, { onHold: true }), slot('B', 2)], { X: { A: 5 } }, X5()), all(['A/cat! {L1:5}'])],
-  ['shortfalls name each SKU', input([slot('A', 1)], { X: { A: 5 }, Y: { A: 1 }, Z: { A: 1 } }, [line('L1', 'X', 2), line('L2', 'Y', 3), line('L3', 'X', 4), line('L4', 'Z', 1)]), same(short(['SKU-X', 6, 5], ['SKU-Y', 3, 1]))],
+  [
+    'on-hold location → on-hold shipment',
+    input([slot('A', 1, { onHold: true }), slot('B', 2)], { X: { A: 3, B: 10 } }, X5()),
+    {
+      no_split: short(['SKU-X', 5, 3]),
+      split_shipments: ['A/cat! {L1:3}', 'B/cat {L1:2}'],
+      split_by_line_items: ['A/cat! {L1:3}', 'B/cat {L1:2}'],
+    },
+  ],
+  [
+    'on-hold primary under no_split',
+    input([slot('A', 1, { onHold: true }), slot('B', 2)], { X: { A: 5 } }, X5()),
+    all(['A/cat! {L1:5}']),
+  ],
+  [
+    'shortfalls name each SKU',
+    input([slot('A', 1)], { X: { A: 5 }, Y: { A: 1 }, Z: { A: 1 } }, [
+      line('L1', 'X', 2),
+      line('L2', 'Y', 3),
+      line('L3', 'X', 4),
+      line('L4', 'Z', 1),
+    ]),
+    same(short(['SKU-X', 6, 5], ['SKU-Y', 3, 1])),
+  ],
 ];
 
 /** Reference walk (spec §4.1 steps 1–3), written independently of walk.ts. */
@@ -99,45 +285,89 @@ const refWalk = (i: AllocationInput) =>
 const LOCS = ['A', 'B', 'C', 'D'];
 /** 'T' is a do_not_track SKU (the flag belongs to the SKU, so every T line carries it). */
 const arbInput: fc.Arbitrary<AllocationInput> = fc.record({
-  slots: fc.uniqueArray(
-    fc.record({ stockLocationId: fc.constantFrom(...LOCS), priority: fc.integer({ min: 1, max: 2 }), createdAt: fc.integer({ min: 0, max: 1 }), onHold: fc.boolean(), id: fc.constantFrom('i1', 'i2', 'i3', 'i4') }),
-    { selector: (s) => s.stockLocationId, maxLength: 4 },
-  ).map((ss) => ss.map((s) => ({ ...s, id: `${s.id}-${s.stockLocationId}` }))),
+  slots: fc
+    .uniqueArray(
+      fc.record({
+        stockLocationId: fc.constantFrom(...LOCS),
+        priority: fc.integer({ min: 1, max: 2 }),
+        createdAt: fc.integer({ min: 0, max: 1 }),
+        onHold: fc.boolean(),
+        id: fc.constantFrom('i1', 'i2', 'i3', 'i4'),
+      }),
+      { selector: (s) => s.stockLocationId, maxLength: 4 },
+    )
+    .map((ss) => ss.map((s) => ({ ...s, id: `${s.id}-${s.stockLocationId}` }))),
   cutoff: fc.integer({ min: 0, max: 4 }),
   scopedLocationIds: fc.option(fc.subarray(LOCS), { nil: undefined }),
-  stock: fc.array(fc.tuple(fc.constantFrom('X', 'Y', 'T'), fc.constantFrom(...LOCS), fc.nat(12), fc.nat(4)), { maxLength: 10 }).map((rows) => {
-    const m = new Map<string, Map<string, { quantity: number; reserved: number }>>();
-    for (const [sku, loc, quantity, reserved] of rows) m.set(sku, (m.get(sku) ?? new Map()).set(loc, { quantity, reserved }));
-    return m;
-  }),
-  lines: fc.array(fc.tuple(fc.constantFrom('X', 'Y', 'T'), fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.constantFrom(null, 'c1', 'c2')), { minLength: 1, maxLength: 4 }).map((ls) =>
-    ls.map(([sku, q, doNotShip, cat], n) => line(`L${n + 1}`, sku, q, { doNotShip, doNotTrack: sku === 'T', shippingCategoryId: cat })),
-  ),
+  stock: fc
+    .array(fc.tuple(fc.constantFrom('X', 'Y', 'T'), fc.constantFrom(...LOCS), fc.nat(12), fc.nat(4)), { maxLength: 10 })
+    .map((rows) => {
+      const m = new Map<string, Map<string, { quantity: number; reserved: number }>>();
+      for (const [sku, loc, quantity, reserved] of rows)
+        m.set(sku, (m.get(sku) ?? new Map()).set(loc, { quantity, reserved }));
+      return m;
+    }),
+  lines: fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('X', 'Y', 'T'),
+        fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
+        fc.constantFrom(null, 'c1', 'c2'),
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
+    .map((ls) =>
+      ls.map(([sku, q, doNotShip, cat], n) =>
+        line(`L${n + 1}`, sku, q, { doNotShip, doNotTrack: sku === 'T', shippingCategoryId: cat }),
+      ),
+    ),
 });
 
 describe.each(NAMES)('%s: allocation and split matrix', (name) => {
-  it.each(matrix.map(([title, i, want]) => [title, i, want[name]] as const))('%s', (_t, i, want) => check(name, i, want));
+  it.each(matrix.map(([title, i, want]) => [title, i, want[name]] as const))('%s', (_t, i, want) =>
+    check(name, i, want),
+  );
 
   it('do_not_ship: picks in unshipped, in no shipment, still consuming stock', () => {
-    const dns = run(name, input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 2, { doNotShip: true }), line('L2', 'X', 3)]));
+    const dns = run(
+      name,
+      input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 2, { doNotShip: true }), line('L2', 'X', 3)]),
+    );
     expect(dns.shortfalls).toEqual([]);
     expect(shape(dns)).toEqual([name === 'no_split' ? 'A/- {L2:3}' : 'A/cat {L2:3}']);
     expect(dns.unshipped).toEqual([{ lineItemId: 'L1', skuId: 'X', quantity: 2, stockLocationId: 'A', tracked: true }]);
     const only = run(name, input([slot('A', 1)], { X: { A: 5 } }, [line('L1', 'X', 5, { doNotShip: true })]));
     expect([only.shipments, only.unshipped.map((p) => p.quantity)]).toEqual([[], [5]]);
     // the held units are gone for the next line
-    const held = run(name, input(AB(), { X: { A: 5, B: 5 } }, [line('L1', 'X', 3, { doNotShip: true }), line('L2', 'X', 3)]));
+    const held = run(
+      name,
+      input(AB(), { X: { A: 5, B: 5 } }, [line('L1', 'X', 3, { doNotShip: true }), line('L2', 'X', 3)]),
+    );
     if (name === 'no_split') expect(shorts(held)).toEqual([['SKU-X', 6, 5]]);
-    else expect([shape(held), held.unshipped.map((p) => `${p.stockLocationId}:${p.quantity}`)]).toEqual([['A/cat {L2:2}', 'B/cat {L2:1}'], ['A:3']]);
+    else
+      expect([shape(held), held.unshipped.map((p) => `${p.stockLocationId}:${p.quantity}`)]).toEqual([
+        ['A/cat {L2:2}', 'B/cat {L2:1}'],
+        ['A:3'],
+      ]);
   });
 
   it('do_not_track: needs no stock, ships untracked from the primary location', () => {
     const dnt = line('L1', 'T', 4, { doNotTrack: true });
     const plan = run(name, input(AB(), { X: { A: 2 } }, [dnt, line('L2', 'X', 2)]));
     expect(plan.shortfalls).toEqual([]);
-    expect(shape(plan)).toEqual([name === 'no_split' ? 'A/- {L1:4, L2:2}' : name === 'split_shipments' ? 'A/cat {L1:4, L2:2}' : 'A/cat {L1:4}']
-      .concat(name === 'split_by_line_items' ? ['A/cat {L2:2}'] : []));
-    expect(plan.shipments[0].picks[0]).toEqual({ lineItemId: 'L1', skuId: 'T', quantity: 4, stockLocationId: 'A', tracked: false });
+    expect(shape(plan)).toEqual(
+      [
+        name === 'no_split' ? 'A/- {L1:4, L2:2}' : name === 'split_shipments' ? 'A/cat {L1:4, L2:2}' : 'A/cat {L1:4}',
+      ].concat(name === 'split_by_line_items' ? ['A/cat {L2:2}'] : []),
+    );
+    expect(plan.shipments[0].picks[0]).toEqual({
+      lineItemId: 'L1',
+      skuId: 'T',
+      quantity: 4,
+      stockLocationId: 'A',
+      tracked: false,
+    });
     // with tracked stock only at B, the untracked line still goes to the primary (A)
     const far = run(name, input(AB(), { X: { B: 2 } }, [dnt, line('L2', 'X', 2)]));
     if (name === 'no_split') expect(shorts(far)).toEqual([['SKU-X', 2, 0]]);
@@ -147,7 +377,12 @@ describe.each(NAMES)('%s: allocation and split matrix', (name) => {
   it('priority ties: shuffling slots never changes the plan', () => {
     fc.assert(
       fc.property(
-        arbInput.chain((i) => fc.tuple(fc.constant(i), fc.shuffledSubarray(i.slots, { minLength: i.slots.length, maxLength: i.slots.length }))),
+        arbInput.chain((i) =>
+          fc.tuple(
+            fc.constant(i),
+            fc.shuffledSubarray(i.slots, { minLength: i.slots.length, maxLength: i.slots.length }),
+          ),
+        ),
         ([i, shuffled]) => {
           expect(run(name, { ...i, slots: shuffled })).toEqual(run(name, i));
         },
@@ -165,7 +400,12 @@ describe.each(NAMES)('%s: allocation and split matrix', (name) => {
         const walked = new Set(refWalk(i).map((s) => s.stockLocationId));
         for (const p of picks) expect(walked.has(p.stockLocationId)).toBe(true);
         const used = new Map<string, number>();
-        for (const p of picks) if (p.tracked) used.set(`${p.skuId}|${p.stockLocationId}`, (used.get(`${p.skuId}|${p.stockLocationId}`) ?? 0) + p.quantity);
+        for (const p of picks)
+          if (p.tracked)
+            used.set(
+              `${p.skuId}|${p.stockLocationId}`,
+              (used.get(`${p.skuId}|${p.stockLocationId}`) ?? 0) + p.quantity,
+            );
         for (const [key, q] of used) {
           const [sku, loc] = key.split('|');
           const s = i.stock.get(sku)?.get(loc);
@@ -174,10 +414,13 @@ describe.each(NAMES)('%s: allocation and split matrix', (name) => {
         for (const l of i.lines) {
           const got = picks.filter((p) => p.lineItemId === l.lineItemId);
           expect(got.every((p) => p.tracked === !l.doNotTrack && p.skuId === l.skuId)).toBe(true);
-          expect(plan.unshipped.filter((p) => p.lineItemId === l.lineItemId)).toHaveLength(l.doNotShip ? got.length : 0);
+          expect(plan.unshipped.filter((p) => p.lineItemId === l.lineItemId)).toHaveLength(
+            l.doNotShip ? got.length : 0,
+          );
           if (!plan.shortfalls.length) expect(got.reduce((t, p) => t + p.quantity, 0)).toBe(l.quantity);
         }
-        if (name === 'no_split') expect(plan.shipments.length <= 1 && plan.shipments.every((s) => s.shippingCategoryId === null)).toBe(true);
+        if (name === 'no_split')
+          expect(plan.shipments.length <= 1 && plan.shipments.every((s) => s.shippingCategoryId === null)).toBe(true);
         if (!plan.shortfalls.length) complete++;
       }),
       { numRuns: 400 },

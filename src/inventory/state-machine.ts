@@ -30,7 +30,11 @@ export const SHIPMENT: Machine = {
   _ready_to_ship: { from: ['packing'], to: 'ready_to_ship', stamp: 'ready_to_ship_at' },
   _ship: { from: ['ready_to_ship'], to: 'shipped', stamp: 'shipped_at' },
   _deliver: { from: ['shipped'], to: 'delivered', stamp: 'delivered_at' },
-  _cancel: { from: ['draft', 'upcoming', 'on_hold', 'picking', 'packing', 'ready_to_ship'], to: 'cancelled', stamp: 'cancelled_at' },
+  _cancel: {
+    from: ['draft', 'upcoming', 'on_hold', 'picking', 'packing', 'ready_to_ship'],
+    to: 'cancelled',
+    stamp: 'cancelled_at',
+  },
 };
 
 /** Stock transfers (spec §4.4; `_complete` allowed from picking too [INF]). */

@@ -3,12 +3,38 @@ import { strategyFor } from './strategies/index';
 import type { AllocationInput, Line, Plan } from './types';
 
 /** spec §4.2 worked example: A prio 1, B prio 2, cutoff 2; L1 = X×5, L2 = Y×2. */
-const slot = (id: string, priority: number, onHold = false) => ({ stockLocationId: id, priority, onHold, createdAt: priority, id: `isl-${id}` });
-const line = (id: string, sku: string, quantity: number, category = 'cat'): Line => ({ lineItemId: id, skuId: sku, skuCode: sku, quantity, doNotShip: false, doNotTrack: false, shippingCategoryId: category });
+const slot = (id: string, priority: number, onHold = false) => ({
+  stockLocationId: id,
+  priority,
+  onHold,
+  createdAt: priority,
+  id: `isl-${id}`,
+});
+const line = (id: string, sku: string, quantity: number, category = 'cat'): Line => ({
+  lineItemId: id,
+  skuId: sku,
+  skuCode: sku,
+  quantity,
+  doNotShip: false,
+  doNotTrack: false,
+  shippingCategoryId: category,
+});
 const stock = (s: Record<string, Record<string, number>>) =>
-  new Map(Object.entries(s).map(([sku, byLoc]) => [sku, new Map(Object.entries(byLoc).map(([loc, q]) => [loc, { quantity: q, reserved: 0 }]))]));
-const input = (s: Record<string, Record<string, number>>, lines = [line('L1', 'X', 5), line('L2', 'Y', 2)]): AllocationInput => ({ lines, slots: [slot('B', 2), slot('A', 1)], cutoff: 2, stock: stock(s) });
-const shape = (p: Plan) => p.shipments.map((s) => `${s.stockLocationId}/${s.shippingCategoryId ?? '-'} {${s.picks.map((k) => `${k.skuId}${k.quantity}`).join(', ')}}`);
+  new Map(
+    Object.entries(s).map(([sku, byLoc]) => [
+      sku,
+      new Map(Object.entries(byLoc).map(([loc, q]) => [loc, { quantity: q, reserved: 0 }])),
+    ]),
+  );
+const input = (
+  s: Record<string, Record<string, number>>,
+  lines = [line('L1', 'X', 5), line('L2', 'Y', 2)],
+): AllocationInput => ({ lines, slots: [slot('B', 2), slot('A', 1)], cutoff: 2, stock: stock(s) });
+const shape = (p: Plan) =>
+  p.shipments.map(
+    (s) =>
+      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'} {${s.picks.map((k) => `${k.skuId}${k.quantity}`).join(', ')}}`,
+  );
 const run = (name: string, i: AllocationInput) => strategyFor(name)!(i);
 
 describe('spec §4.2 worked example', () => {
@@ -34,7 +60,8 @@ describe('spec §4.2 worked example', () => {
 
 describe('spec §4.2 worked example: the strategies with transfers', () => {
   const base = { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } };
-  const transfers = (p: Plan) => p.transfers.map((t) => `${t.fromLocationId}→${t.toLocationId} ${t.skuId}×${t.quantity} for shipment ${t.shipment}`);
+  const transfers = (p: Plan) =>
+    p.transfers.map((t) => `${t.fromLocationId}→${t.toLocationId} ${t.skuId}×${t.quantity} for shipment ${t.shipment}`);
 
   it('ship_from_primary: S1@A {X3, Y2} waiting for T1 B→A X×2', () => {
     const p = run('ship_from_primary', input(base));
@@ -55,7 +82,10 @@ describe('spec §4.2 worked example: the strategies with transfers', () => {
   });
 
   it('ship_from_primary: the primary has none of X → its shipment exists only to wait for the transfer', () => {
-    const p = run('ship_from_primary', input({ X: { A: 0, B: 10 }, Y: { A: 2 } }, [line('L1', 'X', 4, 'catX'), line('L2', 'Y', 2)]));
+    const p = run(
+      'ship_from_primary',
+      input({ X: { A: 0, B: 10 }, Y: { A: 2 } }, [line('L1', 'X', 4, 'catX'), line('L2', 'Y', 2)]),
+    );
     expect(shape(p)).toEqual(['A/cat {Y2}', 'A/catX {}']);
     expect(transfers(p)).toEqual(['B→A X×4 for shipment 1']);
   });

@@ -29,7 +29,8 @@ export function parseDocument(body: unknown, expect: { type: string; id?: string
     if (data.id !== undefined) throw errors.paramNotAllowed('id', '/data/id');
   } else {
     if (data.id === undefined) throw errors.paramMissing('id', '/data/id');
-    if (data.id !== expect.id) throw errors.keyNotIncludedInUrl(typeof data.id === 'string' ? data.id : safeJson(data.id));
+    if (data.id !== expect.id)
+      throw errors.keyNotIncludedInUrl(typeof data.id === 'string' ? data.id : safeJson(data.id));
   }
   const attributes = data.attributes ?? {};
   if (!isObject(attributes)) throw errors.invalidDataFormat('attributes must be an object.', '/data/attributes');
@@ -40,10 +41,16 @@ export function parseDocument(body: unknown, expect: { type: string; id?: string
     const pointer = `/data/relationships/${name}`;
     if (!isObject(r) || !('data' in r)) throw errors.invalidDataFormat(`${name} must be an object with data.`, pointer);
     const d = r.data;
-    relationships[name] = d === null ? null : Array.isArray(d) ? d.map((x, i) => identifier(x, `${pointer}/data/${i}`)) : identifier(d, `${pointer}/data`);
+    relationships[name] =
+      d === null
+        ? null
+        : Array.isArray(d)
+          ? d.map((x, i) => identifier(x, `${pointer}/data/${i}`))
+          : identifier(d, `${pointer}/data`);
   }
   for (const k of Object.keys(data)) {
-    if (!['type', 'id', 'attributes', 'relationships', 'links', 'meta'].includes(k)) throw errors.paramNotAllowed(k, `/data/${k}`);
+    if (!['type', 'id', 'attributes', 'relationships', 'links', 'meta'].includes(k))
+      throw errors.paramNotAllowed(k, `/data/${k}`);
   }
   return { id: expect.id, attributes, relationships };
 }

@@ -60,14 +60,29 @@ export function violationObject(v: Violation): ErrorObject {
 
 export const errors = {
   unauthorized: () =>
-    one(401, 'UNAUTHORIZED', 'Access denied', 'You are not authorized to perform this action on the requested resource.'),
+    one(
+      401,
+      'UNAUTHORIZED',
+      'Access denied',
+      'You are not authorized to perform this action on the requested resource.',
+    ),
   invalidToken: (detail = 'The access token you provided is invalid.') =>
     one(401, 'INVALID_TOKEN', 'Invalid token', detail),
   invalidCredentials: () =>
-    one(401, 'UNAUTHORIZED', 'Invalid credentials', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.'),
+    one(
+      401,
+      'UNAUTHORIZED',
+      'Invalid credentials',
+      'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+    ),
   forbidden: (detail = 'You are not allowed to perform this action.') => one(403, 'FORBIDDEN', 'Forbidden', detail),
   recordNotFound: () =>
-    one(404, 'RECORD_NOT_FOUND', 'Record not found', 'The requested resource was not found. Please double-check the resource id.'),
+    one(
+      404,
+      'RECORD_NOT_FOUND',
+      'Record not found',
+      'The requested resource was not found. Please double-check the resource id.',
+    ),
   routeNotFound: (path: string) =>
     one(404, 'RECORD_NOT_FOUND', 'Record not found', `The route ${path} does not exist.`),
   methodNotAllowed: (method: string, type: string) =>
@@ -75,46 +90,137 @@ export const errors = {
   notAcceptable: () =>
     one(406, 'NOT_ACCEPTABLE', 'Not acceptable', 'All requests must use the application/vnd.api+json Accept header.'),
   unsupportedMediaType: () =>
-    one(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'All requests that create or update must use the application/vnd.api+json Content-Type, without media type parameters.'),
+    one(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported media type',
+      'All requests that create or update must use the application/vnd.api+json Content-Type, without media type parameters.',
+    ),
   payloadTooLarge: () => one(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The request body is too large.'),
   locked: (detail: string) => one(423, 'LOCKED', 'Locked', detail),
   conflict: (detail: string) => one(409, 'CONFLICT', 'Record not unique', detail),
   tooManyRequests: (headers: Record<string, string>) =>
-    new ApiError(429, [{ title: 'Too many requests', detail: 'You have exceeded the rate limit. Please retry later.', code: 'TOO_MANY_REQUESTS', status: '429' }], headers),
+    new ApiError(
+      429,
+      [
+        {
+          title: 'Too many requests',
+          detail: 'You have exceeded the rate limit. Please retry later.',
+          code: 'TOO_MANY_REQUESTS',
+          status: '429',
+        },
+      ],
+      headers,
+    ),
   internal: () =>
-    one(500, 'INTERNAL_SERVER_ERROR', 'Internal server error', 'Something went wrong on our side. The request was not applied.'),
+    one(
+      500,
+      'INTERNAL_SERVER_ERROR',
+      'Internal server error',
+      'Something went wrong on our side. The request was not applied.',
+    ),
   /** The database went away; `outcomeUnknown`: a write may or may not have been applied, so no Retry-After. */
   serviceUnavailable: (outcomeUnknown = false) =>
     outcomeUnknown
-      ? one(503, 'SERVICE_UNAVAILABLE', 'Service unavailable', 'The connection to the database was lost while the request was applied: it may or may not have taken effect. Check before retrying.')
-      : new ApiError(503, [{ title: 'Service unavailable', detail: 'The database is not reachable right now. Please retry.', code: 'SERVICE_UNAVAILABLE', status: '503' }], { 'retry-after': '1' }),
+      ? one(
+          503,
+          'SERVICE_UNAVAILABLE',
+          'Service unavailable',
+          'The connection to the database was lost while the request was applied: it may or may not have taken effect. Check before retrying.',
+        )
+      : new ApiError(
+          503,
+          [
+            {
+              title: 'Service unavailable',
+              detail: 'The database is not reachable right now. Please retry.',
+              code: 'SERVICE_UNAVAILABLE',
+              status: '503',
+            },
+          ],
+          { 'retry-after': '1' },
+        ),
 
   // 400s: the request itself is malformed
-  invalidDataFormat: (detail: string, p = '/data') => one(400, 'INVALID_DATA_FORMAT', 'Invalid data format', detail, pointer(p)),
-  paramMissing: (name: string, p?: string) => one(400, 'PARAM_MISSING', 'Missing parameter', `The required parameter, ${name}, is missing.`, pointer(p)),
+  invalidDataFormat: (detail: string, p = '/data') =>
+    one(400, 'INVALID_DATA_FORMAT', 'Invalid data format', detail, pointer(p)),
+  paramMissing: (name: string, p?: string) =>
+    one(400, 'PARAM_MISSING', 'Missing parameter', `The required parameter, ${name}, is missing.`, pointer(p)),
   paramNotAllowed: (name: string, p?: string) =>
-    one(400, 'PARAM_NOT_ALLOWED', 'Param not allowed', `${name} is not allowed.`, p?.startsWith('/') ? pointer(p) : param(p ?? name)),
+    one(
+      400,
+      'PARAM_NOT_ALLOWED',
+      'Param not allowed',
+      `${name} is not allowed.`,
+      p?.startsWith('/') ? pointer(p) : param(p ?? name),
+    ),
   invalidFieldValue: (name: string, detail: string, p?: string) =>
-    one(400, 'INVALID_FIELD_VALUE', 'Invalid field value', `${name} ${detail}`, p?.startsWith('/') ? pointer(p) : param(p)),
+    one(
+      400,
+      'INVALID_FIELD_VALUE',
+      'Invalid field value',
+      `${name} ${detail}`,
+      p?.startsWith('/') ? pointer(p) : param(p),
+    ),
   invalidField: (type: string, field: string) =>
     one(400, 'INVALID_FIELD', 'Invalid field', `${field} is not a valid field for ${type}.`, param(`fields[${type}]`)),
-  invalidResource: (type: string) => one(400, 'INVALID_RESOURCE', 'Invalid resource', `${type} is not a valid resource.`),
+  invalidResource: (type: string) =>
+    one(400, 'INVALID_RESOURCE', 'Invalid resource', `${type} is not a valid resource.`),
   typeMismatch: (got: string, expected: string) =>
-    one(400, 'TYPE_MISMATCH', 'Type mismatch', `${got} is not a valid type for this operation, expected ${expected}.`, pointer('/data/type')),
+    one(
+      400,
+      'TYPE_MISMATCH',
+      'Type mismatch',
+      `${got} is not a valid type for this operation, expected ${expected}.`,
+      pointer('/data/type'),
+    ),
   keyNotIncludedInUrl: (key: string) =>
-    one(400, 'KEY_NOT_INCLUDED_IN_URL', 'Key is not included in URL', `The URL does not support the key ${key}`, pointer('/data/id')),
+    one(
+      400,
+      'KEY_NOT_INCLUDED_IN_URL',
+      'Key is not included in URL',
+      `The URL does not support the key ${key}`,
+      pointer('/data/id'),
+    ),
   invalidInclude: (type: string, path: string) =>
-    one(400, 'INVALID_INCLUDE', 'Invalid include', `${path} is not a valid includable relationship of ${type}`, param('include')),
+    one(
+      400,
+      'INVALID_INCLUDE',
+      'Invalid include',
+      `${path} is not a valid includable relationship of ${type}`,
+      param('include'),
+    ),
   invalidSort: (type: string, field: string) =>
-    one(400, 'INVALID_SORT_CRITERIA', 'Invalid sort criteria', `${field} is not a valid sort criteria for ${type}`, param('sort')),
+    one(
+      400,
+      'INVALID_SORT_CRITERIA',
+      'Invalid sort criteria',
+      `${field} is not a valid sort criteria for ${type}`,
+      param('sort'),
+    ),
   /** `key` is what sits inside `filter[…]`: `q][name_xx` for Ransack keys. */
-  filterNotAllowed: (key: string) => one(400, 'FILTER_NOT_ALLOWED', 'Filter not allowed', `filter[${key}] is not allowed.`, param(`filter[${key}]`)),
+  filterNotAllowed: (key: string) =>
+    one(400, 'FILTER_NOT_ALLOWED', 'Filter not allowed', `filter[${key}] is not allowed.`, param(`filter[${key}]`)),
   invalidFilterValue: (key: string, value: string, why = 'is not a valid value') =>
-    one(400, 'INVALID_FILTER_VALUE', 'Invalid filter value', `${JSON.stringify(value)} ${why} for filter[${key}].`, param(`filter[${key}]`)),
-  invalidFiltersSyntax: (detail: string) => one(400, 'INVALID_FILTERS_SYNTAX', 'Invalid filters syntax', detail, param('filter')),
+    one(
+      400,
+      'INVALID_FILTER_VALUE',
+      'Invalid filter value',
+      `${JSON.stringify(value)} ${why} for filter[${key}].`,
+      param(`filter[${key}]`),
+    ),
+  invalidFiltersSyntax: (detail: string) =>
+    one(400, 'INVALID_FILTERS_SYNTAX', 'Invalid filters syntax', detail, param('filter')),
   invalidPageValue: (key: string, value: string, detail: string) =>
-    one(400, 'INVALID_PAGE_VALUE', 'Invalid page value', `${JSON.stringify(value)} is not a valid value for ${key}: ${detail}`, param(key)),
-  invalidPageObject: () => one(400, 'INVALID_PAGE_OBJECT', 'Invalid page object', 'Invalid page params.', param('page')),
+    one(
+      400,
+      'INVALID_PAGE_VALUE',
+      'Invalid page value',
+      `${JSON.stringify(value)} is not a valid value for ${key}: ${detail}`,
+      param(key),
+    ),
+  invalidPageObject: () =>
+    one(400, 'INVALID_PAGE_OBJECT', 'Invalid page object', 'Invalid page params.', param('page')),
   invalidResourceId: (type: string, id: unknown, p?: string) =>
     one(404, 'INVALID_RESOURCE_ID', 'Invalid resource id', `${String(id)} is not a valid ${type} id.`, pointer(p)),
   badRequest: (code: string, title: string, detail: string) => one(400, code, title, detail),

@@ -2,7 +2,12 @@
  * first/prev/next/last for a collection (spec §1.3): other query parameters are kept as sent.
  * `path` is the request's path and query; `base` the public origin (never parsed, so any Host works).
  */
-export function pageLinks(base: string, path: string, page: { number: number; size: number }, pageCount: number): Record<string, string> {
+export function pageLinks(
+  base: string,
+  path: string,
+  page: { number: number; size: number },
+  pageCount: number,
+): Record<string, string> {
   const q = path.indexOf('?');
   const params = new URLSearchParams(q >= 0 ? path.slice(q + 1) : '');
   const at = (n: number) => {

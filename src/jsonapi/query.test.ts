@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors';
 import { PREDICATES } from './predicates';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, parseQuery, type ParsedQuery } from './query';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type ParsedQuery, parseQuery } from './query';
 
 /** A thrown value must be a client error the HTTP error handler can render as `{ errors: [...] }`. */
 function expectClientError(e: unknown): asserts e is ApiError {
@@ -29,7 +29,28 @@ function attempt<T>(f: () => T): T | undefined {
 }
 
 /** Characters that break naive parsers or SQL: NUL, lone surrogates, quotes, LIKE wildcards, separators. */
-const NASTY_UNITS = ['\u0000', '\ud800', '\udfff', '\\', '%', '_', "'", '"', ',', ' ', '\n', '\t', '-', '.', '[', ']', '=', '&', '😀', 'é'];
+const NASTY_UNITS = [
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\\',
+  '%',
+  '_',
+  "'",
+  '"',
+  ',',
+  ' ',
+  '\n',
+  '\t',
+  '-',
+  '.',
+  '[',
+  ']',
+  '=',
+  '&',
+  '😀',
+  'é',
+];
 const unit = fc.oneof(
   { arbitrary: fc.constantFrom(...NASTY_UNITS), weight: 2 },
   { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 3 },
@@ -39,9 +60,44 @@ const unit = fc.oneof(
 const anyString = fc.string({ unit, maxLength: 24 });
 
 const SPECIAL_VALUES = [
-  '', ' ', ',', 'a,,b', 'a, b', 'name', '-name', '--name', '-', 'name,-created_at', 'stock_levels', 'stock_levels.x', 'a.b,c', '.',
-  '0', '1', '25', '26', '-1', '1.5', '1e3', '00001', '99999999999999999999', '1000000', '1000001', 'NaN', 'Infinity',
-  "'; drop table inventory_models; --", '%', '_', '\\', '{"a":1}', '[1]', 'null', 'true', '\u0000', '\ud800', 'a\u0000b',
+  '',
+  ' ',
+  ',',
+  'a,,b',
+  'a, b',
+  'name',
+  '-name',
+  '--name',
+  '-',
+  'name,-created_at',
+  'stock_levels',
+  'stock_levels.x',
+  'a.b,c',
+  '.',
+  '0',
+  '1',
+  '25',
+  '26',
+  '-1',
+  '1.5',
+  '1e3',
+  '00001',
+  '99999999999999999999',
+  '1000000',
+  '1000001',
+  'NaN',
+  'Infinity',
+  "'; drop table inventory_models; --",
+  '%',
+  '_',
+  '\\',
+  '{"a":1}',
+  '[1]',
+  'null',
+  'true',
+  '\u0000',
+  '\ud800',
+  'a\u0000b',
 ];
 const value = fc.oneof(
   { arbitrary: anyString, weight: 3 },
@@ -50,10 +106,41 @@ const value = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 1 },
 );
 
-const WORDS = ['name', 'strategy', 'id', 'ids', 'created_at', 'created_at_from', 'inventory_models', 'q', 'number', 'size', '', '__proto__', 'constructor', 'toString'];
+const WORDS = [
+  'name',
+  'strategy',
+  'id',
+  'ids',
+  'created_at',
+  'created_at_from',
+  'inventory_models',
+  'q',
+  'number',
+  'size',
+  '',
+  '__proto__',
+  'constructor',
+  'toString',
+];
 const word = fc.oneof(fc.constantFrom(...WORDS), fc.stringMatching(/^[A-Za-z0-9_]{1,12}$/), anyString);
 const key = fc.oneof(
-  fc.constantFrom('include', 'sort', 'page', 'page[number]', 'page[size]', 'page[]', 'filter', 'filter[q]', 'filter[q][]', 'fields', 'fields[]', '__proto__', 'constructor', 'toString', ''),
+  fc.constantFrom(
+    'include',
+    'sort',
+    'page',
+    'page[number]',
+    'page[size]',
+    'page[]',
+    'filter',
+    'filter[q]',
+    'filter[q][]',
+    'fields',
+    'fields[]',
+    '__proto__',
+    'constructor',
+    'toString',
+    '',
+  ),
   word.map((w) => `fields[${w}]`),
   word.map((w) => `page[${w}]`),
   fc.tuple(word, fc.constantFrom(...PREDICATES, 'xx', '')).map(([a, p]) => `filter[q][${a}_${p}]`),
@@ -77,7 +164,8 @@ function checkShape(q: ParsedQuery) {
   for (const s of q.sort) expect(typeof s.field === 'string' && typeof s.desc === 'boolean').toBe(true);
   for (const r of q.ransack) {
     expect(r.key).toMatch(/^[A-Za-z0-9_]+$/);
-    for (const v of [r.value].flat()) expect(typeof v === 'string' && !v.includes('\u0000') && v.isWellFormed()).toBe(true);
+    for (const v of [r.value].flat())
+      expect(typeof v === 'string' && !v.includes('\u0000') && v.isWellFormed()).toBe(true);
   }
   for (const f of q.filters) {
     expect(f.key).toMatch(/^[A-Za-z0-9_]+$/);
@@ -99,37 +187,48 @@ describe('parseQuery properties', () => {
 
   it('accepts every page size and number in range and refuses the rest with INVALID_PAGE_VALUE', () => {
     fc.assert(
-      fc.property(fc.constantFrom('page[size]', 'page[number]'), fc.oneof(fc.integer({ min: -5, max: 1_000_005 }).map(String), anyString), (k, v) => {
-        const max = k === 'page[size]' ? PAGE_SIZE_MAX : 1_000_000;
-        const ok = /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= max;
-        try {
-          const q = parseQuery({ [k]: v });
-          expect(ok).toBe(true);
-          expect(k === 'page[size]' ? q.page.size : q.page.number).toBe(Number(v));
-        } catch (e) {
-          expectClientError(e);
-          expect(ok).toBe(false);
-          expect(e.errors[0]!.code).toMatch(/^INVALID_PAGE_VALUE$|^INVALID_FIELD_VALUE$/);
-        }
-      }),
+      fc.property(
+        fc.constantFrom('page[size]', 'page[number]'),
+        fc.oneof(fc.integer({ min: -5, max: 1_000_005 }).map(String), anyString),
+        (k, v) => {
+          const max = k === 'page[size]' ? PAGE_SIZE_MAX : 1_000_000;
+          const ok = /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= max;
+          try {
+            const q = parseQuery({ [k]: v });
+            expect(ok).toBe(true);
+            expect(k === 'page[size]' ? q.page.size : q.page.number).toBe(Number(v));
+          } catch (e) {
+            expectClientError(e);
+            expect(ok).toBe(false);
+            expect(e.errors[0]!.code).toMatch(/^INVALID_PAGE_VALUE$|^INVALID_FIELD_VALUE$/);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   it('never lets NUL or a lone surrogate through, in keys or values', () => {
     // the x's keep a generated surrogate from pairing up with the poison
-    const poisoned = fc.tuple(anyString, fc.constantFrom('\u0000', '\ud800', '\udc00'), anyString).map(([a, b, c]) => `${a}x${b}x${c}`);
+    const poisoned = fc
+      .tuple(anyString, fc.constantFrom('\u0000', '\ud800', '\udc00'), anyString)
+      .map(([a, b, c]) => `${a}x${b}x${c}`);
     fc.assert(
-      fc.property(fc.oneof(key, poisoned), fc.oneof(poisoned, fc.array(poisoned, { minLength: 1, maxLength: 3 })), fc.boolean(), (k, v, poisonKey) => {
-        const raw = poisonKey ? { [`${k}\u0000`]: 'x' } : { [k]: v };
-        try {
-          parseQuery(raw);
-        } catch (e) {
-          expectClientError(e);
-          return;
-        }
-        throw new Error(`accepted ${JSON.stringify(raw)}`);
-      }),
+      fc.property(
+        fc.oneof(key, poisoned),
+        fc.oneof(poisoned, fc.array(poisoned, { minLength: 1, maxLength: 3 })),
+        fc.boolean(),
+        (k, v, poisonKey) => {
+          const raw = poisonKey ? { [`${k}\u0000`]: 'x' } : { [k]: v };
+          try {
+            parseQuery(raw);
+          } catch (e) {
+            expectClientError(e);
+            return;
+          }
+          throw new Error(`accepted ${JSON.stringify(raw)}`);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -147,7 +246,14 @@ describe('parseQuery examples', () => {
   };
 
   it('defaults', () => {
-    expect(parseQuery({})).toEqual({ include: [], fields: {}, sort: [], page: { number: 1, size: PAGE_SIZE_DEFAULT }, ransack: [], filters: [] });
+    expect(parseQuery({})).toEqual({
+      include: [],
+      fields: {},
+      sort: [],
+      page: { number: 1, size: PAGE_SIZE_DEFAULT },
+      ransack: [],
+      filters: [],
+    });
   });
 
   it('sort=-name,created_at', () => {

@@ -19,14 +19,16 @@ const MAX_PAGE_NUMBER = 1_000_000;
 type RawQuery = Record<string, string | string[] | undefined>;
 
 const single = (key: string, v: string | string[]): string => {
-  if (Array.isArray(v)) throw errors.badRequest('PARAM_NOT_ALLOWED', 'Param not allowed', `${key} may be given only once.`);
+  if (Array.isArray(v))
+    throw errors.badRequest('PARAM_NOT_ALLOWED', 'Param not allowed', `${key} may be given only once.`);
   return v;
 };
 
 /** Characters PostgreSQL text cannot hold, and unpaired surrogates, are refused before they reach SQL. */
 export function checkText(key: string, v: string): string {
   // eslint-disable-next-line no-control-regex
-  if (/\u0000/.test(v) || !v.isWellFormed()) throw errors.invalidFieldValue(key, 'contains characters that are not allowed', key);
+  if (/\u0000/.test(v) || !v.isWellFormed())
+    throw errors.invalidFieldValue(key, 'contains characters that are not allowed', key);
   return v;
 }
 
@@ -46,7 +48,14 @@ function pageValue(key: string, raw: string, max: number): number {
 }
 
 export function parseQuery(raw: RawQuery): ParsedQuery {
-  const q: ParsedQuery = { include: [], fields: {}, sort: [], page: { number: 1, size: PAGE_SIZE_DEFAULT }, ransack: [], filters: [] };
+  const q: ParsedQuery = {
+    include: [],
+    fields: {},
+    sort: [],
+    page: { number: 1, size: PAGE_SIZE_DEFAULT },
+    ransack: [],
+    filters: [],
+  };
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     checkText(key, key);
@@ -60,7 +69,10 @@ export function parseQuery(raw: RawQuery): ParsedQuery {
       q.fields[m[1]!] = v === '' ? [] : list(key, v);
     } else if (key === 'sort') {
       const v = single(key, value);
-      if (v !== '') q.sort = list(key, v).map((s) => (s.startsWith('-') ? { field: s.slice(1), desc: true } : { field: s, desc: false }));
+      if (v !== '')
+        q.sort = list(key, v).map((s) =>
+          s.startsWith('-') ? { field: s.slice(1), desc: true } : { field: s, desc: false },
+        );
     } else if (key === 'page[number]') {
       q.page.number = pageValue(key, single(key, value), MAX_PAGE_NUMBER);
     } else if (key === 'page[size]') {

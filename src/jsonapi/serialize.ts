@@ -26,7 +26,13 @@ export interface SerializeOptions {
 const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
 /** One resource object in Commerce Layer's shape (spec §1.3): every relationship has links, `data` only when included. */
-export function serializeResource(def: ResourceDefinition, row: Row, opts: SerializeOptions, linkage?: Record<string, Linkage>, computed?: Record<string, unknown>): ResourceObject {
+export function serializeResource(
+  def: ResourceDefinition,
+  row: Row,
+  opts: SerializeOptions,
+  linkage?: Record<string, Linkage>,
+  computed?: Record<string, unknown>,
+): ResourceObject {
   const base = `${opts.ctx.baseUrl}/api/${def.type}/${row.id}`;
   const only = opts.fields[def.type];
   const attributes: Record<string, unknown> = {};
@@ -41,7 +47,9 @@ export function serializeResource(def: ResourceDefinition, row: Row, opts: Seria
   const relationships: ResourceObject['relationships'] = {};
   for (const name in def.relationships) {
     if (only && !only.has(name)) continue;
-    const r: ResourceObject['relationships'][string] = { links: { self: `${base}/relationships/${name}`, related: `${base}/${name}` } };
+    const r: ResourceObject['relationships'][string] = {
+      links: { self: `${base}/relationships/${name}`, related: `${base}/${name}` },
+    };
     if (linkage && name in linkage) r.data = linkage[name];
     relationships[name] = r;
   }

@@ -15,4 +15,5 @@ export function formatCents(cents: number | null | undefined, currency: string):
   return f.format(cents / 100);
 }
 
-export const centsToFloat = (cents: number | null | undefined) => (cents === null || cents === undefined ? null : cents / 100);
+export const centsToFloat = (cents: number | null | undefined) =>
+  cents === null || cents === undefined ? null : cents / 100;

@@ -28,7 +28,13 @@ const MAX_IN_FLIGHT = 8;
 const MAX_BATCH = 500;
 const byOwner = new WeakMap<object, Map<string, Group<unknown>>>();
 
-export function coalesce<V>(owner: object, key: string, id: string, run: Runner<V>, maxInFlight = MAX_IN_FLIGHT): Promise<V | undefined> {
+export function coalesce<V>(
+  owner: object,
+  key: string,
+  id: string,
+  run: Runner<V>,
+  maxInFlight = MAX_IN_FLIGHT,
+): Promise<V | undefined> {
   let groups = byOwner.get(owner);
   if (!groups) byOwner.set(owner, (groups = new Map()));
   let g = groups.get(key) as Group<V> | undefined;

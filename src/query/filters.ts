@@ -1,18 +1,22 @@
-import { and, getTableName, or, sql, type SQL } from 'drizzle-orm';
+import { and, getTableName, or, type SQL, sql } from 'drizzle-orm';
+import { type AnyPgColumn, alias, type PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import { scopeValues } from '../resources/scopes';
-import { alias, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { errors } from '../jsonapi/errors';
-import { isFlag, isMulti, isTextual, splitPredicate, type Predicate } from '../jsonapi/predicates';
+import { isFlag, isMulti, isTextual, type Predicate, splitPredicate } from '../jsonapi/predicates';
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
-import { resolveAttrPath, type AttrPath, type Registry } from '../resources/registry';
+import { type AttrPath, type Registry, resolveAttrPath } from '../resources/registry';
+import { scopeValues } from '../resources/scopes';
 import { coerceFilterValue, likeEscape, parseFlag } from './values';
 
 type Col = AnyPgColumn;
 type Aliases = (() => string) & { guard: Guard };
 /** Plain parameters (drizzle's inArray would map them through the column, which expects Dates for timestamps). */
-const list = (vs: unknown[]) => sql.join(vs.map((v) => sql`${v}`), sql`, `);
+const list = (vs: unknown[]) =>
+  sql.join(
+    vs.map((v) => sql`${v}`),
+    sql`, `,
+  );
 const colOf = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
 
 /**
@@ -21,14 +25,22 @@ const colOf = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPg
  */
 export type Guard = (target: ResourceDefinition) => SQL | undefined;
 
-export const guardFor = (ctx: RequestContext): Guard => (target) => {
-  if (ctx.caller.kind !== 'sales_channel') return undefined;
-  if (!target.access.sales_channel?.includes('retrieve')) throw errors.unauthorized();
-  return target.scope?.(scopeValues(ctx));
-};
+export const guardFor =
+  (ctx: RequestContext): Guard =>
+  (target) => {
+    if (ctx.caller.kind !== 'sales_channel') return undefined;
+    if (!target.access.sales_channel?.includes('retrieve')) throw errors.unauthorized();
+    return target.scope?.(scopeValues(ctx));
+  };
 
 /** Turns `filter[q]` and top-level filters into one WHERE condition (spec §1.5), or 400s. */
-export function buildFilters(reg: Registry, def: ResourceDefinition, table: PgTable, q: ParsedQuery, guard: Guard = () => undefined): SQL | undefined {
+export function buildFilters(
+  reg: Registry,
+  def: ResourceDefinition,
+  table: PgTable,
+  q: ParsedQuery,
+  guard: Guard = () => undefined,
+): SQL | undefined {
   const conds: SQL[] = [];
   let n = 0;
   const alias = () => `f${++n}`;
@@ -52,7 +64,15 @@ function nonBlank(value: string | string[]): string | string[] | undefined {
 }
 
 /** `label` is how the client wrote the filter (inside `filter[…]`), for error messages. */
-function ransack(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string | string[], nextAlias: Aliases, label: string = `q][${key}`): SQL {
+function ransack(
+  reg: Registry,
+  def: ResourceDefinition,
+  table: PgTable,
+  key: string,
+  value: string | string[],
+  nextAlias: Aliases,
+  label: string = `q][${key}`,
+): SQL {
   const split = splitPredicate(key);
   if (!split) throw errors.filterNotAllowed(label);
   const { attributes, predicate } = split;
@@ -95,14 +115,22 @@ function through(p: AttrPath, table: PgTable, nextAlias: Aliases, cond: (col: Co
     : sql`${colOf(a, hop!.rel.inverse!)} = ${colOf(table, 'id')}`;
   const scope = nextAlias.guard(hop!.to);
   // the scope names the unaliased table, so it is applied in a subquery of its own
-  const scoped = scope ? sql` and ${colOf(a, 'id')} in (select ${colOf(hop!.to.table, 'id')} from ${hop!.to.table} where ${scope})` : sql``;
+  const scoped = scope
+    ? sql` and ${colOf(a, 'id')} in (select ${colOf(hop!.to.table, 'id')} from ${hop!.to.table} where ${scope})`
+    : sql``;
   return sql`exists (select 1 from ${sql.identifier(getTableName(hop!.to.table))} as ${sql.identifier(name)} where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')}${scoped} and ${inner})`;
 }
 
 function operands(p: AttrPath, predicate: Predicate, value: string | string[], label: string): unknown[] {
-  const raw = Array.isArray(value) ? value.flatMap((v) => v.split(',')) : isMulti(predicate) ? value.split(',') : [value];
-  if (!isMulti(predicate) && raw.length !== 1) throw errors.invalidFilterValue(label, String(value), 'must be a single value');
-  if (raw.length === 0 || raw.length > 1000) throw errors.invalidFilterValue(label, String(value), 'must list between 1 and 1000 values');
+  const raw = Array.isArray(value)
+    ? value.flatMap((v) => v.split(','))
+    : isMulti(predicate)
+      ? value.split(',')
+      : [value];
+  if (!isMulti(predicate) && raw.length !== 1)
+    throw errors.invalidFilterValue(label, String(value), 'must be a single value');
+  if (raw.length === 0 || raw.length > 1000)
+    throw errors.invalidFilterValue(label, String(value), 'must list between 1 and 1000 values');
   if (predicate === 'jcont') return [jsonObject(raw[0]!, label)];
   const textual = isTextual(predicate);
   return raw.map((r) => {
@@ -119,24 +147,31 @@ function jsonObject(raw: string, label: string): string {
   } catch {
     throw errors.invalidFilterValue(label, raw, 'is not a JSON object');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.invalidFilterValue(label, raw, 'is not a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw errors.invalidFilterValue(label, raw, 'is not a JSON object');
   if (depth(v) > 32) throw errors.invalidFilterValue(label, raw.slice(0, 40), 'is nested too deeply');
   return JSON.stringify(v);
 }
 
 function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string | string[], label: string): SQL {
   if (isFlag(predicate)) {
-    const on = parseFlag(Array.isArray(value) ? value[0] ?? '' : value);
+    const on = parseFlag(Array.isArray(value) ? (value[0] ?? '') : value);
     if (on === undefined) throw errors.invalidFilterValue(label, String(value), 'must be true or false');
     const isText = p.attr.type === 'string';
     const present = isText ? sql`(${c} is not null and ${c} <> '')` : sql`${c} is not null`;
     switch (predicate) {
-      case 'present': return on ? present : sql`not ${present}`;
-      case 'blank': return on ? sql`not ${present}` : present;
-      case 'null': return on ? sql`${c} is null` : sql`${c} is not null`;
-      case 'not_null': return on ? sql`${c} is not null` : sql`${c} is null`;
-      case 'true': return on ? sql`${c} is true` : sql`${c} is not true`;
-      default: return on ? sql`${c} is false` : sql`${c} is not false`;
+      case 'present':
+        return on ? present : sql`not ${present}`;
+      case 'blank':
+        return on ? sql`not ${present}` : present;
+      case 'null':
+        return on ? sql`${c} is null` : sql`${c} is not null`;
+      case 'not_null':
+        return on ? sql`${c} is not null` : sql`${c} is null`;
+      case 'true':
+        return on ? sql`${c} is true` : sql`${c} is not true`;
+      default:
+        return on ? sql`${c} is false` : sql`${c} is not false`;
     }
   }
   const vs = operands(p, predicate, value, label);
@@ -145,35 +180,63 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
   const combine = predicate.endsWith('_all') ? and : or;
   const each = (f: (x: unknown) => SQL) => (vs.length === 1 ? f(v) : combine(...vs.map(f))!);
   switch (predicate) {
-    case 'eq_or_null': return sql`(${c} = ${v} or ${c} is null)`;
-    case 'not_eq_or_null': return sql`(${c} <> ${v} or ${c} is null)`;
-    case 'in': return sql`${c} in (${list(vs)})`;
-    case 'not_in': return sql`${c} not in (${list(vs)})`;
-    case 'in_or_null': return sql`(${c} in (${list(vs)}) or ${c} is null)`;
-    case 'not_in_or_null': return sql`(${c} not in (${list(vs)}) or ${c} is null)`;
-    case 'jcont': return sql`${c} @> ${v}::jsonb`;
+    case 'eq_or_null':
+      return sql`(${c} = ${v} or ${c} is null)`;
+    case 'not_eq_or_null':
+      return sql`(${c} <> ${v} or ${c} is null)`;
+    case 'in':
+      return sql`${c} in (${list(vs)})`;
+    case 'not_in':
+      return sql`${c} not in (${list(vs)})`;
+    case 'in_or_null':
+      return sql`(${c} in (${list(vs)}) or ${c} is null)`;
+    case 'not_in_or_null':
+      return sql`(${c} not in (${list(vs)}) or ${c} is null)`;
+    case 'jcont':
+      return sql`${c} @> ${v}::jsonb`;
   }
   switch (base) {
-    case 'eq': return each((x) => sql`${c} = ${x}`);
-    case 'not_eq': return each((x) => sql`${c} <> ${x}`);
-    case 'lt': return each((x) => sql`${c} < ${x}`);
-    case 'lteq': return each((x) => sql`${c} <= ${x}`);
-    case 'gt': return each((x) => sql`${c} > ${x}`);
-    case 'gteq': return each((x) => sql`${c} >= ${x}`);
-    case 'matches': return each((x) => sql`${c} ilike ${likePattern(x, label)}`);
-    case 'does_not_match': return each((x) => sql`${c} not ilike ${likePattern(x, label)}`);
-    case 'start': return each((x) => sql`${c} ilike ${likeEscape(String(x)) + '%'}`);
-    case 'not_start': return each((x) => sql`${c} not ilike ${likeEscape(String(x)) + '%'}`);
-    case 'end': return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x))}`);
-    case 'not_end': return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x))}`);
-    case 'cont': return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x)) + '%'}`);
-    case 'not_cont': return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x)) + '%'}`);
+    case 'eq':
+      return each((x) => sql`${c} = ${x}`);
+    case 'not_eq':
+      return each((x) => sql`${c} <> ${x}`);
+    case 'lt':
+      return each((x) => sql`${c} < ${x}`);
+    case 'lteq':
+      return each((x) => sql`${c} <= ${x}`);
+    case 'gt':
+      return each((x) => sql`${c} > ${x}`);
+    case 'gteq':
+      return each((x) => sql`${c} >= ${x}`);
+    case 'matches':
+      return each((x) => sql`${c} ilike ${likePattern(x, label)}`);
+    case 'does_not_match':
+      return each((x) => sql`${c} not ilike ${likePattern(x, label)}`);
+    case 'start':
+      return each((x) => sql`${c} ilike ${likeEscape(String(x)) + '%'}`);
+    case 'not_start':
+      return each((x) => sql`${c} not ilike ${likeEscape(String(x)) + '%'}`);
+    case 'end':
+      return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x))}`);
+    case 'not_end':
+      return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x))}`);
+    case 'cont':
+      return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x)) + '%'}`);
+    case 'not_cont':
+      return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x)) + '%'}`);
   }
   throw errors.filterNotAllowed(label);
 }
 
 /** `filter[ids]`, `filter[{timestamp}_from|_to]`, and `filter[{attribute}]=a,b` (JSON:API resources style). */
-function topLevel(reg: Registry, def: ResourceDefinition, table: PgTable, key: string, value: string, nextAlias: Aliases): SQL {
+function topLevel(
+  reg: Registry,
+  def: ResourceDefinition,
+  table: PgTable,
+  key: string,
+  value: string,
+  nextAlias: Aliases,
+): SQL {
   const ts = key.match(/^(.+)_(from|to)$/);
   if (ts && def.attributes[ts[1]!]?.type === 'datetime' && def.attributes[ts[1]!]!.filter) {
     return ransack(reg, def, table, `${ts[1]}_${ts[2] === 'from' ? 'gteq' : 'lteq'}`, value, nextAlias, key);

@@ -1,11 +1,11 @@
 import { and, asc } from 'drizzle-orm';
-import { anyOf } from '../resources/scopes';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { Identifier, Linkage } from '../jsonapi/serialize';
 import type { Relationship, ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
+import { anyOf } from '../resources/scopes';
 import type { Tx } from '../services/tx';
 import { col, visible } from './read';
 
@@ -43,13 +43,26 @@ export interface Loaded {
 }
 
 /** Load every included relationship level by level with one `IN` query per relationship, never one per row. */
-export async function loadIncludes(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], tree: IncludeTree): Promise<Loaded> {
+export async function loadIncludes(
+  db: Db | Tx,
+  ctx: RequestContext,
+  def: ResourceDefinition,
+  rows: Row[],
+  tree: IncludeTree,
+): Promise<Loaded> {
   const out: Loaded = { linkage: new Map(), included: new Map() };
   await level(db, ctx, def, rows, tree, out);
   return out;
 }
 
-async function level(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], tree: IncludeTree, out: Loaded): Promise<void> {
+async function level(
+  db: Db | Tx,
+  ctx: RequestContext,
+  def: ResourceDefinition,
+  rows: Row[],
+  tree: IncludeTree,
+  out: Loaded,
+): Promise<void> {
   if (!rows.length || !tree.size) return;
   await Promise.all(
     [...tree].map(async ([name, node]) => {
@@ -67,7 +80,13 @@ function setLink(out: Loaded, def: ResourceDefinition, row: Row, name: string, l
   out.linkage.set(k, rec);
 }
 
-async function loadRelation(db: Db | Tx, ctx: RequestContext, node: IncludeNode, rows: Row[], link: (row: Row, l: Linkage) => void): Promise<Row[]> {
+async function loadRelation(
+  db: Db | Tx,
+  ctx: RequestContext,
+  node: IncludeNode,
+  rows: Row[],
+  link: (row: Row, l: Linkage) => void,
+): Promise<Row[]> {
   const { rel, def } = node;
   if (!def) {
     for (const r of rows) link(r, rel.kind === 'to_many' ? [] : null);
@@ -78,7 +97,10 @@ async function loadRelation(db: Db | Tx, ctx: RequestContext, node: IncludeNode,
     const ids = [...new Set(rows.map((r) => r[rel.fk!]).filter((v): v is string => typeof v === 'string'))];
     for (const r of rows) link(r, r[rel.fk] ? { type: def.type, id: r[rel.fk] } : null);
     if (!ids.length) return [];
-    return (await db.select().from(def.table).where(and(visible(def, ctx), anyOf(col(def.table, 'id'), ids)))) as Row[];
+    return (await db
+      .select()
+      .from(def.table)
+      .where(and(visible(def, ctx), anyOf(col(def.table, 'id'), ids)))) as Row[];
   }
   const parentIds = [...new Set(rows.map((r) => r.id as string))];
   const found = (await db

@@ -1,11 +1,11 @@
-import { param, sql, type SQL } from 'drizzle-orm';
+import { param, type SQL, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import { availability, type Inventory, type LeadTime, type Stock } from '../inventory/availability';
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
-import { withRowKey, type Row } from '../resources/define';
+import { type Row, withRowKey } from '../resources/define';
 import type { Tx } from '../services/tx';
 import { coalesce } from './coalesce';
 
@@ -76,7 +76,9 @@ export const inventoryCache = {
   dependsOn: (skuId: SQL | unknown): SQL =>
     sql`(select n from market_config_version)::text || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '') || ':' ||
       coalesce((select array_agg(r.xmin)::text from stock_items si join stock_reservations r on r.stock_item_id = si.id and r.status = 'draft' where si.sku_id = ${skuId}), '')`,
-  until: (skuId: SQL | unknown): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r
+  until: (
+    skuId: SQL | unknown,
+  ): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r
     where r.stock_item_id in (select si.id from stock_items si where si.sku_id = ${skuId}) and r.status = 'draft' and r.expires_at > now())`,
 };
 
@@ -101,13 +103,30 @@ function buildMarket(m: Json[]): MarketStock {
   for (const [loc, minH, maxH, name, reference, price, freeOver, currency] of dlts) {
     const list = leadTimes.get(loc) ?? [];
     list.push({
-      shipping_method: { name, reference, price_amount_cents: price, free_over_amount_cents: freeOver, formatted_price_amount: formatCents(price, currency), formatted_free_over_amount: formatCents(freeOver, currency) },
+      shipping_method: {
+        name,
+        reference,
+        price_amount_cents: price,
+        free_over_amount_cents: freeOver,
+        formatted_price_amount: formatCents(price, currency),
+        formatted_free_over_amount: formatCents(freeOver, currency),
+      },
       min: { hours: minH, days: Math.round(minH / 24) },
       max: { hours: maxH, days: Math.round(maxH / 24) },
     });
     leadTimes.set(loc, list);
   }
-  return { cutoff, slots: slots.map(([stockLocationId, priority, onHold, createdAt, id]) => ({ stockLocationId, priority, onHold, createdAt: Number(createdAt), id })), leadTimes };
+  return {
+    cutoff,
+    slots: slots.map(([stockLocationId, priority, onHold, createdAt, id]) => ({
+      stockLocationId,
+      priority,
+      onHold,
+      createdAt: Number(createdAt),
+      id,
+    })),
+    leadTimes,
+  };
 }
 
 /** sku id → stock location id → stock */
@@ -136,7 +155,11 @@ const WITH_ROW = withRowKey('inventory');
  * The `inventory` attribute of SKU rows for the caller's market, or null without a market (spec §4.1).
  * Rows looked up by id carry what it needs already; a page of rows is one statement.
  */
-export async function loadInventory(db: Db | Tx, ctx: RequestContext, rows: Row[]): Promise<Map<string, Inventory | null>> {
+export async function loadInventory(
+  db: Db | Tx,
+  ctx: RequestContext,
+  rows: Row[],
+): Promise<Map<string, Inventory | null>> {
   const out = new Map<string, Inventory | null>();
   const marketId = ctx.caller.marketIds[0];
   if (!marketId || !rows.length) return out;
@@ -148,11 +171,26 @@ export async function loadInventory(db: Db | Tx, ctx: RequestContext, rows: Row[
     market = parseMarket(carried[0]![1]!);
     stock = parseStock(carried.flatMap((c) => JSON.parse(c![2]!) as Json[][]));
   } else {
-    ({ market, stock } = await marketStock(db, ctx.mode, marketId, rows.map((r) => r.id as string)));
+    ({ market, stock } = await marketStock(
+      db,
+      ctx.mode,
+      marketId,
+      rows.map((r) => r.id as string),
+    ));
   }
   if (!market) return out;
   for (const row of rows) {
-    out.set(row.id, availability({ slots: market.slots, cutoff: market.cutoff, scopedLocationIds: ctx.caller.stockLocationIds, stock: stock.get(row.id) ?? new Map(), leadTimes: market.leadTimes, doNotTrack: row.do_not_track }));
+    out.set(
+      row.id,
+      availability({
+        slots: market.slots,
+        cutoff: market.cutoff,
+        scopedLocationIds: ctx.caller.stockLocationIds,
+        stock: stock.get(row.id) ?? new Map(),
+        leadTimes: market.leadTimes,
+        doNotTrack: row.do_not_track,
+      }),
+    );
   }
   return out;
 }

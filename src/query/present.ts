@@ -2,11 +2,11 @@ import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
-import { serializeResource, type ResourceObject, type SerializeOptions } from '../jsonapi/serialize';
+import { type ResourceObject, type SerializeOptions, serializeResource } from '../jsonapi/serialize';
 import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import type { Tx } from '../services/tx';
-import { includeTree, keyOf, loadIncludes, type IncludeNode, type IncludeTree } from './include';
+import { type IncludeNode, type IncludeTree, includeTree, keyOf, loadIncludes } from './include';
 
 /** `include` and `fields` checked before any query runs, so a bad request costs no database work. */
 export interface Presentation {
@@ -14,7 +14,12 @@ export interface Presentation {
   fields: Record<string, Set<string>>;
 }
 
-export function preparePresentation(reg: Registry, def: ResourceDefinition, q: ParsedQuery, ctx: RequestContext): Presentation {
+export function preparePresentation(
+  reg: Registry,
+  def: ResourceDefinition,
+  q: ParsedQuery,
+  ctx: RequestContext,
+): Presentation {
   const fields: Record<string, Set<string>> = {};
   for (const [type, names] of Object.entries(q.fields)) {
     const d = reg.get(type);
@@ -48,10 +53,19 @@ export interface Presented {
  * Batch-computed attributes (`load`) for one definition's rows: in single-resource documents always,
  * in collections only when `fields[type]` names them.
  */
-async function computeAttributes(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], p: Presentation, single: boolean) {
+async function computeAttributes(
+  db: Db | Tx,
+  ctx: RequestContext,
+  def: ResourceDefinition,
+  rows: Row[],
+  p: Presentation,
+  single: boolean,
+) {
   const out = new Map<string, Record<string, unknown>>();
   const only = p.fields[def.type];
-  const wanted = attributesOf(def, 'loaded').filter(([name, a]) => (!only || only.has(name)) && (single || !a.explicitInLists || only?.has(name)));
+  const wanted = attributesOf(def, 'loaded').filter(
+    ([name, a]) => (!only || only.has(name)) && (single || !a.explicitInLists || only?.has(name)),
+  );
   if (!wanted.length || !rows.length) return out;
   await Promise.all(
     wanted.map(async ([name, a]) => {
@@ -68,7 +82,14 @@ async function computeAttributes(db: Db | Tx, ctx: RequestContext, def: Resource
 }
 
 /** Serialize primary rows and everything included, with linkage for included relationships. */
-export async function present(db: Db | Tx, ctx: RequestContext, def: ResourceDefinition, rows: Row[], p: Presentation, opts: { organizationId?: string; single: boolean }): Promise<Presented> {
+export async function present(
+  db: Db | Tx,
+  ctx: RequestContext,
+  def: ResourceDefinition,
+  rows: Row[],
+  p: Presentation,
+  opts: { organizationId?: string; single: boolean },
+): Promise<Presented> {
   const loaded = await loadIncludes(db, ctx, def, rows, p.tree);
   const byDef = new Map<ResourceDefinition, Row[]>([[def, rows]]);
   for (const { def: d, row } of loaded.included.values()) {
@@ -77,10 +98,13 @@ export async function present(db: Db | Tx, ctx: RequestContext, def: ResourceDef
     list.push(row);
   }
   const computed = new Map<string, Record<string, unknown>>();
-  for (const [d, rs] of byDef) for (const [k, v] of await computeAttributes(db, ctx, d, rs, p, opts.single)) computed.set(k, v);
+  for (const [d, rs] of byDef)
+    for (const [k, v] of await computeAttributes(db, ctx, d, rs, p, opts.single)) computed.set(k, v);
   const so: SerializeOptions = { ctx, fields: p.fields, organizationId: opts.organizationId };
   const primary = new Set(rows.map((r) => keyOf(def.type, r.id)));
-  const data = rows.map((r) => serializeResource(def, r, so, loaded.linkage.get(keyOf(def.type, r.id)), computed.get(keyOf(def.type, r.id))));
+  const data = rows.map((r) =>
+    serializeResource(def, r, so, loaded.linkage.get(keyOf(def.type, r.id)), computed.get(keyOf(def.type, r.id))),
+  );
   const included: ResourceObject[] = [];
   for (const [k, { def: d, row }] of loaded.included) {
     if (!primary.has(k)) included.push(serializeResource(d, row, so, loaded.linkage.get(k), computed.get(k)));

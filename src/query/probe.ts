@@ -1,10 +1,10 @@
-import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableName, type SQL, sql } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import { rawClient, type Db } from '../db/client';
+import { type Db, rawClient } from '../db/client';
 import type { ResourceDefinition } from '../resources/define';
 import { coalesce } from './coalesce';
-import { col, render, runRendered, type Rendered } from './read';
+import { col, type Rendered, render, runRendered } from './read';
 
 /** Where a row looked up for a cacheable response carries its version and how long it holds. */
 export const VERSION = '~version';
@@ -35,7 +35,11 @@ function version(def: ResourceDefinition): SQL {
 
 /** `until` whole milliseconds, rounded down: a response is never served past it. */
 export function versionFields(def: ResourceDefinition): Record<string, SQL> {
-  return { [VERSION]: version(def), [UNTIL]: sql`floor(${def.cache!.until(col(def.table, 'id'))})::float8`, [SNAPSHOT]: snapshot };
+  return {
+    [VERSION]: version(def),
+    [UNTIL]: sql`floor(${def.cache!.until(col(def.table, 'id'))})::float8`,
+    [SNAPSHOT]: snapshot,
+  };
 }
 
 export interface Instant {
@@ -56,10 +60,16 @@ export interface Probe extends Instant {
  * flight at a time: the statement is so cheap that more would only make batches smaller.
  */
 export function probeSnapshot(db: Db): Promise<Instant> {
-  return coalesce(db, 'snapshot', '', async () => {
-    const [[s, n]] = (await rawClient(db).unsafe(snapshotText, []).values()) as unknown as [[string, number]];
-    return new Map([['', { snapshot: s, now: n }]]);
-  }, 1) as Promise<Instant>;
+  return coalesce(
+    db,
+    'snapshot',
+    '',
+    async () => {
+      const [[s, n]] = (await rawClient(db).unsafe(snapshotText, []).values()) as unknown as [[string, number]];
+      return new Map([['', { snapshot: s, now: n }]]);
+    },
+    1,
+  ) as Promise<Instant>;
 }
 
 const probes = new Map<string, Rendered>();
@@ -70,7 +80,12 @@ const probes = new Map<string, Rendered>();
  * before. No scope condition: the version covers what visibility depends on, and only a response
  * already served to the same caller is ever compared with it. Undefined: no such row in the mode.
  */
-export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Probe | undefined> {
+export function probeVersion(
+  db: Db,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  id: string,
+): Promise<Probe | undefined> {
   let q = probes.get(def.type);
   if (!q) {
     const fields = { [VERSION]: version(def), now, snapshot };
@@ -81,7 +96,12 @@ export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContex
   // a version binds only the mode: every caller of a mode shares the batch
   return coalesce(db, `probe|${def.type}|${ctx.mode}`, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids });
-    return new Map(rows.map((r) => [r.id as string, { version: r[VERSION] as string, now: r.now as number, snapshot: r.snapshot as string }]));
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        { version: r[VERSION] as string, now: r.now as number, snapshot: r.snapshot as string },
+      ]),
+    );
   });
 }
 
@@ -91,6 +111,8 @@ export function probeVersion(db: Db, def: ResourceDefinition, ctx: RequestContex
  * handed out again. Otherwise the response cache stays off.
  */
 export async function commitsAreDurable(client: { unsafe: (q: string) => Promise<unknown[]> }): Promise<boolean> {
-  const [row] = (await client.unsafe(`select current_setting('synchronous_commit') <> 'off' and current_setting('fsync') = 'on' as durable`)) as Array<{ durable: boolean }>;
+  const [row] = (await client.unsafe(
+    `select current_setting('synchronous_commit') <> 'off' and current_setting('fsync') = 'on' as durable`,
+  )) as Array<{ durable: boolean }>;
   return row?.durable === true;
 }

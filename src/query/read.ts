@@ -1,16 +1,28 @@
-import { and, asc, desc, eq, fillPlaceholders, getTableColumns, getViewSelectedFields, is, sql, View, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  fillPlaceholders,
+  getTableColumns,
+  getViewSelectedFields,
+  is,
+  type SQL,
+  sql,
+  View,
+} from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import { ADHOC, rawClient, type Db } from '../db/client';
+import { ADHOC, type Db, rawClient } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
-import { attributesOf, withRowKey, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition, type Row, withRowKey } from '../resources/define';
 import type { Registry } from '../resources/registry';
-import type { Tx } from '../services/tx';
-import { buildFilters, guardFor } from './filters';
-import { coalesce } from './coalesce';
 import { scopePlaceholders, scopeValues } from '../resources/scopes';
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { Tx } from '../services/tx';
+import { coalesce } from './coalesce';
+import { buildFilters, guardFor } from './filters';
 import { versionFields } from './probe';
 
 export const col = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
@@ -40,22 +52,46 @@ export interface ListResult {
 }
 
 /** One page of a collection plus its total, with filters, sort and an optional extra condition (related endpoints, scopes). */
-export async function listRows(db: Db | Tx, reg: Registry, def: ResourceDefinition, ctx: RequestContext, q: ParsedQuery, extra?: SQL): Promise<ListResult> {
+export async function listRows(
+  db: Db | Tx,
+  reg: Registry,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  q: ParsedQuery,
+  extra?: SQL,
+): Promise<ListResult> {
   const adhoc = q.ransack.length || q.filters.length || q.sort.length ? sql.raw(`${ADHOC} true`) : undefined;
   const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q, guardFor(ctx)), extra, adhoc);
   const order = orderBy(def, q);
   const offset = (q.page.number - 1) * q.page.size;
   const [rows, count] = await Promise.all([
-    db.select().from(def.table).where(where).orderBy(...order).limit(q.page.size).offset(offset),
+    db
+      .select()
+      .from(def.table)
+      .where(where)
+      .orderBy(...order)
+      .limit(q.page.size)
+      .offset(offset),
     db.select({ n: sql<number>`count(*)::int` }).from(def.table).where(where),
   ]);
   return { rows: rows as Row[], total: count[0]?.n ?? 0 };
 }
 
 /** `versioned`: the row also carries its version for the response cache (a response about to be kept). */
-export async function findRow(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, extra?: SQL, versioned = false): Promise<Row | undefined> {
+export async function findRow(
+  db: Db | Tx,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  id: string,
+  extra?: SQL,
+  versioned = false,
+): Promise<Row | undefined> {
   if (!extra && !(db instanceof PgTransaction)) return findCoalesced(db, def, ctx, id, false, versioned);
-  const rows = await db.select().from(def.table).where(and(visible(def, ctx), eq(col(def.table, 'id'), id), extra)).limit(1);
+  const rows = await db
+    .select()
+    .from(def.table)
+    .where(and(visible(def, ctx), eq(col(def.table, 'id'), id), extra))
+    .limit(1);
   return rows[0] as Row | undefined;
 }
 
@@ -71,15 +107,34 @@ export interface Rendered {
   fields: Array<[string, AnyPgColumn | undefined]>;
 }
 
-export function render(def: ResourceDefinition, db: Db | Tx, extra: Record<string, SQL>, build: (q: any) => { toSQL(): { sql: string; params: unknown[] } }, idOnly = false): Rendered {
-  const columns = idOnly ? { id: col(def.table, 'id') } : is(def.table, View) ? getViewSelectedFields(def.table as unknown as View) : getTableColumns(def.table);
+export function render(
+  def: ResourceDefinition,
+  db: Db | Tx,
+  extra: Record<string, SQL>,
+  build: (q: any) => { toSQL(): { sql: string; params: unknown[] } },
+  idOnly = false,
+): Rendered {
+  const columns = idOnly
+    ? { id: col(def.table, 'id') }
+    : is(def.table, View)
+      ? getViewSelectedFields(def.table as unknown as View)
+      : getTableColumns(def.table);
   const fields = { ...(columns as Record<string, AnyPgColumn>), ...extra };
   const { sql: text, params } = build(db.select(fields).from(def.table)).toSQL();
-  return { text, params, fields: Object.entries(fields).map(([k, f]) => [k, typeof (f as AnyPgColumn).mapFromDriverValue === 'function' ? (f as AnyPgColumn) : undefined]) };
+  return {
+    text,
+    params,
+    fields: Object.entries(fields).map(([k, f]) => [
+      k,
+      typeof (f as AnyPgColumn).mapFromDriverValue === 'function' ? (f as AnyPgColumn) : undefined,
+    ]),
+  };
 }
 
 export async function runRendered(client: Db | Tx, r: Rendered, values: Record<string, unknown>): Promise<Row[]> {
-  const raw = await rawClient(client).unsafe(r.text, fillPlaceholders(r.params, values) as never[]).values();
+  const raw = await rawClient(client)
+    .unsafe(r.text, fillPlaceholders(r.params, values) as never[])
+    .values();
   return raw.map((cells: unknown[]) => {
     const row: Row = {};
     for (let i = 0; i < r.fields.length; i++) {
@@ -100,15 +155,31 @@ const finds = new Map<string, Rendered>();
  * only when every value bound to it is the same: mode, and the token's markets and stock locations
  * whenever a scope or a `withRow` attribute reads them.
  */
-function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id: string, ignoreScope = false, versioned = false): Promise<Row | undefined> {
+function findCoalesced(
+  db: Db,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  id: string,
+  ignoreScope = false,
+  versioned = false,
+): Promise<Row | undefined> {
   const scoped = !ignoreScope && ctx.caller.kind === 'sales_channel' && !!def.scope;
   const withRow = attributesOf(def, 'withRow').filter(([, a]) => a.withRow!.when(ctx));
   const key = `${def.type}:${scoped}:${withRow.map(([name]) => name).join(',')}:${versioned}`;
   let q = finds.get(key);
   if (!q) {
-    const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`);
-    const extra = Object.fromEntries(withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))]));
-    finds.set(key, (q = render(def, db, versioned ? { ...extra, ...versionFields(def) } : extra, (b) => b.where(where))));
+    const where = and(
+      eq(col(def.table, 'mode'), sql.placeholder('mode')),
+      scoped ? def.scope!(scopePlaceholders()) : undefined,
+      sql`${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`,
+    );
+    const extra = Object.fromEntries(
+      withRow.map(([name, a]) => [withRowKey(name), a.withRow!.select(col(def.table, 'id'))]),
+    );
+    finds.set(
+      key,
+      (q = render(def, db, versioned ? { ...extra, ...versionFields(def) } : extra, (b) => b.where(where))),
+    );
   }
   const statement = q;
   const { marketIds, stockLocationIds } = ctx.caller;
@@ -120,13 +191,23 @@ function findCoalesced(db: Db, def: ResourceDefinition, ctx: RequestContext, id:
 }
 
 /** A row the caller cannot see but that exists is a permission problem (401), not a 404 (spec §2.5). */
-export async function findVisibleOr401(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string, versioned = false): Promise<Row> {
+export async function findVisibleOr401(
+  db: Db | Tx,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  id: string,
+  versioned = false,
+): Promise<Row> {
   return (await findRow(db, def, ctx, id, undefined, versioned)) ?? notVisible(db, def, ctx, id);
 }
 
 async function notVisible(db: Db | Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<never> {
   if (ctx.caller.kind === 'sales_channel' && def.scope) {
-    const hidden = await db.select({ id: col(def.table, 'id') }).from(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id))).limit(1);
+    const hidden = await db
+      .select({ id: col(def.table, 'id') })
+      .from(def.table)
+      .where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)))
+      .limit(1);
     if (hidden.length) throw errors.unauthorized();
   }
   throw errors.recordNotFound();
@@ -145,12 +226,21 @@ export function findInMode(db: Db, def: ResourceDefinition, ctx: RequestContext,
 const locks = new Map<string, Rendered>();
 
 /** Lock a row for the rest of the transaction (writes that read-then-decide); rendered once per (type, scoped). */
-export async function lockRow(tx: Tx, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Row | undefined> {
+export async function lockRow(
+  tx: Tx,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  id: string,
+): Promise<Row | undefined> {
   const scoped = ctx.caller.kind === 'sales_channel' && !!def.scope;
   const key = `${def.type}:${scoped}`;
   let q = locks.get(key);
   if (!q) {
-    const where = and(eq(col(def.table, 'mode'), sql.placeholder('mode')), scoped ? def.scope!(scopePlaceholders()) : undefined, eq(col(def.table, 'id'), sql.placeholder('id')));
+    const where = and(
+      eq(col(def.table, 'mode'), sql.placeholder('mode')),
+      scoped ? def.scope!(scopePlaceholders()) : undefined,
+      eq(col(def.table, 'id'), sql.placeholder('id')),
+    );
     locks.set(key, (q = render(def, tx, {}, (b) => b.where(where).limit(1).for('update'))));
   }
   const { marketIds, stockLocationIds } = ctx.caller;

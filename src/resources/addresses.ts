@@ -4,16 +4,22 @@ import { attr, defineResource } from './define';
 
 const t = addresses;
 const cuf = { create: true, update: true, filter: true } as const;
-const s = (column: (typeof t)[keyof typeof t], more: object = {}) => attr.string({ column: column as never, ...cuf, ...more });
+const s = (column: (typeof t)[keyof typeof t], more: object = {}) =>
+  attr.string({ column: column as never, ...cuf, ...more });
 
 /** Countries without postal codes: `zip_code` is "required, but for some countries" (spec §3.5). */
-const NO_POSTCODE = new Set('AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'.split(' '));
+const NO_POSTCODE = new Set(
+  'AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'.split(
+    ' ',
+  ),
+);
 
 /** Commerce Layer's format: `2883 Geraldine Lane Apt.23, 10013 New York NY (US) (212) 646-338-1228`. */
 const fullAddress = (r: Record<string, any>) =>
   `${[r.line_1, r.line_2].filter(Boolean).join(' ')}, ${[r.zip_code, r.city, r.state_code].filter(Boolean).join(' ')} (${r.country_code}) ${r.phone}`.trim();
 
-const fullName = (r: Record<string, any>) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
+const fullName = (r: Record<string, any>) =>
+  (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
 
 /** What a stock location needs of an address (spec §3.5); geocoding is not provided. */
 export const addressesResource = defineResource({
@@ -22,7 +28,13 @@ export const addressesResource = defineResource({
   description: 'Addresses, such as the one a stock location ships from.',
   table: t,
   attributes: {
-    business: attr.boolean({ column: t.business, ...cuf, nullable: false, default: false, description: 'Indicates if it is a business or a personal address.' }),
+    business: attr.boolean({
+      column: t.business,
+      ...cuf,
+      nullable: false,
+      default: false,
+      description: 'Indicates if it is a business or a personal address.',
+    }),
     first_name: s(t.first_name),
     last_name: s(t.last_name),
     company: s(t.company),
@@ -58,7 +70,8 @@ export const addressesResource = defineResource({
       if (!r.last_name) blank('last_name');
     }
     if (!r.zip_code && !NO_POSTCODE.has(r.country_code)) blank('zip_code');
-    if (typeof r.country_code === 'string' && !/^[A-Z]{2}$/.test(r.country_code)) v.push({ attribute: 'country_code', message: 'is invalid', error: 'invalid', value: r.country_code });
+    if (typeof r.country_code === 'string' && !/^[A-Z]{2}$/.test(r.country_code))
+      v.push({ attribute: 'country_code', message: 'is invalid', error: 'invalid', value: r.country_code });
     return v;
   },
   lockedMessage: 'The address cannot be deleted while a stock location uses it.',

@@ -31,7 +31,12 @@ export const skusResource = defineResource({
   description: 'A stock keeping unit: what is stocked, reserved and shipped.',
   table: t,
   attributes: {
-    code: attr.string({ column: t.code, ...cufs, required: true, description: 'The SKU code, unique within the environment.' }),
+    code: attr.string({
+      column: t.code,
+      ...cufs,
+      required: true,
+      description: 'The SKU code, unique within the environment.',
+    }),
     name: attr.string({ column: t.name, ...cufs, required: true }),
     description: attr.string({ column: t.description, ...cu, filter: true }),
     image_url: attr.string({ column: t.image_url, ...cu, filter: true }),
@@ -39,9 +44,27 @@ export const skusResource = defineResource({
     weight: attr.float({ column: t.weight, ...cu, min: 0 }),
     unit_of_weight: attr.string({ column: t.unit_of_weight, ...cu, enum: ['gr', 'oz', 'lb'] }),
     hs_tariff_number: attr.string({ column: t.hs_tariff_number, ...cu }),
-    do_not_ship: attr.boolean({ column: t.do_not_ship, ...cufs, nullable: false, default: false, description: 'No shipment is generated; stock is still tracked.' }),
-    do_not_track: attr.boolean({ column: t.do_not_track, ...cufs, nullable: false, default: false, description: 'Stock is not tracked: always available, never decremented.' }),
-    inventory: attr.object({ load: loadInventory, withRow: inventoryWithRow, explicitInLists: true, description: 'Availability in the market of the token (null without one): quantity, available, and levels by stock location priority with delivery lead times. In lists only with fields[skus]=…,inventory.' }),
+    do_not_ship: attr.boolean({
+      column: t.do_not_ship,
+      ...cufs,
+      nullable: false,
+      default: false,
+      description: 'No shipment is generated; stock is still tracked.',
+    }),
+    do_not_track: attr.boolean({
+      column: t.do_not_track,
+      ...cufs,
+      nullable: false,
+      default: false,
+      description: 'Stock is not tracked: always available, never decremented.',
+    }),
+    inventory: attr.object({
+      load: loadInventory,
+      withRow: inventoryWithRow,
+      explicitInLists: true,
+      description:
+        'Availability in the market of the token (null without one): quantity, available, and levels by stock location priority with delivery lead times. In lists only with fields[skus]=…,inventory.',
+    }),
   },
   relationships: {
     shipping_category: rel.toOne('shipping_categories', 'shipping_category_id', { create: true, update: true }),
@@ -49,12 +72,23 @@ export const skusResource = defineResource({
     stock_reservations: rel.toMany('stock_reservations', 'sku_id'),
     delivery_lead_times: rel.toMany('delivery_lead_times', 'sku_id', { virtual: true }),
   },
-  validate: (r) => (r.do_not_ship || r.shipping_category_id ? [] : [{ attribute: 'shipping_category', message: "can't be blank", error: 'blank', pointer: '/data/relationships/shipping_category' }]),
+  validate: (r) =>
+    r.do_not_ship || r.shipping_category_id
+      ? []
+      : [
+          {
+            attribute: 'shipping_category',
+            message: "can't be blank",
+            error: 'blank',
+            pointer: '/data/relationships/shipping_category',
+          },
+        ],
   filterAliases: { codes: 'code_in' },
   uniques: { skus_mode_code_key: 'code' },
   lockedMessage: 'The SKU cannot be deleted while it has stock items.',
   access: { sales_channel: ['list', 'retrieve'] },
   cache: inventoryCache,
   // sellable in the market: a stock item in one of its stock locations, whatever the quantity (spec §2.2)
-  scope: (p) => sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
+  scope: (p) =>
+    sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
 });

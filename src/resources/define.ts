@@ -1,10 +1,10 @@
 import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Db } from '../db/client';
-import type { ScopeParams } from './scopes';
-import type { Violation } from '../jsonapi/errors';
 import type { RequestContext } from '../auth/context';
+import type { Db } from '../db/client';
+import type { Violation } from '../jsonapi/errors';
 import type { Tx } from '../services/tx';
+import type { ScopeParams } from './scopes';
 
 /**
  * The resource-definition API: one declarative object per JSON:API type drives document parsing,
@@ -73,7 +73,10 @@ const kinds = {
 const lists = new WeakMap<object, Partial<Record<keyof typeof kinds, Array<[string, Attribute]>>>>();
 
 /** A definition's attributes of one kind, listed once per definition: hot paths walk these, not `Object.entries`. */
-export function attributesOf(def: { attributes: Record<string, Attribute> }, kind: keyof typeof kinds): Array<[string, Attribute]> {
+export function attributesOf(
+  def: { attributes: Record<string, Attribute> },
+  kind: keyof typeof kinds,
+): Array<[string, Attribute]> {
   let byKind = lists.get(def);
   if (!byKind) lists.set(def, (byKind = {}));
   return (byKind[kind] ??= Object.entries(def.attributes).filter(([, a]) => kinds[kind](a)));
@@ -187,7 +190,9 @@ export interface Hooks {
 }
 
 type AttrOpts = Omit<Attribute, 'type'>;
-const mk = (type: AttrType) => (o: AttrOpts = {}): Attribute => ({ type, ...o });
+const mk =
+  (type: AttrType) =>
+  (o: AttrOpts = {}): Attribute => ({ type, ...o });
 
 export const attr = {
   string: mk('string'),
@@ -199,9 +204,24 @@ export const attr = {
 };
 
 export const rel = {
-  toOne: (type: string, fk: string, o: Partial<Relationship> = {}): Relationship => ({ type, kind: 'to_one', fk, ...o }),
-  hasOne: (type: string, inverse: string, o: Partial<Relationship> = {}): Relationship => ({ type, kind: 'to_one', inverse, ...o }),
-  toMany: (type: string, inverse: string, o: Partial<Relationship> = {}): Relationship => ({ type, kind: 'to_many', inverse, ...o }),
+  toOne: (type: string, fk: string, o: Partial<Relationship> = {}): Relationship => ({
+    type,
+    kind: 'to_one',
+    fk,
+    ...o,
+  }),
+  hasOne: (type: string, inverse: string, o: Partial<Relationship> = {}): Relationship => ({
+    type,
+    kind: 'to_one',
+    inverse,
+    ...o,
+  }),
+  toMany: (type: string, inverse: string, o: Partial<Relationship> = {}): Relationship => ({
+    type,
+    kind: 'to_many',
+    inverse,
+    ...o,
+  }),
 };
 
 type Input = Omit<ResourceDefinition, 'attributes' | 'triggers' | 'access' | 'uniques' | 'actions'> & {
@@ -216,12 +236,48 @@ type Input = Omit<ResourceDefinition, 'attributes' | 'triggers' | 'access' | 'un
 export function defineResource(input: Input): ResourceDefinition {
   const t = input.table as unknown as Record<string, AnyPgColumn>;
   const common: Record<string, Attribute> = {
-    id: attr.string({ column: t.id, fetch: false, filter: true, sort: true, description: 'Unique identifier for the resource (hash).' }),
-    created_at: attr.datetime({ column: t.created_at, filter: true, sort: true, description: 'Time at which the resource was created.' }),
-    updated_at: attr.datetime({ column: t.updated_at, filter: true, sort: true, description: 'Time at which the resource was last updated.' }),
-    reference: attr.string({ column: t.reference, create: true, update: true, filter: true, sort: true, description: 'A string that you can use to add any external identifier to the resource.' }),
-    reference_origin: attr.string({ column: t.reference_origin, create: true, update: true, filter: true, sort: true, description: 'Any identifier of the third party system that defines the reference code.' }),
-    metadata: attr.object({ column: t.metadata, create: true, update: true, filter: true, description: 'Set of key-value pairs that you can attach to the resource.' }),
+    id: attr.string({
+      column: t.id,
+      fetch: false,
+      filter: true,
+      sort: true,
+      description: 'Unique identifier for the resource (hash).',
+    }),
+    created_at: attr.datetime({
+      column: t.created_at,
+      filter: true,
+      sort: true,
+      description: 'Time at which the resource was created.',
+    }),
+    updated_at: attr.datetime({
+      column: t.updated_at,
+      filter: true,
+      sort: true,
+      description: 'Time at which the resource was last updated.',
+    }),
+    reference: attr.string({
+      column: t.reference,
+      create: true,
+      update: true,
+      filter: true,
+      sort: true,
+      description: 'A string that you can use to add any external identifier to the resource.',
+    }),
+    reference_origin: attr.string({
+      column: t.reference_origin,
+      create: true,
+      update: true,
+      filter: true,
+      sort: true,
+      description: 'Any identifier of the third party system that defines the reference code.',
+    }),
+    metadata: attr.object({
+      column: t.metadata,
+      create: true,
+      update: true,
+      filter: true,
+      description: 'Set of key-value pairs that you can attach to the resource.',
+    }),
   };
   const { id, created_at, updated_at, reference, reference_origin, metadata } = common;
   return {
@@ -232,7 +288,17 @@ export function defineResource(input: Input): ResourceDefinition {
     // Commerce Layer's order: own attributes first, then the common ones
     attributes: dict({ ...input.attributes, id, created_at, updated_at, reference, reference_origin, metadata }),
     // every resource exposes its history (spec §1.11), except the history itself
-    relationships: dict(input.type === 'versions' ? input.relationships : { ...input.relationships, versions: rel.toMany('versions', 'resource_id', { filter: false, description: 'The changes to this resource.' }) }),
+    relationships: dict(
+      input.type === 'versions'
+        ? input.relationships
+        : {
+            ...input.relationships,
+            versions: rel.toMany('versions', 'resource_id', {
+              filter: false,
+              description: 'The changes to this resource.',
+            }),
+          },
+    ),
     triggers: dict(input.triggers ?? {}),
   } as ResourceDefinition;
 }

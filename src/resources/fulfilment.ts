@@ -1,14 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
 import { orders, shipments, stockLineItems, stockReservations } from '../db/schema/orders';
 import { stockItems } from '../db/schema/stock';
-import { errors } from '../jsonapi/errors';
 import { SHIPMENT } from '../inventory/state-machine';
-import { transition } from '../services/transition';
+import { errors } from '../jsonapi/errors';
 import { manualStockTrigger } from '../services/manual-stock';
 import { adjustReserved, sweepExpired } from '../services/stock';
 import { releaseShipment } from '../services/stock-moves';
+import { transition } from '../services/transition';
 import type { Tx } from '../services/tx';
-import { attr, defineResource, rel, type Row, type Trigger } from './define';
+import { attr, defineResource, type Row, rel, type Trigger } from './define';
 import { scopeMarkets } from './scopes';
 
 const s = shipments;
@@ -20,7 +20,14 @@ const shipmentTrigger = (name: string): Trigger => ({
   prohibited: name === '_upcoming' || name === '_cancel',
   description: `Move the shipment to ${SHIPMENT[name]!.to}.`,
   run: async ({ tx, ctx, row }) => {
-    const moved = await transition(tx, 'shipments', SHIPMENT, name, row, name === '_cancel' ? () => releaseShipment(tx, ctx.mode, row.id) : undefined);
+    const moved = await transition(
+      tx,
+      'shipments',
+      SHIPMENT,
+      name,
+      row,
+      name === '_cancel' ? () => releaseShipment(tx, ctx.mode, row.id) : undefined,
+    );
     // the order is fulfilled once every live shipment has left (spec §3.15)
     if (moved && (name === '_ship' || name === '_cancel')) {
       await tx.execute(sql`update orders set fulfillment_status = 'fulfilled', updated_at = now() where id = ${row.order_id} and fulfillment_status = 'in_progress'
@@ -43,7 +50,10 @@ export const shipmentsResource = defineResource({
   attributes: {
     number: attr.string({ column: s.number, ...read }),
     status: attr.string({ column: s.status, ...read }),
-    allocation: attr.object({ column: s.allocation, description: 'Allot: which strategy chose this location and why.' }),
+    allocation: attr.object({
+      column: s.allocation,
+      description: 'Allot: which strategy chose this location and why.',
+    }),
     on_hold_at: attr.datetime({ column: s.on_hold_at, ...read }),
     picking_at: attr.datetime({ column: s.picking_at, ...read }),
     packing_at: attr.datetime({ column: s.packing_at, ...read }),
@@ -127,7 +137,9 @@ export const stockReservationsResource = defineResource({
       on: ['update'],
       description: 'Make a draft reservation pending: it no longer expires.',
       run: async ({ tx, row }) => {
-        await tx.execute(sql`update stock_reservations set status = 'pending', expires_at = null, updated_at = now() where id = ${row.id} and status = 'draft'`);
+        await tx.execute(
+          sql`update stock_reservations set status = 'pending', expires_at = null, updated_at = now() where id = ${row.id} and status = 'draft'`,
+        );
       },
     },
   },
@@ -141,7 +153,11 @@ export const stockReservationsResource = defineResource({
   hooks: {
     beforeWrite: async ({ tx, ctx, values, existing }) => {
       if (!existing) {
-        const [item] = await tx.select({ sku_id: stockItems.sku_id }).from(stockItems).where(eq(stockItems.id, values.stock_item_id)).for('update');
+        const [item] = await tx
+          .select({ sku_id: stockItems.sku_id })
+          .from(stockItems)
+          .where(eq(stockItems.id, values.stock_item_id))
+          .for('update');
         values.sku_id = item!.sku_id;
         values.status = 'draft';
         values.expires_at = sql`now() + interval '3600 seconds'`; // no model to ask: Commerce Layer's default cutoff [INF]
@@ -150,13 +166,21 @@ export const stockReservationsResource = defineResource({
       }
       if (await expiredAway(tx, ctx.mode, existing)) throw gone();
       if (values.quantity !== undefined) {
-        if (existing.order_id) throw errors.validation([{ attribute: 'quantity', message: "belongs to an order: change the order's line items instead", error: 'invalid' }]);
+        if (existing.order_id)
+          throw errors.validation([
+            {
+              attribute: 'quantity',
+              message: "belongs to an order: change the order's line items instead",
+              error: 'invalid',
+            },
+          ]);
         await adjustReserved(tx, ctx.mode, existing.stock_item_id, values.quantity - existing.quantity);
       }
     },
     beforeDelete: async ({ tx, ctx, row }) => {
       if (await expiredAway(tx, ctx.mode, row)) throw gone();
-      if (row.stock_line_item_id) throw errors.locked('The reservation belongs to a placed order: cancel the order or its shipment instead.');
+      if (row.stock_line_item_id)
+        throw errors.locked('The reservation belongs to a placed order: cancel the order or its shipment instead.');
       await adjustReserved(tx, ctx.mode, row.stock_item_id, -row.quantity);
     },
   },

@@ -1,12 +1,23 @@
 import { inventoryReturnLocations, inventoryStockLocations } from '../db/schema/stock';
-import { attr, defineResource, rel, type ResourceDefinition } from './define';
+import { attr, defineResource, type ResourceDefinition, rel } from './define';
 
 const s = inventoryStockLocations;
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 
 const islAttributes = {
-  priority: attr.integer({ column: s.priority, ...cufs, required: true, description: 'The stock location priority within the associated inventory model (lower first).' }),
-  on_hold: attr.boolean({ column: s.on_hold, ...cufs, nullable: false, default: false, description: 'Shipments from this stock location are put on hold (back-orders, pre-orders, personalisation).' }),
+  priority: attr.integer({
+    column: s.priority,
+    ...cufs,
+    required: true,
+    description: 'The stock location priority within the associated inventory model (lower first).',
+  }),
+  on_hold: attr.boolean({
+    column: s.on_hold,
+    ...cufs,
+    nullable: false,
+    default: false,
+    description: 'Shipments from this stock location are put on hold (back-orders, pre-orders, personalisation).',
+  }),
 };
 const islRelationships = {
   stock_location: rel.toOne('stock_locations', 'stock_location_id', { create: true, update: true, required: true }),
@@ -25,7 +36,12 @@ export const inventoryStockLocationsResource = defineResource({
 });
 
 /** The same records under the 2019 name the seed documents use (`stock_levels`). */
-export const stockLevelsResource: ResourceDefinition = { ...inventoryStockLocationsResource, type: 'stock_levels', singular: 'stock_level', description: 'Alias of inventory_stock_locations (the 2019 API name).' };
+export const stockLevelsResource: ResourceDefinition = {
+  ...inventoryStockLocationsResource,
+  type: 'stock_levels',
+  singular: 'stock_level',
+  description: 'Alias of inventory_stock_locations (the 2019 API name).',
+};
 
 const r = inventoryReturnLocations;
 
@@ -36,7 +52,12 @@ export const inventoryReturnLocationsResource = defineResource({
   description: 'The priority of a stock location as a return destination within an inventory model.',
   table: r,
   attributes: {
-    priority: attr.integer({ column: r.priority, ...cufs, required: true, description: 'The stock location priority within the associated inventory model (lower first).' }),
+    priority: attr.integer({
+      column: r.priority,
+      ...cufs,
+      required: true,
+      description: 'The stock location priority within the associated inventory model (lower first).',
+    }),
   },
   relationships: islRelationships,
   uniques: { inventory_return_locations_model_location_key: 'stock_location' },

@@ -4,7 +4,7 @@ import { newSecret } from '../lib/ids';
 import { centsToFloat, formatCents } from '../lib/money';
 import { col } from '../query/read';
 import { attr, defineResource, rel, type Trigger } from './define';
-import { scopeMarkets, type ScopeParams } from './scopes';
+import { type ScopeParams, scopeMarkets } from './scopes';
 
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 const cu = { create: true, update: true } as const;
@@ -12,9 +12,14 @@ const cu = { create: true, update: true } as const;
 /** `_disable` / `_enable`: set or clear `disabled_at` (markets, shipping methods). */
 const toggle = (on: boolean): Trigger => ({
   on: ['create', 'update'],
-  description: on ? 'Send this attribute to enable a disabled resource.' : 'Send this attribute to disable the resource.',
+  description: on
+    ? 'Send this attribute to enable a disabled resource.'
+    : 'Send this attribute to disable the resource.',
   run: async ({ tx, def, row }) => {
-    await tx.update(def.table).set({ disabled_at: on ? null : sql`now()` }).where(eq(col(def.table, 'id'), row.id));
+    await tx
+      .update(def.table)
+      .set({ disabled_at: on ? null : sql`now()` })
+      .where(eq(col(def.table, 'id'), row.id));
   },
 });
 
@@ -24,12 +29,22 @@ const m = markets;
 export const marketsResource = defineResource({
   type: 'markets',
   singular: 'market',
-  description: 'A market: where an inventory model decides what can be sold. Price lists, merchants and the other Commerce Layer relationships Allot does not implement are absent.',
+  description:
+    'A market: where an inventory model decides what can be sold. Price lists, merchants and the other Commerce Layer relationships Allot does not implement are absent.',
   table: m,
   attributes: {
-    number: attr.integer({ column: m.number, filter: true, sort: true, description: 'Unique identifier for the market (numeric).' }),
+    number: attr.integer({
+      column: m.number,
+      filter: true,
+      sort: true,
+      description: 'Unique identifier for the market (numeric).',
+    }),
     name: attr.string({ column: m.name, ...cufs, required: true }),
-    code: attr.string({ column: m.code, ...cufs, description: 'Used in market:code: scopes; unique within the environment.' }),
+    code: attr.string({
+      column: m.code,
+      ...cufs,
+      description: 'Used in market:code: scopes; unique within the environment.',
+    }),
     facebook_pixel_id: attr.string({ column: m.facebook_pixel_id, ...cu }),
     checkout_url: attr.string({ column: m.checkout_url, ...cu }),
     external_prices_url: attr.string({ column: m.external_prices_url, ...cu }),
@@ -41,7 +56,11 @@ export const marketsResource = defineResource({
   },
   triggers: { _disable: toggle(false), _enable: toggle(true) },
   relationships: {
-    inventory_model: rel.toOne('inventory_models', 'inventory_model_id', { create: true, update: true, required: true }),
+    inventory_model: rel.toOne('inventory_models', 'inventory_model_id', {
+      create: true,
+      update: true,
+      required: true,
+    }),
   },
   hooks: {
     beforeWrite: async ({ values, existing }) => {
@@ -67,8 +86,19 @@ export const shippingMethodsResource = defineResource({
   table: s,
   attributes: {
     name: attr.string({ column: s.name, ...cufs, required: true }),
-    scheme: attr.string({ column: s.scheme, ...cufs, enum: ['flat', 'weight_tiered', 'external'], nullable: false, default: 'flat' }),
-    currency_code: attr.string({ column: s.currency_code, ...cufs, required: true, description: 'ISO 4217 currency code.' }),
+    scheme: attr.string({
+      column: s.scheme,
+      ...cufs,
+      enum: ['flat', 'weight_tiered', 'external'],
+      nullable: false,
+      default: 'flat',
+    }),
+    currency_code: attr.string({
+      column: s.currency_code,
+      ...cufs,
+      required: true,
+      description: 'ISO 4217 currency code.',
+    }),
     external_prices_url: attr.string({ column: s.external_prices_url, ...cu }),
     price_amount_cents: attr.integer({ column: s.price_amount_cents, ...cufs, required: true, min: 0 }),
     price_amount_float: attr.float({ read: (r) => centsToFloat(r.price_amount_cents) }),
@@ -91,7 +121,8 @@ export const shippingMethodsResource = defineResource({
     stock_location: rel.toOne('stock_locations', 'stock_location_id', { create: true, update: true }),
   },
   validate: (r) => {
-    if (typeof r.currency_code === 'string' && !/^[A-Z]{3}$/.test(r.currency_code)) return [{ attribute: 'currency_code', message: 'is invalid', error: 'invalid', value: r.currency_code }];
+    if (typeof r.currency_code === 'string' && !/^[A-Z]{3}$/.test(r.currency_code))
+      return [{ attribute: 'currency_code', message: 'is invalid', error: 'invalid', value: r.currency_code }];
     return [];
   },
   hooks: {
@@ -119,10 +150,24 @@ export const deliveryLeadTimesResource = defineResource({
   },
   relationships: {
     stock_location: rel.toOne('stock_locations', 'stock_location_id', { create: true, update: true, required: true }),
-    shipping_method: rel.toOne('shipping_methods', 'shipping_method_id', { create: true, update: true, required: true }),
+    shipping_method: rel.toOne('shipping_methods', 'shipping_method_id', {
+      create: true,
+      update: true,
+      required: true,
+    }),
   },
-  validate: (r) => (r.max_hours < r.min_hours ? [{ attribute: 'max_hours', message: `must be greater than or equal to ${r.min_hours}`, error: 'greater_than_or_equal_to', count: r.min_hours, value: r.max_hours }] : []),
+  validate: (r) =>
+    r.max_hours < r.min_hours
+      ? [
+          {
+            attribute: 'max_hours',
+            message: `must be greater than or equal to ${r.min_hours}`,
+            error: 'greater_than_or_equal_to',
+            count: r.min_hours,
+            value: r.max_hours,
+          },
+        ]
+      : [],
   access: { sales_channel: ['list', 'retrieve'] },
   scope: (p) => sql`exists (select 1 from ${s} where ${s.id} = ${d.shipping_method_id} and ${usable(p)})`,
 });
-

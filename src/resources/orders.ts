@@ -6,20 +6,22 @@ import { checkLineQuantity, orderOf, requireEditable, reserveLine } from '../ser
 import { approveOrder, cancelOrder, placeOrder } from '../services/orders';
 import { release } from '../services/stock';
 import type { Tx } from '../services/tx';
-import { attr, defineResource, rel, type Row } from './define';
+import { attr, defineResource, type Row, rel } from './define';
 import { scopeMarkets } from './scopes';
 
 const o = orders;
 const read = { filter: true, sort: true } as const;
 
 /** Sales channels see their market's orders while draft, pending or placed (spec §2.5). */
-const orderScope = (p: Parameters<typeof scopeMarkets>[0]) => sql`${o.market_id} in (${scopeMarkets(p)}) and ${o.status} in ('draft', 'pending', 'placed')`;
+const orderScope = (p: Parameters<typeof scopeMarkets>[0]) =>
+  sql`${o.market_id} in (${scopeMarkets(p)}) and ${o.status} in ('draft', 'pending', 'placed')`;
 
 /** spec §3.15, the inventory part: placing allocates, approving decrements, cancelling releases. */
 export const ordersResource = defineResource({
   type: 'orders',
   singular: 'order',
-  description: 'An order: its line items are allocated to stock locations by the market\'s inventory model when it is placed.',
+  description:
+    "An order: its line items are allocated to stock locations by the market's inventory model when it is placed.",
   table: o,
   attributes: {
     number: attr.integer({ column: o.number, ...read }),
@@ -32,9 +34,22 @@ export const ordersResource = defineResource({
     cancelled_at: attr.datetime({ column: o.cancelled_at, ...read }),
   },
   triggers: {
-    _place: { on: ['update'], description: 'Place the order: allocate stock, build shipments, hold the stock.', run: ({ tx, ctx, row }) => placeOrder(tx, ctx, row) },
-    _approve: { on: ['update'], prohibited: true, description: 'Approve the placed order: decrement stock (unless decremented manually).', run: ({ tx, ctx, row }) => approveOrder(tx, ctx, row) },
-    _cancel: { on: ['update'], description: 'Cancel the order: release every hold; restock what approval decremented.', run: ({ tx, ctx, row }) => cancelOrder(tx, ctx, row) },
+    _place: {
+      on: ['update'],
+      description: 'Place the order: allocate stock, build shipments, hold the stock.',
+      run: ({ tx, ctx, row }) => placeOrder(tx, ctx, row),
+    },
+    _approve: {
+      on: ['update'],
+      prohibited: true,
+      description: 'Approve the placed order: decrement stock (unless decremented manually).',
+      run: ({ tx, ctx, row }) => approveOrder(tx, ctx, row),
+    },
+    _cancel: {
+      on: ['update'],
+      description: 'Cancel the order: release every hold; restock what approval decremented.',
+      run: ({ tx, ctx, row }) => cancelOrder(tx, ctx, row),
+    },
   },
   relationships: {
     market: rel.toOne('markets', 'market_id', { create: true, required: true }),
@@ -46,7 +61,8 @@ export const ordersResource = defineResource({
   },
   hooks: {
     beforeWrite: async ({ ctx, existing }) => {
-      if (existing && ctx.caller.kind === 'sales_channel' && !['draft', 'pending'].includes(existing.status)) throw errors.unauthorized();
+      if (existing && ctx.caller.kind === 'sales_channel' && !['draft', 'pending'].includes(existing.status))
+        throw errors.unauthorized();
     },
     beforeDelete: async ({ tx, ctx, row }) => {
       if (!['draft', 'pending'].includes(row.status)) throw errors.locked(`A ${row.status} order cannot be deleted.`);
@@ -60,14 +76,30 @@ export const ordersResource = defineResource({
 const l = lineItems;
 
 /** The line's SKU, from `sku_code` or the `sku` relationship; its code and name are copied onto the line. */
-async function skuFor(tx: Tx, mode: string, values: Row, attributes: Record<string, unknown>, existing?: Row): Promise<Row> {
+async function skuFor(
+  tx: Tx,
+  mode: string,
+  values: Row,
+  attributes: Record<string, unknown>,
+  existing?: Row,
+): Promise<Row> {
   if (typeof attributes.sku_code === 'string') {
-    const [s] = await tx.select().from(skus).where(and(eq(skus.mode, mode), eq(skus.code, attributes.sku_code))).limit(1);
-    if (!s) throw errors.validation([{ attribute: 'sku_code', message: 'is not a valid SKU code', error: 'invalid', value: attributes.sku_code }]);
+    const [s] = await tx
+      .select()
+      .from(skus)
+      .where(and(eq(skus.mode, mode), eq(skus.code, attributes.sku_code)))
+      .limit(1);
+    if (!s)
+      throw errors.validation([
+        { attribute: 'sku_code', message: 'is not a valid SKU code', error: 'invalid', value: attributes.sku_code },
+      ]);
     values.sku_id = s.id;
   }
   const id = values.sku_id ?? existing?.sku_id;
-  if (!id) throw errors.validation([{ attribute: 'sku', message: "can't be blank", error: 'blank', pointer: '/data/relationships/sku' }]);
+  if (!id)
+    throw errors.validation([
+      { attribute: 'sku', message: "can't be blank", error: 'blank', pointer: '/data/relationships/sku' },
+    ]);
   const [s] = await tx.select().from(skus).where(eq(skus.id, id)).limit(1);
   values.sku_code = s!.code;
   if (!existing || values.sku_id) values.name = s!.name;
@@ -84,13 +116,22 @@ export const lineItemsResource = defineResource({
     sku_code: attr.string({ column: l.sku_code, create: true, update: true, filter: true }),
     item_type: attr.string({ column: l.item_type, filter: true }),
     name: attr.string({ column: l.name, filter: true }),
-    quantity: attr.integer({ column: l.quantity, create: true, update: true, filter: true, sort: true, required: true, min: 1 }),
+    quantity: attr.integer({
+      column: l.quantity,
+      create: true,
+      update: true,
+      filter: true,
+      sort: true,
+      required: true,
+      min: 1,
+    }),
   },
   triggers: {
     _reserve_stock: {
       on: ['create', 'update'],
       prohibited: true,
-      description: 'Hold the line\'s stock as draft reservations that expire after the model\'s stock_reservation_cutoff.',
+      description:
+        "Hold the line's stock as draft reservations that expire after the model's stock_reservation_cutoff.",
       run: async ({ tx, ctx, row }) => {
         const [s] = await tx.select().from(skus).where(eq(skus.id, row.sku_id));
         await reserveLine(tx, ctx, row, await orderOf(tx, row.order_id), s as Row);
@@ -108,12 +149,19 @@ export const lineItemsResource = defineResource({
       const order = await orderOf(tx, values.order_id ?? existing!.order_id);
       requireEditable(order);
       const sku = await skuFor(tx, ctx.mode, values, attributes, existing);
-      await checkLineQuantity(tx, ctx, { order, sku, lineItemId: existing?.id, quantity: (values.quantity ?? existing?.quantity) as number });
+      await checkLineQuantity(tx, ctx, {
+        order,
+        sku,
+        lineItemId: existing?.id,
+        quantity: (values.quantity ?? existing?.quantity) as number,
+      });
     },
     afterWrite: async ({ tx, ctx, row, existing }) => {
       // holds follow the line: a changed quantity or SKU rebuilds its draft reservations
       if (!existing || (existing.quantity === row.quantity && existing.sku_id === row.sku_id)) return;
-      const [held] = await tx.execute(sql`select count(*)::int as n from stock_reservations where line_item_id = ${row.id} and status = 'draft'`);
+      const [held] = await tx.execute(
+        sql`select count(*)::int as n from stock_reservations where line_item_id = ${row.id} and status = 'draft'`,
+      );
       if (!(held as { n: number }).n) return;
       const [s] = await tx.select().from(skus).where(eq(skus.id, row.sku_id));
       await reserveLine(tx, ctx, row, await orderOf(tx, row.order_id), s as Row);

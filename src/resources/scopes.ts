@@ -1,7 +1,7 @@
-import { param, sql, type SQL } from 'drizzle-orm';
+import { param, type SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
-import { inventoryStockLocations } from '../db/schema/stock';
 import { markets } from '../db/schema/markets';
+import { inventoryStockLocations } from '../db/schema/stock';
 
 /**
  * What a sales channel's token scopes, as SQL text[] expressions: bound values for a one-off query,
@@ -23,7 +23,8 @@ export const scopePlaceholders = (): ScopeParams => ({
 });
 
 /** `column = any($1::text[])`: one array parameter, so the statement's text is the same for any list. */
-export const anyOf = (column: SQL | unknown, ids: string[] | SQL): SQL => sql`${column} = any(${Array.isArray(ids) ? sql`${param(ids)}::text[]` : ids})`;
+export const anyOf = (column: SQL | unknown, ids: string[] | SQL): SQL =>
+  sql`${column} = any(${Array.isArray(ids) ? sql`${param(ids)}::text[]` : ids})`;
 
 /** The token's markets that are still enabled: a disabled market scopes nothing (spec §3.12 [INF]). */
 export function scopeMarkets(p: ScopeParams): SQL {

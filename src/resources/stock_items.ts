@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { skus } from '../db/schema/catalog';
 import { reservedStocks, stockItems } from '../db/schema/stock';
@@ -6,7 +6,6 @@ import { errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
 import { attr, defineResource, rel } from './define';
 import { anyOf, marketLocations } from './scopes';
-import { sql } from 'drizzle-orm';
 
 const t = stockItems;
 
@@ -23,18 +22,30 @@ export const stockItemsResource = defineResource({
       description: 'The code of the associated SKU; sets the sku relationship.',
       load: async (db, _ctx, rows) => {
         const ids = [...new Set(rows.map((r) => r.sku_id as string))];
-        const found = ids.length ? await db.select({ id: skus.id, code: skus.code }).from(skus).where(anyOf(skus.id, ids)) : [];
+        const found = ids.length
+          ? await db.select({ id: skus.id, code: skus.code }).from(skus).where(anyOf(skus.id, ids))
+          : [];
         const code = new Map(found.map((f) => [f.id, f.code]));
         return new Map(rows.map((r) => [r.id, code.get(r.sku_id) ?? null]));
       },
     }),
-    quantity: attr.integer({ column: t.quantity, create: true, update: true, filter: true, sort: true, required: true, min: 0, description: 'The stock item quantity.' }),
+    quantity: attr.integer({
+      column: t.quantity,
+      create: true,
+      update: true,
+      filter: true,
+      sort: true,
+      required: true,
+      min: 0,
+      description: 'The stock item quantity.',
+    }),
   },
   triggers: {
     _validate: {
       on: ['update'],
       prohibited: true,
-      description: 'Refuse the update if the new quantity is lower than the reserved stock. Allot always refuses that (no overselling), so this is accepted for compatibility and changes nothing.',
+      description:
+        'Refuse the update if the new quantity is lower than the reserved stock. Allot always refuses that (no overselling), so this is accepted for compatibility and changes nothing.',
       run: async () => {},
     },
   },
@@ -47,14 +58,29 @@ export const stockItemsResource = defineResource({
   hooks: {
     beforeWrite: async ({ tx, ctx, values, attributes, existing }) => {
       if (typeof attributes.sku_code === 'string') {
-        const found = await tx.select({ id: skus.id }).from(skus).where(and(eq(skus.mode, ctx.mode), eq(skus.code, attributes.sku_code))).limit(1);
-        if (!found[0]) throw errors.validation([{ attribute: 'sku_code', message: 'is not a valid SKU code', error: 'invalid', value: attributes.sku_code }]);
+        const found = await tx
+          .select({ id: skus.id })
+          .from(skus)
+          .where(and(eq(skus.mode, ctx.mode), eq(skus.code, attributes.sku_code)))
+          .limit(1);
+        if (!found[0])
+          throw errors.validation([
+            { attribute: 'sku_code', message: 'is not a valid SKU code', error: 'invalid', value: attributes.sku_code },
+          ]);
         values.sku_id = found[0].id;
       }
       if (!existing) values.reserved_stock_id = newId();
       // never below what is held: lowering quantity under reserved stock would oversell (the CHECK backs this)
       if (existing && typeof values.quantity === 'number' && values.quantity < existing.reserved_quantity) {
-        throw errors.validation([{ attribute: 'quantity', message: `must be greater than or equal to ${existing.reserved_quantity} (reserved stock)`, error: 'greater_than_or_equal_to', value: values.quantity, count: existing.reserved_quantity }]);
+        throw errors.validation([
+          {
+            attribute: 'quantity',
+            message: `must be greater than or equal to ${existing.reserved_quantity} (reserved stock)`,
+            error: 'greater_than_or_equal_to',
+            value: values.quantity,
+            count: existing.reserved_quantity,
+          },
+        ]);
       }
     },
   },
@@ -72,7 +98,12 @@ export const reservedStocksResource = defineResource({
   table: reservedStocks as unknown as PgTable,
   actions: ['list', 'retrieve'],
   attributes: {
-    quantity: attr.integer({ column: reservedStocks.quantity as never, filter: true, sort: true, description: 'The reserved quantity.' }),
+    quantity: attr.integer({
+      column: reservedStocks.quantity as never,
+      filter: true,
+      sort: true,
+      description: 'The reserved quantity.',
+    }),
   },
   relationships: {
     stock_item: rel.toOne('stock_items', 'stock_item_id'),
@@ -80,4 +111,3 @@ export const reservedStocksResource = defineResource({
     stock_reservations: rel.toMany('stock_reservations', 'stock_item_id'),
   },
 });
-

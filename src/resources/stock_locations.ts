@@ -11,11 +11,34 @@ export const stockLocationsResource = defineResource({
   description: 'A place where stock is kept and shipped from.',
   table: t,
   attributes: {
-    number: attr.integer({ column: t.number, filter: true, sort: true, description: 'Unique identifier for the stock location (numeric).' }),
+    number: attr.integer({
+      column: t.number,
+      filter: true,
+      sort: true,
+      description: 'Unique identifier for the stock location (numeric).',
+    }),
     name: attr.string({ column: t.name, ...cufs, required: true, description: "The stock location's internal name." }),
-    code: attr.string({ column: t.code, ...cufs, description: 'A string that you can use to identify the stock location (must be unique within the environment).' }),
-    label_format: attr.string({ column: t.label_format, ...cufs, enum: ['PDF', 'ZPL', 'EPL2', 'PNG'], nullable: false, default: 'PDF', description: 'The shipping label format for this stock location.' }),
-    suppress_etd: attr.boolean({ column: t.suppress_etd, ...cufs, nullable: false, default: false, description: 'Flag it if you want to skip the electronic invoice creation when generating the customs info for this stock location shipments.' }),
+    code: attr.string({
+      column: t.code,
+      ...cufs,
+      description: 'A string that you can use to identify the stock location (must be unique within the environment).',
+    }),
+    label_format: attr.string({
+      column: t.label_format,
+      ...cufs,
+      enum: ['PDF', 'ZPL', 'EPL2', 'PNG'],
+      nullable: false,
+      default: 'PDF',
+      description: 'The shipping label format for this stock location.',
+    }),
+    suppress_etd: attr.boolean({
+      column: t.suppress_etd,
+      ...cufs,
+      nullable: false,
+      default: false,
+      description:
+        'Flag it if you want to skip the electronic invoice creation when generating the customs info for this stock location shipments.',
+    }),
   },
   relationships: {
     address: rel.toOne('addresses', 'address_id', { create: true, update: true, required: true }),

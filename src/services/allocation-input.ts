@@ -1,9 +1,9 @@
 import { rawClient } from '../db/client';
-import { errors } from '../jsonapi/errors';
 import type { Stock } from '../inventory/availability';
 import type { Line } from '../inventory/types';
 import type { Slot } from '../inventory/walk';
-import { lockStock, type LockedStock } from './stock';
+import { errors } from '../jsonapi/errors';
+import { type LockedStock, lockStock } from './stock';
 import type { Tx } from './tx';
 
 export interface OrderModel {
@@ -24,8 +24,19 @@ const MODEL_COLUMNS = (sql: ReturnType<typeof rawClient>) => sql`
      from inventory_stock_locations isl where isl.inventory_model_id = im.id) as slots`;
 
 function toModel(m: Record<string, any> | undefined): OrderModel {
-  if (!m) throw errors.validation([{ attribute: 'market', message: 'is not a valid market', error: 'invalid', pointer: '/data/relationships/market' }]);
-  if (m.disabled_at) throw errors.validation([{ attribute: 'market', message: 'is disabled', error: 'invalid', pointer: '/data/relationships/market' }]);
+  if (!m)
+    throw errors.validation([
+      {
+        attribute: 'market',
+        message: 'is not a valid market',
+        error: 'invalid',
+        pointer: '/data/relationships/market',
+      },
+    ]);
+  if (m.disabled_at)
+    throw errors.validation([
+      { attribute: 'market', message: 'is disabled', error: 'invalid', pointer: '/data/relationships/market' },
+    ]);
   return {
     marketId: m.market_id,
     modelId: m.model_id,
@@ -34,21 +45,40 @@ function toModel(m: Record<string, any> | undefined): OrderModel {
     reservationCutoff: m.stock_reservation_cutoff,
     manualStockDecrement: m.manual_stock_decrement,
     putStockTransfersOnHold: m.put_stock_transfers_on_hold,
-    slots: (m.slots as any[]).map(([id, stockLocationId, priority, onHold, created]) => ({ id, stockLocationId, priority, onHold, createdAt: Number(created) })),
+    slots: (m.slots as any[]).map(([id, stockLocationId, priority, onHold, created]) => ({
+      id,
+      stockLocationId,
+      priority,
+      onHold,
+      createdAt: Number(created),
+    })),
   };
 }
 
 /** The market's inventory model and its stock locations (any order: the engine walks them), in one statement. */
 export async function loadModel(tx: Tx, mode: string, marketId: string): Promise<OrderModel> {
   const sql = rawClient(tx);
-  const [m] = await sql`select ${MODEL_COLUMNS(sql)} from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${marketId} and m.mode = ${mode}`;
+  const [m] =
+    await sql`select ${MODEL_COLUMNS(sql)} from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${marketId} and m.mode = ${mode}`;
   return toModel(m);
 }
 
-const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId]: any[]): Line => ({ lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId });
+const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId]: any[]): Line => ({
+  lineItemId,
+  quantity,
+  skuId,
+  skuCode,
+  doNotShip,
+  doNotTrack,
+  shippingCategoryId,
+});
 
 /** Everything placement reads before locking stock, in one statement: the model, the lines, and whether the order holds stock already. */
-export async function loadPlacement(tx: Tx, mode: string, order: { id: string; market_id: string }): Promise<{ model: OrderModel; lines: Line[]; holds: boolean }> {
+export async function loadPlacement(
+  tx: Tx,
+  mode: string,
+  order: { id: string; market_id: string },
+): Promise<{ model: OrderModel; lines: Line[]; holds: boolean }> {
   const sql = rawClient(tx);
   const [m] = await sql`
     select ${MODEL_COLUMNS(sql)},
@@ -61,13 +91,19 @@ export async function loadPlacement(tx: Tx, mode: string, order: { id: string; m
 
 /** Locked stock of these SKUs in the model's locations, as the engine's stock map. */
 export async function lockedStock(tx: Tx, mode: string, skuIds: string[], model: OrderModel) {
-  const rows = await lockStock(tx, mode, skuIds, model.slots.map((s) => s.stockLocationId));
+  const rows = await lockStock(
+    tx,
+    mode,
+    skuIds,
+    model.slots.map((s) => s.stockLocationId),
+  );
   const stock = new Map<string, Map<string, Stock>>();
   for (const r of rows) {
     let m = stock.get(r.sku_id);
     if (!m) stock.set(r.sku_id, (m = new Map()));
     m.set(r.stock_location_id, { quantity: r.quantity, reserved: r.reserved_quantity });
   }
-  const itemOf = (skuId: string, locationId: string): LockedStock | undefined => rows.find((r) => r.sku_id === skuId && r.stock_location_id === locationId);
+  const itemOf = (skuId: string, locationId: string): LockedStock | undefined =>
+    rows.find((r) => r.sku_id === skuId && r.stock_location_id === locationId);
   return { stock, itemOf };
 }

@@ -20,9 +20,15 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
     group by si.id
     having si.reserved_quantity <> coalesce(sum(r.quantity), 0) or si.quantity < 0 or si.quantity < si.reserved_quantity`;
   for (const c of counters) {
-    if (c.reserved_quantity !== c.actual) drift.push({ kind: 'reserved_drift', id: c.id, detail: `reserved_quantity ${c.reserved_quantity} but reservations sum to ${c.actual}` });
+    if (c.reserved_quantity !== c.actual)
+      drift.push({
+        kind: 'reserved_drift',
+        id: c.id,
+        detail: `reserved_quantity ${c.reserved_quantity} but reservations sum to ${c.actual}`,
+      });
     if (c.quantity < 0) drift.push({ kind: 'negative_quantity', id: c.id, detail: `quantity ${c.quantity}` });
-    if (c.quantity < c.reserved_quantity) drift.push({ kind: 'oversold', id: c.id, detail: `quantity ${c.quantity} < reserved ${c.reserved_quantity}` });
+    if (c.quantity < c.reserved_quantity)
+      drift.push({ kind: 'oversold', id: c.id, detail: `quantity ${c.quantity} < reserved ${c.reserved_quantity}` });
   }
   // the ledger replayed must give the counters (issue: "a ledger under every number")
   const ledger = await sql`
@@ -30,16 +36,31 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
     from stock_items si left join (select stock_item_id, sum(quantity_delta) as q, sum(reserved_delta) as r from stock_movements group by stock_item_id) m
       on m.stock_item_id = si.id
     where si.quantity <> coalesce(m.q, 0) or si.reserved_quantity <> coalesce(m.r, 0)`;
-  for (const l of ledger) drift.push({ kind: 'ledger_drift', id: l.id, detail: `counters ${l.quantity}/${l.reserved_quantity} but the ledger replays to ${l.lq}/${l.lr}` });
+  for (const l of ledger)
+    drift.push({
+      kind: 'ledger_drift',
+      id: l.id,
+      detail: `counters ${l.quantity}/${l.reserved_quantity} but the ledger replays to ${l.lq}/${l.lr}`,
+    });
   const orphans = await sql`
     select r.id from stock_reservations r join orders o on o.id = r.order_id
     where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null and r.stock_transfer_id is null`;
-  for (const o of orphans) drift.push({ kind: 'orphan_reservation', id: o.id, detail: 'pending reservation of a placed order without a stock line item' });
+  for (const o of orphans)
+    drift.push({
+      kind: 'orphan_reservation',
+      id: o.id,
+      detail: 'pending reservation of a placed order without a stock line item',
+    });
   const unheld = await sql`
     select sli.id from stock_line_items sli join orders o on o.id = sli.order_id
     where o.status = 'placed' and sli.stock_item_id is not null and sli.decremented_at is null
       and not exists (select 1 from stock_reservations r where r.stock_line_item_id = sli.id)
       and exists (select 1 from shipments s where s.id = sli.shipment_id and s.status <> 'cancelled')`;
-  for (const u of unheld) drift.push({ kind: 'unheld_stock_line_item', id: u.id, detail: 'stock line item of a placed order holds no stock' });
+  for (const u of unheld)
+    drift.push({
+      kind: 'unheld_stock_line_item',
+      id: u.id,
+      detail: 'stock line item of a placed order holds no stock',
+    });
   return drift;
 }

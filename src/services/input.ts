@@ -1,9 +1,9 @@
 import type { RequestContext } from '../auth/context';
-import { errors, type Violation } from '../jsonapi/errors';
 import type { ParsedDocument } from '../jsonapi/document';
+import { errors, type Violation } from '../jsonapi/errors';
+import { findRow } from '../query/read';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
-import { findRow } from '../query/read';
 import type { Tx } from './tx';
 import { checkValue } from './values';
 
@@ -24,7 +24,14 @@ export interface CheckedInput {
  * Check a parsed document against the definition: unknown or non-writable members are 400
  * `PARAM_NOT_ALLOWED`; bad values and missing required members are one 422 listing every problem.
  */
-export async function checkInput(tx: Tx, reg: Registry, def: ResourceDefinition, doc: ParsedDocument, op: Op, ctx: RequestContext): Promise<CheckedInput> {
+export async function checkInput(
+  tx: Tx,
+  reg: Registry,
+  def: ResourceDefinition,
+  doc: ParsedDocument,
+  op: Op,
+  ctx: RequestContext,
+): Promise<CheckedInput> {
   const out: CheckedInput = { values: {}, attributes: {}, triggers: [], related: {} };
   const violations: Violation[] = [];
   const sales = ctx.caller.kind === 'sales_channel';
@@ -33,12 +40,14 @@ export async function checkInput(tx: Tx, reg: Registry, def: ResourceDefinition,
     const trig = def.triggers[name];
     if (trig) {
       if (!trig.on.includes(op) || (trig.prohibited && sales)) throw errors.paramNotAllowed(name, pointer);
-      if (typeof v !== 'boolean') violations.push({ attribute: name, message: 'must be true or false', error: 'inclusion', value: v });
+      if (typeof v !== 'boolean')
+        violations.push({ attribute: name, message: 'must be true or false', error: 'inclusion', value: v });
       else if (v) out.triggers.push(name);
       continue;
     }
     const a = def.attributes[name];
-    if (!a || !(op === 'create' ? a.create : a.update) || (a.prohibited && sales)) throw errors.paramNotAllowed(name, pointer);
+    if (!a || !(op === 'create' ? a.create : a.update) || (a.prohibited && sales))
+      throw errors.paramNotAllowed(name, pointer);
     const r = checkValue(name, a, v);
     if ('violation' in r) violations.push(r.violation);
     else {
@@ -76,7 +85,12 @@ export async function checkInput(tx: Tx, reg: Registry, def: ResourceDefinition,
     for (const [name, r] of Object.entries(def.relationships)) {
       const standIn = r.requiredUnless !== undefined && out.attributes[r.requiredUnless] !== undefined;
       if (r.required && r.fk && !(name in doc.relationships) && !standIn) {
-        violations.push({ attribute: name, message: "can't be blank", error: 'blank', pointer: `/data/relationships/${name}` });
+        violations.push({
+          attribute: name,
+          message: "can't be blank",
+          error: 'blank',
+          pointer: `/data/relationships/${name}`,
+        });
       }
     }
   }
@@ -89,7 +103,12 @@ export function requireRelationships(def: ResourceDefinition, record: Row): void
   const missing: Violation[] = [];
   for (const [name, r] of Object.entries(def.relationships)) {
     if (r.required && r.fk && (record[r.fk] === undefined || record[r.fk] === null)) {
-      missing.push({ attribute: name, message: "can't be blank", error: 'blank', pointer: `/data/relationships/${name}` });
+      missing.push({
+        attribute: name,
+        message: "can't be blank",
+        error: 'blank',
+        pointer: `/data/relationships/${name}`,
+      });
     }
   }
   if (missing.length) throw errors.validation(missing);

@@ -1,8 +1,8 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
-import { errors } from '../jsonapi/errors';
 import { Allocation } from '../inventory/allocate';
 import type { Line } from '../inventory/types';
+import { errors } from '../jsonapi/errors';
 import type { Row } from '../resources/define';
 import { loadModel, lockedStock } from './allocation-input';
 import { release, reserve } from './stock';
@@ -17,7 +17,14 @@ export async function orderOf(tx: Tx, orderId: string): Promise<Row> {
 
 export function requireEditable(order: Row) {
   if (!EDITABLE.includes(order.status)) {
-    throw errors.validation([{ attribute: 'order', message: `is ${order.status}: line items can change only while it is draft or pending`, error: 'invalid', pointer: '/data/relationships/order' }]);
+    throw errors.validation([
+      {
+        attribute: 'order',
+        message: `is ${order.status}: line items can change only while it is draft or pending`,
+        error: 'invalid',
+        pointer: '/data/relationships/order',
+      },
+    ]);
   }
 }
 
@@ -46,17 +53,57 @@ export async function checkLineQuantity(tx: Tx, ctx: RequestContext, input: Line
                     and (r.status = 'pending' or r.expires_at > now())), 0) as reserved
     from stock_items si where si.sku_id = ${input.sku.id} and si.stock_location_id = any(${locs}::text[])`;
   if (!rows.length) {
-    throw errors.validation([{ attribute: 'sku', message: 'is not available in the market', error: 'invalid', value: input.sku.code, pointer: '/data/relationships/sku' }]);
+    throw errors.validation([
+      {
+        attribute: 'sku',
+        message: 'is not available in the market',
+        error: 'invalid',
+        value: input.sku.code,
+        pointer: '/data/relationships/sku',
+      },
+    ]);
   }
   const [others] = await sql`select coalesce(sum(quantity), 0)::int as q from line_items
     where order_id = ${input.order.id} and sku_id = ${input.sku.id} and id <> ${input.lineItemId ?? ''}`;
-  const line: Line = { lineItemId: 'check', skuId: input.sku.id, skuCode: input.sku.code, quantity: others!.q + input.quantity, doNotShip: false, doNotTrack: false, shippingCategoryId: null };
-  const stock = new Map([[input.sku.id, new Map(rows.map((r) => [r.stock_location_id as string, { quantity: r.quantity as number, reserved: Number(r.reserved) }]))]]);
-  const a = new Allocation({ lines: [line], slots: model.slots, cutoff: model.cutoff, scopedLocationIds: ctx.caller.stockLocationIds, stock });
+  const line: Line = {
+    lineItemId: 'check',
+    skuId: input.sku.id,
+    skuCode: input.sku.code,
+    quantity: others!.q + input.quantity,
+    doNotShip: false,
+    doNotTrack: false,
+    shippingCategoryId: null,
+  };
+  const stock = new Map([
+    [
+      input.sku.id,
+      new Map(
+        rows.map((r) => [
+          r.stock_location_id as string,
+          { quantity: r.quantity as number, reserved: Number(r.reserved) },
+        ]),
+      ),
+    ],
+  ]);
+  const a = new Allocation({
+    lines: [line],
+    slots: model.slots,
+    cutoff: model.cutoff,
+    scopedLocationIds: ctx.caller.stockLocationIds,
+    stock,
+  });
   const available = a.slots.reduce((t, s) => t + a.available(input.sku.id, s.stockLocationId), 0) - others!.q;
   if (input.quantity > available) {
     const count = Math.max(0, available);
-    throw errors.validation([{ attribute: 'quantity', message: `must be less than or equal to ${count}`, error: 'less_than_or_equal_to', value: input.quantity, count }]);
+    throw errors.validation([
+      {
+        attribute: 'quantity',
+        message: `must be less than or equal to ${count}`,
+        error: 'less_than_or_equal_to',
+        value: input.quantity,
+        count,
+      },
+    ]);
   }
 }
 
@@ -70,15 +117,46 @@ export async function reserveLine(tx: Tx, ctx: RequestContext, lineItem: Row, or
   if (sku.do_not_track) return;
   const model = await loadModel(tx, ctx.mode, order.market_id);
   const { stock, itemOf } = await lockedStock(tx, ctx.mode, [sku.id], model);
-  const line: Line = { lineItemId: lineItem.id, skuId: sku.id, skuCode: sku.code, quantity: lineItem.quantity, doNotShip: false, doNotTrack: false, shippingCategoryId: null };
-  const a = new Allocation({ lines: [line], slots: model.slots, cutoff: model.cutoff, scopedLocationIds: ctx.caller.stockLocationIds, stock });
+  const line: Line = {
+    lineItemId: lineItem.id,
+    skuId: sku.id,
+    skuCode: sku.code,
+    quantity: lineItem.quantity,
+    doNotShip: false,
+    doNotTrack: false,
+    shippingCategoryId: null,
+  };
+  const a = new Allocation({
+    lines: [line],
+    slots: model.slots,
+    cutoff: model.cutoff,
+    scopedLocationIds: ctx.caller.stockLocationIds,
+    stock,
+  });
   a.greedy(line, a.slots);
   const [short] = a.shortfalls();
-  if (short) throw errors.validation([{ attribute: 'quantity', message: `must be less than or equal to ${short.available}`, error: 'less_than_or_equal_to', value: lineItem.quantity, count: short.available }]);
+  if (short)
+    throw errors.validation([
+      {
+        attribute: 'quantity',
+        message: `must be less than or equal to ${short.available}`,
+        error: 'less_than_or_equal_to',
+        value: lineItem.quantity,
+        count: short.available,
+      },
+    ]);
   await reserve(
     tx,
     ctx.mode,
-    a.picks.map((p) => ({ stockItemId: itemOf(p.skuId, p.stockLocationId)!.id, skuId: p.skuId, quantity: p.quantity, status: 'draft', expiresIn: model.reservationCutoff, orderId: order.id, lineItemId: lineItem.id })),
+    a.picks.map((p) => ({
+      stockItemId: itemOf(p.skuId, p.stockLocationId)!.id,
+      skuId: p.skuId,
+      quantity: p.quantity,
+      status: 'draft',
+      expiresIn: model.reservationCutoff,
+      orderId: order.id,
+      lineItemId: lineItem.id,
+    })),
     new Map([[sku.id, sku.code]]),
   );
 }

@@ -5,18 +5,29 @@ import type { Trigger } from '../resources/define';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
 import type { Tx } from './tx';
 
-const ACTIONS = { _decrement_stock: decrementOrder, _release_stock: releaseLineStock, _reserve_stock: reserveLineStock } as const;
+const ACTIONS = {
+  _decrement_stock: decrementOrder,
+  _release_stock: releaseLineStock,
+  _reserve_stock: reserveLineStock,
+} as const;
 
 /**
  * Manual stock triggers on shipments and stock line items (spec §4.3, `manual_stock_decrement`):
  * `_decrement_stock` takes the units off and drops the hold, once; `_release_stock` drops the hold;
  * `_reserve_stock` holds again. Only while the order's fulfillment is in progress.
  */
-export function manualStockTrigger(name: keyof typeof ACTIONS, scopeOf: (row: Record<string, any>) => SliScope): Trigger {
+export function manualStockTrigger(
+  name: keyof typeof ACTIONS,
+  scopeOf: (row: Record<string, any>) => SliScope,
+): Trigger {
   return {
     on: ['update'],
     prohibited: true,
-    description: { _decrement_stock: 'Decrement the stock and release its hold (once).', _release_stock: 'Release the stock held.', _reserve_stock: 'Hold the stock again.' }[name],
+    description: {
+      _decrement_stock: 'Decrement the stock and release its hold (once).',
+      _release_stock: 'Release the stock held.',
+      _reserve_stock: 'Hold the stock again.',
+    }[name],
     run: async ({ tx, ctx, row }) => {
       const order = await fulfilling(tx, ctx, row.order_id, name);
       await ACTIONS[name](tx, ctx.mode, order, scopeOf(row));
@@ -25,9 +36,18 @@ export function manualStockTrigger(name: keyof typeof ACTIONS, scopeOf: (row: Re
 }
 
 async function fulfilling(tx: Tx, ctx: RequestContext, orderId: string, name: string): Promise<string> {
-  const [o] = await rawClient(tx)`select id, fulfillment_status from orders where id = ${orderId} and mode = ${ctx.mode}`;
+  const [o] = await rawClient(
+    tx,
+  )`select id, fulfillment_status from orders where id = ${orderId} and mode = ${ctx.mode}`;
   if (!o || o.fulfillment_status !== 'in_progress') {
-    throw errors.validation([{ attribute: name, message: "is allowed only while the order's fulfillment is in progress", error: 'invalid_transition', pointer: `/data/attributes/${name}` }]);
+    throw errors.validation([
+      {
+        attribute: name,
+        message: "is allowed only while the order's fulfillment is in progress",
+        error: 'invalid_transition',
+        pointer: `/data/attributes/${name}`,
+      },
+    ]);
   }
   return o.id as string;
 }

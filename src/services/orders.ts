@@ -1,19 +1,26 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
-import { errors, type Violation } from '../jsonapi/errors';
 import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
+import { errors, type Violation } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
 import type { Row } from '../resources/define';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
-import { holdFragments, release, shortHolds, type Hold } from './stock';
+import { type Hold, holdFragments, release, shortHolds } from './stock';
 import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
 import type { Tx } from './tx';
 
 /** An illegal transition is a 422 on the trigger (spec §1.7). */
 export const illegal = (trigger: string, status: string) =>
-  errors.validation([{ attribute: trigger, message: `cannot be applied to a ${status} order`, error: 'invalid_transition', pointer: `/data/attributes/${trigger}` }]);
+  errors.validation([
+    {
+      attribute: trigger,
+      message: `cannot be applied to a ${status} order`,
+      error: 'invalid_transition',
+      pointer: `/data/attributes/${trigger}`,
+    },
+  ]);
 
 const shortfallError = (plan: Plan) =>
   errors.validation(
@@ -38,17 +45,47 @@ export async function placeOrder(tx: Tx, ctx: RequestContext, order: Row): Promi
   if (order.status === 'placed') return; // a repeated _place is harmless
   if (order.status !== 'draft' && order.status !== 'pending') throw illegal('_place', order.status);
   const { model, lines, holds } = await loadPlacement(tx, ctx.mode, order as { id: string; market_id: string });
-  if (!lines.length) throw errors.validation([{ attribute: 'line_items', message: 'must not be empty', error: 'blank', pointer: '/data/relationships/line_items' }]);
+  if (!lines.length)
+    throw errors.validation([
+      {
+        attribute: 'line_items',
+        message: 'must not be empty',
+        error: 'blank',
+        pointer: '/data/relationships/line_items',
+      },
+    ]);
   const strategy = strategyFor(model.strategy);
-  if (!strategy) throw errors.validation([{ attribute: 'strategy', message: `${model.strategy} is not available yet`, error: 'inclusion', pointer: '/data/relationships/market' }]);
+  if (!strategy)
+    throw errors.validation([
+      {
+        attribute: 'strategy',
+        message: `${model.strategy} is not available yet`,
+        error: 'inclusion',
+        pointer: '/data/relationships/market',
+      },
+    ]);
   if (holds) await release(tx, ctx.mode, { orderId: order.id }); // own drafts never block their own order
   const { stock, itemOf } = await lockedStock(tx, ctx.mode, [...new Set(lines.map((l) => l.skuId))], model);
-  const plan = strategy({ lines, slots: model.slots, cutoff: model.cutoff, scopedLocationIds: ctx.caller.stockLocationIds, stock });
+  const plan = strategy({
+    lines,
+    slots: model.slots,
+    cutoff: model.cutoff,
+    scopedLocationIds: ctx.caller.stockLocationIds,
+    stock,
+  });
   if (plan.shortfalls.length) throw shortfallError(plan);
   await applyPlan(tx, ctx, order, model, plan, lines, itemOf);
 }
 
-async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderModel, plan: Plan, lines: Line[], itemOf: (sku: string, loc: string) => { id: string } | undefined) {
+async function applyPlan(
+  tx: Tx,
+  ctx: RequestContext,
+  order: Row,
+  model: OrderModel,
+  plan: Plan,
+  lines: Line[],
+  itemOf: (sku: string, loc: string) => { id: string } | undefined,
+) {
   const sql = rawClient(tx);
   const byLine = new Map(lines.map((l) => [l.lineItemId, l]));
   const islOf = new Map(model.slots.map((s) => [s.stockLocationId, s.id]));
@@ -58,7 +95,12 @@ async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderMo
     loc: s.stockLocationId,
     isl: islOf.get(s.stockLocationId) ?? null,
     cat: s.shippingCategoryId,
-    allocation: JSON.stringify({ strategy: plan.strategy, on_hold: s.onHold, awaiting_transfers: s.awaitingTransfers, explanation: s.explanation }),
+    allocation: JSON.stringify({
+      strategy: plan.strategy,
+      on_hold: s.onHold,
+      awaiting_transfers: s.awaitingTransfers,
+      explanation: s.explanation,
+    }),
   }));
   const tr = plan.transfers.map((t, i) => ({
     id: newId(),
@@ -68,12 +110,39 @@ async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderMo
     shipment: t.shipment === null ? null : sh[t.shipment]!.id,
     origin: itemOf(t.skuId, t.fromLocationId)!.id,
   }));
-  const picks = [...plan.shipments.flatMap((s, i) => s.picks.map((p) => ({ p, shipment: sh[i]!.id as string | null }))), ...plan.unshipped.map((p) => ({ p, shipment: null }))];
-  const slis = picks.map(({ p, shipment }) => ({ id: newId(), p, shipment, item: p.tracked ? itemOf(p.skuId, p.stockLocationId)?.id ?? null : null, code: byLine.get(p.lineItemId)!.skuCode }));
+  const picks = [
+    ...plan.shipments.flatMap((s, i) => s.picks.map((p) => ({ p, shipment: sh[i]!.id as string | null }))),
+    ...plan.unshipped.map((p) => ({ p, shipment: null })),
+  ];
+  const slis = picks.map(({ p, shipment }) => ({
+    id: newId(),
+    p,
+    shipment,
+    item: p.tracked ? (itemOf(p.skuId, p.stockLocationId)?.id ?? null) : null,
+    code: byLine.get(p.lineItemId)!.skuCode,
+  }));
   const holds: Hold[] = [
-    ...slis.filter((s) => s.item).map((s) => ({ stockItemId: s.item!, skuId: s.p.skuId, quantity: s.p.quantity, status: 'pending' as const, orderId: order.id, lineItemId: s.p.lineItemId, stockLineItemId: s.id })),
+    ...slis
+      .filter((s) => s.item)
+      .map((s) => ({
+        stockItemId: s.item!,
+        skuId: s.p.skuId,
+        quantity: s.p.quantity,
+        status: 'pending' as const,
+        orderId: order.id,
+        lineItemId: s.p.lineItemId,
+        stockLineItemId: s.id,
+      })),
     // a transfer holds its units on the origin until it completes (spec §4.3)
-    ...tr.map((x) => ({ stockItemId: x.origin, skuId: x.t.skuId, quantity: x.t.quantity, status: 'pending' as const, orderId: order.id, lineItemId: x.t.lineItemId, stockTransferId: x.id })),
+    ...tr.map((x) => ({
+      stockItemId: x.origin,
+      skuId: x.t.skuId,
+      quantity: x.t.quantity,
+      status: 'pending' as const,
+      orderId: order.id,
+      lineItemId: x.t.lineItemId,
+      stockTransferId: x.id,
+    })),
   ];
   const f = holdFragments(sql, ctx.mode, holds);
   const [r] = await sql`
@@ -106,7 +175,8 @@ async function applyPlan(tx: Tx, ctx: RequestContext, order: Row, model: OrderMo
     select array(select id from held_counters) as done`;
   // stock was locked and planned on, so this cannot fail; if it ever does, the transaction rolls back
   const done = r!.done as string[];
-  if (done.length !== f.items.length) shortHolds(f.items, done, (id) => slis.find((s) => s.item === id)?.code ?? tr.find((x) => x.origin === id)!.code);
+  if (done.length !== f.items.length)
+    shortHolds(f.items, done, (id) => slis.find((s) => s.item === id)?.code ?? tr.find((x) => x.origin === id)!.code);
 }
 
 /** `_approve` (integration only): decrement and drop the holds unless the model decrements manually. */
@@ -134,7 +204,8 @@ export async function cancelOrder(tx: Tx, ctx: RequestContext, order: Row): Prom
   if (order.status === 'cancelled') return;
   if (order.status !== 'placed' && order.status !== 'approved') throw illegal('_cancel', order.status);
   const sql = rawClient(tx);
-  const [shipped] = await sql`select count(*)::int as n from shipments where order_id = ${order.id} and status in ('shipped', 'delivered')`;
+  const [shipped] =
+    await sql`select count(*)::int as n from shipments where order_id = ${order.id} and status in ('shipped', 'delivered')`;
   if (shipped!.n > 0) throw illegal('_cancel', 'shipped');
   await lockOrderStock(tx, order.id);
   await release(tx, ctx.mode, { orderId: order.id });

@@ -19,7 +19,11 @@ export interface SliScope {
 }
 
 const sliScope = (sql: ReturnType<typeof rawClient>, s: SliScope) =>
-  s.stockLineItemId ? sql`and id = ${s.stockLineItemId}` : s.shipmentId ? sql`and shipment_id = ${s.shipmentId}` : sql``;
+  s.stockLineItemId
+    ? sql`and id = ${s.stockLineItemId}`
+    : s.shipmentId
+      ? sql`and shipment_id = ${s.shipmentId}`
+      : sql``;
 
 export async function decrementOrder(tx: Tx, mode: string, orderId: string, scope: SliScope = {}): Promise<number> {
   const sql = rawClient(tx);
@@ -80,26 +84,54 @@ export async function releaseShipment(tx: Tx, mode: string, shipmentId: string):
  * A transfer arrives (spec §4.3): the origin loses the units and the hold on them, the destination
  * gains them (its stock item created if missing). Returns the destination stock item.
  */
-export async function moveTransferred(tx: Tx, mode: string, t: { id: string; sku_id: string; quantity: number; origin_stock_location_id: string; destination_stock_location_id: string }): Promise<string> {
+export async function moveTransferred(
+  tx: Tx,
+  mode: string,
+  t: {
+    id: string;
+    sku_id: string;
+    quantity: number;
+    origin_stock_location_id: string;
+    destination_stock_location_id: string;
+  },
+): Promise<string> {
   const sql = rawClient(tx);
-  const [origin] = await withReason(tx, `transfer_out ${t.id}`, () => sql`
+  const [origin] = await withReason(
+    tx,
+    `transfer_out ${t.id}`,
+    () => sql`
     with held as (delete from stock_reservations where stock_transfer_id = ${t.id} returning quantity)
     update stock_items set quantity = quantity - ${t.quantity}, reserved_quantity = reserved_quantity - (select coalesce(sum(quantity), 0)::int from held),
       reserved_updated_at = now(), updated_at = now()
-    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`);
-  if (!origin) throw errors.validation([{ attribute: 'origin_stock_location', message: 'has no stock item for this SKU', error: 'invalid', pointer: '/data/relationships/origin_stock_location' }]);
-  const [dest] = await withReason(tx, `transfer_in ${t.id}`, () => sql`
+    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`,
+  );
+  if (!origin)
+    throw errors.validation([
+      {
+        attribute: 'origin_stock_location',
+        message: 'has no stock item for this SKU',
+        error: 'invalid',
+        pointer: '/data/relationships/origin_stock_location',
+      },
+    ]);
+  const [dest] = await withReason(
+    tx,
+    `transfer_in ${t.id}`,
+    () => sql`
     insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
     values (${newId()}, ${mode}, ${t.quantity}, ${t.sku_id}, ${t.destination_stock_location_id}, ${newId()})
     on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
-    returning id`);
+    returning id`,
+  );
   return dest!.id as string;
 }
 
 /** Manual `_release_stock`: drop the holds of stock line items not yet decremented (spec §4.3). */
 export async function releaseLineStock(tx: Tx, mode: string, orderId: string, scope: SliScope): Promise<void> {
   const sql = rawClient(tx);
-  const ids = (await sql`select id from stock_line_items where mode = ${mode} and order_id = ${orderId} and decremented_at is null ${sliScope(sql, scope)}`).map((r) => r.id as string);
+  const ids = (
+    await sql`select id from stock_line_items where mode = ${mode} and order_id = ${orderId} and decremented_at is null ${sliScope(sql, scope)}`
+  ).map((r) => r.id as string);
   if (!ids.length) return;
   await sql`
     with gone as (delete from stock_reservations where stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
@@ -118,7 +150,15 @@ export async function reserveLineStock(tx: Tx, mode: string, orderId: string, sc
   await reserve(
     tx,
     mode,
-    rows.map((r) => ({ stockItemId: r.stock_item_id, skuId: r.sku_id, quantity: r.quantity, status: 'pending' as const, orderId, lineItemId: r.line_item_id, stockLineItemId: r.id })),
+    rows.map((r) => ({
+      stockItemId: r.stock_item_id,
+      skuId: r.sku_id,
+      quantity: r.quantity,
+      status: 'pending' as const,
+      orderId,
+      lineItemId: r.line_item_id,
+      stockLineItemId: r.id,
+    })),
     new Map(rows.map((r) => [r.sku_id as string, r.sku_code as string])),
   );
 }
@@ -143,7 +183,10 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
     where si.sku_id in (select li.sku_id from return_line_items rli join line_items li on li.id = rli.line_item_id
       where rli.return_id = ${returnId} and rli.restocked_at is null ${lineId ? sql`and rli.id = ${lineId}` : sql``})
     order by si.id for update of si`;
-  const rows = await withReason(tx, `restock return ${returnId}`, () => sql`
+  const rows = await withReason(
+    tx,
+    `restock return ${returnId}`,
+    () => sql`
     with lines as (
       update return_line_items rli set restocked_at = now(), updated_at = now()
       from returns r, line_items li
@@ -154,10 +197,10 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
     insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
     select substr(md5(random()::text), 1, 10), ${mode}, q, sku_id, stock_location_id, substr(md5(random()::text), 1, 10) from per
     on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
-    returning id`);
+    returning id`,
+  );
   return rows.length;
 }
-
 
 /**
  * Lock every stock item an order holds or took, in id order — the order placement locks them in —

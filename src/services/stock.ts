@@ -60,7 +60,12 @@ export async function lockStock(tx: Tx, mode: string, skuIds: string[], location
     where si.mode = ${mode} and si.sku_id = any(${skuIds}::text[]) and si.stock_location_id = any(${locationIds}::text[])
     order by si.id for update of si`;
   const stale = rows.filter((r) => r.expired > 0);
-  if (stale.length) await sweepExpired(tx, mode, stale.map((r) => r.id)); // rows are locked: the counters drop by exactly `expired`
+  if (stale.length)
+    await sweepExpired(
+      tx,
+      mode,
+      stale.map((r) => r.id),
+    ); // rows are locked: the counters drop by exactly `expired`
   return rows.map(({ expired, ...r }) => ({ ...r, reserved_quantity: r.reserved_quantity - expired }));
 }
 
@@ -92,24 +97,46 @@ export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, h
 }
 
 /** The 422 for holds a stock item could not give (only reachable if stock was not locked first). */
-export function shortHolds(items: Array<[string, number]>, done: string[], skuOf: (stockItemId: string) => string): never {
+export function shortHolds(
+  items: Array<[string, number]>,
+  done: string[],
+  skuOf: (stockItemId: string) => string,
+): never {
   const ok = new Set(done);
   const failed = items.filter(([id]) => !ok.has(id)).map(([id]) => skuOf(id));
-  throw errors.validation(failed.map((code) => ({ attribute: 'quantity', message: `not enough stock of ${code}`, error: 'less_than_or_equal_to', pointer: '/data/attributes/quantity' })));
+  throw errors.validation(
+    failed.map((code) => ({
+      attribute: 'quantity',
+      message: `not enough stock of ${code}`,
+      error: 'less_than_or_equal_to',
+      pointer: '/data/attributes/quantity',
+    })),
+  );
 }
 
 /** Take holds in one statement; if any stock item cannot give its units, nothing is taken: 422 naming the SKU. */
-export async function reserve(tx: Tx, mode: string, holds: Hold[], skuCodes: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
+export async function reserve(
+  tx: Tx,
+  mode: string,
+  holds: Hold[],
+  skuCodes: ReadonlyMap<string, string> = new Map(),
+): Promise<string[]> {
   if (!holds.length) return [];
   const sql = rawClient(tx);
   const f = holdFragments(sql, mode, holds);
-  const [r] = await sql`with held_counters as (${f.counters}), held_rows as (${f.rows}) select array(select id from held_counters) as done`;
+  const [r] =
+    await sql`with held_counters as (${f.counters}), held_rows as (${f.rows}) select array(select id from held_counters) as done`;
   const done = r!.done as string[];
-  if (done.length !== f.items.length) shortHolds(f.items, done, (id) => skuCodes.get(holds.find((h) => h.stockItemId === id)!.skuId) ?? id);
+  if (done.length !== f.items.length)
+    shortHolds(f.items, done, (id) => skuCodes.get(holds.find((h) => h.stockItemId === id)!.skuId) ?? id);
   return f.ids;
 }
 
-export type ReservationFilter = { orderId: string } | { lineItemId: string; status?: 'draft' } | { ids: string[] } | { transferId: string };
+export type ReservationFilter =
+  | { orderId: string }
+  | { lineItemId: string; status?: 'draft' }
+  | { ids: string[] }
+  | { transferId: string };
 
 const where = (sql: ReturnType<typeof rawClient>, f: ReservationFilter) =>
   'orderId' in f
@@ -139,11 +166,19 @@ export async function adjustReserved(tx: Tx, mode: string, stockItemId: string, 
   if (delta === 0) return;
   const sql = rawClient(tx);
   await sweepExpired(tx, mode, [stockItemId]);
-  const ok = await sql`update stock_items set reserved_quantity = reserved_quantity + ${delta}, reserved_updated_at = now()
+  const ok =
+    await sql`update stock_items set reserved_quantity = reserved_quantity + ${delta}, reserved_updated_at = now()
     where id = ${stockItemId} and mode = ${mode} and (${delta} < 0 or quantity - reserved_quantity >= ${delta}) returning id`;
   if (!ok.length) {
     const [s] = await sql`select quantity - reserved_quantity as available from stock_items where id = ${stockItemId}`;
     const count = Number(s?.available ?? 0);
-    throw errors.validation([{ attribute: 'quantity', message: `exceeds the available stock (${count})`, error: 'less_than_or_equal_to', count }]);
+    throw errors.validation([
+      {
+        attribute: 'quantity',
+        message: `exceeds the available stock (${count})`,
+        error: 'less_than_or_equal_to',
+        count,
+      },
+    ]);
   }
 }

@@ -13,9 +13,15 @@ import type { Tx } from './tx';
  * hold; either may let its shipment leave on_hold.
  */
 export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string, t: Row): Promise<void> {
-  const effects = name === '_complete' ? () => completeTransfer(tx, ctx, t) : name === '_cancel' ? () => release(tx, ctx.mode, { transferId: t.id }).then(() => undefined) : undefined;
+  const effects =
+    name === '_complete'
+      ? () => completeTransfer(tx, ctx, t)
+      : name === '_cancel'
+        ? () => release(tx, ctx.mode, { transferId: t.id }).then(() => undefined)
+        : undefined;
   const moved = await transition(tx, 'stock_transfers', TRANSFER, name, t, effects);
-  if (moved && t.shipment_id && (name === '_complete' || name === '_cancel')) await releaseWaitingShipment(tx, t.shipment_id);
+  if (moved && t.shipment_id && (name === '_complete' || name === '_cancel'))
+    await releaseWaitingShipment(tx, t.shipment_id);
 }
 
 /**
@@ -39,8 +45,19 @@ async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<vo
   const sliId = newId();
   await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
     values (${sliId}, ${ctx.mode}, ${t.shipment_id}, ${t.order_id}, ${t.line_item_id}, ${destItem}, ${t.sku_id}, ${t.sku_code}, ${t.quantity})`;
-  await reserve(tx, ctx.mode, [{ stockItemId: destItem, skuId: t.sku_id, quantity: t.quantity, status: 'pending', orderId: t.order_id, lineItemId: t.line_item_id, stockLineItemId: sliId }]);
-  if (o.status === 'approved' && !o.manual_stock_decrement) await decrementOrder(tx, ctx.mode, t.order_id, { shipmentId: t.shipment_id });
+  await reserve(tx, ctx.mode, [
+    {
+      stockItemId: destItem,
+      skuId: t.sku_id,
+      quantity: t.quantity,
+      status: 'pending',
+      orderId: t.order_id,
+      lineItemId: t.line_item_id,
+      stockLineItemId: sliId,
+    },
+  ]);
+  if (o.status === 'approved' && !o.manual_stock_decrement)
+    await decrementOrder(tx, ctx.mode, t.order_id, { shipmentId: t.shipment_id });
 }
 
 /** A shipment waiting on transfers is picked once none is open (unless its location holds shipments). */

@@ -1,6 +1,6 @@
 import { rawClient } from '../db/client';
+import { type Machine, step } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
-import { step, type Machine } from '../inventory/state-machine';
 import type { Row } from '../resources/define';
 import type { Tx } from './tx';
 
@@ -9,11 +9,26 @@ import type { Tx } from './tx';
  * does nothing and returns false; an illegal edge is a 422 on the trigger. `effects` run first,
  * in the same transaction (stock released, moved, restocked).
  */
-export async function transition(tx: Tx, table: 'shipments' | 'stock_transfers' | 'returns', machine: Machine, trigger: string, row: Row, effects?: () => Promise<void>): Promise<boolean> {
+export async function transition(
+  tx: Tx,
+  table: 'shipments' | 'stock_transfers' | 'returns',
+  machine: Machine,
+  trigger: string,
+  row: Row,
+  effects?: () => Promise<void>,
+): Promise<boolean> {
   const s = step(machine, trigger, row.status);
   if (s === 'repeat') return false;
   const noun = table === 'stock_transfers' ? 'stock transfer' : table.slice(0, -1);
-  if (s === 'illegal') throw errors.validation([{ attribute: trigger, message: `cannot be applied to a ${row.status} ${noun}`, error: 'invalid_transition', pointer: `/data/attributes/${trigger}` }]);
+  if (s === 'illegal')
+    throw errors.validation([
+      {
+        attribute: trigger,
+        message: `cannot be applied to a ${row.status} ${noun}`,
+        error: 'invalid_transition',
+        pointer: `/data/attributes/${trigger}`,
+      },
+    ]);
   await effects?.();
   const { to, stamp } = machine[trigger]!;
   const sql = rawClient(tx);

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app';
-import { upsertApplication, type ApplicationSpec } from '../../src/auth/applications';
-import { loadConfig, type Config } from '../../src/config';
+import { type ApplicationSpec, upsertApplication } from '../../src/auth/applications';
+import { type Config, loadConfig } from '../../src/config';
 import { connect, type Database } from '../../src/db/client';
 import { withDb } from './global-setup';
 
@@ -49,11 +49,21 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
   const application = async (spec: Partial<ApplicationSpec>) => {
-    const r = await upsertApplication(database.db, { name: 'test', kind: 'integration', role: 'admin', mode: 'test', ...spec } as ApplicationSpec);
+    const r = await upsertApplication(database.db, {
+      name: 'test',
+      kind: 'integration',
+      role: 'admin',
+      mode: 'test',
+      ...spec,
+    } as ApplicationSpec);
     return { client_id: r.client_id, client_secret: r.client_secret };
   };
   const token = async (c: Credentials, scope?: string) => {
-    const res = await app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', ...c, ...(scope ? { scope } : {}) } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      payload: { grant_type: 'client_credentials', ...c, ...(scope ? { scope } : {}) },
+    });
     if (res.statusCode !== 200) throw new Error(`token: ${res.statusCode} ${res.body}`);
     return res.json().access_token as string;
   };

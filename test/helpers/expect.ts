@@ -9,13 +9,23 @@ export const to = (type: string, id: string | null) => ({ data: id === null ? nu
 export function expectInvalid(res: Res, pointer: string, error = 'blank') {
   expect(res.status, JSON.stringify(res.body)).toBe(422);
   expect(res.body.errors, JSON.stringify(res.body)).toContainEqual(
-    expect.objectContaining({ code: 'VALIDATION_ERROR', status: '422', source: { pointer }, meta: expect.objectContaining({ error }) }),
+    expect.objectContaining({
+      code: 'VALIDATION_ERROR',
+      status: '422',
+      source: { pointer },
+      meta: expect.objectContaining({ error }),
+    }),
   );
 }
 
 export function expectLocked(res: Res) {
   expect(res.status, JSON.stringify(res.body)).toBe(423);
-  expect(res.body.errors[0]).toMatchObject({ code: 'LOCKED', status: '423', title: expect.any(String), detail: expect.any(String) });
+  expect(res.body.errors[0]).toMatchObject({
+    code: 'LOCKED',
+    status: '423',
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 /** Rows of a table in every mode, straight from the database: "nothing was written". */

@@ -13,7 +13,12 @@ export function client(app: FastifyInstance, token?: string) {
   const call = async (opts: InjectOptions): Promise<Res> => {
     const res = await app.inject({
       ...opts,
-      headers: { accept: JSONAPI, 'content-type': JSONAPI, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.headers ?? {}) },
+      headers: {
+        accept: JSONAPI,
+        'content-type': JSONAPI,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(opts.headers ?? {}),
+      },
     });
     let body: unknown;
     try {
@@ -26,8 +31,10 @@ export function client(app: FastifyInstance, token?: string) {
   return {
     call,
     get: (url: string) => call({ method: 'GET', url }),
-    post: (url: string, payload: unknown) => call({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
-    patch: (url: string, payload: unknown) => call({ method: 'PATCH', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+    post: (url: string, payload: unknown) =>
+      call({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+    patch: (url: string, payload: unknown) =>
+      call({ method: 'PATCH', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
     delete: (url: string) => call({ method: 'DELETE', url }),
   };
 }
@@ -35,6 +42,11 @@ export function client(app: FastifyInstance, token?: string) {
 export type Client = ReturnType<typeof client>;
 
 /** Shortcut for a create document. */
-export const doc = (type: string, attributes: Record<string, unknown> = {}, relationships: Record<string, unknown> = {}, id?: string) => ({
+export const doc = (
+  type: string,
+  attributes: Record<string, unknown> = {},
+  relationships: Record<string, unknown> = {},
+  id?: string,
+) => ({
   data: { type, ...(id ? { id } : {}), attributes, relationships },
 });

@@ -3,7 +3,7 @@ import { authenticate } from '@commercelayer/js-auth';
 import { CommerceLayer } from '@commercelayer/sdk/bundle';
 import { afterAll, beforeAll } from 'vitest';
 import type { Credentials } from './app';
-import { useTestApp, type AppSetup } from './use-app';
+import { type AppSetup, useTestApp } from './use-app';
 
 // The official Commerce Layer clients (js-auth, @commercelayer/sdk) against a listening server:
 // their https://{auth,local}.allot.localhost URLs are rewritten to the server's port.
@@ -28,7 +28,12 @@ export const sdkFetch = async (input: string | URL | Request, init?: RequestInit
 
 /** An access token through js-auth's client_credentials. */
 export const login = async (c: Credentials, scope?: string) => {
-  const auth = await authenticate('client_credentials', { clientId: c.client_id, clientSecret: c.client_secret, scope, domain: DOMAIN });
+  const auth = await authenticate('client_credentials', {
+    clientId: c.client_id,
+    clientSecret: c.client_secret,
+    scope,
+    domain: DOMAIN,
+  });
   if (!auth.accessToken) throw new Error(`authenticate: ${JSON.stringify(auth)}`);
   return auth.accessToken;
 };

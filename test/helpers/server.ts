@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded';
 
@@ -6,7 +6,11 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** `src/server.ts` in a child process, with `env` over this process's; `ready` resolves with its output once it logs "ready on". */
 export function spawnServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<string> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (b: Buffer) => {
@@ -21,7 +25,8 @@ export function spawnServer(env: Record<string, string>): { proc: ChildProcess; 
 }
 
 /** The exit code, once the process has exited. */
-export const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.on('exit', (c) => r(c))));
+export const exited = (p: ChildProcess) =>
+  new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.on('exit', (c) => r(c))));
 
 export interface ServerProcess {
   proc: ChildProcess;
@@ -32,7 +37,13 @@ export interface ServerProcess {
 /** A second server process on the test database at `dbUrl`, once it is ready. */
 export async function startServerProcess(dbUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const { proc, ready } = spawnServer({ DATABASE_URL: dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env });
+  const { proc, ready } = spawnServer({
+    DATABASE_URL: dbUrl,
+    PORT: String(port),
+    RATE_LIMITS: 'off',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
   await ready;
   return { proc, url: `http://127.0.0.1:${port}` };
 }

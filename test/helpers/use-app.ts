@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createTestApp, type TestApp } from './app';
-import { client, type Client } from './http';
+import { type Client, client } from './http';
 import { expectClean } from './orders';
 
 export interface AppSetup {
@@ -14,7 +14,10 @@ export interface AppSetup {
  * with `clean`, the stock invariants are checked after every test. The returned object is filled in
  * beforeAll; `bind` runs right then, to copy it into the file's own variables: `(s) => ({ t, api } = s)`.
  */
-export function useTestApp(opts: { clean?: boolean; env?: Record<string, string> } = {}, bind?: (s: AppSetup) => void): AppSetup {
+export function useTestApp(
+  opts: { clean?: boolean; env?: Record<string, string> } = {},
+  bind?: (s: AppSetup) => void,
+): AppSetup {
   const s = {} as AppSetup;
   beforeAll(async () => {
     s.t = await createTestApp(opts.env);

@@ -9,7 +9,10 @@ export const shippingCategories = pgTable(
     name: text('name').notNull(),
     code: text('code'),
   },
-  (t) => [uniqueIndex('shipping_categories_mode_code_key').on(t.mode, t.code), index('shipping_categories_mode_created_idx').on(t.mode, t.created_at, t.id)],
+  (t) => [
+    uniqueIndex('shipping_categories_mode_code_key').on(t.mode, t.code),
+    index('shipping_categories_mode_created_idx').on(t.mode, t.created_at, t.id),
+  ],
 );
 
 export const skus = pgTable(
@@ -26,7 +29,9 @@ export const skus = pgTable(
     hs_tariff_number: text('hs_tariff_number'),
     do_not_ship: boolean('do_not_ship').notNull().default(false),
     do_not_track: boolean('do_not_track').notNull().default(false),
-    shipping_category_id: text('shipping_category_id').references(() => shippingCategories.id, { onDelete: 'restrict' }),
+    shipping_category_id: text('shipping_category_id').references(() => shippingCategories.id, {
+      onDelete: 'restrict',
+    }),
   },
   (t) => [
     uniqueIndex('skus_mode_code_key').on(t.mode, t.code),

@@ -2,7 +2,13 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { baseColumns } from './common';
 
-export const STRATEGIES = ['no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', 'ship_from_first_available_or_primary'] as const;
+export const STRATEGIES = [
+  'no_split',
+  'split_shipments',
+  'split_by_line_items',
+  'ship_from_primary',
+  'ship_from_first_available_or_primary',
+] as const;
 
 export const inventoryModels = pgTable(
   'inventory_models',
@@ -17,7 +23,10 @@ export const inventoryModels = pgTable(
   },
   (t) => [
     // spec §3.1: the database backs every rule the API validates
-    check('inventory_models_strategy_check', sql`${t.strategy} in ('no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', 'ship_from_first_available_or_primary')`),
+    check(
+      'inventory_models_strategy_check',
+      sql`${t.strategy} in ('no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', 'ship_from_first_available_or_primary')`,
+    ),
     check('inventory_models_cutoff_check', sql`${t.stock_locations_cutoff} between 1 and 10`),
     check('inventory_models_reservation_cutoff_check', sql`${t.stock_reservation_cutoff} > 0`),
     index('inventory_models_mode_created_idx').on(t.mode, t.created_at, t.id),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, doublePrecision, index, integer, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  serial,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { shippingCategories } from './catalog';
 import { baseColumns, ts } from './common';
 import { inventoryModels } from './inventory_models';
@@ -19,7 +30,9 @@ export const markets = pgTable(
     shipping_cost_cutoff: integer('shipping_cost_cutoff'),
     disabled_at: ts('disabled_at'),
     shared_secret: text('shared_secret').notNull(),
-    inventory_model_id: text('inventory_model_id').notNull().references(() => inventoryModels.id, { onDelete: 'restrict' }),
+    inventory_model_id: text('inventory_model_id')
+      .notNull()
+      .references(() => inventoryModels.id, { onDelete: 'restrict' }),
   },
   (t) => [
     uniqueIndex('markets_mode_code_key').on(t.mode, t.code),
@@ -46,12 +59,17 @@ export const shippingMethods = pgTable(
     disabled_at: ts('disabled_at'),
     shared_secret: text('shared_secret').notNull(),
     market_id: text('market_id').references(() => markets.id, { onDelete: 'restrict' }),
-    shipping_category_id: text('shipping_category_id').references(() => shippingCategories.id, { onDelete: 'restrict' }),
+    shipping_category_id: text('shipping_category_id').references(() => shippingCategories.id, {
+      onDelete: 'restrict',
+    }),
     stock_location_id: text('stock_location_id').references(() => stockLocations.id, { onDelete: 'restrict' }),
   },
   (t) => [
     check('shipping_methods_scheme_check', sql`${t.scheme} in ('flat', 'weight_tiered', 'external')`),
-    check('shipping_methods_price_check', sql`${t.price_amount_cents} >= 0 and (${t.free_over_amount_cents} is null or ${t.free_over_amount_cents} >= 0)`),
+    check(
+      'shipping_methods_price_check',
+      sql`${t.price_amount_cents} >= 0 and (${t.free_over_amount_cents} is null or ${t.free_over_amount_cents} >= 0)`,
+    ),
     index('shipping_methods_mode_created_idx').on(t.mode, t.created_at, t.id),
     index('shipping_methods_market_idx').on(t.market_id),
   ],
@@ -63,8 +81,12 @@ export const deliveryLeadTimes = pgTable(
     ...baseColumns(),
     min_hours: integer('min_hours').notNull(),
     max_hours: integer('max_hours').notNull(),
-    stock_location_id: text('stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'cascade' }),
-    shipping_method_id: text('shipping_method_id').notNull().references(() => shippingMethods.id, { onDelete: 'cascade' }),
+    stock_location_id: text('stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'cascade' }),
+    shipping_method_id: text('shipping_method_id')
+      .notNull()
+      .references(() => shippingMethods.id, { onDelete: 'cascade' }),
   },
   (t) => [
     check('delivery_lead_times_hours_check', sql`${t.min_hours} >= 0 and ${t.max_hours} >= ${t.min_hours}`),

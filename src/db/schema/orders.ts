@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, serial, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { stockTransfers } from './transfers';
-import { skus } from './catalog';
+import { type AnyPgColumn, check, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { shippingCategories, skus } from './catalog';
 import { baseColumns, ts } from './common';
 import { markets } from './markets';
 import { inventoryStockLocations, stockItems, stockLocations } from './stock';
-import { shippingCategories } from './catalog';
+import { stockTransfers } from './transfers';
 
 export const orders = pgTable(
   'orders',
@@ -16,14 +15,22 @@ export const orders = pgTable(
     payment_status: text('payment_status').notNull().default('unpaid'),
     fulfillment_status: text('fulfillment_status').notNull().default('unfulfilled'),
     customer_email: text('customer_email'),
-    market_id: text('market_id').notNull().references(() => markets.id, { onDelete: 'restrict' }),
+    market_id: text('market_id')
+      .notNull()
+      .references(() => markets.id, { onDelete: 'restrict' }),
     placed_at: ts('placed_at'),
     approved_at: ts('approved_at'),
     cancelled_at: ts('cancelled_at'),
   },
   (t) => [
-    check('orders_status_check', sql`${t.status} in ('draft', 'pending', 'placing', 'placed', 'editing', 'approved', 'cancelled')`),
-    check('orders_fulfillment_status_check', sql`${t.fulfillment_status} in ('unfulfilled', 'in_progress', 'fulfilled', 'not_required')`),
+    check(
+      'orders_status_check',
+      sql`${t.status} in ('draft', 'pending', 'placing', 'placed', 'editing', 'approved', 'cancelled')`,
+    ),
+    check(
+      'orders_fulfillment_status_check',
+      sql`${t.fulfillment_status} in ('unfulfilled', 'in_progress', 'fulfilled', 'not_required')`,
+    ),
     index('orders_mode_created_idx').on(t.mode, t.created_at, t.id),
     index('orders_market_idx').on(t.market_id),
   ],
@@ -33,14 +40,22 @@ export const lineItems = pgTable(
   'line_items',
   {
     ...baseColumns(),
-    order_id: text('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
-    sku_id: text('sku_id').notNull().references(() => skus.id, { onDelete: 'restrict' }),
+    order_id: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    sku_id: text('sku_id')
+      .notNull()
+      .references(() => skus.id, { onDelete: 'restrict' }),
     sku_code: text('sku_code').notNull(),
     item_type: text('item_type').notNull().default('skus'),
     name: text('name'),
     quantity: integer('quantity').notNull(),
   },
-  (t) => [check('line_items_quantity_check', sql`${t.quantity} >= 1`), index('line_items_order_idx').on(t.order_id), index('line_items_sku_idx').on(t.sku_id)],
+  (t) => [
+    check('line_items_quantity_check', sql`${t.quantity} >= 1`),
+    index('line_items_order_idx').on(t.order_id),
+    index('line_items_sku_idx').on(t.sku_id),
+  ],
 );
 
 export const shipments = pgTable(
@@ -49,10 +64,18 @@ export const shipments = pgTable(
     ...baseColumns(),
     number: text('number').notNull(),
     status: text('status').notNull().default('draft'),
-    order_id: text('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
-    inventory_stock_location_id: text('inventory_stock_location_id').references(() => inventoryStockLocations.id, { onDelete: 'set null' }),
-    stock_location_id: text('stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
-    shipping_category_id: text('shipping_category_id').references(() => shippingCategories.id, { onDelete: 'restrict' }),
+    order_id: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    inventory_stock_location_id: text('inventory_stock_location_id').references(() => inventoryStockLocations.id, {
+      onDelete: 'set null',
+    }),
+    stock_location_id: text('stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
+    shipping_category_id: text('shipping_category_id').references(() => shippingCategories.id, {
+      onDelete: 'restrict',
+    }),
     /** Why this location ships these units (strategy, priority, what the others lacked). */
     allocation: jsonb('allocation').$type<Record<string, unknown>>(),
     on_hold_at: ts('on_hold_at'),
@@ -64,7 +87,10 @@ export const shipments = pgTable(
     cancelled_at: ts('cancelled_at'),
   },
   (t) => [
-    check('shipments_status_check', sql`${t.status} in ('draft', 'upcoming', 'cancelled', 'on_hold', 'picking', 'packing', 'ready_to_ship', 'shipped', 'delivered')`),
+    check(
+      'shipments_status_check',
+      sql`${t.status} in ('draft', 'upcoming', 'cancelled', 'on_hold', 'picking', 'packing', 'ready_to_ship', 'shipped', 'delivered')`,
+    ),
     index('shipments_order_idx').on(t.order_id),
     index('shipments_mode_created_idx').on(t.mode, t.created_at, t.id),
   ],
@@ -75,10 +101,14 @@ export const stockLineItems = pgTable(
   {
     ...baseColumns(),
     shipment_id: text('shipment_id').references(() => shipments.id, { onDelete: 'cascade' }),
-    order_id: text('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
+    order_id: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
     line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'cascade' }),
     stock_item_id: text('stock_item_id').references(() => stockItems.id, { onDelete: 'restrict' }),
-    sku_id: text('sku_id').notNull().references(() => skus.id, { onDelete: 'restrict' }),
+    sku_id: text('sku_id')
+      .notNull()
+      .references(() => skus.id, { onDelete: 'restrict' }),
     sku_code: text('sku_code').notNull(),
     name: text('name'),
     quantity: integer('quantity').notNull(),
@@ -108,13 +138,19 @@ export const stockReservations = pgTable(
     status: text('status').notNull().default('draft'),
     quantity: integer('quantity').notNull(),
     expires_at: ts('expires_at'),
-    stock_item_id: text('stock_item_id').notNull().references(() => stockItems.id, { onDelete: 'restrict' }),
-    sku_id: text('sku_id').notNull().references(() => skus.id, { onDelete: 'restrict' }),
+    stock_item_id: text('stock_item_id')
+      .notNull()
+      .references(() => stockItems.id, { onDelete: 'restrict' }),
+    sku_id: text('sku_id')
+      .notNull()
+      .references(() => skus.id, { onDelete: 'restrict' }),
     order_id: text('order_id').references(() => orders.id, { onDelete: 'restrict' }),
     line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'restrict' }),
     stock_line_item_id: text('stock_line_item_id').references(() => stockLineItems.id, { onDelete: 'restrict' }),
     /** The transfer this hold is for: units on the origin, kept until the transfer completes or is cancelled. */
-    stock_transfer_id: text('stock_transfer_id').references((): AnyPgColumn => stockTransfers.id, { onDelete: 'restrict' }),
+    stock_transfer_id: text('stock_transfer_id').references((): AnyPgColumn => stockTransfers.id, {
+      onDelete: 'restrict',
+    }),
   },
   (t) => [
     check('stock_reservations_status_check', sql`${t.status} in ('draft', 'pending')`),

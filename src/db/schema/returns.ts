@@ -11,15 +11,22 @@ export const returns = pgTable(
     ...baseColumns(),
     number: text('number').notNull(),
     status: text('status').notNull().default('draft'),
-    order_id: text('order_id').notNull().references(() => orders.id, { onDelete: 'restrict' }),
-    stock_location_id: text('stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    order_id: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'restrict' }),
+    stock_location_id: text('stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
     approved_at: ts('approved_at'),
     received_at: ts('received_at'),
     cancelled_at: ts('cancelled_at'),
     restocked_at: ts('restocked_at'),
   },
   (t) => [
-    check('returns_status_check', sql`${t.status} in ('draft', 'requested', 'approved', 'cancelled', 'shipped', 'received')`),
+    check(
+      'returns_status_check',
+      sql`${t.status} in ('draft', 'requested', 'approved', 'cancelled', 'shipped', 'received')`,
+    ),
     index('returns_order_idx').on(t.order_id),
     index('returns_mode_created_idx').on(t.mode, t.created_at, t.id),
   ],
@@ -29,13 +36,21 @@ export const returnLineItems = pgTable(
   'return_line_items',
   {
     ...baseColumns(),
-    return_id: text('return_id').notNull().references(() => returns.id, { onDelete: 'cascade' }),
-    line_item_id: text('line_item_id').notNull().references(() => lineItems.id, { onDelete: 'restrict' }),
+    return_id: text('return_id')
+      .notNull()
+      .references(() => returns.id, { onDelete: 'cascade' }),
+    line_item_id: text('line_item_id')
+      .notNull()
+      .references(() => lineItems.id, { onDelete: 'restrict' }),
     sku_code: text('sku_code').notNull(),
     quantity: integer('quantity').notNull(),
     restocked_at: ts('restocked_at'),
   },
-  (t) => [check('return_line_items_quantity_check', sql`${t.quantity} >= 1`), index('return_line_items_return_idx').on(t.return_id), index('return_line_items_line_item_idx').on(t.line_item_id)],
+  (t) => [
+    check('return_line_items_quantity_check', sql`${t.quantity} >= 1`),
+    index('return_line_items_return_idx').on(t.return_id),
+    index('return_line_items_line_item_idx').on(t.line_item_id),
+  ],
 );
 
 /** spec §1.11: what changed, when, and who did it, for every write through the API. */
@@ -51,5 +66,8 @@ export const versions = pgTable(
     /** Joins the stock movements written by the same transaction. */
     txid: bigint('txid', { mode: 'number' }).notNull().default(sql`txid_current()`),
   },
-  (t) => [index('versions_resource_idx').on(t.resource_id, t.created_at), index('versions_mode_created_idx').on(t.mode, t.created_at, t.id)],
+  (t) => [
+    index('versions_resource_idx').on(t.resource_id, t.created_at),
+    index('versions_mode_created_idx').on(t.mode, t.created_at, t.id),
+  ],
 );

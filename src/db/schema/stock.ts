@@ -1,8 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, pgView, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  pgView,
+  serial,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { skus } from './catalog';
 import { baseColumns, modeColumn, ts } from './common';
 import { inventoryModels } from './inventory_models';
-import { skus } from './catalog';
 
 export const addresses = pgTable('addresses', {
   ...baseColumns(),
@@ -33,7 +45,9 @@ export const stockLocations = pgTable(
     code: text('code'),
     label_format: text('label_format').notNull().default('PDF'),
     suppress_etd: boolean('suppress_etd').notNull().default(false),
-    address_id: text('address_id').notNull().references(() => addresses.id, { onDelete: 'restrict' }),
+    address_id: text('address_id')
+      .notNull()
+      .references(() => addresses.id, { onDelete: 'restrict' }),
   },
   (t) => [
     uniqueIndex('stock_locations_mode_code_key').on(t.mode, t.code),
@@ -50,8 +64,12 @@ export const inventoryStockLocations = pgTable(
     ...baseColumns(),
     priority: integer('priority').notNull(),
     on_hold: boolean('on_hold').notNull().default(false),
-    inventory_model_id: text('inventory_model_id').notNull().references(() => inventoryModels.id, { onDelete: 'cascade' }),
-    stock_location_id: text('stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    inventory_model_id: text('inventory_model_id')
+      .notNull()
+      .references(() => inventoryModels.id, { onDelete: 'cascade' }),
+    stock_location_id: text('stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
   },
   (t) => [
     uniqueIndex('inventory_stock_locations_model_location_key').on(t.inventory_model_id, t.stock_location_id),
@@ -66,8 +84,12 @@ export const inventoryReturnLocations = pgTable(
   {
     ...baseColumns(),
     priority: integer('priority').notNull(),
-    inventory_model_id: text('inventory_model_id').notNull().references(() => inventoryModels.id, { onDelete: 'cascade' }),
-    stock_location_id: text('stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    inventory_model_id: text('inventory_model_id')
+      .notNull()
+      .references(() => inventoryModels.id, { onDelete: 'cascade' }),
+    stock_location_id: text('stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
   },
   (t) => [
     uniqueIndex('inventory_return_locations_model_location_key').on(t.inventory_model_id, t.stock_location_id),
@@ -85,8 +107,12 @@ export const stockItems = pgTable(
   {
     ...baseColumns(),
     quantity: integer('quantity').notNull(),
-    sku_id: text('sku_id').notNull().references(() => skus.id, { onDelete: 'restrict' }),
-    stock_location_id: text('stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    sku_id: text('sku_id')
+      .notNull()
+      .references(() => skus.id, { onDelete: 'restrict' }),
+    stock_location_id: text('stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
     reserved_quantity: integer('reserved_quantity').notNull().default(0),
     /** id of this stock item's reserved_stock (the read-only counter resource). */
     reserved_stock_id: text('reserved_stock_id').notNull().unique(),

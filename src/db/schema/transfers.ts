@@ -11,12 +11,18 @@ export const stockTransfers = pgTable(
   {
     ...baseColumns(),
     number: text('number').notNull(),
-    sku_id: text('sku_id').notNull().references(() => skus.id, { onDelete: 'restrict' }),
+    sku_id: text('sku_id')
+      .notNull()
+      .references(() => skus.id, { onDelete: 'restrict' }),
     sku_code: text('sku_code').notNull(),
     status: text('status').notNull().default('draft'),
     quantity: integer('quantity').notNull(),
-    origin_stock_location_id: text('origin_stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
-    destination_stock_location_id: text('destination_stock_location_id').notNull().references(() => stockLocations.id, { onDelete: 'restrict' }),
+    origin_stock_location_id: text('origin_stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
+    destination_stock_location_id: text('destination_stock_location_id')
+      .notNull()
+      .references(() => stockLocations.id, { onDelete: 'restrict' }),
     shipment_id: text('shipment_id').references(() => shipments.id, { onDelete: 'cascade' }),
     line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'set null' }),
     order_id: text('order_id').references(() => orders.id, { onDelete: 'cascade' }),
@@ -27,7 +33,10 @@ export const stockTransfers = pgTable(
     cancelled_at: ts('cancelled_at'),
   },
   (t) => [
-    check('stock_transfers_status_check', sql`${t.status} in ('draft', 'upcoming', 'on_hold', 'picking', 'in_transit', 'completed', 'cancelled')`),
+    check(
+      'stock_transfers_status_check',
+      sql`${t.status} in ('draft', 'upcoming', 'on_hold', 'picking', 'in_transit', 'completed', 'cancelled')`,
+    ),
     check('stock_transfers_quantity_check', sql`${t.quantity} >= 1`),
     check('stock_transfers_locations_check', sql`${t.origin_stock_location_id} <> ${t.destination_stock_location_id}`),
     index('stock_transfers_shipment_idx').on(t.shipment_id),
@@ -58,5 +67,8 @@ export const stockMovements = pgTable(
     txid: bigint('txid', { mode: 'number' }).notNull(),
     created_at: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id), index('stock_movements_mode_created_idx').on(t.mode, t.created_at)],
+  (t) => [
+    index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id),
+    index('stock_movements_mode_created_idx').on(t.mode, t.created_at),
+  ],
 );

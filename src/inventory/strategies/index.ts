@@ -1,9 +1,9 @@
 import type { Strategy } from '../types';
 import { noSplit } from './no_split';
-import { splitByLineItems } from './split_by_line_items';
-import { splitShipments } from './split_shipments';
 import { shipFromFirstAvailableOrPrimary } from './ship_from_first_available_or_primary';
 import { shipFromPrimary } from './ship_from_primary';
+import { splitByLineItems } from './split_by_line_items';
+import { splitShipments } from './split_shipments';
 
 /**
  * Strategies by Commerce Layer's strategy string (architecture habit 5). A new strategy is one file

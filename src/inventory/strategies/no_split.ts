@@ -5,5 +5,9 @@ import type { Strategy } from '../types';
 export const noSplit: Strategy = (input) => {
   const a = new Allocation(input);
   for (const line of input.lines) a.whole(line, a.primary);
-  return a.plan('no_split', () => 'single', (s) => `no_split: the primary location (${rank(a, s)}) ships the whole order`);
+  return a.plan(
+    'no_split',
+    () => 'single',
+    (s) => `no_split: the primary location (${rank(a, s)}) ships the whole order`,
+  );
 };

@@ -10,7 +10,17 @@ export const shipFromFirstAvailableOrPrimary: Strategy = (input) => {
   const name = 'ship_from_first_available_or_primary';
   const a = new Allocation(input);
   const first = a.slots.find((s) => a.covers(s, input.lines));
-  if (!first) return viaPrimary(a, input, name, 'no single location covers the order, so the primary ships it and secondaries transfer what it lacks');
+  if (!first)
+    return viaPrimary(
+      a,
+      input,
+      name,
+      'no single location covers the order, so the primary ships it and secondaries transfer what it lacks',
+    );
   for (const line of input.lines) a.take(line, first, line.quantity);
-  return a.plan(name, byLocationAndCategory, (s) => `${name}: the first location that alone covers the order (${rank(a, s)})`);
+  return a.plan(
+    name,
+    byLocationAndCategory,
+    (s) => `${name}: the first location that alone covers the order (${rank(a, s)})`,
+  );
 };

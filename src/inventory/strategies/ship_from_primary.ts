@@ -12,4 +12,9 @@ export function viaPrimary(a: Allocation, input: AllocationInput, name: string, 
 }
 
 export const shipFromPrimary: Strategy = (input) =>
-  viaPrimary(new Allocation(input), input, 'ship_from_primary', 'the primary location ships everything, secondaries transfer what it lacks');
+  viaPrimary(
+    new Allocation(input),
+    input,
+    'ship_from_primary',
+    'the primary location ships everything, secondaries transfer what it lacks',
+  );

@@ -8,8 +8,14 @@ import type { Strategy } from '../types';
 export const splitByLineItems: Strategy = (input) => {
   const a = new Allocation(input);
   for (const line of input.lines) {
-    if (a.primary && !line.doNotTrack && a.available(line.skuId, a.primary.stockLocationId) >= line.quantity) a.take(line, a.primary, line.quantity);
+    if (a.primary && !line.doNotTrack && a.available(line.skuId, a.primary.stockLocationId) >= line.quantity)
+      a.take(line, a.primary, line.quantity);
     else a.greedy(line, a.slots);
   }
-  return a.plan('split_by_line_items', (p) => `${p.lineItemId}|${p.stockLocationId}`, (s) => `split_by_line_items: one shipment per line item and location (${rank(a, s)})`, 'lines');
+  return a.plan(
+    'split_by_line_items',
+    (p) => `${p.lineItemId}|${p.stockLocationId}`,
+    (s) => `split_by_line_items: one shipment per line item and location (${rank(a, s)})`,
+    'lines',
+  );
 };

@@ -11,6 +11,8 @@ export const splitShipments: Strategy = (input) => {
   const primaryCovers = !!a.primary && a.covers(a.primary, input.lines);
   for (const line of input.lines) a.greedy(line, a.slots);
   return a.plan('split_shipments', byLocationAndCategory, (s) =>
-    primaryCovers ? `split_shipments: the primary location (${rank(a, s)}) covers the whole order` : `split_shipments: taken in priority order (${rank(a, s)}) because the primary location does not cover the order`,
+    primaryCovers
+      ? `split_shipments: the primary location (${rank(a, s)}) covers the whole order`
+      : `split_shipments: taken in priority order (${rank(a, s)}) because the primary location does not cover the order`,
   );
 };
