@@ -172,7 +172,7 @@ export default async function placeBench() {
     ] as const) {
       rows.push(await run(name, base, [...ids], headers, undefined, server.pid, dbPid));
       const [placed] =
-        await sql`select count(*)::int as n from orders where id like ${ids[0]!.slice(0, 2) + '%'} and status = 'placed'`;
+        await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`} and status = 'placed'`;
       const drift = await checkInvariants(sql);
       checks.push(
         `${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`,

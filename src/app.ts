@@ -36,6 +36,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
     // router-level failures (bad percent-escapes, over-long ids) answered in the catalogue's format too
+    // biome-ignore lint/suspicious/noExplicitAny: Fastify types this reply with the default route generics only
     frameworkErrors: (err, _request, reply: any) => {
       const e =
         err.statusCode === 414

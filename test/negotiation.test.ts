@@ -192,7 +192,7 @@ describe('rate limits (spec §1.12)', () => {
     const c = client(rl.app, rl.tokens.admin);
     await alignToWindow();
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof c.post>> | undefined;
     for (let i = 0; i < 26; i++) {
       last = await c.post('/api/inventory_models', doc('inventory_models', { name: `Burst ${i}` }));
       statuses.push(last.status);
@@ -209,7 +209,7 @@ describe('rate limits (spec §1.12)', () => {
 
   it('limits /oauth/token to 30 requests a minute', async () => {
     const codes: number[] = [];
-    let res;
+    let res: Awaited<ReturnType<typeof rl.app.inject>> | undefined;
     for (let i = 0; i < 35 && res?.statusCode !== 429; i++) {
       res = await rl.app.inject({
         method: 'POST',

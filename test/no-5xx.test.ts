@@ -330,7 +330,7 @@ const VALUES = [
   'a,,b',
   ',',
   ',,,',
-  'a,' + 'b'.repeat(5),
+  `a,${'b'.repeat(5)}`,
   'x'.repeat(3000),
   Array(1000).fill('a').join(','),
   Array(1001).fill('1').join(','),

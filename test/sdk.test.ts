@@ -251,7 +251,12 @@ describe('errors as the SDK reports them', () => {
     expect(noRefresh.errors[0].code).toBe('INVALID_TOKEN');
 
     const seen: string[] = [];
-    const client = sdk(expired, { refreshToken: async (old) => (seen.push(old), login(admin)) });
+    const client = sdk(expired, {
+      refreshToken: async (old) => {
+        seen.push(old);
+        return login(admin);
+      },
+    });
     const created = await client.inventory_models.create({ name: 'After refresh' });
     expect(created.name).toBe('After refresh');
     expect(seen).toEqual([expired]);

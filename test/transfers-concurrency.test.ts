@@ -36,10 +36,11 @@ function recorder() {
   const unexpected: string[] = [];
   return {
     unexpected,
-    check: (what: string, r: Res, allowed = [200]) =>
-      allowed.includes(r.status)
-        ? true
-        : (unexpected.push(`${what}: ${r.status} ${JSON.stringify(r.body.errors?.[0] ?? r.body)}`), false),
+    check: (what: string, r: Res, allowed = [200]) => {
+      if (allowed.includes(r.status)) return true;
+      unexpected.push(`${what}: ${r.status} ${JSON.stringify(r.body.errors?.[0] ?? r.body)}`);
+      return false;
+    },
   };
 }
 

@@ -68,6 +68,7 @@ export class TokenVerifier {
       this.cache.delete(token);
       throw errors.invalidToken('The access token has expired.');
     }
+    // biome-ignore lint/suspicious/noExplicitAny: claims are checked one by one below
     let payload: Record<string, any>;
     try {
       ({ payload } = await jwtVerify(token, this.iss.key.publicKey, { algorithms: [ALG], issuer: this.iss.issuer }));

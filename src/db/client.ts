@@ -35,6 +35,7 @@ function preparing(sql: postgres.Sql): postgres.Sql {
         return (...args: unknown[]) => {
           const fn = args[args.length - 1] as (tx: postgres.Sql) => unknown;
           args[args.length - 1] = (tx: postgres.Sql) => fn(preparing(tx));
+          // biome-ignore lint/suspicious/noExplicitAny: begin and savepoint are overloaded; the arguments are passed through unchanged
           return (target as any)[prop](...args);
         };
       }
@@ -49,7 +50,9 @@ export function connect(url: string, max = 10): Database {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    onclose: () => onConnectionClosed.forEach((f) => f()),
+    onclose: () => {
+      for (const f of onConnectionClosed) f();
+    },
     // connections live until the server or the network ends them, so a close means exactly that
     // (the response cache empties itself on it); postgres.js would otherwise recycle each one every 30–60 min
     max_lifetime: null,

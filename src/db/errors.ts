@@ -9,6 +9,7 @@ interface PgError {
 
 /** The PostgreSQL error behind a Drizzle or postgres.js error (Drizzle keeps it on `.cause`). */
 export function pgError(e: unknown): PgError | undefined {
+  // biome-ignore lint/suspicious/noExplicitAny: walks a cause chain of unknown error shapes
   for (let cur: any = e, i = 0; cur && i < 5; cur = cur.cause, i++) {
     if (typeof cur.code === 'string' && /^[0-9A-Z]{5}$/.test(cur.code) && cur.severity !== undefined)
       return cur as PgError;
@@ -41,6 +42,7 @@ const SERVER_LOST = new Set(['08000', '08001', '08003', '08004', '08006', '57P01
  * raised for a query (it marks them with `query`): a client hanging up is not a database outage.
  */
 function lostDatabase(e: unknown): 'lost' | 'unknown' | undefined {
+  // biome-ignore lint/suspicious/noExplicitAny: walks a cause chain of unknown error shapes
   for (let cur: any = e, i = 0; cur && i < 5; cur = cur.cause, i++) {
     const code = cur.code;
     if (typeof code !== 'string') continue;

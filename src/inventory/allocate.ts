@@ -59,7 +59,10 @@ export class Allocation {
 
   /** Take a line from `slots` in order until covered; whatever is missing is a shortfall. */
   greedy(line: Line, slots: Slot[]): void {
-    if (line.doNotTrack) return this.untracked(line);
+    if (line.doNotTrack) {
+      this.untracked(line);
+      return;
+    }
     let need = line.quantity;
     for (const s of slots) {
       const q = Math.min(need, this.available(line.skuId, s.stockLocationId));
@@ -72,9 +75,15 @@ export class Allocation {
 
   /** Take all of a line from one slot, or record the shortfall. */
   whole(line: Line, slot: Slot | undefined): void {
-    if (line.doNotTrack) return this.untracked(line);
+    if (line.doNotTrack) {
+      this.untracked(line);
+      return;
+    }
     const have = slot ? this.available(line.skuId, slot.stockLocationId) : 0;
-    if (slot && have >= line.quantity) return this.take(line, slot, line.quantity);
+    if (slot && have >= line.quantity) {
+      this.take(line, slot, line.quantity);
+      return;
+    }
     this.short(line, line.quantity - have);
     // the units it did have are spoken for: a later line of the same SKU must not count them again
     if (slot) this.left.set(`${line.skuId}|${slot.stockLocationId}`, 0);
@@ -86,7 +95,10 @@ export class Allocation {
    */
   viaPrimary(line: Line): void {
     const primary = this.primary;
-    if (line.doNotTrack || !primary) return this.untracked(line);
+    if (line.doNotTrack || !primary) {
+      this.untracked(line);
+      return;
+    }
     let need = line.quantity;
     const own = Math.min(need, this.available(line.skuId, primary.stockLocationId));
     this.take(line, primary, own);

@@ -333,10 +333,14 @@ describe('properties', () => {
           const given = new Map<string, number>(); // sku|loc → units leaving that location's stock
           const got = new Map<string, number>(); // sku → units reaching the order
           const add = (m: Map<string, number>, k: string, q: number) => m.set(k, (m.get(k) ?? 0) + q);
-          for (const p of picks.filter((p) => p.tracked))
-            add(given, `${p.skuId}|${p.stockLocationId}`, p.quantity), add(got, p.skuId, p.quantity);
-          for (const t of plan.transfers)
-            add(given, `${t.skuId}|${t.fromLocationId}`, t.quantity), add(got, t.skuId, t.quantity);
+          for (const p of picks.filter((p) => p.tracked)) {
+            add(given, `${p.skuId}|${p.stockLocationId}`, p.quantity);
+            add(got, p.skuId, p.quantity);
+          }
+          for (const t of plan.transfers) {
+            add(given, `${t.skuId}|${t.fromLocationId}`, t.quantity);
+            add(got, t.skuId, t.quantity);
+          }
           expect(got).toEqual(demand);
           for (const [k, q] of given) {
             const [sku, loc] = k.split('|') as [string, string];

@@ -14,7 +14,7 @@ export interface Slot {
 }
 
 export function walk<T extends Slot>(slots: readonly T[], cutoff: number, scoped?: readonly string[]): T[] {
-  const allowed = scoped && scoped.length ? new Set(scoped) : undefined;
+  const allowed = scoped?.length ? new Set(scoped) : undefined;
   return slots
     .filter((s) => !allowed || allowed.has(s.stockLocationId))
     .sort((a, b) => a.priority - b.priority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))

@@ -50,8 +50,12 @@ export function coalesce<V>(
     group
       .run([...new Set(batch.map((w) => w.id))])
       .then(
-        (found) => batch.forEach((w) => w.resolve(found.get(w.id))),
-        (e) => batch.forEach((w) => w.reject(e)),
+        (found) => {
+          for (const w of batch) w.resolve(found.get(w.id));
+        },
+        (e) => {
+          for (const w of batch) w.reject(e);
+        },
       )
       .finally(() => {
         group.inFlight--;

@@ -213,17 +213,17 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
     case 'does_not_match':
       return each((x) => sql`${c} not ilike ${likePattern(x, label)}`);
     case 'start':
-      return each((x) => sql`${c} ilike ${likeEscape(String(x)) + '%'}`);
+      return each((x) => sql`${c} ilike ${`${likeEscape(String(x))}%`}`);
     case 'not_start':
-      return each((x) => sql`${c} not ilike ${likeEscape(String(x)) + '%'}`);
+      return each((x) => sql`${c} not ilike ${`${likeEscape(String(x))}%`}`);
     case 'end':
-      return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x))}`);
+      return each((x) => sql`${c} ilike ${`%${likeEscape(String(x))}`}`);
     case 'not_end':
-      return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x))}`);
+      return each((x) => sql`${c} not ilike ${`%${likeEscape(String(x))}`}`);
     case 'cont':
-      return each((x) => sql`${c} ilike ${'%' + likeEscape(String(x)) + '%'}`);
+      return each((x) => sql`${c} ilike ${`%${likeEscape(String(x))}%`}`);
     case 'not_cont':
-      return each((x) => sql`${c} not ilike ${'%' + likeEscape(String(x)) + '%'}`);
+      return each((x) => sql`${c} not ilike ${`%${likeEscape(String(x))}%`}`);
   }
   throw errors.filterNotAllowed(label);
 }

@@ -16,6 +16,7 @@ export interface MarketStock {
   leadTimes: Map<string, LeadTime[]>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON built by PostgreSQL, shaped by the statement above
 type Json = any;
 
 /**

@@ -111,6 +111,7 @@ export function render(
   def: ResourceDefinition,
   db: Db | Tx,
   extra: Record<string, SQL>,
+  // biome-ignore lint/suspicious/noExplicitAny: Drizzle's select builder types differ per table
   build: (q: any) => { toSQL(): { sql: string; params: unknown[] } },
   idOnly = false,
 ): Rendered {

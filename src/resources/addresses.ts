@@ -1,6 +1,6 @@
 import { addresses } from '../db/schema/stock';
 import type { Violation } from '../jsonapi/errors';
-import { attr, defineResource } from './define';
+import { attr, defineResource, type Row } from './define';
 
 const t = addresses;
 const cuf = { create: true, update: true, filter: true } as const;
@@ -15,11 +15,10 @@ const NO_POSTCODE = new Set(
 );
 
 /** Commerce Layer's format: `2883 Geraldine Lane Apt.23, 10013 New York NY (US) (212) 646-338-1228`. */
-const fullAddress = (r: Record<string, any>) =>
+const fullAddress = (r: Row) =>
   `${[r.line_1, r.line_2].filter(Boolean).join(' ')}, ${[r.zip_code, r.city, r.state_code].filter(Boolean).join(' ')} (${r.country_code}) ${r.phone}`.trim();
 
-const fullName = (r: Record<string, any>) =>
-  (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
+const fullName = (r: Row) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
 
 /** What a stock location needs of an address (spec §3.5); geocoding is not provided. */
 export const addressesResource = defineResource({

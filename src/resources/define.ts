@@ -118,6 +118,7 @@ export interface Trigger {
   run: (t: TriggerContext) => Promise<void>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a database row; its columns are the definition's, checked at the edges
 export type Row = Record<string, any>;
 
 export interface Access {

@@ -3,8 +3,12 @@ import type { Stock } from '../inventory/availability';
 import type { Line } from '../inventory/types';
 import type { Slot } from '../inventory/walk';
 import { errors } from '../jsonapi/errors';
+import type { Row } from '../resources/define';
 import { type LockedStock, lockStock } from './stock';
 import type { Tx } from './tx';
+
+/** A JSON array built by the statement below; its positions are the statement's. */
+type Tuple = Row[keyof Row][];
 
 export interface OrderModel {
   marketId: string;
@@ -23,7 +27,7 @@ const MODEL_COLUMNS = (sql: ReturnType<typeof rawClient>) => sql`
   (select coalesce(json_agg(json_build_array(isl.id, isl.stock_location_id, isl.priority, isl.on_hold, (extract(epoch from isl.created_at) * 1000)::bigint)), '[]')
      from inventory_stock_locations isl where isl.inventory_model_id = im.id) as slots`;
 
-function toModel(m: Record<string, any> | undefined): OrderModel {
+function toModel(m: Row | undefined): OrderModel {
   if (!m)
     throw errors.validation([
       {
@@ -45,7 +49,7 @@ function toModel(m: Record<string, any> | undefined): OrderModel {
     reservationCutoff: m.stock_reservation_cutoff,
     manualStockDecrement: m.manual_stock_decrement,
     putStockTransfersOnHold: m.put_stock_transfers_on_hold,
-    slots: (m.slots as any[]).map(([id, stockLocationId, priority, onHold, created]) => ({
+    slots: (m.slots as Tuple[]).map(([id, stockLocationId, priority, onHold, created]) => ({
       id,
       stockLocationId,
       priority,
@@ -63,7 +67,7 @@ export async function loadModel(tx: Tx, mode: string, marketId: string): Promise
   return toModel(m);
 }
 
-const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId]: any[]): Line => ({
+const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, shippingCategoryId]: Tuple): Line => ({
   lineItemId,
   quantity,
   skuId,
@@ -86,7 +90,7 @@ export async function loadPlacement(
          from line_items li join skus s on s.id = li.sku_id where li.order_id = ${order.id}) as lines,
       exists (select 1 from stock_reservations r where r.order_id = ${order.id}) as holds
     from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id} and m.mode = ${mode}`;
-  return { model: toModel(m), lines: ((m?.lines ?? []) as any[][]).map(toLine), holds: !!m?.holds };
+  return { model: toModel(m), lines: ((m?.lines ?? []) as Tuple[]).map(toLine), holds: !!m?.holds };
 }
 
 /** Locked stock of these SKUs in the model's locations, as the engine's stock map. */

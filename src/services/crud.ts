@@ -21,7 +21,7 @@ export async function inTransaction<T>(
   deps: WriteDeps,
   def: ResourceDefinition,
   op: 'create' | 'update' | 'delete',
-  ctx: RequestContext,
+  _ctx: RequestContext,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   try {

@@ -58,7 +58,7 @@ export async function checkInput(
   for (const [name, linkage] of Object.entries(doc.relationships)) {
     const pointer = `/data/relationships/${name}`;
     const r = def.relationships[name];
-    if (!r || !r.fk || !(op === 'create' ? r.create : r.update)) throw errors.paramNotAllowed(name, pointer);
+    if (!r?.fk || !(op === 'create' ? r.create : r.update)) throw errors.paramNotAllowed(name, pointer);
     if (Array.isArray(linkage)) throw errors.invalidDataFormat(`${name} is a to-one relationship.`, `${pointer}/data`);
     if (linkage === null) {
       if (r.required) violations.push({ attribute: name, message: "can't be blank", error: 'blank', pointer });

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
 import { errors } from '../jsonapi/errors';
-import type { Trigger } from '../resources/define';
+import type { Row, Trigger } from '../resources/define';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
 import type { Tx } from './tx';
 
@@ -16,10 +16,7 @@ const ACTIONS = {
  * `_decrement_stock` takes the units off and drops the hold, once; `_release_stock` drops the hold;
  * `_reserve_stock` holds again. Only while the order's fulfillment is in progress.
  */
-export function manualStockTrigger(
-  name: keyof typeof ACTIONS,
-  scopeOf: (row: Record<string, any>) => SliScope,
-): Trigger {
+export function manualStockTrigger(name: keyof typeof ACTIONS, scopeOf: (row: Row) => SliScope): Trigger {
   return {
     on: ['update'],
     prohibited: true,
@@ -39,7 +36,7 @@ async function fulfilling(tx: Tx, ctx: RequestContext, orderId: string, name: st
   const [o] = await rawClient(
     tx,
   )`select id, fulfillment_status from orders where id = ${orderId} and mode = ${ctx.mode}`;
-  if (!o || o.fulfillment_status !== 'in_progress') {
+  if (o?.fulfillment_status !== 'in_progress') {
     throw errors.validation([
       {
         attribute: name,
