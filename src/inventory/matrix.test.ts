@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { strategyFor } from './strategies/index';
-import type { AllocationInput, Line, Pick, Plan } from './types';
-import type { Slot } from './walk';
+import { AB, ABC, arbStock, checkWith, input, line, run, short, shorts, slot, type Want } from './test-builders';
+import type { AllocationInput, Pick, Plan } from './types';
 
 /**
  * scenarios.md "Allocation and split" matrix, run against every registered CL strategy (spec §4.1
@@ -11,75 +10,15 @@ import type { Slot } from './walk';
 const NAMES = ['no_split', 'split_shipments', 'split_by_line_items'] as const;
 type Name = (typeof NAMES)[number];
 
-const slot = (loc: string, priority: number, o: Partial<Slot> = {}): Slot => ({
-  stockLocationId: loc,
-  priority,
-  onHold: false,
-  createdAt: 0,
-  id: `isl-${loc}`,
-  ...o,
-});
-const line = (id: string, sku: string, quantity: number, o: Partial<Line> = {}): Line => ({
-  lineItemId: id,
-  skuId: sku,
-  skuCode: `SKU-${sku}`,
-  quantity,
-  doNotShip: false,
-  doNotTrack: false,
-  shippingCategoryId: 'cat',
-  ...o,
-});
-/** sku → location → quantity, or [quantity, reserved]. */
-type StockSpec = Record<string, Record<string, number | [number, number]>>;
-const stock = (s: StockSpec) =>
-  new Map(
-    Object.entries(s).map(([sku, by]) => [
-      sku,
-      new Map(
-        Object.entries(by).map(([loc, v]) => [
-          loc,
-          typeof v === 'number' ? { quantity: v, reserved: 0 } : { quantity: v[0], reserved: v[1] },
-        ]),
-      ),
-    ]),
-  );
-const input = (slots: Slot[], s: StockSpec, lines: Line[], o: Partial<AllocationInput> = {}): AllocationInput => ({
-  slots,
-  stock: stock(s),
-  lines,
-  cutoff: 10,
-  ...o,
-});
-const AB = () => [slot('A', 1), slot('B', 2)];
-const ABC = () => [slot('A', 1), slot('B', 2), slot('C', 3)];
 const X5 = () => [line('L1', 'X', 5)];
 
-const run = (name: Name, i: AllocationInput): Plan => {
-  const plan = strategyFor(name)!(i);
-  expect(plan.strategy).toBe(name);
-  for (const s of plan.shipments) expect(s.explanation.trim()).not.toBe('');
-  return plan;
-};
 /** 'A/cat {L1:3, L2:2}'; '-' for no category, '!' when on hold. */
 const shape = (p: Plan) =>
   p.shipments.map(
     (s) =>
       `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.onHold ? '!' : ''} {${s.picks.map((k) => `${k.lineItemId}:${k.quantity}`).join(', ')}}`,
   );
-const shorts = (p: Plan) =>
-  [...p.shortfalls]
-    .sort((a, b) => a.skuCode.localeCompare(b.skuCode))
-    .map((s) => [s.skuCode, s.requested, s.available]);
-
-/** Expected per strategy: shipments (and no shortfall), or `{ short }` (placement refused: only the shortfalls matter). */
-type Want = string[] | { short: Array<[string, number, number]> };
-const check = (name: Name, i: AllocationInput, want: Want) => {
-  const plan = run(name, i);
-  if (Array.isArray(want)) {
-    expect(plan.shortfalls).toEqual([]);
-    expect(shape(plan)).toEqual(want);
-  } else expect(shorts(plan)).toEqual(want.short);
-};
+const check = checkWith(shape);
 const same = (w: Want): Record<Name, Want> => ({ no_split: w, split_shipments: w, split_by_line_items: w });
 /** Same plan for the two splitting strategies, the no_split one written with no category. */
 const all = (w: string[]): Record<Name, Want> => ({
@@ -87,7 +26,6 @@ const all = (w: string[]): Record<Name, Want> => ({
   split_shipments: w,
   split_by_line_items: w,
 });
-const short = (...short: Array<[string, number, number]>) => ({ short });
 
 const matrix: Array<[string, AllocationInput, Record<Name, Want>]> = [
   ['zero locations', input([], { X: {} }, X5()), same(short(['SKU-X', 5, 0]))],
@@ -299,14 +237,11 @@ const arbInput: fc.Arbitrary<AllocationInput> = fc.record({
     .map((ss) => ss.map((s) => ({ ...s, id: `${s.id}-${s.stockLocationId}` }))),
   cutoff: fc.integer({ min: 0, max: 4 }),
   scopedLocationIds: fc.option(fc.subarray(LOCS), { nil: undefined }),
-  stock: fc
-    .array(fc.tuple(fc.constantFrom('X', 'Y', 'T'), fc.constantFrom(...LOCS), fc.nat(12), fc.nat(4)), { maxLength: 10 })
-    .map((rows) => {
-      const m = new Map<string, Map<string, { quantity: number; reserved: number }>>();
-      for (const [sku, loc, quantity, reserved] of rows)
-        m.set(sku, (m.get(sku) ?? new Map()).set(loc, { quantity, reserved }));
-      return m;
+  stock: arbStock(
+    fc.array(fc.tuple(fc.constantFrom('X', 'Y', 'T'), fc.constantFrom(...LOCS), fc.nat(12), fc.nat(4)), {
+      maxLength: 10,
     }),
+  ),
   lines: fc
     .array(
       fc.tuple(

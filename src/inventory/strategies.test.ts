@@ -1,35 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { strategyFor } from './strategies/index';
-import type { AllocationInput, Line, Plan } from './types';
+import * as builders from './test-builders';
+import type { AllocationInput, Plan } from './types';
 
 /** spec §4.2 worked example: A prio 1, B prio 2, cutoff 2; L1 = X×5, L2 = Y×2. */
-const slot = (id: string, priority: number, onHold = false) => ({
-  stockLocationId: id,
-  priority,
-  onHold,
-  createdAt: priority,
-  id: `isl-${id}`,
-});
-const line = (id: string, sku: string, quantity: number, category = 'cat'): Line => ({
-  lineItemId: id,
-  skuId: sku,
-  skuCode: sku,
-  quantity,
-  doNotShip: false,
-  doNotTrack: false,
-  shippingCategoryId: category,
-});
-const stock = (s: Record<string, Record<string, number>>) =>
-  new Map(
-    Object.entries(s).map(([sku, byLoc]) => [
-      sku,
-      new Map(Object.entries(byLoc).map(([loc, q]) => [loc, { quantity: q, reserved: 0 }])),
-    ]),
-  );
+/** This example names SKUs by their code and creates each location at its priority. */
+const slot = (id: string, priority: number) => builders.slot(id, priority, { createdAt: priority });
+const line = (id: string, sku: string, quantity: number, category = 'cat') =>
+  builders.line(id, sku, quantity, { skuCode: sku, shippingCategoryId: category });
 const input = (
   s: Record<string, Record<string, number>>,
   lines = [line('L1', 'X', 5), line('L2', 'Y', 2)],
-): AllocationInput => ({ lines, slots: [slot('B', 2), slot('A', 1)], cutoff: 2, stock: stock(s) });
+): AllocationInput => ({ lines, slots: [slot('B', 2), slot('A', 1)], cutoff: 2, stock: builders.stock(s) });
 const shape = (p: Plan) =>
   p.shipments.map(
     (s) =>

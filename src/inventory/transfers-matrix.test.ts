@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { net } from './availability';
-import { strategyFor } from './strategies/index';
+import { AB, ABC, arbStock, checkWith, input, line, run, short, slot, type Want } from './test-builders';
 import type { AllocationInput, Line, Plan } from './types';
-import { type Slot, walk } from './walk';
+import { walk } from './walk';
 
 /**
  * scenarios.md "Allocation and split" matrix for the two strategies with transfers (spec §4.2):
@@ -11,56 +11,9 @@ import { type Slot, walk } from './walk';
  */
 const SFP = 'ship_from_primary';
 const SFFA = 'ship_from_first_available_or_primary';
-type Name = typeof SFP | typeof SFFA;
 
-const slot = (loc: string, priority: number, o: Partial<Slot> = {}): Slot => ({
-  stockLocationId: loc,
-  priority,
-  onHold: false,
-  createdAt: 0,
-  id: `isl-${loc}`,
-  ...o,
-});
-const line = (id: string, sku: string, quantity: number, o: Partial<Line> = {}): Line => ({
-  lineItemId: id,
-  skuId: sku,
-  skuCode: `SKU-${sku}`,
-  quantity,
-  doNotShip: false,
-  doNotTrack: false,
-  shippingCategoryId: 'cat',
-  ...o,
-});
-type StockSpec = Record<string, Record<string, number | [number, number]>>;
-const stock = (s: StockSpec) =>
-  new Map(
-    Object.entries(s).map(([sku, by]) => [
-      sku,
-      new Map(
-        Object.entries(by).map(([loc, v]) => [
-          loc,
-          typeof v === 'number' ? { quantity: v, reserved: 0 } : { quantity: v[0], reserved: v[1] },
-        ]),
-      ),
-    ]),
-  );
-const input = (slots: Slot[], s: StockSpec, lines: Line[], o: Partial<AllocationInput> = {}): AllocationInput => ({
-  slots,
-  stock: stock(s),
-  lines,
-  cutoff: 10,
-  ...o,
-});
-const AB = () => [slot('A', 1), slot('B', 2)];
-const ABC = () => [slot('A', 1), slot('B', 2), slot('C', 3)];
 const X = (q: number) => [line('L1', 'X', q)];
 
-const run = (name: Name, i: AllocationInput): Plan => {
-  const plan = strategyFor(name)!(i);
-  expect(plan.strategy).toBe(name);
-  for (const s of plan.shipments) expect(s.explanation.trim()).not.toBe('');
-  return plan;
-};
 /** 'A/cat {L1:3}' ('~' awaiting transfers, '!' on hold, '-' no category) and 'B→A X×2 L1 @0'. */
 const shape = (p: Plan) => [
   ...p.shipments.map(
@@ -71,20 +24,7 @@ const shape = (p: Plan) => [
     (t) => `${t.fromLocationId}→${t.toLocationId} ${t.skuId}×${t.quantity} ${t.lineItemId} @${t.shipment}`,
   ),
 ];
-const shorts = (p: Plan) =>
-  [...p.shortfalls]
-    .sort((a, b) => a.skuCode.localeCompare(b.skuCode))
-    .map((s) => [s.skuCode, s.requested, s.available]);
-
-type Want = string[] | { short: Array<[string, number, number]> };
-const short = (...s: Array<[string, number, number]>) => ({ short: s });
-const check = (name: Name, i: AllocationInput, want: Want) => {
-  const plan = run(name, i);
-  if (Array.isArray(want)) {
-    expect(plan.shortfalls).toEqual([]);
-    expect(shape(plan)).toEqual(want);
-  } else expect(shorts(plan)).toEqual(want.short);
-};
+const check = checkWith(shape);
 
 const matrix: Array<[string, AllocationInput, Want, Want]> = [
   // [title, input, ship_from_primary, ship_from_first_available_or_primary]
@@ -298,14 +238,11 @@ const arbInput: fc.Arbitrary<AllocationInput> = fc.record({
     )
     .map((ss) => ss.map((s) => ({ ...s, id: `isl-${s.stockLocationId}` }))),
   cutoff: fc.integer({ min: 1, max: 4 }),
-  stock: fc
-    .array(fc.tuple(fc.constantFrom('X', 'Y', 'N'), fc.constantFrom(...LOCS), fc.nat(10), fc.nat(3)), { maxLength: 12 })
-    .map((rows) => {
-      const m = new Map<string, Map<string, { quantity: number; reserved: number }>>();
-      for (const [sku, loc, quantity, reserved] of rows)
-        m.set(sku, (m.get(sku) ?? new Map()).set(loc, { quantity, reserved }));
-      return m;
+  stock: arbStock(
+    fc.array(fc.tuple(fc.constantFrom('X', 'Y', 'N'), fc.constantFrom(...LOCS), fc.nat(10), fc.nat(3)), {
+      maxLength: 12,
     }),
+  ),
   lines: fc
     .array(fc.tuple(fc.constantFrom('X', 'Y', 'T', 'N'), fc.integer({ min: 1, max: 6 })), {
       minLength: 1,
