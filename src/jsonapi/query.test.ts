@@ -1,23 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from './errors';
 import { PREDICATES } from './predicates';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type ParsedQuery, parseQuery } from './query';
-
-/** A thrown value must be a client error the HTTP error handler can render as `{ errors: [...] }`. */
-function expectClientError(e: unknown): asserts e is ApiError {
-  if (!(e instanceof ApiError)) throw new Error(`not an ApiError: ${String(e)}`, { cause: e });
-  expect(e.status).toBeGreaterThanOrEqual(400);
-  expect(e.status).toBeLessThan(500);
-  expect(e.errors.length).toBeGreaterThan(0);
-  for (const o of e.errors) {
-    expect(typeof o.title === 'string' && o.title.length > 0).toBe(true);
-    expect(typeof o.detail === 'string' && o.detail.length > 0).toBe(true);
-    expect(o.code).toMatch(/^[A-Z_]+$/);
-    expect(o.status).toBe(String(e.status));
-  }
-  expect(() => JSON.stringify({ errors: e.errors })).not.toThrow();
-}
+import { expectClientError } from './test-support';
 
 function attempt<T>(f: () => T): T | undefined {
   try {
