@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { type Client, doc, JSONAPI } from './helpers/http';
+import { type Client, doc, remoteClient } from './helpers/http';
 import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
@@ -13,23 +13,18 @@ import { useTestApp } from './helpers/use-app';
 let t: TestApp;
 let api: Client;
 let other: ServerProcess;
+/** The same admin, through the other process. */
+let there: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
 beforeAll(async () => {
   other = await startServerProcess(t.dbUrl, { DB_POOL_SIZE: '8' });
+  there = remoteClient(other.url, t.tokens.admin);
 }, 60_000);
 afterAll(() => stopServerProcess(other?.proc));
 
 /** `_place` through this process (inject) or the other one (HTTP). */
-async function place(id: string, viaOther: boolean): Promise<{ status: number; body: any }> {
-  const body = JSON.stringify(doc('orders', { _place: true }, {}, id));
-  if (!viaOther) return api.patch(`/api/orders/${id}`, body);
-  const res = await fetch(`${other.url}/api/orders/${id}`, {
-    method: 'PATCH',
-    headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
-    body,
-  });
-  return { status: res.status, body: await res.json() };
-}
+const place = (id: string, viaOther: boolean) =>
+  (viaOther ? there : api).patch(`/api/orders/${id}`, doc('orders', { _place: true }, {}, id));
 
 async function race(n: Network, quantities: number[], split: boolean) {
   const ids: string[] = [];
@@ -110,13 +105,7 @@ describe('approve racing cancel on the same order', () => {
         api.patch(`/api/orders/${id}`, doc('orders', { _approve: true }, {}, id)),
         i % 2
           ? api.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id))
-          : place(id, true).then(() =>
-              fetch(`${other.url}/api/orders/${id}`, {
-                method: 'PATCH',
-                headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
-                body: JSON.stringify(doc('orders', { _cancel: true }, {}, id)),
-              }),
-            ),
+          : place(id, true).then(() => there.patch(`/api/orders/${id}`, doc('orders', { _cancel: true }, {}, id))),
       ]),
     );
     const statuses = await Promise.all(
@@ -145,13 +134,7 @@ describe('shipment cancellation racing placements of the same SKUs', () => {
     // each cancel gives four stock items back in one statement while placements lock the same four
     const results = await Promise.all([
       ...shipments.map((s, i) =>
-        i % 2
-          ? api.patch(`/api/shipments/${s.id}`, doc('shipments', { _cancel: true }, {}, s.id))
-          : fetch(`${other.url}/api/shipments/${s.id}`, {
-              method: 'PATCH',
-              headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
-              body: JSON.stringify(doc('shipments', { _cancel: true }, {}, s.id)),
-            }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        (i % 2 ? api : there).patch(`/api/shipments/${s.id}`, doc('shipments', { _cancel: true }, {}, s.id)),
       ),
       ...fresh.map((id, i) => place(id, i % 2 === 0)),
     ]);
@@ -204,14 +187,7 @@ describe('return restock racing placements of the same SKUs', () => {
     const fresh: string[] = [];
     for (let i = 0; i < 20; i++) fresh.push(await order(api, n, lines));
     // each restock adds to four stock items in one statement while placements lock the same four
-    const restock = (rid: string, viaOther: boolean) =>
-      !viaOther
-        ? trigger(api, 'returns', rid, '_restock')
-        : fetch(`${other.url}/api/returns/${rid}`, {
-            method: 'PATCH',
-            headers: { accept: JSONAPI, 'content-type': JSONAPI, authorization: `Bearer ${t.tokens.admin}` },
-            body: JSON.stringify(doc('returns', { _restock: true }, {}, rid)),
-          }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const restock = (rid: string, viaOther: boolean) => trigger(viaOther ? there : api, 'returns', rid, '_restock');
     const results = await Promise.all([
       ...returns.map((rid, i) => restock(rid, i % 2 === 1)),
       ...fresh.map((id, i) => place(id, i % 2 === 0)),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { type Client, doc } from './helpers/http';
+import { type Client, doc, remoteClient } from './helpers/http';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
 
@@ -24,15 +24,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => stopServerProcess(other?.proc));
 
-const readOther = async () => {
-  const res = await fetch(`${other.url}/api/skus/${ids.sku}`, {
-    headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${token}` },
-  });
-  return ((await res.json()) as any).data.attributes.inventory as {
+const readOther = async () =>
+  (await remoteClient(other.url, token).get(`/api/skus/${ids.sku}`)).body.data.attributes.inventory as {
     quantity: number;
     levels: Array<{ quantity: number }>;
   };
-};
 
 describe('a write in one process is visible to the next read in another', () => {
   it('stock quantity, reservations, priority and cutoff, under concurrent reads', async () => {

@@ -7,7 +7,7 @@ import { commitsAreDurable } from '../src/query/probe';
 import { skusResource as skusDef } from '../src/resources/catalog';
 import { createTestDatabase, type TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { type Client, client, doc } from './helpers/http';
+import { type Client, client, doc, remoteClient } from './helpers/http';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 import { useTestApp } from './helpers/use-app';
 
@@ -46,10 +46,8 @@ afterAll(() => Promise.all([stopServerProcess(other?.proc), stopServerProcess(re
 const local = (body: unknown, origin: string) => JSON.parse(JSON.stringify(body).replaceAll(origin, ''));
 
 const over = async (base: string, path: string, tok = token) => {
-  const res = await fetch(`${base}${path}`, {
-    headers: { accept: 'application/vnd.api+json', authorization: `Bearer ${tok}` },
-  });
-  return { status: res.status, body: local(await res.json(), base) };
+  const res = await remoteClient(base, tok).get(path);
+  return { status: res.status, body: local(res.body, base) };
 };
 
 /** The same read through this process, the other one and the reference; the three must agree. */

@@ -28,18 +28,48 @@ export function client(app: FastifyInstance, token?: string) {
     }
     return { status: res.statusCode, body, headers: res.headers };
   };
-  return {
-    call,
-    get: (url: string) => call({ method: 'GET', url }),
-    post: (url: string, payload: unknown) =>
-      call({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
-    patch: (url: string, payload: unknown) =>
-      call({ method: 'PATCH', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
-    delete: (url: string) => call({ method: 'DELETE', url }),
-  };
+  return verbs(call);
 }
 
+const verbs = (call: (opts: InjectOptions) => Promise<Res>) => ({
+  call,
+  get: (url: string) => call({ method: 'GET', url }),
+  post: (url: string, payload: unknown) =>
+    call({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+  patch: (url: string, payload: unknown) =>
+    call({ method: 'PATCH', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+  delete: (url: string) => call({ method: 'DELETE', url }),
+});
+
 export type Client = ReturnType<typeof client>;
+
+/**
+ * The same client over real HTTP, for another server process (test/helpers/server.ts) at `base`
+ * (`http://127.0.0.1:{port}`): what a second instance behind a load balancer would be sent.
+ */
+export function remoteClient(base: string, token?: string): Client {
+  const call = async (opts: InjectOptions): Promise<Res> => {
+    const res = await fetch(`${base}${opts.url}`, {
+      method: opts.method,
+      headers: {
+        accept: JSONAPI,
+        'content-type': JSONAPI,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...((opts.headers as Record<string, string>) ?? {}),
+      },
+      body: opts.payload as string | undefined,
+    });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body, headers: Object.fromEntries(res.headers) };
+  };
+  return verbs(call);
+}
 
 /** Shortcut for a create document. */
 export const doc = (
