@@ -10,22 +10,10 @@ import { useTestApp } from './helpers/use-app';
  * Property tests: no request to /api/inventory_models reaches a 5xx, every 4xx is a JSON:API error
  * document, and a rejected write leaves the database as it was.
  *
- * Each open bug found by these properties is reproduced by a test under 'open bugs' at the bottom.
- * While a bug is open, the generators steer around its inputs so that the properties keep testing
- * everything else; set its flag to false once it is fixed and the generators cover it again.
- * Bugs already fixed keep their reproducers under 'regressions'.
+ * Each bug these properties found keeps its reproducer under 'regressions' at the bottom. The
+ * generators steer around no input: a bug found is fixed, not skipped.
  */
-const OPEN_BUGS = {
-  /**
-   * A filter on a to-one's id behind a relationship hop (inventory_stock_locations_stock_location_id):
-   * through() applies the fk shortcut to the root table, whose column does not exist: `and  = $2`, 500.
-   */
-  fkShortcutAfterHop: true,
-};
 const RELS = ['inventory_stock_locations', 'inventory_return_locations', 'stock_levels'];
-const hitsOpenBug = (attributes: string) =>
-  OPEN_BUGS.fkShortcutAfterHop && new RegExp(`(${RELS.join('|')})_\\w*_id`).test(attributes);
-
 const URL_BASE = '/api/inventory_models';
 const RUNS = { get: 300, getOne: 150, post: 250, patch: 200, headers: 150 };
 
@@ -160,7 +148,7 @@ const PATH_ATTRS = [
   'inventory_stock_locations_metadata',
   'stock_levels_id_or_name',
   'name_or_inventory_stock_locations_priority',
-].filter((a) => !hitsOpenBug(a));
+];
 /** Names that resolve to nothing (or only by accident of a prototype). */
 const UNKNOWN_ATTRS = [
   'colour',
@@ -478,7 +466,7 @@ const topFilter = fc.constantFrom(
   'inventory_stock_locations_priority',
   'created_at',
   'updated_at',
-  ...(OPEN_BUGS.fkShortcutAfterHop ? [] : ['inventory_stock_locations_stock_location_id']),
+  'inventory_stock_locations_stock_location_id',
 );
 
 /** Filters that type-check, so their values reach SQL: nasty strings, out-of-range numbers and dates, JSON. */
@@ -606,10 +594,7 @@ const validPiece = fc.oneof(
 );
 
 type Piece = { key: string; value: string; raw?: boolean };
-const ransackKey = fc
-  .tuple(attrExpr, predicate)
-  .filter(([a]) => !hitsOpenBug(a))
-  .map(([a, p]) => `filter[q][${a}_${p}]`);
+const ransackKey = fc.tuple(attrExpr, predicate).map(([a, p]) => `filter[q][${a}_${p}]`);
 const piece: fc.Arbitrary<Piece> = fc.oneof(
   { arbitrary: fc.record({ key: ransackKey, value: filterValue }), weight: 8 },
   {
@@ -1052,26 +1037,6 @@ describe('no input reaches a 5xx', () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------
-// Open bugs found by the properties above: each fails until the server is fixed.
-
-describe('open bugs', () => {
-  it.each([
-    'filter[q][inventory_stock_locations_stock_location_id_eq]=nil',
-    'filter[q][stock_levels_stock_location_id_in]=a,b',
-    'filter[q][inventory_stock_locations_inventory_model_id_null]=true',
-    'filter[inventory_stock_locations_stock_location_id]=x',
-  ])('BUG: a filter on a to-one id behind a relationship answers 200, not 500: %s', async (q) => {
-    // src/query/filters.ts through(): `if (p.fkShortcut)` is tested before the hops, so the shortcut column
-    // (stock_location_id) is looked up on inventory_models, is undefined, and the SQL reads `and  = $2`:
-    // PostgreSQL 42601 syntax error at or near "=". The shortcut belongs at the end of the hops.
-    const r: Req = { method: 'GET', url: `${URL_BASE}?${q}` };
-    const g = await send(r);
-    checkResponse(r, g);
-    expect(g.status).toBe(200);
-  });
-});
-
 // Bugs the properties found earlier, fixed since; their reproducers stay as regression tests.
 
 describe('regressions: server errors and malformed errors', () => {
@@ -1167,6 +1132,21 @@ describe('regressions: server errors and malformed errors', () => {
   ])('a filter through a relationship answers 200, not 500: %s', async (q) => {
     // src/query/filters.ts through(): `from ${a}` with a Drizzle alias rendered `from "f1"` without the table:
     // PostgreSQL 42P01 relation "f1" does not exist
+    const r: Req = { method: 'GET', url: `${URL_BASE}?${q}` };
+    const g = await send(r);
+    checkResponse(r, g);
+    expect(g.status).toBe(200);
+  });
+
+  it.each([
+    'filter[q][inventory_stock_locations_stock_location_id_eq]=nil',
+    'filter[q][stock_levels_stock_location_id_in]=a,b',
+    'filter[q][inventory_stock_locations_inventory_model_id_null]=true',
+    'filter[inventory_stock_locations_stock_location_id]=x',
+  ])('a filter on a to-one id behind a relationship answers 200, not 500: %s', async (q) => {
+    // src/query/filters.ts through(): `if (p.fkShortcut)` was tested before the hops, so the shortcut column
+    // (stock_location_id) was looked up on inventory_models, was undefined, and the SQL read `and  = $2`:
+    // PostgreSQL 42601 syntax error at or near "=". The shortcut now applies at the end of the hops.
     const r: Req = { method: 'GET', url: `${URL_BASE}?${q}` };
     const g = await send(r);
     checkResponse(r, g);
