@@ -4,7 +4,7 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** spec §4.1's worked example, number for number, through the API. */
+/** docs/availability.md#worked-example, number for number, through the API. */
 let t: TestApp;
 let admin: Client;
 let f: ReturnType<typeof factory>;
@@ -53,7 +53,7 @@ const lt = (name: string, cents: number, min: number, max: number) => ({
   max: { hours: max, days: Math.round(max / 24) },
 });
 
-describe('spec §4.1 worked example', () => {
+describe('the worked example of docs/availability.md', () => {
   it('cutoff 2: levels A (4 − 2 reserved) and B, lead times by price; C is cut', async () => {
     const inv = await inventoryOf(await t.token(salesChannel, 'market:code:eu'));
     expect(inv).toEqual({

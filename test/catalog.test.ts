@@ -5,7 +5,7 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** spec §3.6, §3.7, §3.11: shipping_categories, skus, stock_items, reserved_stocks. */
+/** shipping_categories, skus, stock_items, reserved_stocks (docs/reservations.md#counters, docs/reservations.md#stock-item-quantity). */
 let t: TestApp;
 let api: Client;
 let live: Client;

@@ -7,8 +7,8 @@ import { type ServerProcess, startServerProcess, stopServerProcess } from './hel
 import { useTestApp } from './helpers/use-app';
 
 /**
- * No overselling under any concurrency, on a real PostgreSQL (issue: 50 placements for 10 units
- * over two locations; the same across two server processes; approve racing cancel).
+ * No overselling under any concurrency, on a real PostgreSQL (docs/reservations.md#no-oversell): 50
+ * placements for 10 units over two locations; the same across two server processes; approve racing cancel.
  */
 let t: TestApp;
 let api: Client;

@@ -7,7 +7,7 @@ import { addLine, emptyOrder, expect422, holdsOf, lineIds, patch, rel, stockLine
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Line items (spec §3.16): the SKU, the availability check a client sees as a 422, and what a placed order freezes. */
+/** Line items (docs/reservations.md#line-item-check): the SKU, the availability check a client sees as a 422, and what a placed order freezes. */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));

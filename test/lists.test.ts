@@ -232,7 +232,7 @@ describe('sorting and sparse fieldsets', () => {
   });
 });
 
-describe('filters (spec §1.5)', () => {
+describe('filters (docs/wire-format.md#filters)', () => {
   const lower = (s: string | null) => (s ?? '').toLowerCase();
   const like = (pattern: string) =>
     new RegExp(

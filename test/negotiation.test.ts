@@ -164,7 +164,7 @@ describe('malformed requests', () => {
   });
 });
 
-describe('rate limits (spec §1.12)', () => {
+describe('rate limits (docs/wire-format.md#rate-limits)', () => {
   let rl: TestApp;
   useTestApp({ env: { RATE_LIMITS: 'on' } }, (s) => ({ t: rl } = s));
 
@@ -286,7 +286,7 @@ describe('RateLimiter', () => {
     expect(rl.hit(both).allowed).toBe(false);
   });
 
-  it('uses the numbers of spec §1.12', () => {
+  it('uses the numbers of docs/wire-format.md#rate-limits', () => {
     const nums = (l: Limit[]) => l.map((x) => [x.limit, x.windowS]);
     expect(nums(limitsFor('1.2.3.4', 'test', 'POST', 'inventory_models', 'POST /api/inventory_models'))).toEqual([
       [100, 60],

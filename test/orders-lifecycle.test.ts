@@ -6,7 +6,7 @@ import { emptyOrder, expect422, holdsOf, lineIds, shipmentsOf, stockLineItemsOf 
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Orders (spec §3.15, §4.3; scenarios "Lifecycle and bookkeeping"): deletion, repeated and illegal triggers, manual decrement. */
+/** Orders (docs/reservations.md: approval, cancellation, manual decrement): deletion, repeated and illegal triggers, manual decrement. */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
@@ -54,7 +54,7 @@ describe('deleting an order', () => {
   });
 });
 
-describe('repeated triggers are harmless (scenarios "Lifecycle and bookkeeping")', () => {
+describe('repeated triggers are harmless (docs/transfers-and-returns.md#triggers)', () => {
   it('_place twice: no second set of holds, shipments or stock line items', async () => {
     const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 3, B: 10 } } });
     const id = await order(api, n, { X: 5 }, true);
@@ -174,7 +174,7 @@ describe('illegal order transitions: 422 on the trigger, nothing changes', () =>
   });
 });
 
-describe('manual_stock_decrement (spec §3.1, §4.3)', () => {
+describe('manual_stock_decrement (docs/reservations.md#manual-decrement)', () => {
   it('approval leaves quantity untouched and the holds in place; cancelling then releases them', async () => {
     const n = await network(api, { manual: true, stock: { X: { A: 10 } } });
     const id = await order(api, n, { X: 4 });

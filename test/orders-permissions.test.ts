@@ -6,7 +6,7 @@ import { addLine, holdsOf, lineIds, marketCode, patch, rel, shipmentsOf } from '
 import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Who may do what to orders, line items and shipments (spec §2.5), and that a refusal changes nothing. */
+/** Who may do what to orders, line items and shipments (docs/wire-format.md#permissions), and that a refusal changes nothing. */
 let t: TestApp;
 let api: Client;
 let sc: Credentials;
@@ -159,7 +159,7 @@ describe("another market's orders", () => {
     expect(await stockOf(t, theirs.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
   });
 
-  it('writing to it is refused the way reading it is: 401 UNAUTHORIZED, not 404 (spec §1.8, §2.5)', async () => {
+  it('writing to it is refused the way reading it is: 401 UNAUTHORIZED, not 404 (docs/wire-format.md#permissions)', async () => {
     const { shop, id, line } = await setup();
     unauthorized(await trigger(shop, 'orders', id, '_place'), 'place');
     unauthorized(await patch(shop, 'line_items', line, { quantity: 1 }), 'update line');

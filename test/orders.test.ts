@@ -11,7 +11,7 @@ useTestApp({ clean: true }, (s) => ({ t, api } = s));
 const shipmentsOf = async (orderId: string) =>
   (await api.get(`/api/orders/${orderId}/shipments?include=stock_line_items,stock_location&sort=number`)).body;
 
-describe('placing an order (spec §4.2)', () => {
+describe('placing an order (docs/placement-and-strategies.md#placement)', () => {
   it('split_shipments: S1@A {X3, Y2}, S2@B {X2}, pending holds, stock untouched', async () => {
     const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } } });
     const id = await order(api, n, { X: 5, Y: 2 });
@@ -65,7 +65,7 @@ describe('placing an order (spec §4.2)', () => {
   });
 });
 
-describe('reservations, approval, cancellation (spec §4.3 worked example)', () => {
+describe('reservations, approval, cancellation (docs/reservations.md#worked-example)', () => {
   it('reserve 3, resize to 4, place, approve: quantity 6, nothing reserved; a second approve changes nothing', async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 10 } } });
     const id = await order(api, n, { X: 3 }, true);

@@ -15,7 +15,7 @@ import {
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Draft holds (spec §3.8, §4.3; scenarios "Reservations") as a client sees them. */
+/** Draft holds (docs/reservations.md#drafts, docs/reservations.md#expiry) as a client sees them. */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
@@ -104,7 +104,7 @@ describe('_reserve_stock', () => {
   });
 });
 
-describe('expiry (spec §4.3: only drafts expire; boundary ±1 s)', () => {
+describe('expiry (docs/reservations.md#expiry: only drafts expire; boundary ±1 s)', () => {
   it('a draft past expires_at stops counting at once, and the next order uses the freed units', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const first = await order(api, n, { X: 10 }, true);
@@ -123,7 +123,7 @@ describe('expiry (spec §4.3: only drafts expire; boundary ±1 s)', () => {
     expect((await api.get(`/api/orders/${first}`)).body.data.attributes.status).toBe('draft');
   });
 
-  it('a lapsed draft stops counting in reserved_stock.quantity (Σ active reservations, spec §3.7) at once too', async () => {
+  it('a lapsed draft stops counting in reserved_stock.quantity (Σ active reservations, docs/reservations.md#counters) at once too', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const first = await order(api, n, { X: 4 }, true);
     const reserved = async () =>

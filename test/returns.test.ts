@@ -5,7 +5,7 @@ import { type Client, doc } from './helpers/http';
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** spec §3.3, §4.3: returns go to the model's return location by priority and restock once. */
+/** Returns go to the model's return location by priority and restock once (docs/transfers-and-returns.md#returns). */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));

@@ -6,7 +6,7 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc, type Res } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** Sales channel scopes (spec §2.2) and the permissions table (spec §2.5), both ways, through the API. */
+/** Sales channel scopes (docs/wire-format.md#scopes) and the permissions table (docs/wire-format.md#permissions), both ways, through the API. */
 let t: TestApp;
 let admin: Client;
 let sc: Credentials;
@@ -216,7 +216,7 @@ describe('POST /oauth/token with a scope', () => {
   });
 });
 
-describe('a sales channel with a market in scope (spec §2.5)', () => {
+describe('a sales channel with a market in scope (docs/wire-format.md#permissions)', () => {
   it('lists and retrieves only SKUs sellable in the market, quantity 0 included', async () => {
     const api = await as('market:code:eu');
     const list = await api.get('/api/skus');

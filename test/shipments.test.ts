@@ -6,7 +6,7 @@ import { expect422, holdsOf, patch, rel, shipmentsOf, stockLineItemsOf } from '.
 import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Shipments (spec §3.17, §4.2, §4.4): the state machine, cancelling one, and how the plan shapes them. */
+/** Shipments (docs/transfers-and-returns.md#shipment-states, docs/placement-and-strategies.md#categories): the state machine, cancelling one, and how the plan shapes them. */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
@@ -31,7 +31,7 @@ const placed = async (n: Network, lines: Record<string, number>, approve = true)
   return { id, shipments: await shipmentsOf(api, id) };
 };
 
-describe('the shipment state machine (spec §4.4)', () => {
+describe('the shipment state machine (docs/transfers-and-returns.md#shipment-states)', () => {
   it('picking → on_hold → picking → packing → picking → packing → ready_to_ship → shipped → delivered; illegal triggers 422, repeats harmless', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const { id: orderId, shipments } = await placed(n, { X: 3 });
@@ -83,7 +83,7 @@ describe('the shipment state machine (spec §4.4)', () => {
     expect((await api.get(`/api/orders/${orderId}`)).body.data.attributes.status).toBe('approved');
   });
 
-  it('the order is fulfilled once every shipment has shipped (spec §3.15)', async () => {
+  it('the order is fulfilled once every shipment has shipped (docs/transfers-and-returns.md#fulfilment)', async () => {
     const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 3, B: 10 } } });
     const { id, shipments } = await placed(n, { X: 5 });
     expect((await api.get(`/api/orders/${id}`)).body.data.attributes.fulfillment_status).toBe('in_progress');
@@ -163,7 +163,7 @@ describe('cancelling one shipment', () => {
   });
 });
 
-describe('how the plan shapes shipments (spec §4.2)', () => {
+describe('how the plan shapes shipments (docs/placement-and-strategies.md)', () => {
   const twoCategories = async (strategy: string) => {
     const n = await network(api, { strategy, stock: { X: { A: 10 }, Y: { A: 10 } } });
     const other = await factory(api).shippingCategory();

@@ -5,7 +5,7 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** spec §3.2–§3.5: addresses, stock_locations, inventory_stock_locations (alias stock_levels), inventory_return_locations. */
+/** Addresses, stock_locations, inventory_stock_locations (alias stock_levels), inventory_return_locations (docs/availability.md#walk). */
 let t: TestApp;
 let api: Client;
 let live: Client;

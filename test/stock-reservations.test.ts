@@ -5,7 +5,7 @@ import { expect422, inventoryOf, patch, rel, secondsUntil } from './helpers/life
 import { expectClean, type Network, network, order, stockOf } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** The stock_reservations endpoint (spec §3.7, §3.8): generic holds an integration manages itself. */
+/** The stock_reservations endpoint (docs/reservations.md#generic-holds): holds an integration manages itself. */
 let t: TestApp;
 let api: Client;
 useTestApp({}, (s) => ({ t, api } = s));
@@ -98,7 +98,7 @@ describe('the stock_reservations endpoint (integration only)', () => {
   });
 });
 
-describe('a generic draft past expires_at is gone (spec §4.3: deleted, stock released)', () => {
+describe('a generic draft past expires_at is gone (docs/reservations.md#expiry: deleted, stock released)', () => {
   /** X@A 10: another order holds `others`, and a generic draft of 4 has just lapsed. */
   const lapsed = async (others: number) => {
     const n = await network(api, { stock: { X: { A: 10 } } });

@@ -6,10 +6,11 @@ import { patch, rel } from './helpers/lifecycle';
 import { expectClean, type Network, network, order, trigger } from './helpers/orders';
 
 /**
- * scenarios.md "Parallel transfer completion and order placement on the same stock item": stock
- * transfers complete while orders are placed on their origin and destination, and while their own
- * order is approved. Several rounds of Promise.all; afterwards the invariants are clean and units
- * were only moved: total before (+ restocked) = total after + what the approved orders decremented.
+ * Parallel transfer completion and order placement on the same stock item (docs/reservations.md#no-oversell,
+ * docs/transfers-and-returns.md#completion): stock transfers complete while orders are placed on their
+ * origin and destination, and while their own order is approved. Several rounds of Promise.all;
+ * afterwards the invariants are clean and units were only moved: total before (+ restocked) = total
+ * after + what the approved orders decremented.
  */
 let t: TestApp;
 let api: Client;

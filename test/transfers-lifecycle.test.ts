@@ -7,7 +7,7 @@ import { type Client, client, doc } from './helpers/http';
 import { expect422, patch, rel } from './helpers/lifecycle';
 import { expectClean, type Network, network, order, stockOf, trigger } from './helpers/orders';
 
-/** spec §3.9, §4.2–§4.4: the stock transfer state machine, standalone and order transfers, over HTTP. */
+/** docs/transfers-and-returns.md: the stock transfer state machine, standalone and order transfers, over HTTP. */
 let t: TestApp;
 let api: Client;
 
@@ -21,7 +21,7 @@ afterAll(() => t.close());
 const OPEN = ['draft', 'upcoming', 'on_hold', 'picking', 'in_transit'];
 const ALL = [...OPEN, 'completed', 'cancelled'];
 const STAMPS = ['on_hold_at', 'picking_at', 'in_transit_at', 'completed_at', 'cancelled_at'];
-/** spec §4.4, written out independently of transfer-states.ts: [trigger, from, to, timestamp]. */
+/** docs/transfers-and-returns.md#transfer-states, written out independently of src/inventory/state-machine.ts: [trigger, from, to, timestamp]. */
 const EDGES: Array<[string, string, string, string | null]> = [
   ['_upcoming', 'draft', 'upcoming', null],
   ['_on_hold', 'upcoming', 'on_hold', 'on_hold_at'],
@@ -84,7 +84,7 @@ const stockAt = async (n: Network, ...ls: string[]) =>
     }),
   );
 
-describe('state machine (spec §4.4)', () => {
+describe('state machine (docs/transfers-and-returns.md#transfer-states)', () => {
   let n: Network;
   beforeAll(async () => {
     n = await network(api, { locations: ['A', 'B'], stock: { X: { A: 1000, B: 0 } } });
@@ -137,7 +137,7 @@ describe('state machine (spec §4.4)', () => {
   );
 });
 
-describe('standalone transfers (spec §3.9)', () => {
+describe('standalone transfers (docs/transfers-and-returns.md#standalone-transfers)', () => {
   it('created with the sku relationship or with sku_code; neither is a 422', async () => {
     const n = await network(api, { locations: ['A', 'B'], stock: { X: { A: 10 } } });
     const bySku = await post(n, 1, 'A', 'B', {}, { sku: rel('skus', n.sku.X!) });

@@ -4,14 +4,14 @@ import { type Client, doc } from './helpers/http';
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** spec §4.2–4.3: ship_from_primary's transfers, through the API. */
+/** ship_from_primary's transfers, through the API (docs/placement-and-strategies.md#ship-from-primary). */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
 
 const get = async (url: string) => (await api.get(url)).body.data;
 
-describe('ship_from_primary (spec §4.3 transfer example)', () => {
+describe('ship_from_primary (docs/transfers-and-returns.md#order-transfers)', () => {
   it('place: S1@A {X3, Y2} and T1 B→A X×2 upcoming, holding 2 on X@B; approve: S1 on_hold, T1 picking; complete: stock moves, S1 picks', async () => {
     const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } } });
     const id = await order(api, n, { X: 5, Y: 2 });

@@ -3,7 +3,7 @@ import type { TestApp } from './helpers/app';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** spec §1.11: every write leaves a version with its changes and who made it. */
+/** docs/wire-format.md#versions: every write leaves a version with its changes and who made it. */
 let t: TestApp;
 let api: Client;
 useTestApp({}, (s) => ({ t, api } = s));

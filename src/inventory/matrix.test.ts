@@ -4,8 +4,9 @@ import { AB, ABC, arbStock, checkWith, input, line, run, short, shorts, slot, ty
 import type { AllocationInput, Pick, Plan } from './types';
 
 /**
- * scenarios.md "Allocation and split" matrix, run against every registered CL strategy (spec §4.1
- * walk, §4.2 strategies). Pure: plain inputs in, a Plan out.
+ * The allocation matrix (zero to three locations, every distribution, cutoff, ties, scope, categories,
+ * flags), run against each strategy without transfers (docs/availability.md#walk,
+ * docs/placement-and-strategies.md). Pure: plain inputs in, a Plan out.
  */
 const NAMES = ['no_split', 'split_shipments', 'split_by_line_items'] as const;
 type Name = (typeof NAMES)[number];
@@ -213,7 +214,7 @@ const matrix: Array<[string, AllocationInput, Record<Name, Want>]> = [
   ],
 ];
 
-/** Reference walk (spec §4.1 steps 1–3), written independently of walk.ts. */
+/** Reference walk (docs/availability.md#walk), written independently of walk.ts. */
 const refWalk = (i: AllocationInput) =>
   i.slots
     .filter((s) => !i.scopedLocationIds?.length || i.scopedLocationIds.includes(s.stockLocationId))

@@ -3,8 +3,10 @@ import { strategyFor } from './strategies/index';
 import * as builders from './test-builders';
 import type { AllocationInput, Plan } from './types';
 
-/** spec §4.2 worked example: A prio 1, B prio 2, cutoff 2; L1 = X×5, L2 = Y×2. */
-/** This example names SKUs by their code and creates each location at its priority. */
+/**
+ * docs/placement-and-strategies.md#worked-example: A prio 1, B prio 2, cutoff 2; L1 = X×5, L2 = Y×2.
+ * SKUs are named by their code, and each location is created at its priority.
+ */
 const slot = (id: string, priority: number) => builders.slot(id, priority, { createdAt: priority });
 const line = (id: string, sku: string, quantity: number, category = 'cat') =>
   builders.line(id, sku, quantity, { skuCode: sku, shippingCategoryId: category });
@@ -19,7 +21,7 @@ const shape = (p: Plan) =>
   );
 const run = (name: string, i: AllocationInput) => strategyFor(name)!(i);
 
-describe('spec §4.2 worked example', () => {
+describe('the worked example of docs/placement-and-strategies.md', () => {
   const base = { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } };
 
   it('no_split: A cannot cover X×5 → shortfall; with A {X:5, Y:2} one shipment from A', () => {
@@ -40,7 +42,7 @@ describe('spec §4.2 worked example', () => {
   });
 });
 
-describe('spec §4.2 worked example: the strategies with transfers', () => {
+describe('the worked example of docs/placement-and-strategies.md: the strategies with transfers', () => {
   const base = { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } };
   const transfers = (p: Plan) =>
     p.transfers.map((t) => `${t.fromLocationId}→${t.toLocationId} ${t.skuId}×${t.quantity} for shipment ${t.shipment}`);

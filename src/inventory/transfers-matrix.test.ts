@@ -6,7 +6,7 @@ import type { AllocationInput, Line, Plan } from './types';
 import { walk } from './walk';
 
 /**
- * scenarios.md "Allocation and split" matrix for the two strategies with transfers (spec §4.2):
+ * The allocation matrix for the two strategies with transfers (docs/placement-and-strategies.md#ship-from-primary):
  * exact shipments, exact transfers (origin, destination = primary, quantity, shipment), shortfalls.
  */
 const SFP = 'ship_from_primary';

@@ -15,7 +15,7 @@ declare module 'vitest' {
 
 /**
  * One PostgreSQL server per test run (embedded, or DATABASE_URL's server), migrations applied once
- * to a template database; each test file clones it with CREATE DATABASE … TEMPLATE (architecture habit 11).
+ * to a template database; each test file clones it with CREATE DATABASE … TEMPLATE (docs/design.md#test-database).
  */
 export default async function setup(project: TestProject) {
   const dir = process.env.DATABASE_URL ? undefined : await mkdtemp(path.join(os.tmpdir(), 'allot-test-'));
