@@ -4,8 +4,9 @@ import { benchDatabase, type Figures, freePort, load, postmasterPid, startProces
 
 /**
  * `npm run bench -- availability`: a storefront's product page read, `GET /api/skus/{id}` with a
- * market-scoped sales channel token (the `inventory` object, spec §4.1), over 10,000 SKUs × 5 stock
- * locations, at cutoff 2 and 10; next to a bare Fastify route answering a body of the same size.
+ * market-scoped sales channel token (the `inventory` object, docs/availability.md), over 10,000
+ * SKUs × 5 stock locations, at cutoff 2 and 10; next to a bare Fastify route answering a body of the
+ * same size.
  */
 const SKUS = 10_000;
 const LOCATIONS = 5;
