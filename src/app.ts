@@ -1,7 +1,6 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadSigningKey, organizationId } from './auth/keys';
-import { registerAuthRoutes } from './auth/routes';
 import { type TokenIssuer, TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import type { Database } from './db/client';
@@ -11,6 +10,7 @@ import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
 import { JSONAPI, registerErrorHandling } from './http/errors';
 import { apiGuard } from './http/guard';
+import { registerOAuthRoutes } from './http/oauth';
 import { registerOpenApi } from './http/openapi';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
@@ -87,7 +87,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   registerErrorHandling(app);
   registerParsers(app);
   await app.register(formbody);
-  registerAuthRoutes(app, deps);
+  registerOAuthRoutes(app, deps);
   registerOpenApi(app, deps);
   await app.register(
     async (api) => {

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../http/deps';
-import { authLimit } from '../http/rate-limit';
+import { authenticateClient } from '../auth/applications';
+import { resolveScope } from '../auth/scope';
+import { mintToken } from '../auth/tokens';
 import { errors } from '../jsonapi/errors';
-import { authenticateClient } from './applications';
-import { resolveScope } from './scope';
-import { mintToken } from './tokens';
+import type { AppDeps } from './deps';
+import { authLimit } from './rate-limit';
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerOAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
   // errors are rendered by the error handler in OAuth's JSON flavour (numeric status)
   app.post('/oauth/token', async (request: FastifyRequest, reply) => {
     if (deps.limiter) {
