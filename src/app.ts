@@ -12,6 +12,7 @@ import { JSONAPI, registerErrorHandling } from './http/errors';
 import { apiGuard } from './http/guard';
 import { registerOAuthRoutes } from './http/oauth';
 import { registerOpenApi } from './http/openapi';
+import { registerOrganizationRoute } from './http/organization';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
@@ -32,6 +33,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // behind a TLS proxy, links (and the client IP of rate limits) come from X-Forwarded-* when trusted
+    trustProxy: config.trustProxy,
     // keys such as filter[q][name_eq] stay flat; repeated keys become arrays
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
@@ -93,6 +96,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     async (api) => {
       api.addHook('onRequest', apiGuard(deps));
       registerApplicationRoute(api, deps);
+      registerOrganizationRoute(api, deps);
       registerResourceRoutes(api, deps);
     },
     { prefix: '/api' },

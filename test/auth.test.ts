@@ -227,7 +227,7 @@ describe('bearer tokens on /api', () => {
       const res = await client(t.app, token).get('/api/application');
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({
-        type: 'application',
+        type: 'applications',
         id: claims(token).application.id,
         attributes: { name: spec.name, kind },
       });
