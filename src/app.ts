@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadSigningKey, organizationId } from './auth/keys';
+import { Revocations } from './auth/revocations';
 import { type TokenIssuer, TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import type { Database } from './db/client';
@@ -77,12 +78,16 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const forget = () => responseCache.clear();
   database.onConnectionClosed.add(forget);
   app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
+  const revocations = new Revocations(database, (m, err) => app.log.warn({ err }, m));
+  await revocations.start();
+  app.addHook('onClose', () => revocations.close());
   const deps: AppDeps = {
     config,
     database,
     reg: buildRegistry(),
     issuer,
-    verifier: new TokenVerifier(issuer),
+    verifier: new TokenVerifier(issuer, revocations),
+    revocations,
     limiter,
     responseCache,
   };

@@ -126,3 +126,22 @@ describe('GET /api/application', () => {
     expect(app).toMatchObject({ name: 'sdk app', kind: 'integration', role: 'read_only', public_access: false });
   });
 });
+
+describe('/openapi.json', () => {
+  it('documents both singletons and the revocation endpoint', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(doc.paths['/api/organization'])).toEqual(['get']);
+    expect(doc.paths['/api/application'].get.operationId).toBe('retrieve_application');
+    const org = doc.components.schemas.organizations;
+    expect(org.properties.type).toEqual({ const: 'organizations' });
+    expect(org.properties.attributes.properties.inventory_models_max_stock_locations_cutoff).toMatchObject({
+      type: 'integer',
+    });
+    expect(doc.components.schemas.applications.properties.type).toEqual({ const: 'applications' });
+    const revoke = doc.paths['/oauth/revoke'].post;
+    expect(revoke.requestBody.content['application/x-www-form-urlencoded'].schema.required).toEqual([
+      'token',
+      'client_id',
+    ]);
+  });
+});
