@@ -28,6 +28,7 @@ export class Revocations {
   private generation = -1;
   /** the generation this listener's application_name reports */
   private acked = -1;
+  /** Date.now() when the last successful sync began (wall clock: the verifier reads it anyway; see trusted()) */
   private syncedAt = Number.NEGATIVE_INFINITY;
   /** bumped whenever the listening connection closes: LISTEN holds only within one epoch */
   private epoch = 0;
@@ -58,15 +59,18 @@ export class Revocations {
     await this.listener?.end({ timeout: 1 });
   }
 
-  /** Whether memory alone answers: LISTEN holds on the current connection and the last sync is recent. */
-  trusted(): boolean {
-    return this.listeningEpoch === this.epoch && performance.now() - this.syncedAt < LEASE_MS;
+  /**
+   * Whether memory alone answers: LISTEN holds on the current connection and the last sync began
+   * less than LEASE_MS ago. A clock set back makes `now` earlier than the sync: not trusted either.
+   */
+  trusted(now = Date.now()): boolean {
+    return this.listeningEpoch === this.epoch && now >= this.syncedAt && now - this.syncedAt < LEASE_MS;
   }
 
-  /** Revoked? From memory when it can be trusted (the hot path), else one indexed lookup. */
-  isRevoked(key: string): boolean | Promise<boolean> {
+  /** Revoked? From memory when it can be trusted (the hot path: `now` is the caller's Date.now()), else one indexed lookup. */
+  isRevoked(key: string, now = Date.now()): boolean | Promise<boolean> {
     if (this.known.has(key)) return true;
-    if (this.trusted()) return false;
+    if (this.trusted(now)) return false;
     return this.database.sql`select 1 from token_revocations where jti = ${key}`.then((rows) => rows.length > 0);
   }
 
@@ -110,7 +114,7 @@ export class Revocations {
         this.pending = false;
         this.runningSince = performance.now();
         try {
-          await this.sync(this.runningSince);
+          await this.sync(Date.now());
           this.failing = false;
         } catch (e) {
           if (!this.failing && !this.closed)

@@ -85,15 +85,17 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<Caller> {
     let hit = this.cache.get(token);
+    let now = Date.now();
     if (!hit) {
       hit = await this.check(token);
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(token, hit);
-    } else if (hit.exp * 1000 <= Date.now()) {
+      now = Date.now();
+    } else if (hit.exp * 1000 <= now) {
       this.cache.delete(token);
       throw expired();
     }
-    const revoked = this.revocations.isRevoked(hit.key);
+    const revoked = this.revocations.isRevoked(hit.key, now);
     if (revoked === true || (revoked !== false && (await revoked)))
       throw errors.invalidToken('The access token has been revoked.');
     return hit.caller;
