@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadSigningKey, organizationId } from './auth/keys';
-import { registerAuthRoutes } from './auth/routes';
+import { Revocations } from './auth/revocations';
 import { type TokenIssuer, TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import type { Database } from './db/client';
@@ -11,7 +11,9 @@ import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
 import { JSONAPI, registerErrorHandling } from './http/errors';
 import { apiGuard } from './http/guard';
+import { registerOAuthRoutes } from './http/oauth';
 import { registerOpenApi } from './http/openapi';
+import { registerOrganizationRoute } from './http/organization';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
@@ -32,6 +34,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // behind a TLS proxy, links (and the client IP of rate limits) come from X-Forwarded-* when trusted
+    trustProxy: config.trustProxy,
     // keys such as filter[q][name_eq] stay flat; repeated keys become arrays
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
@@ -74,12 +78,16 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const forget = () => responseCache.clear();
   database.onConnectionClosed.add(forget);
   app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
+  const revocations = new Revocations(database, (m, err) => app.log.warn({ err }, m));
+  await revocations.start();
+  app.addHook('onClose', () => revocations.close());
   const deps: AppDeps = {
     config,
     database,
     reg: buildRegistry(),
     issuer,
-    verifier: new TokenVerifier(issuer),
+    verifier: new TokenVerifier(issuer, revocations),
+    revocations,
     limiter,
     responseCache,
   };
@@ -87,12 +95,13 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   registerErrorHandling(app);
   registerParsers(app);
   await app.register(formbody);
-  registerAuthRoutes(app, deps);
+  registerOAuthRoutes(app, deps);
   registerOpenApi(app, deps);
   await app.register(
     async (api) => {
       api.addHook('onRequest', apiGuard(deps));
       registerApplicationRoute(api, deps);
+      registerOrganizationRoute(api, deps);
       registerResourceRoutes(api, deps);
     },
     { prefix: '/api' },

@@ -8,9 +8,16 @@ export interface Config {
   databaseUrl?: string;
   applicationsFile?: string;
   organizationSlug: string;
+  /** `GET /api/organization`'s name (ORGANIZATION_NAME, default the slug). */
+  organizationName: string;
   /** Issuer domain in tokens: `iss = https://auth.{domain}`; the SDK derives `https://{slug}.{domain}/api` from it. */
   domain: string;
   publicUrl?: string;
+  /**
+   * Fastify's `trustProxy`: whom to believe about X-Forwarded-Proto/-Host/-For (links, client IP).
+   * false (default), true (everyone), a hop count, or addresses/CIDRs/`loopback`… as proxy-addr reads them.
+   */
+  trustProxy: TrustProxy;
   rateLimits: boolean;
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
@@ -28,6 +35,26 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   if (!Number.isInteger(n) || n < min || n > max)
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+export type TrustProxy = boolean | string | ((address: string, hop: number) => boolean);
+
+const PROXY_ITEM = /^(loopback|linklocal|uniquelocal|[0-9a-f:.]+(\/\d{1,3})?)$/i;
+
+function trustProxy(raw: string | undefined): TrustProxy {
+  const v = (raw ?? '').trim();
+  if (['', 'off', 'false', '0'].includes(v.toLowerCase())) return false;
+  if (['on', 'true'].includes(v.toLowerCase())) return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops; // what Fastify does with a number, which its types do not admit
+  }
+  const items = v.split(',').map((s) => s.trim());
+  if (items.some((s) => !PROXY_ITEM.test(s)))
+    throw new ConfigError(
+      `TRUST_PROXY must be on, off, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal or uniquelocal; got ${JSON.stringify(raw)}`,
+    );
+  return items.join(',');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -50,8 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: env.DATABASE_URL || undefined,
     applicationsFile: env.APPLICATIONS_FILE ? path.resolve(cwd, env.APPLICATIONS_FILE) : undefined,
     organizationSlug: slug,
+    organizationName: env.ORGANIZATION_NAME?.trim() || slug,
     domain: env.DOMAIN || 'allot.localhost',
     publicUrl,
+    trustProxy: trustProxy(env.TRUST_PROXY),
     rateLimits: !['off', 'false', '0'].includes(rateLimits),
     logLevel: env.LOG_LEVEL || 'info',
     // placements hold a connection for their whole transaction: the pool bounds write concurrency

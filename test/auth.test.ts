@@ -138,16 +138,31 @@ describe('bearer tokens on /api', () => {
     expect(res.body.errors[0]).toMatchObject({ code, status: '401' });
   };
 
-  it('401s a missing, garbage, foreign or expired token', async () => {
+  it('401s a missing token UNAUTHORIZED, and a garbage, tampered, foreign or expired one INVALID_TOKEN', async () => {
     unauthorized(await client(t.app).get('/api/inventory_models'));
-    unauthorized(await client(t.app, 'not-a-jwt').get('/api/inventory_models'));
-    unauthorized(await client(t.app, 'a.b.c').get('/api/inventory_models'));
+    unauthorized(await client(t.app, 'not-a-jwt').get('/api/inventory_models'), 'INVALID_TOKEN');
+    unauthorized(await client(t.app, 'a.b.c').get('/api/inventory_models'), 'INVALID_TOKEN');
     const own = await issuer();
     const { privateKey, publicKey } = await generateKeyPair(ALG, { modulusLength: 2048 });
     const foreign = await mintToken({ ...own, key: { ...own.key, privateKey, publicKey } }, subject);
-    expect((await client(t.app, foreign.access_token).get('/api/inventory_models')).status).toBe(401);
+    unauthorized(await client(t.app, foreign.access_token).get('/api/inventory_models'), 'INVALID_TOKEN');
     const wrongIssuer = await mintToken({ ...own, issuer: 'https://auth.commercelayer.io' }, subject);
-    expect((await client(t.app, wrongIssuer.access_token).get('/api/inventory_models')).status).toBe(401);
+    unauthorized(await client(t.app, wrongIssuer.access_token).get('/api/inventory_models'), 'INVALID_TOKEN');
+    const otherOrg = await mintToken({ ...own, organization: { id: 'another-org', slug: 'local' } }, subject);
+    unauthorized(await client(t.app, otherOrg.access_token).get('/api/inventory_models'), 'INVALID_TOKEN');
+    // one changed character in the payload or the signature of a good token
+    const [h, p, sig] = t.tokens.admin.split('.') as [string, string, string];
+    const flip = (x: string) => x.slice(0, 10) + (x[10] === 'A' ? 'B' : 'A') + x.slice(11);
+    for (const tampered of [`${h}.${flip(p)}.${sig}`, `${h}.${p}.${flip(sig)}`, `${h}.${p}.`])
+      unauthorized(await client(t.app, tampered).get('/api/inventory_models'), 'INVALID_TOKEN');
+    // Basic credentials are no bearer token at all
+    unauthorized(
+      await client(t.app).call({
+        method: 'GET',
+        url: '/api/inventory_models',
+        headers: { authorization: 'Basic eDp5' },
+      }),
+    );
     const expired = await mintToken(own, subject, Math.floor(Date.now() / 1000) - 8000);
     unauthorized(await client(t.app, expired.access_token).get('/api/inventory_models'), 'INVALID_TOKEN');
     // the same issuer with a fresh clock is accepted: only the expiry was wrong
@@ -227,7 +242,7 @@ describe('bearer tokens on /api', () => {
       const res = await client(t.app, token).get('/api/application');
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({
-        type: 'application',
+        type: 'applications',
         id: claims(token).application.id,
         attributes: { name: spec.name, kind },
       });

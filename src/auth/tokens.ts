@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { errors } from '../jsonapi/errors';
+import { newId } from '../lib/ids';
 import type { Caller, Kind, Mode, Role } from './context';
 import { ALG, type SigningKey } from './keys';
+import type { Revocations } from './revocations';
 
 export const TOKEN_TTL: Record<Kind, number> = { integration: 7200, sales_channel: 14400 };
 
@@ -45,40 +48,72 @@ export async function mintToken(iss: TokenIssuer, s: TokenSubject, now = Math.fl
     .setIssuedAt(now)
     .setExpirationTime(now + ttl)
     .setIssuer(iss.issuer)
+    .setJti(newId(20))
     .sign(iss.key.privateKey);
   return { access_token: token, token_type: 'bearer', expires_in: ttl, scope: s.scope, created_at: now };
 }
 
 const CACHE_MAX = 50_000;
 
+export interface VerifiedToken {
+  caller: Caller;
+  /** expiry, epoch seconds */
+  exp: number;
+  /** what a revocation is keyed by: the jti, or a hash of a token issued without one */
+  key: string;
+}
+
+/** The revocation key of a token: its `jti`, else a hash of the whole token. */
+export const revocationKey = (token: string, jti: unknown) =>
+  typeof jti === 'string' && jti ? jti : `sha256:${createHash('sha256').update(token).digest('base64url')}`;
+
+const expired = () => errors.invalidToken('The access token has expired.');
+
 /**
  * Verifies bearer tokens, remembering verified ones until they expire: an RSA check per request would
- * dominate the availability read. Expired → INVALID_TOKEN (the SDK refreshes only on that code);
- * anything else wrong → UNAUTHORIZED.
+ * dominate the availability read. Like Commerce Layer, anything wrong with the token itself (expired,
+ * revoked, tampered, signed by another key, garbage) is 401 INVALID_TOKEN, the code on which the SDK
+ * refreshes; a valid token without the permission is 401 UNAUTHORIZED (auth/permissions.ts).
  */
 export class TokenVerifier {
-  private cache = new Map<string, { caller: Caller; exp: number }>();
+  private cache = new Map<string, VerifiedToken>();
 
-  constructor(private readonly iss: TokenIssuer) {}
+  constructor(
+    private readonly iss: TokenIssuer,
+    private readonly revocations: Revocations,
+  ) {}
 
   async verify(token: string): Promise<Caller> {
-    const hit = this.cache.get(token);
-    if (hit) {
-      if (hit.exp * 1000 > Date.now()) return hit.caller;
+    let hit = this.cache.get(token);
+    let now = Date.now();
+    if (!hit) {
+      hit = await this.check(token);
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(token, hit);
+      now = Date.now();
+    } else if (hit.exp * 1000 <= now) {
       this.cache.delete(token);
-      throw errors.invalidToken('The access token has expired.');
+      throw expired();
     }
+    const revoked = this.revocations.isRevoked(hit.key, now);
+    if (revoked === true || (revoked !== false && (await revoked)))
+      throw errors.invalidToken('The access token has been revoked.');
+    return hit.caller;
+  }
+
+  /** Signature, issuer, expiry and organization, for a token not seen before. */
+  async check(token: string): Promise<VerifiedToken> {
     // biome-ignore lint/suspicious/noExplicitAny: claims are checked one by one below
     let payload: Record<string, any>;
     try {
       ({ payload } = await jwtVerify(token, this.iss.key.publicKey, { algorithms: [ALG], issuer: this.iss.issuer }));
     } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) throw errors.invalidToken('The access token has expired.');
-      throw errors.unauthorized();
+      if (e instanceof joseErrors.JWTExpired) throw expired();
+      throw errors.invalidToken();
     }
     const app = payload.application ?? {};
     if (payload.organization?.id !== this.iss.organization.id || typeof app.id !== 'string')
-      throw errors.unauthorized();
+      throw errors.invalidToken();
     const caller: Caller = {
       applicationId: app.id,
       kind: app.kind,
@@ -88,8 +123,6 @@ export class TokenVerifier {
       marketIds: payload.market?.id ?? [],
       stockLocationIds: payload.market?.stock_location_ids ?? [],
     };
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(token, { caller, exp: payload.exp as number });
-    return caller;
+    return { caller, exp: payload.exp as number, key: revocationKey(token, payload.jti) };
   }
 }

@@ -1,3 +1,4 @@
+import type { Revocations } from '../auth/revocations';
 import type { TokenIssuer, TokenVerifier } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
@@ -12,6 +13,7 @@ export interface AppDeps {
   reg: Registry;
   issuer: TokenIssuer;
   verifier: TokenVerifier;
+  revocations: Revocations;
   limiter?: RateLimiter;
   responseCache: SingleCache;
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { PAGE_SIZE_MAX } from '../jsonapi/query';
 import type { Attribute, ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
+import { applicationResource } from './application';
 import type { AppDeps } from './deps';
+import { organizationResource } from './organization';
 
 type Schema = Record<string, unknown>;
 
@@ -129,8 +131,22 @@ const errorsResponse = (d: string) => ({
 const body = (schema: Schema) => ({ required: true, content: { 'application/vnd.api+json': { schema } } });
 const ok = (d: string, schema: Schema) => ({ description: d, content: { 'application/vnd.api+json': { schema } } });
 
-/** OpenAPI 3.1, generated from the resource registry on each request (never a hand-kept copy). */
-export function buildOpenApi(reg: Registry): Schema {
+const clientCredentials = {
+  client_id: { type: 'string' },
+  client_secret: { type: 'string', description: 'Integrations only.' },
+};
+const oauthBody = (required: string[], properties: Schema) => ({
+  required: true,
+  content: Object.fromEntries(
+    ['application/json', 'application/x-www-form-urlencoded'].map((m) => [
+      m,
+      { schema: { type: 'object', required, properties } },
+    ]),
+  ),
+});
+
+/** OpenAPI 3.1, generated from the resource registry and the singletons (never a hand-kept copy). */
+export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = []): Schema {
   const paths: Record<string, Schema> = {};
   const schemas: Record<string, Schema> = {
     relationship: {
@@ -251,6 +267,21 @@ export function buildOpenApi(reg: Registry): Schema {
       };
     }
   }
+  for (const def of singletons) {
+    schemas[def.type] = readSchema(def);
+    paths[`/api/${def.singular}`] = {
+      get: {
+        tags: [def.type],
+        operationId: `retrieve_${def.singular}`,
+        summary: def.description,
+        parameters: [{ name: `fields[${def.type}]`, in: 'query', schema: { type: 'string' } }],
+        responses: {
+          '200': ok(`The ${def.singular}`, { type: 'object', properties: { data: ref(def.type) } }),
+          ...common,
+        },
+      },
+    };
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -268,24 +299,26 @@ export function buildOpenApi(reg: Registry): Schema {
           security: [],
           operationId: 'oauth_token',
           summary: 'Get an access token (client_credentials)',
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['grant_type', 'client_id'],
-                  properties: {
-                    grant_type: { const: 'client_credentials' },
-                    client_id: { type: 'string' },
-                    client_secret: { type: 'string' },
-                    scope: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
+          requestBody: oauthBody(['grant_type', 'client_id'], {
+            grant_type: { const: 'client_credentials' },
+            ...clientCredentials,
+            scope: { type: 'string' },
+          }),
           responses: { '200': { description: 'Token' }, '401': { description: 'Invalid credentials' } },
+        },
+      },
+      '/oauth/revoke': {
+        post: {
+          tags: ['auth'],
+          security: [],
+          operationId: 'oauth_revoke',
+          summary: 'Revoke an access token of this client (RFC 7009): it answers 401 INVALID_TOKEN from then on',
+          requestBody: oauthBody(['token', 'client_id'], { token: { type: 'string' }, ...clientCredentials }),
+          responses: {
+            '200': { description: 'Revoked, or already invalid' },
+            '400': { description: 'A token of another client, or no token' },
+            '401': { description: 'Invalid credentials' },
+          },
         },
       },
       ...paths,
@@ -295,6 +328,6 @@ export function buildOpenApi(reg: Registry): Schema {
 }
 
 export function registerOpenApi(app: FastifyInstance, deps: AppDeps): void {
-  const doc = JSON.stringify(buildOpenApi(deps.reg));
+  const doc = JSON.stringify(buildOpenApi(deps.reg, [applicationResource, organizationResource]));
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(doc));
 }

@@ -4,5 +4,6 @@ export * from './inventory_models';
 export * from './markets';
 export * from './orders';
 export * from './returns';
+export * from './revocations';
 export * from './stock';
 export * from './transfers';
