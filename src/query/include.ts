@@ -1,12 +1,12 @@
 import { and, asc } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import type { Identifier, Linkage } from '../jsonapi/serialize';
 import type { Relationship, ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import { anyOf } from '../resources/scopes';
-import type { Tx } from '../services/tx';
 import { col, visible } from './read';
 
 export interface IncludeNode {

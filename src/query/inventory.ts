@@ -2,11 +2,11 @@ import { param, type SQL, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
+import type { Tx } from '../db/tx';
 import { availability, type Inventory, type LeadTime, type Stock } from '../inventory/availability';
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
 import { type Row, withRowKey } from '../resources/define';
-import type { Tx } from '../services/tx';
 import { coalesce } from './coalesce';
 
 /** Everything availability needs about one market: the model's cutoff, its locations, and lead times by location. */

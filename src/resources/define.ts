@@ -2,8 +2,8 @@ import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
+import type { Tx } from '../db/tx';
 import type { Violation } from '../jsonapi/errors';
-import type { Tx } from '../services/tx';
 import type { ScopeParams } from './scopes';
 
 /**

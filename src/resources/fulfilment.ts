@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { orders, shipments, stockLineItems, stockReservations } from '../db/schema/orders';
 import { stockItems } from '../db/schema/stock';
+import type { Tx } from '../db/tx';
 import { SHIPMENT } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
 import { manualStockTrigger } from '../services/manual-stock';
 import { adjustReserved, sweepExpired } from '../services/stock';
 import { releaseShipment } from '../services/stock-moves';
 import { transition } from '../services/transition';
-import type { Tx } from '../services/tx';
 import { attr, defineResource, type Row, rel, type Trigger } from './define';
 import { scopeMarkets } from './scopes';
 

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { skus } from '../db/schema/catalog';
 import { lineItems, orders } from '../db/schema/orders';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import { checkLineQuantity, orderOf, requireEditable, reserveLine } from '../services/line-items';
 import { approveOrder, cancelOrder, placeOrder } from '../services/orders';
 import { release } from '../services/stock';
-import type { Tx } from '../services/tx';
 import { attr, defineResource, type Row, rel } from './define';
 import { scopeMarkets } from './scopes';
 

@@ -2,11 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { skus } from '../db/schema/catalog';
 import { stockItems } from '../db/schema/stock';
 import { stockTransfers } from '../db/schema/transfers';
+import type { Tx } from '../db/tx';
 import { OPEN_TRANSFER, TRANSFER } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
 import { release, reserve } from '../services/stock';
 import { transferTrigger } from '../services/transfers';
-import type { Tx } from '../services/tx';
 import { attr, defineResource, type Row, rel, type Trigger } from './define';
 
 const t = stockTransfers;

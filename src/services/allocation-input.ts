@@ -1,11 +1,11 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import type { Stock } from '../inventory/availability';
 import type { Line } from '../inventory/types';
 import type { Slot } from '../inventory/walk';
 import { errors } from '../jsonapi/errors';
 import type { Row } from '../resources/define';
 import { type LockedStock, lockStock } from './stock';
-import type { Tx } from './tx';
 
 /** A JSON array built by the statement below; its positions are the statement's. */
 type Tuple = Row[keyof Row][];

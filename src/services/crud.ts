@@ -2,6 +2,7 @@ import { and, eq, getTableName, SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import { type Db, rawClient } from '../db/client';
 import { translateDbError } from '../db/errors';
+import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { ApiError, errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
@@ -9,7 +10,6 @@ import { col, findInMode, inMode, lockVisibleOr401 } from '../query/read';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import { checkInput, requireRelationships } from './input';
-import type { Tx } from './tx';
 
 export interface WriteDeps {
   db: Db;

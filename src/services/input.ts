@@ -1,10 +1,10 @@
 import type { RequestContext } from '../auth/context';
+import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { errors, type Violation } from '../jsonapi/errors';
 import { findRow } from '../query/read';
 import type { ResourceDefinition, Row } from '../resources/define';
 import type { Registry } from '../resources/registry';
-import type { Tx } from './tx';
 import { checkValue } from './values';
 
 export type Op = 'create' | 'update';

@@ -1,12 +1,12 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { Allocation } from '../inventory/allocate';
 import type { Line } from '../inventory/types';
 import { errors } from '../jsonapi/errors';
 import type { Row } from '../resources/define';
 import { loadModel, lockedStock } from './allocation-input';
 import { release, reserve } from './stock';
-import type { Tx } from './tx';
 
 export const EDITABLE = ['draft', 'pending'];
 

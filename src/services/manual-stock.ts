@@ -1,9 +1,9 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import type { Row, Trigger } from '../resources/define';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
-import type { Tx } from './tx';
 
 const ACTIONS = {
   _decrement_stock: decrementOrder,

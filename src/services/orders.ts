@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
 import { errors, type Violation } from '../jsonapi/errors';
@@ -9,7 +10,6 @@ import { loadModel, loadPlacement, lockedStock, type OrderModel } from './alloca
 import { type Hold, holdFragments, release, shortHolds } from './stock';
 import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
-import type { Tx } from './tx';
 
 /** An illegal transition is a 422 on the trigger (spec §1.7). */
 export const illegal = (trigger: string, status: string) =>

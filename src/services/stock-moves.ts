@@ -1,8 +1,8 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
 import { reserve } from './stock';
-import type { Tx } from './tx';
 
 /**
  * Stock moved by orders, transfers and returns: decrement at approval, restock on cancel or return,

@@ -1,7 +1,7 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
-import type { Tx } from './tx';
 
 /**
  * The only code that changes stock counters. Every change is one statement that moves the counter
