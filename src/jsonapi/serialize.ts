@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
-import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition } from '../resources/define';
+import type { Row } from '../rows/row';
 
 export interface Identifier {
   type: string;

@@ -6,7 +6,7 @@ import { isFlag, isMulti, isTextual, type Predicate, splitPredicate } from '../j
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
 import { type AttrPath, type Registry, resolveAttrPath } from '../resources/registry';
-import { scopeValues } from '../resources/scopes';
+import { scopeValues } from '../rows/scope';
 import { coerceFilterValue, likeEscape, parseFlag } from './values';
 
 type Col = AnyPgColumn;

@@ -6,8 +6,8 @@ import type { Tx } from '../db/tx';
 import { availability, type Inventory, type LeadTime, type Stock } from '../inventory/availability';
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
-import { type Row, withRowKey } from '../resources/define';
-import { coalesce } from './coalesce';
+import { coalesce } from '../rows/coalesce';
+import { type Row, withRowKey } from '../rows/row';
 
 /** Everything availability needs about one market: the model's cutoff, its locations, and lead times by location. */
 export interface MarketStock {

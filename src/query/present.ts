@@ -4,8 +4,9 @@ import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
 import { type ResourceObject, type SerializeOptions, serializeResource } from '../jsonapi/serialize';
-import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
+import type { Row } from '../rows/row';
 import { type IncludeNode, type IncludeTree, includeTree, keyOf, loadIncludes } from './include';
 
 /** `include` and `fields` checked before any query runs, so a bad request costs no database work. */

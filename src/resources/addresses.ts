@@ -1,6 +1,7 @@
 import { addresses } from '../db/schema/stock';
 import type { Violation } from '../jsonapi/errors';
-import { attr, defineResource, type Row } from './define';
+import type { Row } from '../rows/row';
+import { attr, defineResource } from './define';
 
 const t = addresses;
 const cuf = { create: true, update: true, filter: true } as const;

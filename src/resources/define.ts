@@ -4,7 +4,8 @@ import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import type { Tx } from '../db/tx';
 import type { Violation } from '../jsonapi/errors';
-import type { ScopeParams } from './scopes';
+import type { CachePolicy, Row, WithRow } from '../rows/row';
+import type { ScopeParams } from '../rows/scope';
 
 /**
  * The resource-definition API: one declarative object per JSON:API type drives document parsing,
@@ -50,25 +51,15 @@ export interface Attribute {
   load?: (db: Db | Tx, ctx: RequestContext, rows: Row[]) => Promise<Map<string, unknown>>;
   /** In collections only when asked for by name in `fields[type]` (Commerce Layer omits it there). */
   explicitInLists?: boolean;
-  /**
-   * What `load` needs, as an SQL expression over the row's id (`select`), selected with the row
-   * when it is looked up by id for a caller `when` accepts (placeholders `mode`, `marketIds`,
-   * `stockLocationIds`): single reads then cost one statement. `load` finds it under
-   * `withRowKey(name)` and must check it was computed for the caller at hand.
-   */
-  withRow?: { when: (ctx: RequestContext) => boolean; select: (id: unknown) => SQL };
+  /** What `load` needs, selected with the row when it is looked up by id (rows/row.ts). */
+  withRow?: WithRow;
 }
-
-/** Where a row looked up by id carries an attribute's `withRow` value. */
-export const withRowKey = (name: string) => `~${name}`;
 
 const kinds = {
   /** can appear in documents */
   shown: (a: Attribute) => a.fetch !== false,
   /** batch-computed */
   loaded: (a: Attribute) => !!a.load,
-  /** selected with the row on lookups by id */
-  withRow: (a: Attribute) => !!a.withRow,
 };
 const lists = new WeakMap<object, Partial<Record<keyof typeof kinds, Array<[string, Attribute]>>>>();
 
@@ -118,9 +109,6 @@ export interface Trigger {
   run: (t: TriggerContext) => Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a database row; its columns are the definition's, checked at the edges
-export type Row = Record<string, any>;
-
 export interface Access {
   /** Actions a sales channel may perform (default none: 401, spec §2.5). */
   sales_channel?: Action[];
@@ -156,20 +144,6 @@ export interface ResourceDefinition {
   versioned?: boolean;
   /** A single GET may be answered from memory while nothing it reads has changed (http/single-cache.ts). */
   cache?: CachePolicy;
-}
-
-/**
- * What a single GET's response depends on beyond its own row, as SQL over the row's id
- * (placeholder `mode` only: probes are shared by every caller of a mode): `dependsOn` is text that changes whenever anything else the
- * response reads changes; `until` (epoch ms, or null) is when it goes stale by itself, such as a
- * draft's expiry. Only for callers `when` accepts, and only for definitions whose single response
- * is computed from the statement that looks the row up (its `withRow` values): the version is read
- * in that statement, and must describe everything the response was made from.
- */
-export interface CachePolicy {
-  when: (ctx: RequestContext) => boolean;
-  dependsOn: (id: unknown) => SQL;
-  until: (id: unknown) => SQL;
 }
 
 export interface WriteHookArgs {

@@ -4,11 +4,12 @@ import { stockItems } from '../db/schema/stock';
 import type { Tx } from '../db/tx';
 import { SHIPMENT } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
+import type { Row } from '../rows/row';
 import { manualStockTrigger } from '../services/manual-stock';
 import { adjustReserved, sweepExpired } from '../services/stock';
 import { releaseShipment } from '../services/stock-moves';
 import { transition } from '../services/transition';
-import { attr, defineResource, type Row, rel, type Trigger } from './define';
+import { attr, defineResource, rel, type Trigger } from './define';
 import { scopeMarkets } from './scopes';
 
 const s = shipments;

@@ -2,9 +2,10 @@ import { eq, sql } from 'drizzle-orm';
 import { deliveryLeadTimes, markets, shippingMethods } from '../db/schema/markets';
 import { newSecret } from '../lib/ids';
 import { centsToFloat, formatCents } from '../lib/money';
-import { col } from '../query/read';
+import type { ScopeParams } from '../rows/scope';
+import { col } from '../rows/statement';
 import { attr, defineResource, rel, type Trigger } from './define';
-import { type ScopeParams, scopeMarkets } from './scopes';
+import { scopeMarkets } from './scopes';
 
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 const cu = { create: true, update: true } as const;

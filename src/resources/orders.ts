@@ -3,10 +3,11 @@ import { skus } from '../db/schema/catalog';
 import { lineItems, orders } from '../db/schema/orders';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import type { Row } from '../rows/row';
 import { checkLineQuantity, orderOf, requireEditable, reserveLine } from '../services/line-items';
 import { approveOrder, cancelOrder, placeOrder } from '../services/orders';
 import { release } from '../services/stock';
-import { attr, defineResource, type Row, rel } from './define';
+import { attr, defineResource, rel } from './define';
 import { scopeMarkets } from './scopes';
 
 const o = orders;

@@ -4,8 +4,9 @@ import { skus } from '../db/schema/catalog';
 import { reservedStocks, stockItems } from '../db/schema/stock';
 import { errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
+import { anyOf } from '../rows/scope';
 import { attr, defineResource, rel } from './define';
-import { anyOf, marketLocations } from './scopes';
+import { marketLocations } from './scopes';
 
 const t = stockItems;
 

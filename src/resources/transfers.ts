@@ -5,9 +5,10 @@ import { stockTransfers } from '../db/schema/transfers';
 import type { Tx } from '../db/tx';
 import { OPEN_TRANSFER, TRANSFER } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
+import type { Row } from '../rows/row';
 import { release, reserve } from '../services/stock';
 import { transferTrigger } from '../services/transfers';
-import { attr, defineResource, type Row, rel, type Trigger } from './define';
+import { attr, defineResource, rel, type Trigger } from './define';
 
 const t = stockTransfers;
 const read = { filter: true, sort: true } as const;

@@ -4,7 +4,7 @@ import type { Stock } from '../inventory/availability';
 import type { Line } from '../inventory/types';
 import type { Slot } from '../inventory/walk';
 import { errors } from '../jsonapi/errors';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 import { type LockedStock, lockStock } from './stock';
 
 /** A JSON array built by the statement below; its positions are the statement's. */

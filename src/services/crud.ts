@@ -6,9 +6,11 @@ import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { ApiError, errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
-import { col, findInMode, inMode, lockVisibleOr401 } from '../query/read';
-import type { ResourceDefinition, Row } from '../resources/define';
+import type { ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
+import { findInMode, inMode, lockVisibleOr401 } from '../rows/find';
+import type { Row } from '../rows/row';
+import { col } from '../rows/statement';
 import { checkInput, requireRelationships } from './input';
 
 export interface WriteDeps {

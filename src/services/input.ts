@@ -2,9 +2,10 @@ import type { RequestContext } from '../auth/context';
 import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { errors, type Violation } from '../jsonapi/errors';
-import { findRow } from '../query/read';
-import type { ResourceDefinition, Row } from '../resources/define';
+import type { ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
+import { findRow } from '../rows/find';
+import type { Row } from '../rows/row';
 import { checkValue } from './values';
 
 export type Op = 'create' | 'update';

@@ -4,7 +4,7 @@ import type { Tx } from '../db/tx';
 import { Allocation } from '../inventory/allocate';
 import type { Line } from '../inventory/types';
 import { errors } from '../jsonapi/errors';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 import { loadModel, lockedStock } from './allocation-input';
 import { release, reserve } from './stock';
 

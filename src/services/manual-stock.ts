@@ -2,7 +2,8 @@ import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
-import type { Row, Trigger } from '../resources/define';
+import type { Trigger } from '../resources/define';
+import type { Row } from '../rows/row';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
 
 const ACTIONS = {

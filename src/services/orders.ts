@@ -5,7 +5,7 @@ import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
 import { errors, type Violation } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
 import { type Hold, holdFragments, release, shortHolds } from './stock';
 import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';

@@ -3,7 +3,7 @@ import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { TRANSFER } from '../inventory/state-machine';
 import { newId } from '../lib/ids';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 import { release, reserve } from './stock';
 import { decrementOrder, moveTransferred } from './stock-moves';
 import { transition } from './transition';

@@ -2,7 +2,7 @@ import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { type Machine, step } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 
 /**
  * Take a state-machine edge for `row` of `table` with one UPDATE (status, its timestamp). A repeat
