@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import { orders, shipments, stockLineItems, stockReservations } from '../db/schema/orders';
+import { orders, shipments, stockLineItems } from '../db/schema/orders';
+import { stockReservations } from '../db/schema/reservations';
 import { stockItems } from '../db/schema/stock';
 import type { Tx } from '../db/tx';
 import { SHIPMENT } from '../inventory/state-machine';
