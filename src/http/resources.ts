@@ -7,6 +7,7 @@ import { pageLinks } from '../jsonapi/links';
 import { type ParsedQuery, parseQuery } from '../jsonapi/query';
 import { listRows } from '../query/list';
 import { type Presentation, preparePresentation, present } from '../query/present';
+import type { BoundDefinition } from '../resources/bind';
 import type { Action, ResourceDefinition } from '../resources/define';
 import { findRow, findVisibleOr401, visible } from '../rows/find';
 import type { Row } from '../rows/row';
@@ -28,7 +29,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   const orgId = deps.issuer.organization.id;
   const cache = deps.responseCache;
 
-  const resolve = (request: Req, action: Action): ResourceDefinition => {
+  const resolve = (request: Req, action: Action): BoundDefinition => {
     const def = reg.get(request.params.type);
     if (!def) throw errors.routeNotFound(request.url.split('?')[0]!);
     if (!def.actions.includes(action)) throw errors.methodNotAllowed(request.method, def.type);

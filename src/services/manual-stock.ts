@@ -2,8 +2,6 @@ import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
-import type { Trigger } from '../resources/define';
-import type { Row } from '../rows/row';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
 
 const ACTIONS = {
@@ -12,25 +10,22 @@ const ACTIONS = {
   _reserve_stock: reserveLineStock,
 } as const;
 
+export type ManualStock = keyof typeof ACTIONS;
+
 /**
- * Manual stock triggers on shipments and stock line items (spec §4.3, `manual_stock_decrement`):
+ * Manual stock triggers on shipments and stock line items (`manual_stock_decrement`):
  * `_decrement_stock` takes the units off and drops the hold, once; `_release_stock` drops the hold;
  * `_reserve_stock` holds again. Only while the order's fulfillment is in progress.
  */
-export function manualStockTrigger(name: keyof typeof ACTIONS, scopeOf: (row: Row) => SliScope): Trigger {
-  return {
-    on: ['update'],
-    prohibited: true,
-    description: {
-      _decrement_stock: 'Decrement the stock and release its hold (once).',
-      _release_stock: 'Release the stock held.',
-      _reserve_stock: 'Hold the stock again.',
-    }[name],
-    run: async ({ tx, ctx, row }) => {
-      const order = await fulfilling(tx, ctx, row.order_id, name);
-      await ACTIONS[name](tx, ctx.mode, order, scopeOf(row));
-    },
-  };
+export async function manualStock(
+  tx: Tx,
+  ctx: RequestContext,
+  name: ManualStock,
+  orderId: string,
+  scope: SliScope,
+): Promise<void> {
+  const order = await fulfilling(tx, ctx, orderId, name);
+  await ACTIONS[name](tx, ctx.mode, order, scope);
 }
 
 async function fulfilling(tx: Tx, ctx: RequestContext, orderId: string, name: string): Promise<string> {
