@@ -4,6 +4,7 @@ import { stockItems } from '../db/schema/stock';
 import type { Tx } from '../db/tx';
 import { SHIPMENT } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 import type { Behaviour, TriggerRun } from '../resources/bind';
 import type { Row } from '../rows/row';
 import { type ManualStock, manualStock } from '../services/manual-stock';
@@ -92,13 +93,7 @@ export const stockReservations: Behaviour = {
       if (await expiredAway(tx, ctx.mode, existing)) throw gone();
       if (values.quantity !== undefined) {
         if (existing.order_id)
-          throw errors.validation([
-            {
-              attribute: 'quantity',
-              message: "belongs to an order: change the order's line items instead",
-              error: 'invalid',
-            },
-          ]);
+          throw errors.validation([violation.ownedBy('quantity', 'an order', "change the order's line items instead")]);
         await adjustReserved(tx, ctx.mode, existing.stock_item_id, values.quantity - existing.quantity);
       }
     },

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import type { Behaviour } from '../resources/bind';
 import type { Row } from '../rows/row';
 import { checkLineQuantity, orderOf, requireEditable, reserveLine } from '../services/line-items';
@@ -38,10 +39,7 @@ async function skuFor(
 ): Promise<Row> {
   if (typeof attributes.sku_code === 'string') values.sku_id = await skuIdByCode(tx, mode, attributes.sku_code);
   const id = values.sku_id ?? existing?.sku_id;
-  if (!id)
-    throw errors.validation([
-      { attribute: 'sku', message: "can't be blank", error: 'blank', pointer: '/data/relationships/sku' },
-    ]);
+  if (!id) throw errors.validation([violation.blank(relationship('sku'))]);
   const [s] = await tx.select().from(skus).where(eq(skus.id, id)).limit(1);
   values.sku_code = s!.code;
   if (!existing || values.sku_id) values.name = s!.name;

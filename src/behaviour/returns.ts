@@ -4,20 +4,14 @@ import { lineItems } from '../db/schema/orders';
 import { returns as returnsTable } from '../db/schema/returns';
 import { RETURN } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import type { Behaviour, TriggerRun } from '../resources/bind';
 import { restockReturn } from '../services/stock-moves';
 import { transition } from '../services/transition';
 
-const received = (status: string, name: string) => {
-  if (status !== 'received')
-    throw errors.validation([
-      {
-        attribute: name,
-        message: `needs a received return (this one is ${status})`,
-        error: 'invalid_transition',
-        pointer: `/data/attributes/${name}`,
-      },
-    ]);
+/** Restocking needs a received return. */
+const received = (status: string, trigger: string) => {
+  if (status !== 'received') throw errors.validation([violation.invalidTransition(trigger, status, 'return')]);
 };
 
 /** A return is numbered after its order and goes to the model's first return location unless one is given. */
@@ -46,24 +40,14 @@ export const returns: Behaviour = {
         join inventory_models im on im.id = m.inventory_model_id where o.id = ${values.order_id}`;
       if (!['approved'].includes(o!.status))
         throw errors.validation([
-          {
-            attribute: 'order',
-            message: `is ${o!.status}: only approved orders can be returned`,
-            error: 'invalid',
-            pointer: '/data/relationships/order',
-          },
+          violation.inStatus(relationship('order'), o!.status, 'only approved orders can be returned'),
         ]);
       if (!values.stock_location_id) {
         const [irl] =
           await sqlc`select stock_location_id from inventory_return_locations where inventory_model_id = ${o!.model} and mode = ${ctx.mode} order by priority, created_at, id limit 1`;
         if (!irl)
           throw errors.validation([
-            {
-              attribute: 'stock_location',
-              message: "can't be chosen: the market's inventory model has no return locations",
-              error: 'blank',
-              pointer: '/data/relationships/stock_location',
-            },
+            violation.noDefault(relationship('stock_location'), "the market's inventory model has no return locations"),
           ]);
         values.stock_location_id = irl.stock_location_id;
       }
@@ -96,12 +80,7 @@ export const returnLineItems: Behaviour = {
       const [ret] = await tx.select().from(returnsTable).where(eq(returnsTable.id, returnId)).for('update');
       if (!['draft', 'requested'].includes(ret!.status))
         throw errors.validation([
-          {
-            attribute: 'return',
-            message: `is ${ret!.status}: its lines can no longer change`,
-            error: 'invalid',
-            pointer: '/data/relationships/return',
-          },
+          violation.inStatus(relationship('return'), ret!.status, 'its lines can no longer change'),
         ]);
       const [li] = await tx
         .select({ sku_code: lineItems.sku_code })
@@ -109,12 +88,7 @@ export const returnLineItems: Behaviour = {
         .where(and(eq(lineItems.id, lineId), eq(lineItems.order_id, ret!.order_id)));
       if (!li)
         throw errors.validation([
-          {
-            attribute: 'line_item',
-            message: "is not a line item of the return's order",
-            error: 'invalid',
-            pointer: '/data/relationships/line_item',
-          },
+          violation.unacceptable(relationship('line_item'), "is not a line item of the return's order"),
         ]);
       values.sku_code = li.sku_code;
       const [{ shipped, returned }] = (await rawClient(tx)`
@@ -127,13 +101,7 @@ export const returnLineItems: Behaviour = {
       const quantity = (values.quantity ?? existing!.quantity) as number;
       if (quantity > shipped - returned) {
         throw errors.validation([
-          {
-            attribute: 'quantity',
-            message: `must be less than or equal to ${shipped - returned} (shipped and not yet returned)`,
-            error: 'less_than_or_equal_to',
-            value: quantity,
-            count: shipped - returned,
-          },
+          violation.atMost('quantity', shipped - returned, quantity, 'shipped and not yet returned'),
         ]);
       }
     },

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 
 /**
  * `sku_code` stands in for the `sku` relationship (line items, stock items, stock transfers): the
@@ -13,9 +14,6 @@ export async function skuIdByCode(tx: Tx, mode: string, code: string): Promise<s
     .from(skus)
     .where(and(eq(skus.mode, mode), eq(skus.code, code)))
     .limit(1);
-  if (!s)
-    throw errors.validation([
-      { attribute: 'sku_code', message: 'is not a valid SKU code', error: 'invalid', value: code },
-    ]);
+  if (!s) throw errors.validation([violation.notValid('sku_code', 'SKU code', code)]);
   return s.id;
 }

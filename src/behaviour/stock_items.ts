@@ -1,5 +1,6 @@
 import { skus } from '../db/schema/catalog';
 import { errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import type { Behaviour } from '../resources/bind';
 import { anyOf } from '../rows/scope';
@@ -16,13 +17,7 @@ export const stockItems: Behaviour = {
       // never below what is held: lowering quantity under reserved stock would oversell (the CHECK backs this)
       if (existing && typeof values.quantity === 'number' && values.quantity < existing.reserved_quantity) {
         throw errors.validation([
-          {
-            attribute: 'quantity',
-            message: `must be greater than or equal to ${existing.reserved_quantity} (reserved stock)`,
-            error: 'greater_than_or_equal_to',
-            value: values.quantity,
-            count: existing.reserved_quantity,
-          },
+          violation.atLeast('quantity', existing.reserved_quantity, values.quantity, 'reserved stock'),
         ]);
       }
     },

@@ -4,6 +4,7 @@ import { stockItems } from '../db/schema/stock';
 import type { Tx } from '../db/tx';
 import { OPEN_TRANSFER, TRANSFER } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import type { Behaviour, TriggerRun } from '../resources/bind';
 import type { Row } from '../rows/row';
 import { release, reserve } from '../services/stock';
@@ -22,15 +23,7 @@ async function holdOrigin(tx: Tx, mode: string, row: Row): Promise<void> {
         eq(stockItems.stock_location_id, row.origin_stock_location_id),
       ),
     );
-  if (!item)
-    throw errors.validation([
-      {
-        attribute: 'origin_stock_location',
-        message: 'has no stock of this SKU',
-        error: 'invalid',
-        pointer: '/data/relationships/origin_stock_location',
-      },
-    ]);
+  if (!item) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
   await reserve(
     tx,
     mode,
@@ -50,13 +43,7 @@ export const stockTransfers: Behaviour = {
   hooks: {
     beforeWrite: async ({ tx, ctx, values, attributes, existing }) => {
       if (existing && Object.keys(values).length && !OPEN_TRANSFER.includes(existing.status))
-        throw errors.validation([
-          {
-            attribute: 'status',
-            message: `is ${existing.status}: the transfer can no longer change`,
-            error: 'invalid',
-          },
-        ]);
+        throw errors.validation([violation.inStatus('status', existing.status, 'the transfer can no longer change')]);
       if (
         existing?.shipment_id &&
         (values.quantity !== undefined ||
@@ -64,14 +51,7 @@ export const stockTransfers: Behaviour = {
           values.origin_stock_location_id ||
           values.destination_stock_location_id)
       ) {
-        throw errors.validation([
-          {
-            attribute: 'shipment',
-            message: 'belongs to a shipment: its order decides it',
-            error: 'invalid',
-            pointer: '/data/relationships/shipment',
-          },
-        ]);
+        throw errors.validation([violation.ownedBy(relationship('shipment'), 'a shipment', 'its order decides it')]);
       }
       if (typeof attributes.sku_code === 'string') values.sku_id = await skuIdByCode(tx, ctx.mode, attributes.sku_code);
       if (values.sku_id)

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { shippingCategories, skus } from '../db/schema/catalog';
 import { stockItems } from '../db/schema/stock';
+import { relationship, violation } from '../jsonapi/violations';
 import { attr, defineResource, rel } from './define';
 import { marketLocations } from './scopes';
 import { inventoryCache, inventoryWithRow } from './sku-inventory';
@@ -73,16 +74,7 @@ export const skusResource = defineResource({
     delivery_lead_times: rel.toMany('delivery_lead_times', 'sku_id', { virtual: true }),
   },
   validate: (r) =>
-    r.do_not_ship || r.shipping_category_id
-      ? []
-      : [
-          {
-            attribute: 'shipping_category',
-            message: "can't be blank",
-            error: 'blank',
-            pointer: '/data/relationships/shipping_category',
-          },
-        ],
+    r.do_not_ship || r.shipping_category_id ? [] : [violation.blank(relationship('shipping_category'))],
   filterAliases: { codes: 'code_in' },
   uniques: { skus_mode_code_key: 'code' },
   lockedMessage: 'The SKU cannot be deleted while it has stock items.',

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { deliveryLeadTimes, markets, shippingMethods } from '../db/schema/markets';
+import { violation } from '../jsonapi/violations';
 import { centsToFloat, formatCents } from '../lib/money';
 import type { ScopeParams } from '../rows/scope';
 import { attr, defineResource, rel, type TriggerSpec } from './define';
@@ -108,7 +109,7 @@ export const shippingMethodsResource = defineResource({
   },
   validate: (r) => {
     if (typeof r.currency_code === 'string' && !/^[A-Z]{3}$/.test(r.currency_code))
-      return [{ attribute: 'currency_code', message: 'is invalid', error: 'invalid', value: r.currency_code }];
+      return [violation.invalid('currency_code', r.currency_code)];
     return [];
   },
   access: { sales_channel: ['retrieve'] },
@@ -137,18 +138,7 @@ export const deliveryLeadTimesResource = defineResource({
       required: true,
     }),
   },
-  validate: (r) =>
-    r.max_hours < r.min_hours
-      ? [
-          {
-            attribute: 'max_hours',
-            message: `must be greater than or equal to ${r.min_hours}`,
-            error: 'greater_than_or_equal_to',
-            count: r.min_hours,
-            value: r.max_hours,
-          },
-        ]
-      : [],
+  validate: (r) => (r.max_hours < r.min_hours ? [violation.atLeast('max_hours', r.min_hours, r.max_hours)] : []),
   access: { sales_channel: ['list', 'retrieve'] },
   scope: (p) => sql`exists (select 1 from ${s} where ${s.id} = ${d.shipping_method_id} and ${usable(p)})`,
 });

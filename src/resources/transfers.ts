@@ -1,5 +1,6 @@
 import { stockTransfers } from '../db/schema/transfers';
 import { TRANSFER } from '../inventory/state-machine';
+import { relationship, violation } from '../jsonapi/violations';
 import { attr, defineResource, rel, type TriggerSpec } from './define';
 
 const t = stockTransfers;
@@ -49,13 +50,6 @@ export const stockTransfersResource = defineResource({
   },
   validate: (row) =>
     row.origin_stock_location_id === row.destination_stock_location_id
-      ? [
-          {
-            attribute: 'destination_stock_location',
-            message: 'must differ from the origin',
-            error: 'invalid',
-            pointer: '/data/relationships/destination_stock_location',
-          },
-        ]
+      ? [violation.unacceptable(relationship('destination_stock_location'), 'must differ from the origin')]
       : [],
 });

@@ -4,6 +4,7 @@ import type { Stock } from '../inventory/availability';
 import type { Line } from '../inventory/types';
 import type { Slot } from '../inventory/walk';
 import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import type { Row } from '../rows/row';
 import { type LockedStock, lockStock } from './stock';
 
@@ -28,19 +29,8 @@ const MODEL_COLUMNS = (sql: ReturnType<typeof rawClient>) => sql`
      from inventory_stock_locations isl where isl.inventory_model_id = im.id) as slots`;
 
 function toModel(m: Row | undefined): OrderModel {
-  if (!m)
-    throw errors.validation([
-      {
-        attribute: 'market',
-        message: 'is not a valid market',
-        error: 'invalid',
-        pointer: '/data/relationships/market',
-      },
-    ]);
-  if (m.disabled_at)
-    throw errors.validation([
-      { attribute: 'market', message: 'is disabled', error: 'invalid', pointer: '/data/relationships/market' },
-    ]);
+  if (!m) throw errors.validation([violation.notValid(relationship('market'), 'market')]);
+  if (m.disabled_at) throw errors.validation([violation.disabled(relationship('market'))]);
   return {
     marketId: m.market_id,
     modelId: m.model_id,

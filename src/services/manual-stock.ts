@@ -2,6 +2,7 @@ import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
 
 const ACTIONS = {
@@ -33,14 +34,7 @@ async function fulfilling(tx: Tx, ctx: RequestContext, orderId: string, name: st
     tx,
   )`select id, fulfillment_status from orders where id = ${orderId} and mode = ${ctx.mode}`;
   if (o?.fulfillment_status !== 'in_progress') {
-    throw errors.validation([
-      {
-        attribute: name,
-        message: "is allowed only while the order's fulfillment is in progress",
-        error: 'invalid_transition',
-        pointer: `/data/attributes/${name}`,
-      },
-    ]);
+    throw errors.validation([violation.invalidTransition(name, o?.fulfillment_status ?? 'unknown', 'order')]);
   }
   return o.id as string;
 }

@@ -3,7 +3,8 @@ import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
-import { errors, type Violation } from '../jsonapi/errors';
+import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import type { Row } from '../rows/row';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
@@ -11,27 +12,15 @@ import { type Hold, holdFragments, release, shortHolds } from './stock';
 import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
 
-/** An illegal transition is a 422 on the trigger (spec §1.7). */
-export const illegal = (trigger: string, status: string) =>
-  errors.validation([
-    {
-      attribute: trigger,
-      message: `cannot be applied to a ${status} order`,
-      error: 'invalid_transition',
-      pointer: `/data/attributes/${trigger}`,
-    },
-  ]);
+/** An illegal transition is a 422 on the trigger. */
+const illegal = (trigger: string, status: string) =>
+  errors.validation([violation.invalidTransition(trigger, status, 'order')]);
 
 const shortfallError = (plan: Plan) =>
   errors.validation(
-    plan.shortfalls.map<Violation>((s) => ({
-      attribute: 'line_items',
-      message: `${s.skuCode}: ${s.requested} requested, ${s.available} available with the ${plan.strategy} strategy (short by ${s.requested - s.available})`,
-      error: 'out_of_stock',
-      value: s.skuCode,
-      count: s.available,
-      pointer: '/data/relationships/line_items',
-    })),
+    plan.shortfalls.map((s) =>
+      violation.outOfStock({ code: s.skuCode, requested: s.requested, available: s.available }, plan.strategy),
+    ),
   );
 
 /**
@@ -45,25 +34,9 @@ export async function placeOrder(tx: Tx, ctx: RequestContext, order: Row): Promi
   if (order.status === 'placed') return; // a repeated _place is harmless
   if (order.status !== 'draft' && order.status !== 'pending') throw illegal('_place', order.status);
   const { model, lines, holds } = await loadPlacement(tx, ctx.mode, order as { id: string; market_id: string });
-  if (!lines.length)
-    throw errors.validation([
-      {
-        attribute: 'line_items',
-        message: 'must not be empty',
-        error: 'blank',
-        pointer: '/data/relationships/line_items',
-      },
-    ]);
+  if (!lines.length) throw errors.validation([violation.empty(relationship('line_items'))]);
   const strategy = strategyFor(model.strategy);
-  if (!strategy)
-    throw errors.validation([
-      {
-        attribute: 'strategy',
-        message: `${model.strategy} is not available yet`,
-        error: 'inclusion',
-        pointer: '/data/relationships/market',
-      },
-    ]);
+  if (!strategy) throw errors.validation([violation.strategyUnavailable(model.strategy)]);
   if (holds) await release(tx, ctx.mode, { orderId: order.id }); // own drafts never block their own order
   const { stock, itemOf } = await lockedStock(tx, ctx.mode, [...new Set(lines.map((l) => l.skuId))], model);
   const plan = strategy({

@@ -1,6 +1,7 @@
 import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import { reserve } from './stock';
 
@@ -105,15 +106,7 @@ export async function moveTransferred(
       reserved_updated_at = now(), updated_at = now()
     where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`,
   );
-  if (!origin)
-    throw errors.validation([
-      {
-        attribute: 'origin_stock_location',
-        message: 'has no stock item for this SKU',
-        error: 'invalid',
-        pointer: '/data/relationships/origin_stock_location',
-      },
-    ]);
+  if (!origin) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
   const [dest] = await withReason(
     tx,
     `transfer_in ${t.id}`,

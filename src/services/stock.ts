@@ -1,6 +1,7 @@
 import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 
 /**
@@ -104,14 +105,7 @@ export function shortHolds(
 ): never {
   const ok = new Set(done);
   const failed = items.filter(([id]) => !ok.has(id)).map(([id]) => skuOf(id));
-  throw errors.validation(
-    failed.map((code) => ({
-      attribute: 'quantity',
-      message: `not enough stock of ${code}`,
-      error: 'less_than_or_equal_to',
-      pointer: '/data/attributes/quantity',
-    })),
-  );
+  throw errors.validation(failed.map((code) => violation.notEnoughStock(code)));
 }
 
 /** Take holds in one statement; if any stock item cannot give its units, nothing is taken: 422 naming the SKU. */
@@ -172,13 +166,6 @@ export async function adjustReserved(tx: Tx, mode: string, stockItemId: string, 
   if (!ok.length) {
     const [s] = await sql`select quantity - reserved_quantity as available from stock_items where id = ${stockItemId}`;
     const count = Number(s?.available ?? 0);
-    throw errors.validation([
-      {
-        attribute: 'quantity',
-        message: `exceeds the available stock (${count})`,
-        error: 'less_than_or_equal_to',
-        count,
-      },
-    ]);
+    throw errors.validation([violation.exceedsAvailable(count)]);
   }
 }
