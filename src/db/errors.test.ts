@@ -18,7 +18,7 @@ const fromServer = (code: string, fields: Record<string, string> = {}, severity 
   });
 const viaDrizzle = (cause: Error) => new DrizzleQueryError('insert into skus ...', ['a'], cause);
 
-/** What postgres.js raises when the network fails under a query: Node's code, and the query attached (not enumerable). */
+/** What postgres.js raises when the network fails under a query: Node's code, the query attached unenumerable. */
 const fromNetwork = (code: string) => {
   const e = Object.assign(new Error(`write ${code} 127.0.0.1:5432`), { code, errno: code });
   return Object.defineProperty(e, 'query', { value: 'select 1', enumerable: false });

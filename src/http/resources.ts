@@ -22,7 +22,7 @@ type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | stri
 const send = (reply: FastifyReply, status: number, body: unknown) =>
   reply.status(status).type(JSONAPI).send(JSON.stringify(body));
 
-/** The generic JSON:API routes, driven entirely by the registry (spec §1.2). */
+/** The generic JSON:API routes, driven entirely by the registry: every served type gets the same endpoints. */
 export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { reg } = deps;
   const db = deps.database.db;

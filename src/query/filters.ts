@@ -33,7 +33,7 @@ export const guardFor =
     return target.scope?.(scopeValues(ctx));
   };
 
-/** Turns `filter[q]` and top-level filters into one WHERE condition (spec §1.5), or 400s. */
+/** Turns `filter[q]` (Ransack predicates) and top-level filters into one WHERE condition, or 400s. */
 export function buildFilters(
   reg: Registry,
   def: ResourceDefinition,

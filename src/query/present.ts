@@ -36,7 +36,7 @@ export function preparePresentation(
   return { tree, fields };
 }
 
-/** Sales channels may include only types they may read themselves (spec §2.5). */
+/** Sales channels may include only types they may read themselves. */
 function checkIncludeAccess(tree: IncludeTree) {
   const walk = (n: IncludeNode) => {
     if (n.def && !n.def.access.sales_channel?.includes('retrieve')) throw errors.unauthorized();

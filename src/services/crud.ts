@@ -176,7 +176,7 @@ export async function deleteResource(
 }
 
 /**
- * One version per write (spec §1.11): `changes` maps each written attribute (and trigger) to
+ * One version per write: `changes` maps each written attribute (and trigger) to
  * [before, after]; `who` names the application. Same transaction as the write.
  */
 async function recordVersion(

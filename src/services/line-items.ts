@@ -36,7 +36,7 @@ interface LineInput {
 }
 
 /**
- * Line item create/update (spec §3.16): the SKU must be stocked in the market's model and the
+ * Line item create/update: the SKU must be stocked in the market's model and the
  * quantity available there — counted with the same walk as availability and placement, over every
  * line of that SKU in the order, the order's own holds counting as available to it.
  */
@@ -94,7 +94,7 @@ export async function checkLineQuantity(tx: Tx, ctx: RequestContext, input: Line
 }
 
 /**
- * `_reserve_stock` (spec §4.3): the line's draft holds are rebuilt to cover its whole quantity, split
+ * `_reserve_stock`: the line's draft holds are rebuilt to cover its whole quantity, split
  * across locations in the walk's order, expiring after the model's stock_reservation_cutoff.
  */
 export async function reserveLine(tx: Tx, ctx: RequestContext, lineItem: Row, order: Row, sku: Row): Promise<void> {

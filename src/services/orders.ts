@@ -24,7 +24,7 @@ const shortfallError = (plan: Plan) =>
   );
 
 /**
- * `_place` (spec §4.2–4.3), inside the caller's transaction: the order's own draft holds go back to
+ * `_place`, inside the caller's transaction: the order's own draft holds go back to
  * the pool, the stock of its SKUs is locked, the strategy plans, and the plan is applied — shipments,
  * stock line items, pending reservations and the order's new state in one statement — or nothing
  * changes (422 naming each short SKU). Four statements in the common case: every round trip here
@@ -106,7 +106,7 @@ async function applyPlan(
         lineItemId: s.p.lineItemId,
         stockLineItemId: s.id,
       })),
-    // a transfer holds its units on the origin until it completes (spec §4.3)
+    // a transfer holds its units on the origin until it completes
     ...tr.map((x) => ({
       stockItemId: x.origin,
       skuId: x.t.skuId,
@@ -162,7 +162,7 @@ export async function approveOrder(tx: Tx, ctx: RequestContext, order: Row): Pro
     await decrementOrder(tx, ctx.mode, order.id);
   }
   const sql = rawClient(tx);
-  // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked (spec §4.4)
+  // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked
   const waits = sql`(coalesce((s.allocation->>'on_hold')::boolean, false) or exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled')))`;
   await sql`update shipments s set status = case when ${waits} then 'on_hold' else 'picking' end,
       on_hold_at = case when ${waits} then now() end, picking_at = case when ${waits} then null else now() end, updated_at = now()

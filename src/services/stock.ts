@@ -7,8 +7,8 @@ import { newId } from '../lib/ids';
 /**
  * The only code that changes stock counters. Every change is one statement that moves the counter
  * and the reservation rows together (reserved_quantity = Σ reservations, always), and holds are
- * taken with a conditional UPDATE that cannot oversell; the schema's CHECKs back it
- * (architecture habit 9; scenarios "Concurrency").
+ * taken with a conditional UPDATE (or on rows locked in the same transaction), never read,
+ * computed and written back, so concurrent writers cannot oversell; the schema's CHECKs back it.
  */
 
 export interface Hold {
@@ -32,7 +32,7 @@ export interface LockedStock {
   reserved_quantity: number;
 }
 
-/** Drafts past `expires_at` stop counting (spec §4.3): delete them and their share of the counters. */
+/** Drafts past `expires_at` stop counting: delete them and their share of the counters. */
 export async function sweepExpired(tx: Tx, mode: string, stockItemIds?: string[]): Promise<number> {
   const sql = rawClient(tx);
   const filter = stockItemIds ? sql`and stock_item_id = any(${stockItemIds}::text[])` : sql``;

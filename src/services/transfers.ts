@@ -9,7 +9,7 @@ import { decrementOrder, moveTransferred } from './stock-moves';
 import { transition } from './transition';
 
 /**
- * A transfer trigger (spec §4.4): `_complete` moves the stock, `_cancel` releases the origin's
+ * A transfer trigger: `_complete` moves the stock, `_cancel` releases the origin's
  * hold; either may let its shipment leave on_hold.
  */
 export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string, t: Row): Promise<void> {
