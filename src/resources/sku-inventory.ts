@@ -11,8 +11,8 @@ import type { CachePolicy, WithRow } from '../rows/row';
 /**
  * The market's model as JSON text `[cutoff, slots, lead times]`, or null for an unknown or disabled
  * market. It does not depend on the SKU, so PostgreSQL computes it once per statement; it is text so
- * that equal text is parsed once (`parseMarket`). The walk (priority, ties, scope, cutoff) is left
- * to the pure engine so availability and allocation agree.
+ * that equal text is parsed once (`parseMarket` in behaviour/skus.ts). The walk (priority, ties,
+ * scope, cutoff) is left to the pure engine so availability and allocation agree.
  */
 export const marketJson = (mode: SQL, marketId: SQL): SQL => sql`(
   select json_build_array(im.stock_locations_cutoff,
