@@ -19,8 +19,8 @@ import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
 import { errors } from './jsonapi/errors';
 import { commitsAreDurable } from './query/probe';
-import { buildRegistry } from './resources/index';
 import { startSweeper } from './services/sweeper';
+import { buildRegistry } from './wiring';
 
 export interface BuildOptions {
   config: Config;

@@ -1,4 +1,5 @@
 import { type ApiError, errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 
 interface PgError {
   code: string;
@@ -64,8 +65,10 @@ export interface DbErrorContext {
 }
 
 /**
- * Translate SQLSTATEs into the catalogue at the database edge (architecture habit 7). Anything not
- * listed stays unknown and becomes a 500 without internals.
+ * Translate SQLSTATEs into the catalogue at the database edge, so no caller sees a driver error:
+ * unique → 422 `taken` on the field, foreign key → 422 (423 on delete), lock or serialization
+ * failure → 409, a lost server → 503. Anything not listed stays unknown and becomes a 500 without
+ * internals.
  */
 export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError | undefined {
   const lost = lostDatabase(e);
@@ -77,35 +80,24 @@ export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError |
   switch (pg.code) {
     case '23505': {
       const attribute = (pg.constraint_name && c.uniques?.[pg.constraint_name]) ?? 'base';
-      return errors.validation([
-        { attribute, message: 'has already been taken', error: 'taken', pointer: c.pointerFor?.(attribute) },
-      ]);
+      return errors.validation([violation.taken({ attribute, pointer: c.pointerFor?.(attribute) })]);
     }
     case '23503':
     case '23001': // restrict_violation: ON DELETE RESTRICT reports this, not 23503
       return c.op === 'delete'
         ? errors.locked(c.lockedMessage ?? 'The resource cannot be deleted because other resources depend on it.')
-        : errors.validation([
-            {
-              attribute: 'base',
-              message: 'refers to a resource that does not exist or is in use',
-              error: 'invalid',
-              pointer: '/data/relationships',
-            },
-          ]);
+        : errors.validation([violation.danglingReference()]);
     case '23514':
       // every CHECK mirrors a rule the service validates first; reaching one means a race or a bug
-      return errors.validation([
-        { attribute: 'base', message: `violates ${pg.constraint_name ?? 'a constraint'}`, error: 'invalid' },
-      ]);
+      return errors.validation([violation.violates(pg.constraint_name)]);
     case '23502':
-      return errors.validation([{ attribute: pg.column_name ?? 'base', message: "can't be blank", error: 'blank' }]);
+      return errors.validation([violation.blank(pg.column_name ?? 'base')]);
     case '40001':
     case '40P01':
     case '55P03':
       return errors.conflict('The resource was changed by another request at the same time. Please retry.');
     case '54000':
-      return errors.validation([{ attribute: 'base', message: 'is too long', error: 'too_long' }]);
+      return errors.validation([violation.tooLong('base')]);
   }
   if (cls === '22')
     return errors.badRequest(

@@ -5,9 +5,13 @@ import { parseDocument } from '../jsonapi/document';
 import { errors } from '../jsonapi/errors';
 import { pageLinks } from '../jsonapi/links';
 import { type ParsedQuery, parseQuery } from '../jsonapi/query';
+import { listRows } from '../query/list';
 import { type Presentation, preparePresentation, present } from '../query/present';
-import { col, findRow, findVisibleOr401, listRows, visible } from '../query/read';
-import type { Action, ResourceDefinition, Row } from '../resources/define';
+import type { BoundDefinition } from '../resources/bind';
+import type { Action, ResourceDefinition } from '../resources/define';
+import { findRow, findVisibleOr401, visible } from '../rows/find';
+import type { Row } from '../rows/row';
+import { col } from '../rows/statement';
 import { createResource, deleteResource, updateResource } from '../services/crud';
 import type { AppDeps } from './deps';
 import { JSONAPI } from './errors';
@@ -18,14 +22,14 @@ type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | stri
 const send = (reply: FastifyReply, status: number, body: unknown) =>
   reply.status(status).type(JSONAPI).send(JSON.stringify(body));
 
-/** The generic JSON:API routes, driven entirely by the registry (spec §1.2). */
+/** The generic JSON:API routes, driven entirely by the registry: every served type gets the same endpoints. */
 export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { reg } = deps;
   const db = deps.database.db;
   const orgId = deps.issuer.organization.id;
   const cache = deps.responseCache;
 
-  const resolve = (request: Req, action: Action): ResourceDefinition => {
+  const resolve = (request: Req, action: Action): BoundDefinition => {
     const def = reg.get(request.params.type);
     if (!def) throw errors.routeNotFound(request.url.split('?')[0]!);
     if (!def.actions.includes(action)) throw errors.methodNotAllowed(request.method, def.type);

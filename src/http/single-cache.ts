@@ -1,7 +1,9 @@
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
-import { probeSnapshot, probeVersion, SNAPSHOT, UNTIL, VERSION } from '../query/probe';
-import type { ResourceDefinition, Row } from '../resources/define';
+import { probeSnapshot, probeVersion } from '../query/probe';
+import type { ResourceDefinition } from '../resources/define';
+import type { Row } from '../rows/row';
+import { SNAPSHOT, UNTIL, VERSION } from '../rows/version';
 
 interface Entry {
   version: string;

@@ -3,7 +3,8 @@ import type { RequestContext } from '../auth/context';
 import { errors } from '../jsonapi/errors';
 import { parseQuery } from '../jsonapi/query';
 import { serializeResource } from '../jsonapi/serialize';
-import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition } from '../resources/define';
+import type { Row } from '../rows/row';
 import { JSONAPI } from './errors';
 
 /** A singleton has no id in its URL and no relationships: the definition's `versions` link would lead nowhere. */

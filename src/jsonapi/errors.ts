@@ -1,6 +1,6 @@
 /**
- * The one error catalogue (spec §1.8). Code throws `errors.x(...)`; only the HTTP error handler
- * renders `{ errors: [...] }`. Every object carries Commerce Layer's `title`, `detail`, `code` and a
+ * The one error catalogue. Code throws `errors.x(...)`; only the HTTP error handler renders
+ * `{ errors: [...] }`. Every object carries Commerce Layer's `title`, `detail`, `code` and a
  * string `status`; `source.pointer` and `meta` where they help the client.
  */
 export interface ErrorObject {
@@ -34,7 +34,7 @@ function one(status: number, code: string, title: string, detail: string, extra:
 const pointer = (p?: string) => (p ? { source: { pointer: p } } : {});
 const param = (p?: string) => (p ? { source: { parameter: p } } : {});
 
-/** A single validation failure; several can be combined into one 422 with `errors.validation`. */
+/** One validation failure, built by the catalogue in violations.ts; several make one 422 with `errors.validation`. */
 export interface Violation {
   attribute: string;
   message: string;

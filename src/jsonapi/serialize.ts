@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
-import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition } from '../resources/define';
+import type { Row } from '../rows/row';
 
 export interface Identifier {
   type: string;
@@ -25,7 +26,7 @@ export interface SerializeOptions {
 
 const value = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
 
-/** One resource object in Commerce Layer's shape (spec §1.3): every relationship has links, `data` only when included. */
+/** One resource object in Commerce Layer's shape: every relationship has links, `data` only when included. */
 export function serializeResource(
   def: ResourceDefinition,
   row: Row,

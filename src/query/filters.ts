@@ -6,7 +6,7 @@ import { isFlag, isMulti, isTextual, type Predicate, splitPredicate } from '../j
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
 import { type AttrPath, type Registry, resolveAttrPath } from '../resources/registry';
-import { scopeValues } from '../resources/scopes';
+import { scopeValues } from '../rows/scope';
 import { coerceFilterValue, likeEscape, parseFlag } from './values';
 
 type Col = AnyPgColumn;
@@ -33,7 +33,7 @@ export const guardFor =
     return target.scope?.(scopeValues(ctx));
   };
 
-/** Turns `filter[q]` and top-level filters into one WHERE condition (spec §1.5), or 400s. */
+/** Turns `filter[q]` (Ransack predicates) and top-level filters into one WHERE condition, or 400s. */
 export function buildFilters(
   reg: Registry,
   def: ResourceDefinition,

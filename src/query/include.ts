@@ -1,13 +1,15 @@
 import { and, asc } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import type { Identifier, Linkage } from '../jsonapi/serialize';
-import type { Relationship, ResourceDefinition, Row } from '../resources/define';
+import type { Relationship, ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
-import { anyOf } from '../resources/scopes';
-import type { Tx } from '../services/tx';
-import { col, visible } from './read';
+import { visible } from '../rows/find';
+import type { Row } from '../rows/row';
+import { anyOf } from '../rows/scope';
+import { col } from '../rows/statement';
 
 export interface IncludeNode {
   rel: Relationship;

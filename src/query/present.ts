@@ -1,11 +1,12 @@
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
 import { type ResourceObject, type SerializeOptions, serializeResource } from '../jsonapi/serialize';
-import { attributesOf, type ResourceDefinition, type Row } from '../resources/define';
+import { attributesOf, type ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
-import type { Tx } from '../services/tx';
+import type { Row } from '../rows/row';
 import { type IncludeNode, type IncludeTree, includeTree, keyOf, loadIncludes } from './include';
 
 /** `include` and `fields` checked before any query runs, so a bad request costs no database work. */
@@ -35,7 +36,7 @@ export function preparePresentation(
   return { tree, fields };
 }
 
-/** Sales channels may include only types they may read themselves (spec §2.5). */
+/** Sales channels may include only types they may read themselves. */
 function checkIncludeAccess(tree: IncludeTree) {
   const walk = (n: IncludeNode) => {
     if (n.def && !n.def.access.sales_channel?.includes('retrieve')) throw errors.unauthorized();

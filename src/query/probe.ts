@@ -1,46 +1,13 @@
-import { getTableName, type SQL, sql } from 'drizzle-orm';
-import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import { type Db, rawClient } from '../db/client';
-import type { ResourceDefinition } from '../resources/define';
-import { coalesce } from './coalesce';
-import { col, type Rendered, render, runRendered } from './read';
+import { coalesce } from '../rows/coalesce';
+import type { RowSource } from '../rows/row';
+import { col, type Rendered, render, runRendered } from '../rows/statement';
+import { now, snapshot, VERSION, version } from '../rows/version';
 
-/** Where a row looked up for a cacheable response carries its version and how long it holds. */
-export const VERSION = '~version';
-export const UNTIL = '~until';
-export const SNAPSHOT = '~snapshot';
-
-/**
- * The server's incarnation: transaction ids and snapshots only compare within one server's history
- * (a failover, restore or restart may hand them out again), even behind a pooler that keeps our
- * connections open. Part of every snapshot and version. A crash PostgreSQL recovers from without a
- * restart keeps it, which is safe only while commits are durable before they are visible
- * (`commitsAreDurable`).
- */
-const server = sql`extract(epoch from pg_postmaster_start_time())::text`;
-/** The statement's snapshot: equal snapshots of one server see exactly the same committed transactions. */
-const snapshot = sql`pg_current_snapshot()::text || '@' || ${server}`;
-const now = sql`ceil(extract(epoch from now()) * 1000)::float8`;
 const snapshotText = new PgDialect().sqlToQuery(sql`select ${snapshot}, ${now}`).sql;
-
-/**
- * A row's version for the response cache: the row's own `xmin` (a new one with every update; ids
- * are never reused) and the definition's `dependsOn` text. Selected with the row, so a response
- * and its version always come from one snapshot.
- */
-function version(def: ResourceDefinition): SQL {
-  return sql`${server} || '|' || ${sql.raw(`"${getTableName(def.table as PgTable)}".xmin::text`)} || '|' || ${def.cache!.dependsOn(col(def.table, 'id'))}`;
-}
-
-/** `until` whole milliseconds, rounded down: a response is never served past it. */
-export function versionFields(def: ResourceDefinition): Record<string, SQL> {
-  return {
-    [VERSION]: version(def),
-    [UNTIL]: sql`floor(${def.cache!.until(col(def.table, 'id'))})::float8`,
-    [SNAPSHOT]: snapshot,
-  };
-}
 
 export interface Instant {
   /** The probe's snapshot (`pg_current_snapshot()`). */
@@ -80,21 +47,16 @@ const probes = new Map<string, Rendered>();
  * before. No scope condition: the version covers what visibility depends on, and only a response
  * already served to the same caller is ever compared with it. Undefined: no such row in the mode.
  */
-export function probeVersion(
-  db: Db,
-  def: ResourceDefinition,
-  ctx: RequestContext,
-  id: string,
-): Promise<Probe | undefined> {
-  let q = probes.get(def.type);
+export function probeVersion(db: Db, src: RowSource, ctx: RequestContext, id: string): Promise<Probe | undefined> {
+  let q = probes.get(src.type);
   if (!q) {
-    const fields = { [VERSION]: version(def), now, snapshot };
-    const where = sql`${col(def.table, 'mode')} = ${sql.placeholder('mode')} and ${col(def.table, 'id')} = any(${sql.placeholder('ids')}::text[])`;
-    probes.set(def.type, (q = render(def, db, fields, (b) => b.where(where), true)));
+    const fields = { [VERSION]: version(src), now, snapshot };
+    const where = sql`${col(src.table, 'mode')} = ${sql.placeholder('mode')} and ${col(src.table, 'id')} = any(${sql.placeholder('ids')}::text[])`;
+    probes.set(src.type, (q = render(src.table, db, fields, (b) => b.where(where), true)));
   }
   const statement = q;
   // a version binds only the mode: every caller of a mode shares the batch
-  return coalesce(db, `probe|${def.type}|${ctx.mode}`, id, async (ids) => {
+  return coalesce(db, `probe|${src.type}|${ctx.mode}`, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids });
     return new Map(
       rows.map((r) => [

@@ -1,13 +1,15 @@
 import { addresses } from '../db/schema/stock';
 import type { Violation } from '../jsonapi/errors';
-import { attr, defineResource, type Row } from './define';
+import { violation } from '../jsonapi/violations';
+import type { Row } from '../rows/row';
+import { attr, defineResource } from './define';
 
 const t = addresses;
 const cuf = { create: true, update: true, filter: true } as const;
 const s = (column: (typeof t)[keyof typeof t], more: object = {}) =>
   attr.string({ column: column as never, ...cuf, ...more });
 
-/** Countries without postal codes: `zip_code` is "required, but for some countries" (spec §3.5). */
+/** Countries without postal codes: `zip_code` is "required, but for some countries". */
 const NO_POSTCODE = new Set(
   'AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'.split(
     ' ',
@@ -20,7 +22,7 @@ const fullAddress = (r: Row) =>
 
 const fullName = (r: Row) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
 
-/** What a stock location needs of an address (spec §3.5); geocoding is not provided. */
+/** What a stock location needs of an address; geocoding is not provided. */
 export const addressesResource = defineResource({
   type: 'addresses',
   singular: 'address',
@@ -61,7 +63,7 @@ export const addressesResource = defineResource({
   relationships: {},
   validate: (r) => {
     const v: Violation[] = [];
-    const blank = (attribute: string) => v.push({ attribute, message: "can't be blank", error: 'blank' });
+    const blank = (attribute: string) => v.push(violation.blank(attribute));
     if (r.business) {
       if (!r.company) blank('company');
     } else {
@@ -70,7 +72,7 @@ export const addressesResource = defineResource({
     }
     if (!r.zip_code && !NO_POSTCODE.has(r.country_code)) blank('zip_code');
     if (typeof r.country_code === 'string' && !/^[A-Z]{2}$/.test(r.country_code))
-      v.push({ attribute: 'country_code', message: 'is invalid', error: 'invalid', value: r.country_code });
+      v.push(violation.invalid('country_code', r.country_code));
     return v;
   },
   lockedMessage: 'The address cannot be deleted while a stock location uses it.',

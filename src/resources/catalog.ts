@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { shippingCategories, skus } from '../db/schema/catalog';
 import { stockItems } from '../db/schema/stock';
-import { inventoryCache, inventoryWithRow, loadInventory } from '../query/inventory';
+import { relationship, violation } from '../jsonapi/violations';
 import { attr, defineResource, rel } from './define';
 import { marketLocations } from './scopes';
+import { inventoryCache, inventoryWithRow } from './sku-inventory';
 
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 const cu = { create: true, update: true } as const;
@@ -11,7 +12,7 @@ const cu = { create: true, update: true } as const;
 export const shippingCategoriesResource = defineResource({
   type: 'shipping_categories',
   singular: 'shipping_category',
-  description: 'Shipping categories group SKUs that ship together; shipments split by category (spec §4.2).',
+  description: 'Shipping categories group SKUs that ship together; shipments split by category.',
   table: shippingCategories,
   attributes: {
     name: attr.string({ column: shippingCategories.name, ...cufs, required: true }),
@@ -24,7 +25,7 @@ export const shippingCategoriesResource = defineResource({
 
 const t = skus;
 
-/** spec §3.11, the inventory part of SKUs; `inventory` per spec §4.1. */
+/** The inventory part of a SKU, and its availability in the token's market (`inventory`). */
 export const skusResource = defineResource({
   type: 'skus',
   singular: 'sku',
@@ -58,8 +59,8 @@ export const skusResource = defineResource({
       default: false,
       description: 'Stock is not tracked: always available, never decremented.',
     }),
+    // computed by its loader (behaviour/skus.ts), from what is selected with the row
     inventory: attr.object({
-      load: loadInventory,
       withRow: inventoryWithRow,
       explicitInLists: true,
       description:
@@ -73,22 +74,13 @@ export const skusResource = defineResource({
     delivery_lead_times: rel.toMany('delivery_lead_times', 'sku_id', { virtual: true }),
   },
   validate: (r) =>
-    r.do_not_ship || r.shipping_category_id
-      ? []
-      : [
-          {
-            attribute: 'shipping_category',
-            message: "can't be blank",
-            error: 'blank',
-            pointer: '/data/relationships/shipping_category',
-          },
-        ],
+    r.do_not_ship || r.shipping_category_id ? [] : [violation.blank(relationship('shipping_category'))],
   filterAliases: { codes: 'code_in' },
   uniques: { skus_mode_code_key: 'code' },
   lockedMessage: 'The SKU cannot be deleted while it has stock items.',
   access: { sales_channel: ['list', 'retrieve'] },
   cache: inventoryCache,
-  // sellable in the market: a stock item in one of its stock locations, whatever the quantity (spec §2.2)
+  // sellable in the market: a stock item in one of its stock locations, whatever the quantity
   scope: (p) =>
     sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
 });

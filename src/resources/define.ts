@@ -1,14 +1,17 @@
 import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import type { Db } from '../db/client';
+import type { Tx } from '../db/tx';
 import type { Violation } from '../jsonapi/errors';
-import type { Tx } from '../services/tx';
-import type { ScopeParams } from './scopes';
+import type { CachePolicy, Row, WithRow } from '../rows/row';
+import type { ScopeParams } from '../rows/scope';
 
 /**
  * The resource-definition API: one declarative object per JSON:API type drives document parsing,
- * query validation, SQL, serialization, permissions and the OpenAPI document (architecture habit 3).
+ * query validation, SQL, serialization, permissions and the OpenAPI document alike, so what is
+ * served, accepted and documented cannot drift apart. Definitions are data: what runs when a type
+ * is written (trigger actions, hooks) or read (attribute loaders) is bound to them by type name in
+ * wiring.ts (resources/bind.ts says how).
  *
  * @example
  *   defineResource({
@@ -38,7 +41,7 @@ export interface Attribute {
   max?: number;
   /** Exclusive lower bound. */
   greaterThan?: number;
-  /** Sales channels may not send it (spec §1.7 "prohibited"). */
+  /** Sales channels may not send it ("Cannot be passed by sales channels" in Commerce Layer's docs). */
   prohibited?: boolean;
   /** Never shown to sales channels (public clients): signing secrets and the like. */
   hiddenFromSalesChannels?: boolean;
@@ -46,29 +49,19 @@ export interface Attribute {
   description?: string;
   /** Computed value for documents. */
   read?: (row: Row, ctx: RequestContext) => unknown;
-  /** Computed for a whole page at once (one query for all rows), keyed by row id. */
-  load?: (db: Db | Tx, ctx: RequestContext, rows: Row[]) => Promise<Map<string, unknown>>;
+  /** Computed for a whole page at once (one query for all rows), keyed by row id; bound in wiring.ts. */
+  load?: Loader;
   /** In collections only when asked for by name in `fields[type]` (Commerce Layer omits it there). */
   explicitInLists?: boolean;
-  /**
-   * What `load` needs, as an SQL expression over the row's id (`select`), selected with the row
-   * when it is looked up by id for a caller `when` accepts (placeholders `mode`, `marketIds`,
-   * `stockLocationIds`): single reads then cost one statement. `load` finds it under
-   * `withRowKey(name)` and must check it was computed for the caller at hand.
-   */
-  withRow?: { when: (ctx: RequestContext) => boolean; select: (id: unknown) => SQL };
+  /** What `load` needs, selected with the row when it is looked up by id (rows/row.ts). */
+  withRow?: WithRow;
 }
-
-/** Where a row looked up by id carries an attribute's `withRow` value. */
-export const withRowKey = (name: string) => `~${name}`;
 
 const kinds = {
   /** can appear in documents */
   shown: (a: Attribute) => a.fetch !== false,
   /** batch-computed */
   loaded: (a: Attribute) => !!a.load,
-  /** selected with the row on lookups by id */
-  withRow: (a: Attribute) => !!a.withRow,
 };
 const lists = new WeakMap<object, Partial<Record<keyof typeof kinds, Array<[string, Attribute]>>>>();
 
@@ -101,34 +94,28 @@ export interface Relationship {
   virtual?: boolean;
 }
 
-export interface TriggerContext {
-  tx: Tx;
-  ctx: RequestContext;
-  def: ResourceDefinition;
-  row: Row;
-  /** The attributes of the same request (already validated). */
-  attributes: Record<string, unknown>;
-}
+/** An attribute's values for a page of rows, keyed by row id, in one query for all of them. */
+export type Loader = (db: Tx, ctx: RequestContext, rows: Row[]) => Promise<Map<string, unknown>>;
 
-export interface Trigger {
+/**
+ * A trigger as declared: a write-only boolean attribute (`"_place": true`) that fires an action,
+ * never returned. Its action is bound in wiring.ts.
+ */
+export interface TriggerSpec {
   on: Array<'create' | 'update'>;
+  /** Sales channels may not send it. */
   prohibited?: boolean;
   description: string;
-  /** Runs inside the write transaction after the attribute changes were applied. */
-  run: (t: TriggerContext) => Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a database row; its columns are the definition's, checked at the edges
-export type Row = Record<string, any>;
-
 export interface Access {
-  /** Actions a sales channel may perform (default none: 401, spec §2.5). */
+  /** Actions a sales channel may perform (default none: Commerce Layer answers 401). */
   sales_channel?: Action[];
 }
 
 export interface ResourceDefinition {
   /**
-   * Rows a sales channel may see (spec §2.5), as a condition on this definition's table; checked on
+   * Rows a sales channel may see, as a condition on this definition's table; checked on
    * lists, reads, related endpoints and includes. Absent: sales channels see every row they may access.
    */
   scope?: (p: ScopeParams) => SQL;
@@ -140,7 +127,7 @@ export interface ResourceDefinition {
   actions: Action[];
   attributes: Record<string, Attribute>;
   relationships: Record<string, Relationship>;
-  triggers: Record<string, Trigger>;
+  triggers: Record<string, TriggerSpec>;
   access: Access;
   /** Extra top-level filters of Commerce Layer's schema, as Ransack keys: `{ sku_codes: 'sku_code_in' }`. */
   filterAliases?: Record<string, string>;
@@ -150,44 +137,10 @@ export interface ResourceDefinition {
   validate?: (record: Row, ctx: RequestContext) => Violation[];
   /** Message for 423 when a delete is blocked by records that depend on this one. */
   lockedMessage?: string;
-  /** Resource-specific steps of the generic write service, inside its transaction. */
-  hooks?: Hooks;
-  /** Writes leave a `versions` row (default true; spec §1.11). */
+  /** Writes leave a `versions` row (default true): what changed, when, and who did it. */
   versioned?: boolean;
   /** A single GET may be answered from memory while nothing it reads has changed (http/single-cache.ts). */
   cache?: CachePolicy;
-}
-
-/**
- * What a single GET's response depends on beyond its own row, as SQL over the row's id
- * (placeholder `mode` only: probes are shared by every caller of a mode): `dependsOn` is text that changes whenever anything else the
- * response reads changes; `until` (epoch ms, or null) is when it goes stale by itself, such as a
- * draft's expiry. Only for callers `when` accepts, and only for definitions whose single response
- * is computed from the statement that looks the row up (its `withRow` values): the version is read
- * in that statement, and must describe everything the response was made from.
- */
-export interface CachePolicy {
-  when: (ctx: RequestContext) => boolean;
-  dependsOn: (id: unknown) => SQL;
-  until: (id: unknown) => SQL;
-}
-
-export interface WriteHookArgs {
-  tx: Tx;
-  ctx: RequestContext;
-  /** Column values about to be written; hooks may add to them (e.g. resolve `sku_code`). */
-  values: Row;
-  attributes: Record<string, unknown>;
-  /** The stored row on update (locked), undefined on create. */
-  existing?: Row;
-}
-
-export interface Hooks {
-  beforeWrite?: (a: WriteHookArgs) => Promise<void>;
-  /** After the row was written (and before triggers run), with the stored row. */
-  afterWrite?: (a: WriteHookArgs & { row: Row }) => Promise<void>;
-  /** Throw (e.g. 423) to refuse a delete that the schema's foreign keys would not catch. */
-  beforeDelete?: (a: { tx: Tx; ctx: RequestContext; row: Row }) => Promise<void>;
 }
 
 type AttrOpts = Omit<Attribute, 'type'>;
@@ -227,7 +180,7 @@ export const rel = {
 
 type Input = Omit<ResourceDefinition, 'attributes' | 'triggers' | 'access' | 'uniques' | 'actions'> & {
   attributes: Record<string, Attribute>;
-  triggers?: Record<string, Trigger>;
+  triggers?: Record<string, TriggerSpec>;
   access?: Access;
   uniques?: Record<string, string>;
   actions?: Action[];
@@ -288,7 +241,7 @@ export function defineResource(input: Input): ResourceDefinition {
     ...input,
     // Commerce Layer's order: own attributes first, then the common ones
     attributes: dict({ ...input.attributes, id, created_at, updated_at, reference, reference_origin, metadata }),
-    // every resource exposes its history (spec §1.11), except the history itself
+    // every resource exposes its history, except the history itself
     relationships: dict(
       input.type === 'versions'
         ? input.relationships
@@ -308,6 +261,6 @@ export function defineResource(input: Input): ResourceDefinition {
  * Name → member maps without a prototype: client-supplied names such as `constructor` or
  * `__proto__` must look up nothing, not Object.prototype's members.
  */
-function dict<T>(o: Record<string, T>): Record<string, T> {
+export function dict<T>(o: Record<string, T>): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, o);
 }

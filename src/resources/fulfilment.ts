@@ -1,46 +1,43 @@
-import { eq, sql } from 'drizzle-orm';
-import { orders, shipments, stockLineItems, stockReservations } from '../db/schema/orders';
-import { stockItems } from '../db/schema/stock';
+import { sql } from 'drizzle-orm';
+import { orders, shipments, stockLineItems } from '../db/schema/orders';
+import { stockReservations } from '../db/schema/reservations';
 import { SHIPMENT } from '../inventory/state-machine';
-import { errors } from '../jsonapi/errors';
-import { manualStockTrigger } from '../services/manual-stock';
-import { adjustReserved, sweepExpired } from '../services/stock';
-import { releaseShipment } from '../services/stock-moves';
-import { transition } from '../services/transition';
-import type { Tx } from '../services/tx';
-import { attr, defineResource, type Row, rel, type Trigger } from './define';
+import { attr, defineResource, rel, type TriggerSpec } from './define';
 import { scopeMarkets } from './scopes';
 
 const s = shipments;
 const read = { filter: true, sort: true } as const;
 
-/** A shipment trigger (spec §4.4); `_cancel` releases (or restocks) its units first. */
-const shipmentTrigger = (name: string): Trigger => ({
-  on: ['update'],
-  prohibited: name === '_upcoming' || name === '_cancel',
-  description: `Move the shipment to ${SHIPMENT[name]!.to}.`,
-  run: async ({ tx, ctx, row }) => {
-    const moved = await transition(
-      tx,
-      'shipments',
-      SHIPMENT,
-      name,
-      row,
-      name === '_cancel' ? () => releaseShipment(tx, ctx.mode, row.id) : undefined,
-    );
-    // the order is fulfilled once every live shipment has left (spec §3.15)
-    if (moved && (name === '_ship' || name === '_cancel')) {
-      await tx.execute(sql`update orders set fulfillment_status = 'fulfilled', updated_at = now() where id = ${row.order_id} and fulfillment_status = 'in_progress'
-        and not exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status not in ('shipped', 'delivered', 'cancelled'))
-        and exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status in ('shipped', 'delivered'))`);
-    }
+/** The shipment's state machine: each trigger moves it to one status (`_cancel` releases or restocks its units). */
+const shipmentSteps = Object.fromEntries(
+  Object.keys(SHIPMENT).map((name): [string, TriggerSpec] => [
+    name,
+    {
+      on: ['update'],
+      prohibited: name === '_upcoming' || name === '_cancel',
+      description: `Move the shipment to ${SHIPMENT[name]!.to}.`,
+    },
+  ]),
+);
+
+/**
+ * Stock moved by hand under `manual_stock_decrement`, on a shipment or one stock line item, only
+ * while the order's fulfillment is in progress.
+ */
+const manualStock: Record<string, TriggerSpec> = {
+  _decrement_stock: {
+    on: ['update'],
+    prohibited: true,
+    description: 'Decrement the stock and release its hold (once).',
   },
-});
+  _release_stock: { on: ['update'], prohibited: true, description: 'Release the stock held.' },
+  _reserve_stock: { on: ['update'], prohibited: true, description: 'Hold the stock again.' },
+};
 
 const orderVisible = (p: Parameters<typeof scopeMarkets>[0]) =>
   sql`exists (select 1 from ${orders} where ${orders.id} = ${s.order_id} and ${orders.market_id} in (${scopeMarkets(p)}) and ${orders.status} in ('draft', 'pending', 'placed'))`;
 
-/** spec §3.17, the inventory part: what one location ships, and why (`allocation`). */
+/** The inventory part of a shipment: what one location ships, and why (`allocation`). */
 export const shipmentsResource = defineResource({
   type: 'shipments',
   singular: 'shipment',
@@ -62,12 +59,7 @@ export const shipmentsResource = defineResource({
     delivered_at: attr.datetime({ column: s.delivered_at, ...read }),
     cancelled_at: attr.datetime({ column: s.cancelled_at, ...read }),
   },
-  triggers: {
-    ...Object.fromEntries(Object.keys(SHIPMENT).map((n) => [n, shipmentTrigger(n)])),
-    _decrement_stock: manualStockTrigger('_decrement_stock', (r) => ({ shipmentId: r.id })),
-    _release_stock: manualStockTrigger('_release_stock', (r) => ({ shipmentId: r.id })),
-    _reserve_stock: manualStockTrigger('_reserve_stock', (r) => ({ shipmentId: r.id })),
-  },
+  triggers: { ...shipmentSteps, ...manualStock },
   relationships: {
     order: rel.toOne('orders', 'order_id'),
     inventory_stock_location: rel.toOne('inventory_stock_locations', 'inventory_stock_location_id'),
@@ -82,7 +74,7 @@ export const shipmentsResource = defineResource({
 
 const sli = stockLineItems;
 
-/** spec §3.10: units of one SKU, from one stock item, in one shipment (none for do_not_ship). */
+/** Units of one SKU, from one stock item, in one shipment (none for do_not_ship). */
 export const stockLineItemsResource = defineResource({
   type: 'stock_line_items',
   singular: 'stock_line_item',
@@ -94,11 +86,7 @@ export const stockLineItemsResource = defineResource({
     quantity: attr.integer({ column: sli.quantity, ...read }),
     name: attr.string({ column: sli.name }),
   },
-  triggers: {
-    _decrement_stock: manualStockTrigger('_decrement_stock', (r) => ({ stockLineItemId: r.id })),
-    _release_stock: manualStockTrigger('_release_stock', (r) => ({ stockLineItemId: r.id })),
-    _reserve_stock: manualStockTrigger('_reserve_stock', (r) => ({ stockLineItemId: r.id })),
-  },
+  triggers: manualStock,
   relationships: {
     shipment: rel.toOne('shipments', 'shipment_id'),
     line_item: rel.toOne('line_items', 'line_item_id'),
@@ -110,18 +98,7 @@ export const stockLineItemsResource = defineResource({
 
 const r = stockReservations;
 
-/** 404, keeping the sweep that found the reservation expired. */
-const gone = () => Object.assign(errors.recordNotFound(), { commitFirst: true });
-
-/** A draft past `expires_at` no longer exists (spec §4.3): sweep its stock item and tell whether it went. */
-async function expiredAway(tx: Tx, mode: string, row: Row): Promise<boolean> {
-  if (row.status !== 'draft') return false;
-  await sweepExpired(tx, mode, [row.stock_item_id]);
-  const still = await tx.select({ id: r.id }).from(r).where(eq(r.id, row.id));
-  return still.length === 0;
-}
-
-/** spec §3.8: a hold on a stock item; drafts expire, pending ones live until approval or cancel. */
+/** A hold on a stock item; drafts expire, pending ones live until approval or cancel. */
 export const stockReservationsResource = defineResource({
   type: 'stock_reservations',
   singular: 'stock_reservation',
@@ -132,56 +109,12 @@ export const stockReservationsResource = defineResource({
     quantity: attr.integer({ column: r.quantity, create: true, update: true, ...read, required: true, min: 1 }),
     expires_at: attr.datetime({ column: r.expires_at, ...read }),
   },
-  triggers: {
-    _pending: {
-      on: ['update'],
-      description: 'Make a draft reservation pending: it no longer expires.',
-      run: async ({ tx, row }) => {
-        await tx.execute(
-          sql`update stock_reservations set status = 'pending', expires_at = null, updated_at = now() where id = ${row.id} and status = 'draft'`,
-        );
-      },
-    },
-  },
+  triggers: { _pending: { on: ['update'], description: 'Make a draft reservation pending: it no longer expires.' } },
   relationships: {
     stock_item: rel.toOne('stock_items', 'stock_item_id', { create: true, required: true }),
     sku: rel.toOne('skus', 'sku_id'),
     order: rel.toOne('orders', 'order_id'),
     line_item: rel.toOne('line_items', 'line_item_id'),
     stock_line_item: rel.toOne('stock_line_items', 'stock_line_item_id'),
-  },
-  hooks: {
-    beforeWrite: async ({ tx, ctx, values, existing }) => {
-      if (!existing) {
-        const [item] = await tx
-          .select({ sku_id: stockItems.sku_id })
-          .from(stockItems)
-          .where(eq(stockItems.id, values.stock_item_id))
-          .for('update');
-        values.sku_id = item!.sku_id;
-        values.status = 'draft';
-        values.expires_at = sql`now() + interval '3600 seconds'`; // no model to ask: Commerce Layer's default cutoff [INF]
-        await adjustReserved(tx, ctx.mode, values.stock_item_id, values.quantity);
-        return;
-      }
-      if (await expiredAway(tx, ctx.mode, existing)) throw gone();
-      if (values.quantity !== undefined) {
-        if (existing.order_id)
-          throw errors.validation([
-            {
-              attribute: 'quantity',
-              message: "belongs to an order: change the order's line items instead",
-              error: 'invalid',
-            },
-          ]);
-        await adjustReserved(tx, ctx.mode, existing.stock_item_id, values.quantity - existing.quantity);
-      }
-    },
-    beforeDelete: async ({ tx, ctx, row }) => {
-      if (await expiredAway(tx, ctx.mode, row)) throw gone();
-      if (row.stock_line_item_id)
-        throw errors.locked('The reservation belongs to a placed order: cancel the order or its shipment instead.');
-      await adjustReserved(tx, ctx.mode, row.stock_item_id, -row.quantity);
-    },
   },
 });

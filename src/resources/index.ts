@@ -1,5 +1,6 @@
 import { addressesResource } from './addresses';
 import { shippingCategoriesResource, skusResource } from './catalog';
+import type { ResourceDefinition } from './define';
 import { shipmentsResource, stockLineItemsResource, stockReservationsResource } from './fulfilment';
 import {
   inventoryReturnLocationsResource,
@@ -9,37 +10,34 @@ import {
 import { inventoryModelsResource } from './inventory_models';
 import { deliveryLeadTimesResource, marketsResource, shippingMethodsResource } from './markets';
 import { lineItemsResource, ordersResource } from './orders';
-import { Registry } from './registry';
 import { returnLineItemsResource, returnsResource } from './returns';
 import { reservedStocksResource, stockItemsResource } from './stock_items';
 import { stockLocationsResource } from './stock_locations';
 import { stockTransfersResource } from './transfers';
 import { versionsResource } from './versions';
 
-/** Every served type, in one place. Adding a resource is adding its definition here. */
-export function buildRegistry(): Registry {
-  return new Registry([
-    inventoryModelsResource,
-    inventoryStockLocationsResource,
-    stockLevelsResource,
-    inventoryReturnLocationsResource,
-    addressesResource,
-    stockLocationsResource,
-    shippingCategoriesResource,
-    skusResource,
-    stockItemsResource,
-    reservedStocksResource,
-    marketsResource,
-    shippingMethodsResource,
-    deliveryLeadTimesResource,
-    ordersResource,
-    lineItemsResource,
-    stockReservationsResource,
-    shipmentsResource,
-    stockLineItemsResource,
-    stockTransfersResource,
-    returnsResource,
-    returnLineItemsResource,
-    versionsResource,
-  ]);
-}
+/** Every served type, in one place. Adding a resource is adding its definition here (its behaviour: wiring.ts). */
+export const definitions: ResourceDefinition[] = [
+  inventoryModelsResource,
+  inventoryStockLocationsResource,
+  stockLevelsResource,
+  inventoryReturnLocationsResource,
+  addressesResource,
+  stockLocationsResource,
+  shippingCategoriesResource,
+  skusResource,
+  stockItemsResource,
+  reservedStocksResource,
+  marketsResource,
+  shippingMethodsResource,
+  deliveryLeadTimesResource,
+  ordersResource,
+  lineItemsResource,
+  stockReservationsResource,
+  shipmentsResource,
+  stockLineItemsResource,
+  stockTransfersResource,
+  returnsResource,
+  returnLineItemsResource,
+  versionsResource,
+];

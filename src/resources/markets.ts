@@ -1,31 +1,23 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { deliveryLeadTimes, markets, shippingMethods } from '../db/schema/markets';
-import { newSecret } from '../lib/ids';
+import { violation } from '../jsonapi/violations';
 import { centsToFloat, formatCents } from '../lib/money';
-import { col } from '../query/read';
-import { attr, defineResource, rel, type Trigger } from './define';
-import { type ScopeParams, scopeMarkets } from './scopes';
+import type { ScopeParams } from '../rows/scope';
+import { attr, defineResource, rel, type TriggerSpec } from './define';
+import { scopeMarkets } from './scopes';
 
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 const cu = { create: true, update: true } as const;
 
 /** `_disable` / `_enable`: set or clear `disabled_at` (markets, shipping methods). */
-const toggle = (on: boolean): Trigger => ({
-  on: ['create', 'update'],
-  description: on
-    ? 'Send this attribute to enable a disabled resource.'
-    : 'Send this attribute to disable the resource.',
-  run: async ({ tx, def, row }) => {
-    await tx
-      .update(def.table)
-      .set({ disabled_at: on ? null : sql`now()` })
-      .where(eq(col(def.table, 'id'), row.id));
-  },
-});
+const toggles: Record<string, TriggerSpec> = {
+  _disable: { on: ['create', 'update'], description: 'Send this attribute to disable the resource.' },
+  _enable: { on: ['create', 'update'], description: 'Send this attribute to enable a disabled resource.' },
+};
 
 const m = markets;
 
-/** spec §3.12, the inventory part: a market sells what its inventory model's locations hold. */
+/** The inventory part of a market: it sells what its inventory model's locations hold. */
 export const marketsResource = defineResource({
   type: 'markets',
   singular: 'market',
@@ -54,18 +46,13 @@ export const marketsResource = defineResource({
     disabled_at: attr.datetime({ column: m.disabled_at, filter: true, sort: true }),
     shared_secret: attr.string({ column: m.shared_secret, hiddenFromSalesChannels: true }),
   },
-  triggers: { _disable: toggle(false), _enable: toggle(true) },
+  triggers: toggles,
   relationships: {
     inventory_model: rel.toOne('inventory_models', 'inventory_model_id', {
       create: true,
       update: true,
       required: true,
     }),
-  },
-  hooks: {
-    beforeWrite: async ({ values, existing }) => {
-      if (!existing) values.shared_secret = newSecret();
-    },
   },
   uniques: { markets_mode_code_key: 'code' },
   lockedMessage: 'The market cannot be deleted while shipping methods or orders use it.',
@@ -78,7 +65,7 @@ const s = shippingMethods;
 const usable = (p: ScopeParams) =>
   sql`${s.disabled_at} is null and exists (${scopeMarkets(p)}) and (${s.market_id} is null or ${s.market_id} in (${scopeMarkets(p)}))`;
 
-/** spec §3.14: only what availability and shipments need. */
+/** Only what availability and shipments need of a shipping method. */
 export const shippingMethodsResource = defineResource({
   type: 'shipping_methods',
   singular: 'shipping_method',
@@ -114,7 +101,7 @@ export const shippingMethodsResource = defineResource({
     disabled_at: attr.datetime({ column: s.disabled_at, filter: true, sort: true }),
     shared_secret: attr.string({ column: s.shared_secret, hiddenFromSalesChannels: true }),
   },
-  triggers: { _disable: toggle(false), _enable: toggle(true) },
+  triggers: toggles,
   relationships: {
     market: rel.toOne('markets', 'market_id', { create: true, update: true }),
     shipping_category: rel.toOne('shipping_categories', 'shipping_category_id', { create: true, update: true }),
@@ -122,13 +109,8 @@ export const shippingMethodsResource = defineResource({
   },
   validate: (r) => {
     if (typeof r.currency_code === 'string' && !/^[A-Z]{3}$/.test(r.currency_code))
-      return [{ attribute: 'currency_code', message: 'is invalid', error: 'invalid', value: r.currency_code }];
+      return [violation.invalid('currency_code', r.currency_code)];
     return [];
-  },
-  hooks: {
-    beforeWrite: async ({ values, existing }) => {
-      if (!existing) values.shared_secret = newSecret();
-    },
   },
   access: { sales_channel: ['retrieve'] },
   scope: usable,
@@ -136,7 +118,7 @@ export const shippingMethodsResource = defineResource({
 
 const d = deliveryLeadTimes;
 
-/** spec §3.13: hours per (stock location, shipping method); days derived as round(hours / 24). */
+/** Hours per (stock location, shipping method); days derived as round(hours / 24). */
 export const deliveryLeadTimesResource = defineResource({
   type: 'delivery_lead_times',
   singular: 'delivery_lead_time',
@@ -156,18 +138,7 @@ export const deliveryLeadTimesResource = defineResource({
       required: true,
     }),
   },
-  validate: (r) =>
-    r.max_hours < r.min_hours
-      ? [
-          {
-            attribute: 'max_hours',
-            message: `must be greater than or equal to ${r.min_hours}`,
-            error: 'greater_than_or_equal_to',
-            count: r.min_hours,
-            value: r.max_hours,
-          },
-        ]
-      : [],
+  validate: (r) => (r.max_hours < r.min_hours ? [violation.atLeast('max_hours', r.min_hours, r.max_hours)] : []),
   access: { sales_channel: ['list', 'retrieve'] },
   scope: (p) => sql`exists (select 1 from ${s} where ${s.id} = ${d.shipping_method_id} and ${usable(p)})`,
 });

@@ -1,23 +1,24 @@
+import type { BoundDefinition } from './bind';
 import type { Attribute, Relationship, ResourceDefinition } from './define';
 
-/** The whitelist of every type Allot serves; unknown types are 404s, never guesses. */
+/** The whitelist of every type Allot serves, with its behaviour bound; unknown types are 404s, never guesses. */
 export class Registry {
-  private readonly byType = new Map<string, ResourceDefinition>();
+  private readonly byType = new Map<string, BoundDefinition>();
 
-  constructor(defs: ResourceDefinition[]) {
+  constructor(defs: BoundDefinition[]) {
     for (const d of defs) this.byType.set(d.type, d);
   }
 
-  get(type: string): ResourceDefinition | undefined {
+  get(type: string): BoundDefinition | undefined {
     return this.byType.get(type);
   }
 
-  all(): ResourceDefinition[] {
+  all(): BoundDefinition[] {
     return [...this.byType.values()];
   }
 
   /** The target of a relationship, or undefined while that type is not served yet (virtual relationships). */
-  target(r: Relationship): ResourceDefinition | undefined {
+  target(r: Relationship): BoundDefinition | undefined {
     return r.virtual ? undefined : this.byType.get(r.type);
   }
 }

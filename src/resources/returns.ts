@@ -1,35 +1,19 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { rawClient } from '../db/client';
-import { lineItems } from '../db/schema/orders';
 import { returnLineItems, returns } from '../db/schema/returns';
 import { RETURN } from '../inventory/state-machine';
-import { errors } from '../jsonapi/errors';
-import { restockReturn } from '../services/stock-moves';
-import { transition } from '../services/transition';
-import { attr, defineResource, rel, type Trigger } from './define';
+import { attr, defineResource, rel, type TriggerSpec } from './define';
 
 const r = returns;
 const read = { filter: true, sort: true } as const;
 
-const step = (name: string): Trigger => ({
-  on: ['update'],
-  description: `Move the return to ${RETURN[name]!.to}.`,
-  run: async ({ tx, row }) => void (await transition(tx, 'returns', RETURN, name, row)),
-});
+/** The return's state machine: each trigger moves it to one status. */
+const steps = Object.fromEntries(
+  Object.keys(RETURN).map((name): [string, TriggerSpec] => [
+    name,
+    { on: ['update'], description: `Move the return to ${RETURN[name]!.to}.` },
+  ]),
+);
 
-const received = (status: string, name: string) => {
-  if (status !== 'received')
-    throw errors.validation([
-      {
-        attribute: name,
-        message: `needs a received return (this one is ${status})`,
-        error: 'invalid_transition',
-        pointer: `/data/attributes/${name}`,
-      },
-    ]);
-};
-
-/** spec §3.3, §4.3: a return goes back to the model's highest-priority return location unless one is given. */
+/** A return goes back to the model's highest-priority return location unless one is given. */
 export const returnsResource = defineResource({
   type: 'returns',
   singular: 'return',
@@ -44,60 +28,13 @@ export const returnsResource = defineResource({
     restocked_at: attr.datetime({ column: r.restocked_at, ...read }),
   },
   triggers: {
-    ...Object.fromEntries(Object.keys(RETURN).map((n) => [n, step(n)])),
-    _restock: {
-      on: ['update'],
-      description: 'Put every returned unit back into the return stock location (once).',
-      run: async ({ tx, ctx, row }) => {
-        received(row.status, '_restock');
-        await restockReturn(tx, ctx.mode, row.id);
-        await tx.execute(
-          sql`update returns set restocked_at = coalesce(restocked_at, now()), updated_at = now() where id = ${row.id}`,
-        );
-      },
-    },
+    ...steps,
+    _restock: { on: ['update'], description: 'Put every returned unit back into the return stock location (once).' },
   },
   relationships: {
     order: rel.toOne('orders', 'order_id', { create: true, required: true }),
     stock_location: rel.toOne('stock_locations', 'stock_location_id', { create: true, update: true }),
     return_line_items: rel.toMany('return_line_items', 'return_id'),
-  },
-  hooks: {
-    beforeWrite: async ({ tx, ctx, values, existing }) => {
-      if (existing) return;
-      const sqlc = rawClient(tx);
-      const [o] =
-        await sqlc`select o.number, o.status, im.id as model from orders o join markets m on m.id = o.market_id
-        join inventory_models im on im.id = m.inventory_model_id where o.id = ${values.order_id}`;
-      if (!['approved'].includes(o!.status))
-        throw errors.validation([
-          {
-            attribute: 'order',
-            message: `is ${o!.status}: only approved orders can be returned`,
-            error: 'invalid',
-            pointer: '/data/relationships/order',
-          },
-        ]);
-      if (!values.stock_location_id) {
-        const [irl] =
-          await sqlc`select stock_location_id from inventory_return_locations where inventory_model_id = ${o!.model} and mode = ${ctx.mode} order by priority, created_at, id limit 1`;
-        if (!irl)
-          throw errors.validation([
-            {
-              attribute: 'stock_location',
-              message: "can't be chosen: the market's inventory model has no return locations",
-              error: 'blank',
-              pointer: '/data/relationships/stock_location',
-            },
-          ]);
-        values.stock_location_id = irl.stock_location_id;
-      }
-      const [{ n }] =
-        (await sqlc`select count(*)::int + 1 as n from returns where order_id = ${values.order_id}`) as unknown as [
-          { n: number },
-        ];
-      values.number = `#${o!.number}/R/${String(n).padStart(3, '0')}`;
-    },
   },
 });
 
@@ -115,68 +52,10 @@ export const returnLineItemsResource = defineResource({
     restocked_at: attr.datetime({ column: rli.restocked_at, ...read }),
   },
   triggers: {
-    _restock: {
-      on: ['update'],
-      description: "Put this line's units back into the return stock location (once).",
-      run: async ({ tx, ctx, row }) => {
-        const [ret] = await tx.select({ status: returns.status }).from(returns).where(eq(returns.id, row.return_id));
-        received(ret!.status, '_restock');
-        await restockReturn(tx, ctx.mode, row.return_id, row.id);
-      },
-    },
+    _restock: { on: ['update'], description: "Put this line's units back into the return stock location (once)." },
   },
   relationships: {
     return: rel.toOne('returns', 'return_id', { create: true, required: true }),
     line_item: rel.toOne('line_items', 'line_item_id', { create: true, required: true }),
-  },
-  hooks: {
-    beforeWrite: async ({ tx, values, existing }) => {
-      if (existing && !Object.keys(values).length) return; // a trigger alone (_restock)
-      const returnId = values.return_id ?? existing!.return_id;
-      const lineId = values.line_item_id ?? existing!.line_item_id;
-      const [ret] = await tx.select().from(returns).where(eq(returns.id, returnId)).for('update');
-      if (!['draft', 'requested'].includes(ret!.status))
-        throw errors.validation([
-          {
-            attribute: 'return',
-            message: `is ${ret!.status}: its lines can no longer change`,
-            error: 'invalid',
-            pointer: '/data/relationships/return',
-          },
-        ]);
-      const [li] = await tx
-        .select({ sku_code: lineItems.sku_code })
-        .from(lineItems)
-        .where(and(eq(lineItems.id, lineId), eq(lineItems.order_id, ret!.order_id)));
-      if (!li)
-        throw errors.validation([
-          {
-            attribute: 'line_item',
-            message: "is not a line item of the return's order",
-            error: 'invalid',
-            pointer: '/data/relationships/line_item',
-          },
-        ]);
-      values.sku_code = li.sku_code;
-      const [{ shipped, returned }] = (await rawClient(tx)`
-        select (select coalesce(sum(s.quantity), 0)::int from stock_line_items s join shipments sh on sh.id = s.shipment_id
-                 where s.line_item_id = ${lineId} and sh.status in ('shipped', 'delivered')) as shipped,
-               (select coalesce(sum(x.quantity), 0)::int from return_line_items x join returns y on y.id = x.return_id
-                 where x.line_item_id = ${lineId} and y.status <> 'cancelled' and x.id <> ${existing?.id ?? ''}) as returned`) as unknown as [
-        { shipped: number; returned: number },
-      ];
-      const quantity = (values.quantity ?? existing!.quantity) as number;
-      if (quantity > shipped - returned) {
-        throw errors.validation([
-          {
-            attribute: 'quantity',
-            message: `must be less than or equal to ${shipped - returned} (shipped and not yet returned)`,
-            error: 'less_than_or_equal_to',
-            value: quantity,
-            count: shipped - returned,
-          },
-        ]);
-      }
-    },
   },
 });

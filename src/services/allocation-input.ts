@@ -1,11 +1,12 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import type { Stock } from '../inventory/availability';
 import type { Line } from '../inventory/types';
 import type { Slot } from '../inventory/walk';
 import { errors } from '../jsonapi/errors';
-import type { Row } from '../resources/define';
+import { relationship, violation } from '../jsonapi/violations';
+import type { Row } from '../rows/row';
 import { type LockedStock, lockStock } from './stock';
-import type { Tx } from './tx';
 
 /** A JSON array built by the statement below; its positions are the statement's. */
 type Tuple = Row[keyof Row][];
@@ -28,19 +29,8 @@ const MODEL_COLUMNS = (sql: ReturnType<typeof rawClient>) => sql`
      from inventory_stock_locations isl where isl.inventory_model_id = im.id) as slots`;
 
 function toModel(m: Row | undefined): OrderModel {
-  if (!m)
-    throw errors.validation([
-      {
-        attribute: 'market',
-        message: 'is not a valid market',
-        error: 'invalid',
-        pointer: '/data/relationships/market',
-      },
-    ]);
-  if (m.disabled_at)
-    throw errors.validation([
-      { attribute: 'market', message: 'is disabled', error: 'invalid', pointer: '/data/relationships/market' },
-    ]);
+  if (!m) throw errors.validation([violation.notValid(relationship('market'), 'market')]);
+  if (m.disabled_at) throw errors.validation([violation.disabled(relationship('market'))]);
   return {
     marketId: m.market_id,
     modelId: m.model_id,

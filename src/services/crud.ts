@@ -2,14 +2,17 @@ import { and, eq, getTableName, SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import { type Db, rawClient } from '../db/client';
 import { translateDbError } from '../db/errors';
+import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { ApiError, errors } from '../jsonapi/errors';
 import { newId } from '../lib/ids';
-import { col, findInMode, inMode, lockVisibleOr401 } from '../query/read';
-import type { ResourceDefinition, Row } from '../resources/define';
+import type { BoundDefinition } from '../resources/bind';
+import type { ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
+import { findInMode, inMode, lockVisibleOr401 } from '../rows/find';
+import type { Row } from '../rows/row';
+import { col } from '../rows/statement';
 import { checkInput, requireRelationships } from './input';
-import type { Tx } from './tx';
 
 export interface WriteDeps {
   db: Db;
@@ -51,7 +54,7 @@ function checkDomain(def: ResourceDefinition, record: Row, ctx: RequestContext) 
 
 async function runTriggers(
   tx: Tx,
-  def: ResourceDefinition,
+  def: BoundDefinition,
   ctx: RequestContext,
   row: Row,
   triggers: string[],
@@ -77,7 +80,7 @@ async function reread(
 
 export async function createResource(
   deps: WriteDeps,
-  def: ResourceDefinition,
+  def: BoundDefinition,
   doc: ParsedDocument,
   ctx: RequestContext,
 ): Promise<Row> {
@@ -87,23 +90,23 @@ export async function createResource(
     ctx,
     await inTransaction(deps, def, 'create', ctx, async (tx) => {
       const input = await checkInput(tx, deps.reg, def, doc, 'create', ctx);
-      await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes });
+      await def.hooks.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes });
       checkDomain(def, withDefaults(def, input.values), ctx);
       const [row] = await tx
         .insert(def.table)
         .values({ ...input.values, id: newId(), mode: ctx.mode })
         .returning();
-      await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, row: row as Row });
+      await def.hooks.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, row: row as Row });
       await recordVersion(tx, def, ctx, (row as Row).id, 'create', undefined, input.values, input.triggers);
       await runTriggers(tx, def, ctx, row as Row, input.triggers, input.attributes);
-      return { row: row as Row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
+      return { row: row as Row, stale: input.triggers.length > 0 || !!def.hooks.afterWrite };
     }),
   );
 }
 
 export async function updateResource(
   deps: WriteDeps,
-  def: ResourceDefinition,
+  def: BoundDefinition,
   id: string,
   doc: ParsedDocument,
   ctx: RequestContext,
@@ -115,7 +118,7 @@ export async function updateResource(
     await inTransaction(deps, def, 'update', ctx, async (tx) => {
       const existing = await lockVisibleOr401(tx, def, ctx, id);
       const input = await checkInput(tx, deps.reg, def, doc, 'update', ctx);
-      await def.hooks?.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
+      await def.hooks.beforeWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing });
       let row = existing;
       // statements whose results nothing waits for are pipelined on the transaction's connection
       // (sent now, checked before commit): a trigger such as _place does not pay their round trips
@@ -143,7 +146,7 @@ export async function updateResource(
             .execute(),
         );
       }
-      await def.hooks?.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
+      await def.hooks.afterWrite?.({ tx, ctx, values: input.values, attributes: input.attributes, existing, row });
       pipeline(recordVersion(tx, def, ctx, id, 'update', existing, input.values, input.triggers));
       try {
         await runTriggers(tx, def, ctx, row, input.triggers, input.attributes);
@@ -153,27 +156,27 @@ export async function updateResource(
         throw failed ? (failed as PromiseRejectedResult).reason : e;
       }
       await Promise.all(pipelined);
-      return { row, stale: input.triggers.length > 0 || !!def.hooks?.afterWrite };
+      return { row, stale: input.triggers.length > 0 || !!def.hooks.afterWrite };
     }),
   );
 }
 
 export async function deleteResource(
   deps: WriteDeps,
-  def: ResourceDefinition,
+  def: BoundDefinition,
   id: string,
   ctx: RequestContext,
 ): Promise<void> {
   await inTransaction(deps, def, 'delete', ctx, async (tx) => {
     const row = await lockVisibleOr401(tx, def, ctx, id);
-    await def.hooks?.beforeDelete?.({ tx, ctx, row });
+    await def.hooks.beforeDelete?.({ tx, ctx, row });
     await tx.delete(def.table).where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)));
     await recordVersion(tx, def, ctx, id, 'destroy', row, {});
   });
 }
 
 /**
- * One version per write (spec §1.11): `changes` maps each written attribute (and trigger) to
+ * One version per write: `changes` maps each written attribute (and trigger) to
  * [before, after]; `who` names the application. Same transaction as the write.
  */
 async function recordVersion(

@@ -1,10 +1,12 @@
 import type { RequestContext } from '../auth/context';
+import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { errors, type Violation } from '../jsonapi/errors';
-import { findRow } from '../query/read';
-import type { ResourceDefinition, Row } from '../resources/define';
+import { relationship, violation } from '../jsonapi/violations';
+import type { ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
-import type { Tx } from './tx';
+import { findRow } from '../rows/find';
+import type { Row } from '../rows/row';
 import { checkValue } from './values';
 
 export type Op = 'create' | 'update';
@@ -40,8 +42,7 @@ export async function checkInput(
     const trig = def.triggers[name];
     if (trig) {
       if (!trig.on.includes(op) || (trig.prohibited && sales)) throw errors.paramNotAllowed(name, pointer);
-      if (typeof v !== 'boolean')
-        violations.push({ attribute: name, message: 'must be true or false', error: 'inclusion', value: v });
+      if (typeof v !== 'boolean') violations.push(violation.notBoolean(name, v));
       else if (v) out.triggers.push(name);
       continue;
     }
@@ -61,7 +62,7 @@ export async function checkInput(
     if (!r?.fk || !(op === 'create' ? r.create : r.update)) throw errors.paramNotAllowed(name, pointer);
     if (Array.isArray(linkage)) throw errors.invalidDataFormat(`${name} is a to-one relationship.`, `${pointer}/data`);
     if (linkage === null) {
-      if (r.required) violations.push({ attribute: name, message: "can't be blank", error: 'blank', pointer });
+      if (r.required) violations.push(violation.blank(relationship(name)));
       else {
         out.values[r.fk] = null;
         out.related[name] = null;
@@ -78,19 +79,14 @@ export async function checkInput(
   if (op === 'create') {
     for (const [name, a] of Object.entries(def.attributes)) {
       if (a.required && a.create && out.values[name] === undefined && !violations.some((v) => v.attribute === name)) {
-        violations.push({ attribute: name, message: "can't be blank", error: 'blank' });
+        violations.push(violation.blank(name));
       }
     }
     // missing required relationships belong in the same 422 as missing attributes
     for (const [name, r] of Object.entries(def.relationships)) {
       const standIn = r.requiredUnless !== undefined && out.attributes[r.requiredUnless] !== undefined;
       if (r.required && r.fk && !(name in doc.relationships) && !standIn) {
-        violations.push({
-          attribute: name,
-          message: "can't be blank",
-          error: 'blank',
-          pointer: `/data/relationships/${name}`,
-        });
+        violations.push(violation.blank(relationship(name)));
       }
     }
   }
@@ -103,12 +99,7 @@ export function requireRelationships(def: ResourceDefinition, record: Row): void
   const missing: Violation[] = [];
   for (const [name, r] of Object.entries(def.relationships)) {
     if (r.required && r.fk && (record[r.fk] === undefined || record[r.fk] === null)) {
-      missing.push({
-        attribute: name,
-        message: "can't be blank",
-        error: 'blank',
-        pointer: `/data/relationships/${name}`,
-      });
+      missing.push(violation.blank(relationship(name)));
     }
   }
   if (missing.length) throw errors.validation(missing);

@@ -1,12 +1,13 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { Allocation } from '../inventory/allocate';
 import type { Line } from '../inventory/types';
 import { errors } from '../jsonapi/errors';
-import type { Row } from '../resources/define';
+import { relationship, violation } from '../jsonapi/violations';
+import type { Row } from '../rows/row';
 import { loadModel, lockedStock } from './allocation-input';
 import { release, reserve } from './stock';
-import type { Tx } from './tx';
 
 export const EDITABLE = ['draft', 'pending'];
 
@@ -18,12 +19,11 @@ export async function orderOf(tx: Tx, orderId: string): Promise<Row> {
 export function requireEditable(order: Row) {
   if (!EDITABLE.includes(order.status)) {
     throw errors.validation([
-      {
-        attribute: 'order',
-        message: `is ${order.status}: line items can change only while it is draft or pending`,
-        error: 'invalid',
-        pointer: '/data/relationships/order',
-      },
+      violation.inStatus(
+        relationship('order'),
+        order.status,
+        'line items can change only while it is draft or pending',
+      ),
     ]);
   }
 }
@@ -36,7 +36,7 @@ interface LineInput {
 }
 
 /**
- * Line item create/update (spec §3.16): the SKU must be stocked in the market's model and the
+ * Line item create/update: the SKU must be stocked in the market's model and the
  * quantity available there — counted with the same walk as availability and placement, over every
  * line of that SKU in the order, the order's own holds counting as available to it.
  */
@@ -54,13 +54,7 @@ export async function checkLineQuantity(tx: Tx, ctx: RequestContext, input: Line
     from stock_items si where si.sku_id = ${input.sku.id} and si.stock_location_id = any(${locs}::text[])`;
   if (!rows.length) {
     throw errors.validation([
-      {
-        attribute: 'sku',
-        message: 'is not available in the market',
-        error: 'invalid',
-        value: input.sku.code,
-        pointer: '/data/relationships/sku',
-      },
+      violation.unacceptable(relationship('sku'), 'is not available in the market', input.sku.code),
     ]);
   }
   const [others] = await sql`select coalesce(sum(quantity), 0)::int as q from line_items
@@ -95,20 +89,12 @@ export async function checkLineQuantity(tx: Tx, ctx: RequestContext, input: Line
   const available = a.slots.reduce((t, s) => t + a.available(input.sku.id, s.stockLocationId), 0) - others!.q;
   if (input.quantity > available) {
     const count = Math.max(0, available);
-    throw errors.validation([
-      {
-        attribute: 'quantity',
-        message: `must be less than or equal to ${count}`,
-        error: 'less_than_or_equal_to',
-        value: input.quantity,
-        count,
-      },
-    ]);
+    throw errors.validation([violation.atMost('quantity', count, input.quantity)]);
   }
 }
 
 /**
- * `_reserve_stock` (spec §4.3): the line's draft holds are rebuilt to cover its whole quantity, split
+ * `_reserve_stock`: the line's draft holds are rebuilt to cover its whole quantity, split
  * across locations in the walk's order, expiring after the model's stock_reservation_cutoff.
  */
 export async function reserveLine(tx: Tx, ctx: RequestContext, lineItem: Row, order: Row, sku: Row): Promise<void> {
@@ -135,16 +121,7 @@ export async function reserveLine(tx: Tx, ctx: RequestContext, lineItem: Row, or
   });
   a.greedy(line, a.slots);
   const [short] = a.shortfalls();
-  if (short)
-    throw errors.validation([
-      {
-        attribute: 'quantity',
-        message: `must be less than or equal to ${short.available}`,
-        error: 'less_than_or_equal_to',
-        value: lineItem.quantity,
-        count: short.available,
-      },
-    ]);
+  if (short) throw errors.validation([violation.atMost('quantity', short.available, lineItem.quantity)]);
   await reserve(
     tx,
     ctx.mode,

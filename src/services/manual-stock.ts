@@ -1,9 +1,9 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
-import type { Row, Trigger } from '../resources/define';
+import { violation } from '../jsonapi/violations';
 import { decrementOrder, releaseLineStock, reserveLineStock, type SliScope } from './stock-moves';
-import type { Tx } from './tx';
 
 const ACTIONS = {
   _decrement_stock: decrementOrder,
@@ -11,25 +11,22 @@ const ACTIONS = {
   _reserve_stock: reserveLineStock,
 } as const;
 
+export type ManualStock = keyof typeof ACTIONS;
+
 /**
- * Manual stock triggers on shipments and stock line items (spec §4.3, `manual_stock_decrement`):
+ * Manual stock triggers on shipments and stock line items (`manual_stock_decrement`):
  * `_decrement_stock` takes the units off and drops the hold, once; `_release_stock` drops the hold;
  * `_reserve_stock` holds again. Only while the order's fulfillment is in progress.
  */
-export function manualStockTrigger(name: keyof typeof ACTIONS, scopeOf: (row: Row) => SliScope): Trigger {
-  return {
-    on: ['update'],
-    prohibited: true,
-    description: {
-      _decrement_stock: 'Decrement the stock and release its hold (once).',
-      _release_stock: 'Release the stock held.',
-      _reserve_stock: 'Hold the stock again.',
-    }[name],
-    run: async ({ tx, ctx, row }) => {
-      const order = await fulfilling(tx, ctx, row.order_id, name);
-      await ACTIONS[name](tx, ctx.mode, order, scopeOf(row));
-    },
-  };
+export async function manualStock(
+  tx: Tx,
+  ctx: RequestContext,
+  name: ManualStock,
+  orderId: string,
+  scope: SliScope,
+): Promise<void> {
+  const order = await fulfilling(tx, ctx, orderId, name);
+  await ACTIONS[name](tx, ctx.mode, order, scope);
 }
 
 async function fulfilling(tx: Tx, ctx: RequestContext, orderId: string, name: string): Promise<string> {
@@ -37,14 +34,7 @@ async function fulfilling(tx: Tx, ctx: RequestContext, orderId: string, name: st
     tx,
   )`select id, fulfillment_status from orders where id = ${orderId} and mode = ${ctx.mode}`;
   if (o?.fulfillment_status !== 'in_progress') {
-    throw errors.validation([
-      {
-        attribute: name,
-        message: "is allowed only while the order's fulfillment is in progress",
-        error: 'invalid_transition',
-        pointer: `/data/attributes/${name}`,
-      },
-    ]);
+    throw errors.validation([violation.invalidTransition(name, o?.fulfillment_status ?? 'unknown', 'order')]);
   }
   return o.id as string;
 }

@@ -1,41 +1,30 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
-import { errors, type Violation } from '../jsonapi/errors';
+import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
 import { type Hold, holdFragments, release, shortHolds } from './stock';
 import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
-import type { Tx } from './tx';
 
-/** An illegal transition is a 422 on the trigger (spec §1.7). */
-export const illegal = (trigger: string, status: string) =>
-  errors.validation([
-    {
-      attribute: trigger,
-      message: `cannot be applied to a ${status} order`,
-      error: 'invalid_transition',
-      pointer: `/data/attributes/${trigger}`,
-    },
-  ]);
+/** An illegal transition is a 422 on the trigger. */
+const illegal = (trigger: string, status: string) =>
+  errors.validation([violation.invalidTransition(trigger, status, 'order')]);
 
 const shortfallError = (plan: Plan) =>
   errors.validation(
-    plan.shortfalls.map<Violation>((s) => ({
-      attribute: 'line_items',
-      message: `${s.skuCode}: ${s.requested} requested, ${s.available} available with the ${plan.strategy} strategy (short by ${s.requested - s.available})`,
-      error: 'out_of_stock',
-      value: s.skuCode,
-      count: s.available,
-      pointer: '/data/relationships/line_items',
-    })),
+    plan.shortfalls.map((s) =>
+      violation.outOfStock({ code: s.skuCode, requested: s.requested, available: s.available }, plan.strategy),
+    ),
   );
 
 /**
- * `_place` (spec §4.2–4.3), inside the caller's transaction: the order's own draft holds go back to
+ * `_place`, inside the caller's transaction: the order's own draft holds go back to
  * the pool, the stock of its SKUs is locked, the strategy plans, and the plan is applied — shipments,
  * stock line items, pending reservations and the order's new state in one statement — or nothing
  * changes (422 naming each short SKU). Four statements in the common case: every round trip here
@@ -45,25 +34,9 @@ export async function placeOrder(tx: Tx, ctx: RequestContext, order: Row): Promi
   if (order.status === 'placed') return; // a repeated _place is harmless
   if (order.status !== 'draft' && order.status !== 'pending') throw illegal('_place', order.status);
   const { model, lines, holds } = await loadPlacement(tx, ctx.mode, order as { id: string; market_id: string });
-  if (!lines.length)
-    throw errors.validation([
-      {
-        attribute: 'line_items',
-        message: 'must not be empty',
-        error: 'blank',
-        pointer: '/data/relationships/line_items',
-      },
-    ]);
+  if (!lines.length) throw errors.validation([violation.empty(relationship('line_items'))]);
   const strategy = strategyFor(model.strategy);
-  if (!strategy)
-    throw errors.validation([
-      {
-        attribute: 'strategy',
-        message: `${model.strategy} is not available yet`,
-        error: 'inclusion',
-        pointer: '/data/relationships/market',
-      },
-    ]);
+  if (!strategy) throw errors.validation([violation.strategyUnavailable(model.strategy)]);
   if (holds) await release(tx, ctx.mode, { orderId: order.id }); // own drafts never block their own order
   const { stock, itemOf } = await lockedStock(tx, ctx.mode, [...new Set(lines.map((l) => l.skuId))], model);
   const plan = strategy({
@@ -133,7 +106,7 @@ async function applyPlan(
         lineItemId: s.p.lineItemId,
         stockLineItemId: s.id,
       })),
-    // a transfer holds its units on the origin until it completes (spec §4.3)
+    // a transfer holds its units on the origin until it completes
     ...tr.map((x) => ({
       stockItemId: x.origin,
       skuId: x.t.skuId,
@@ -189,7 +162,7 @@ export async function approveOrder(tx: Tx, ctx: RequestContext, order: Row): Pro
     await decrementOrder(tx, ctx.mode, order.id);
   }
   const sql = rawClient(tx);
-  // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked (spec §4.4)
+  // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked
   const waits = sql`(coalesce((s.allocation->>'on_hold')::boolean, false) or exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled')))`;
   await sql`update shipments s set status = case when ${waits} then 'on_hold' else 'picking' end,
       on_hold_at = case when ${waits} then now() end, picking_at = case when ${waits} then null else now() end, updated_at = now()

@@ -1,8 +1,9 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import { reserve } from './stock';
-import type { Tx } from './tx';
 
 /**
  * Stock moved by orders, transfers and returns: decrement at approval, restock on cancel or return,
@@ -10,7 +11,7 @@ import type { Tx } from './tx';
  * the holds in stock.ts; the ledger trigger records every change.
  */
 /**
- * Approval's decrement (spec §4.3): each stock line item not yet decremented takes its units off the
+ * Approval's decrement: each stock line item not yet decremented takes its units off the
  * stock item and its reservation goes, all at once; a second call finds nothing left to do.
  */
 export interface SliScope {
@@ -81,7 +82,7 @@ export async function releaseShipment(tx: Tx, mode: string, shipmentId: string):
 }
 
 /**
- * A transfer arrives (spec §4.3): the origin loses the units and the hold on them, the destination
+ * A transfer arrives: the origin loses the units and the hold on them, the destination
  * gains them (its stock item created if missing). Returns the destination stock item.
  */
 export async function moveTransferred(
@@ -105,15 +106,7 @@ export async function moveTransferred(
       reserved_updated_at = now(), updated_at = now()
     where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`,
   );
-  if (!origin)
-    throw errors.validation([
-      {
-        attribute: 'origin_stock_location',
-        message: 'has no stock item for this SKU',
-        error: 'invalid',
-        pointer: '/data/relationships/origin_stock_location',
-      },
-    ]);
+  if (!origin) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
   const [dest] = await withReason(
     tx,
     `transfer_in ${t.id}`,
@@ -126,7 +119,7 @@ export async function moveTransferred(
   return dest!.id as string;
 }
 
-/** Manual `_release_stock`: drop the holds of stock line items not yet decremented (spec §4.3). */
+/** Manual `_release_stock`: drop the holds of stock line items not yet decremented. */
 export async function releaseLineStock(tx: Tx, mode: string, orderId: string, scope: SliScope): Promise<void> {
   const sql = rawClient(tx);
   const ids = (
@@ -173,7 +166,7 @@ async function withReason<T>(tx: Tx, reason: string, run: () => Promise<T>): Pro
 }
 
 /**
- * Restock a received return (spec §4.3): each return line not yet restocked puts its units into the
+ * Restock a received return: each return line not yet restocked puts its units into the
  * return's stock location (its stock item created if missing), once — `restocked_at` marks it.
  */
 export async function restockReturn(tx: Tx, mode: string, returnId: string, lineId?: string): Promise<number> {

@@ -1,13 +1,14 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
-import type { Tx } from './tx';
 
 /**
  * The only code that changes stock counters. Every change is one statement that moves the counter
  * and the reservation rows together (reserved_quantity = Σ reservations, always), and holds are
- * taken with a conditional UPDATE that cannot oversell; the schema's CHECKs back it
- * (architecture habit 9; scenarios "Concurrency").
+ * taken with a conditional UPDATE (or on rows locked in the same transaction), never read,
+ * computed and written back, so concurrent writers cannot oversell; the schema's CHECKs back it.
  */
 
 export interface Hold {
@@ -31,7 +32,7 @@ export interface LockedStock {
   reserved_quantity: number;
 }
 
-/** Drafts past `expires_at` stop counting (spec §4.3): delete them and their share of the counters. */
+/** Drafts past `expires_at` stop counting: delete them and their share of the counters. */
 export async function sweepExpired(tx: Tx, mode: string, stockItemIds?: string[]): Promise<number> {
   const sql = rawClient(tx);
   const filter = stockItemIds ? sql`and stock_item_id = any(${stockItemIds}::text[])` : sql``;
@@ -104,14 +105,7 @@ export function shortHolds(
 ): never {
   const ok = new Set(done);
   const failed = items.filter(([id]) => !ok.has(id)).map(([id]) => skuOf(id));
-  throw errors.validation(
-    failed.map((code) => ({
-      attribute: 'quantity',
-      message: `not enough stock of ${code}`,
-      error: 'less_than_or_equal_to',
-      pointer: '/data/attributes/quantity',
-    })),
-  );
+  throw errors.validation(failed.map((code) => violation.notEnoughStock(code)));
 }
 
 /** Take holds in one statement; if any stock item cannot give its units, nothing is taken: 422 naming the SKU. */
@@ -172,13 +166,6 @@ export async function adjustReserved(tx: Tx, mode: string, stockItemId: string, 
   if (!ok.length) {
     const [s] = await sql`select quantity - reserved_quantity as available from stock_items where id = ${stockItemId}`;
     const count = Number(s?.available ?? 0);
-    throw errors.validation([
-      {
-        attribute: 'quantity',
-        message: `exceeds the available stock (${count})`,
-        error: 'less_than_or_equal_to',
-        count,
-      },
-    ]);
+    throw errors.validation([violation.exceedsAvailable(count)]);
   }
 }

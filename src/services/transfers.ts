@@ -1,15 +1,15 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { TRANSFER } from '../inventory/state-machine';
 import { newId } from '../lib/ids';
-import type { Row } from '../resources/define';
+import type { Row } from '../rows/row';
 import { release, reserve } from './stock';
 import { decrementOrder, moveTransferred } from './stock-moves';
 import { transition } from './transition';
-import type { Tx } from './tx';
 
 /**
- * A transfer trigger (spec §4.4): `_complete` moves the stock, `_cancel` releases the origin's
+ * A transfer trigger: `_complete` moves the stock, `_cancel` releases the origin's
  * hold; either may let its shipment leave on_hold.
  */
 export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string, t: Row): Promise<void> {

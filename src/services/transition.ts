@@ -1,8 +1,9 @@
 import { rawClient } from '../db/client';
+import type { Tx } from '../db/tx';
 import { type Machine, step } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
-import type { Row } from '../resources/define';
-import type { Tx } from './tx';
+import { violation } from '../jsonapi/violations';
+import type { Row } from '../rows/row';
 
 /**
  * Take a state-machine edge for `row` of `table` with one UPDATE (status, its timestamp). A repeat
@@ -20,15 +21,7 @@ export async function transition(
   const s = step(machine, trigger, row.status);
   if (s === 'repeat') return false;
   const noun = table === 'stock_transfers' ? 'stock transfer' : table.slice(0, -1);
-  if (s === 'illegal')
-    throw errors.validation([
-      {
-        attribute: trigger,
-        message: `cannot be applied to a ${row.status} ${noun}`,
-        error: 'invalid_transition',
-        pointer: `/data/attributes/${trigger}`,
-      },
-    ]);
+  if (s === 'illegal') throw errors.validation([violation.invalidTransition(trigger, row.status, noun)]);
   await effects?.();
   const { to, stamp } = machine[trigger]!;
   const sql = rawClient(tx);

@@ -1,4 +1,5 @@
 import type { Violation } from '../jsonapi/errors';
+import { violation } from '../jsonapi/violations';
 import type { Attribute } from '../resources/define';
 
 const INT_MIN = -2147483648;
@@ -28,46 +29,42 @@ export function checkValue(name: string, a: Attribute, v: unknown): { value: unk
       : typeof v === 'string' && v.length > 200
         ? `${v.slice(0, 200)}…`
         : v;
-  const bad = (message: string, error: string, count?: number): { violation: Violation } => ({
-    violation: { attribute: name, message, error, value: echo, count },
-  });
+  const bad = (build: (field: string, value: unknown) => Violation) => ({ violation: build(name, echo) });
   if (v === null) {
     if (a.type === 'object' && a.nullable !== true) return { value: {} }; // metadata: null clears it
-    if (a.required || a.nullable === false) return bad("can't be blank", 'blank');
+    if (a.required || a.nullable === false) return bad(violation.blank);
     return { value: null };
   }
   switch (a.type) {
     case 'string':
-      if (typeof v !== 'string') return bad('must be a string', 'invalid');
-      if (!storableText(v)) return bad('contains characters that are not allowed', 'invalid');
-      if (a.required && v.trim() === '') return bad("can't be blank", 'blank');
-      if (a.enum && !a.enum.includes(v)) return bad('is not included in the list', 'inclusion');
+      if (typeof v !== 'string') return bad((f, x) => violation.notA(f, 'string', x));
+      if (!storableText(v)) return bad(violation.notStorable);
+      if (a.required && v.trim() === '') return bad(violation.blank);
+      if (a.enum && !a.enum.includes(v)) return bad(violation.notIncluded);
       return { value: v };
     case 'integer':
     case 'float': {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return bad('is not a number', 'not_a_number');
-      if (a.type === 'integer' && !Number.isInteger(v)) return bad('must be an integer', 'not_an_integer');
+      if (typeof v !== 'number' || !Number.isFinite(v)) return bad(violation.notANumber);
+      if (a.type === 'integer' && !Number.isInteger(v)) return bad(violation.notAnInteger);
       const min = a.min ?? (a.type === 'integer' ? INT_MIN : undefined);
       const max = a.max ?? (a.type === 'integer' ? INT_MAX : undefined);
       if (a.greaterThan !== undefined && !(v > a.greaterThan))
-        return bad(`must be greater than ${a.greaterThan}`, 'greater_than', a.greaterThan);
-      if (min !== undefined && v < min)
-        return bad(`must be greater than or equal to ${min}`, 'greater_than_or_equal_to', min);
-      if (max !== undefined && v > max)
-        return bad(`must be less than or equal to ${max}`, 'less_than_or_equal_to', max);
+        return bad((f, x) => violation.greaterThan(f, a.greaterThan!, x));
+      if (min !== undefined && v < min) return bad((f, x) => violation.atLeast(f, min, x));
+      if (max !== undefined && v > max) return bad((f, x) => violation.atMost(f, max, x));
       return { value: v };
     }
     case 'boolean':
-      return typeof v === 'boolean' ? { value: v } : bad('must be true or false', 'inclusion');
+      return typeof v === 'boolean' ? { value: v } : bad(violation.notBoolean);
     case 'datetime': {
       const d = typeof v === 'string' ? new Date(v) : undefined;
       if (!d || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)
-        return bad('is not a valid datetime', 'invalid');
+        return bad((f, x) => violation.notValid(f, 'datetime', x));
       return { value: d };
     }
     case 'object':
-      if (!isPlainObject(v)) return bad('must be an object', 'invalid');
-      if (!storableText(v)) return bad('contains characters that are not allowed, or is nested too deeply', 'invalid');
+      if (!isPlainObject(v)) return bad((f, x) => violation.notA(f, 'object', x));
+      if (!storableText(v)) return bad((f, x) => violation.notStorable(f, x, true));
       return { value: v };
   }
 }

@@ -3,6 +3,7 @@ export * from './catalog';
 export * from './inventory_models';
 export * from './markets';
 export * from './orders';
+export * from './reservations';
 export * from './returns';
 export * from './revocations';
 export * from './stock';

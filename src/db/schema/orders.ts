@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, check, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { shippingCategories, skus } from './catalog';
 import { baseColumns, ts } from './common';
 import { markets } from './markets';
 import { inventoryStockLocations, stockItems, stockLocations } from './stock';
-import { stockTransfers } from './transfers';
 
 export const orders = pgTable(
   'orders',
@@ -123,43 +122,5 @@ export const stockLineItems = pgTable(
     index('stock_line_items_order_idx').on(t.order_id),
     index('stock_line_items_line_item_idx').on(t.line_item_id),
     index('stock_line_items_stock_item_idx').on(t.stock_item_id),
-  ],
-);
-
-/**
- * A hold on units of one stock item (spec §3.8). Every row counts in its stock item's
- * `reserved_quantity`, kept equal to Σ rows in the same statement that writes them; expired drafts
- * are subtracted at read time until the sweeper deletes them.
- */
-export const stockReservations = pgTable(
-  'stock_reservations',
-  {
-    ...baseColumns(),
-    status: text('status').notNull().default('draft'),
-    quantity: integer('quantity').notNull(),
-    expires_at: ts('expires_at'),
-    stock_item_id: text('stock_item_id')
-      .notNull()
-      .references(() => stockItems.id, { onDelete: 'restrict' }),
-    sku_id: text('sku_id')
-      .notNull()
-      .references(() => skus.id, { onDelete: 'restrict' }),
-    order_id: text('order_id').references(() => orders.id, { onDelete: 'restrict' }),
-    line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'restrict' }),
-    stock_line_item_id: text('stock_line_item_id').references(() => stockLineItems.id, { onDelete: 'restrict' }),
-    /** The transfer this hold is for: units on the origin, kept until the transfer completes or is cancelled. */
-    stock_transfer_id: text('stock_transfer_id').references((): AnyPgColumn => stockTransfers.id, {
-      onDelete: 'restrict',
-    }),
-  },
-  (t) => [
-    check('stock_reservations_status_check', sql`${t.status} in ('draft', 'pending')`),
-    check('stock_reservations_quantity_check', sql`${t.quantity} >= 1`),
-    check('stock_reservations_expiry_check', sql`(${t.status} = 'draft') = (${t.expires_at} is not null)`),
-    index('stock_reservations_stock_item_idx').on(t.stock_item_id),
-    index('stock_reservations_drafts_idx').on(t.stock_item_id, t.expires_at).where(sql`${t.status} = 'draft'`),
-    index('stock_reservations_order_idx').on(t.order_id),
-    index('stock_reservations_line_item_idx').on(t.line_item_id),
-    index('stock_reservations_mode_created_idx').on(t.mode, t.created_at, t.id),
   ],
 );

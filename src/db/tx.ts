@@ -1,4 +1,4 @@
-import type { Db } from '../db/client';
+import type { Db } from './client';
 
 /** A Drizzle transaction (or the pool itself for single statements). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;

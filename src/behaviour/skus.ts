@@ -1,0 +1,143 @@
+import { param, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { RequestContext } from '../auth/context';
+import type { Tx } from '../db/tx';
+import { availability, type Inventory, type LeadTime, type Stock } from '../inventory/availability';
+import type { Slot } from '../inventory/walk';
+import { formatCents } from '../lib/money';
+import type { Behaviour } from '../resources/bind';
+import { marketJson, stockJson } from '../resources/sku-inventory';
+import { coalesce } from '../rows/coalesce';
+import { type Row, withRowKey } from '../rows/row';
+
+/** Everything availability needs about one market: the model's cutoff, its locations, and lead times by location. */
+interface MarketStock {
+  cutoff: number;
+  slots: Slot[];
+  leadTimes: Map<string, LeadTime[]>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON built by PostgreSQL, shaped by the statement above
+type Json = any;
+
+/**
+ * Parsed markets by their JSON text: concurrent reads of one market parse it (and format its
+ * prices) once. Exact by construction — the key is the content — and bounded.
+ */
+const parsed = new Map<string, MarketStock | undefined>();
+
+function parseMarket(text: string | null): MarketStock | undefined {
+  if (text === null || text === 'null') return undefined;
+  let m = parsed.get(text);
+  if (m || parsed.has(text)) return m;
+  if (parsed.size >= 64) parsed.clear();
+  parsed.set(text, (m = buildMarket(JSON.parse(text))));
+  return m;
+}
+
+function buildMarket(m: Json[]): MarketStock {
+  const [cutoff, slots, dlts] = m as [number, Json[][], Json[][]];
+  const leadTimes = new Map<string, LeadTime[]>();
+  for (const [loc, minH, maxH, name, reference, price, freeOver, currency] of dlts) {
+    const list = leadTimes.get(loc) ?? [];
+    list.push({
+      shipping_method: {
+        name,
+        reference,
+        price_amount_cents: price,
+        free_over_amount_cents: freeOver,
+        formatted_price_amount: formatCents(price, currency),
+        formatted_free_over_amount: formatCents(freeOver, currency),
+      },
+      min: { hours: minH, days: Math.round(minH / 24) },
+      max: { hours: maxH, days: Math.round(maxH / 24) },
+    });
+    leadTimes.set(loc, list);
+  }
+  return {
+    cutoff,
+    slots: slots.map(([stockLocationId, priority, onHold, createdAt, id]) => ({
+      stockLocationId,
+      priority,
+      onHold,
+      createdAt: Number(createdAt),
+      id,
+    })),
+    leadTimes,
+  };
+}
+
+/** sku id → stock location id → stock */
+function parseStock(items: Json[][]): Map<string, Map<string, Stock>> {
+  const stock = new Map<string, Map<string, Stock>>();
+  for (const [sku, loc, quantity, reserved] of items) {
+    let m = stock.get(sku);
+    if (!m) stock.set(sku, (m = new Map()));
+    m.set(loc, { quantity, reserved });
+  }
+  return stock;
+}
+
+/** One statement for a page of SKUs (lists, includes, transactions): the market once, the stock of every SKU. */
+async function loadMarketStock(db: Tx, mode: string, marketId: string, skuIds: string[]) {
+  const rows = await db.execute<{ market: string | null; items: Json[][] }>(
+    sql`select ${marketJson(sql`${mode}`, sql`${marketId}`)} as market, ${stockJson(sql`${marketId}`, sql`si.sku_id = any(${param(skuIds)}::text[])`)} as items`,
+  );
+  const r = rows[0]!;
+  return { market: parseMarket(r.market), stock: parseStock(r.items) };
+}
+
+const WITH_ROW = withRowKey('inventory');
+
+/**
+ * The `inventory` attribute of SKU rows for the caller's market, or null without a market.
+ * Rows looked up by id carry what it needs already; a page of rows is one statement.
+ */
+async function loadInventory(db: Tx, ctx: RequestContext, rows: Row[]): Promise<Map<string, Inventory | null>> {
+  const out = new Map<string, Inventory | null>();
+  const marketId = ctx.caller.marketIds[0];
+  if (!marketId || !rows.length) return out;
+  let market: MarketStock | undefined;
+  let stock: Map<string, Map<string, Stock>>;
+  // what rows looked up by id carry counts only if it was computed for this caller's market
+  const carried = rows.map((r) => (typeof r[WITH_ROW] === 'string' ? (r[WITH_ROW] as string).split('\n') : undefined));
+  if (carried.every((c) => c?.length === 3 && c[0] === marketId)) {
+    market = parseMarket(carried[0]![1]!);
+    stock = parseStock(carried.flatMap((c) => JSON.parse(c![2]!) as Json[][]));
+  } else {
+    ({ market, stock } = await marketStock(
+      db,
+      ctx.mode,
+      marketId,
+      rows.map((r) => r.id as string),
+    ));
+  }
+  if (!market) return out;
+  for (const row of rows) {
+    out.set(
+      row.id,
+      availability({
+        slots: market.slots,
+        cutoff: market.cutoff,
+        scopedLocationIds: ctx.caller.stockLocationIds,
+        stock: stock.get(row.id) ?? new Map(),
+        leadTimes: market.leadTimes,
+        doNotTrack: row.do_not_track,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Single SKUs from concurrent requests (included under one order, say) share one statement per market; inside a transaction, read directly. */
+async function marketStock(db: Tx, mode: string, marketId: string, skuIds: string[]) {
+  if (skuIds.length !== 1 || db instanceof PgTransaction) return loadMarketStock(db, mode, marketId, skuIds);
+  const ms = await coalesce(db, `stock|${mode}|${marketId}`, skuIds[0]!, async (ids) => {
+    const all = await loadMarketStock(db, mode, marketId, ids);
+    return new Map(ids.map((id) => [id, all]));
+  });
+  return ms!;
+}
+
+/** A SKU's `inventory`: availability in the caller's market. */
+export const skus: Behaviour = { loaders: { inventory: loadInventory } };

@@ -1,0 +1,73 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { RequestContext } from '../auth/context';
+import type { CachePolicy, WithRow } from '../rows/row';
+
+/*
+ * The SQL behind a SKU's `inventory` attribute, as its definition declares it (resources/catalog.ts):
+ * what is selected with a SKU looked up by id, and what its single response depends on. The loader
+ * that turns it into availability is bound in wiring.ts (behaviour/skus.ts).
+ */
+
+/**
+ * The market's model as JSON text `[cutoff, slots, lead times]`, or null for an unknown or disabled
+ * market. It does not depend on the SKU, so PostgreSQL computes it once per statement; it is text so
+ * that equal text is parsed once (`parseMarket` in behaviour/skus.ts). The walk (priority, ties,
+ * scope, cutoff) is left to the pure engine so availability and allocation agree.
+ */
+export const marketJson = (mode: SQL, marketId: SQL): SQL => sql`(
+  select json_build_array(im.stock_locations_cutoff,
+    (select coalesce(json_agg(json_build_array(l.stock_location_id, l.priority, l.on_hold, (extract(epoch from l.created_at) * 1000)::bigint, l.id)), '[]')
+       from inventory_stock_locations l where l.inventory_model_id = im.id),
+    (select coalesce(json_agg(json_build_array(d.stock_location_id, d.min_hours, d.max_hours, sm.name, sm.reference, sm.price_amount_cents, sm.free_over_amount_cents, sm.currency_code)
+              order by sm.price_amount_cents, sm.created_at, sm.id), '[]')
+       from delivery_lead_times d join shipping_methods sm on sm.id = d.shipping_method_id
+       where d.stock_location_id in (select l.stock_location_id from inventory_stock_locations l where l.inventory_model_id = im.id)
+         and sm.disabled_at is null and (sm.market_id is null or sm.market_id = m.id)))::text
+  from markets m join inventory_models im on im.id = m.inventory_model_id
+  where m.id = ${marketId} and m.mode = ${mode} and m.disabled_at is null)`;
+
+/**
+ * Stock items of the SKUs matching `skuCondition` (on `si.sku_id`) in the market's locations, as
+ * `[[sku, location, quantity, reserved]]`; drafts past expires_at stop counting at once, before the
+ * sweeper deletes them.
+ */
+export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
+  select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity,
+      si.reserved_quantity - coalesce((select sum(r.quantity) from stock_reservations r
+        where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0))), '[]')
+  from stock_items si where ${skuCondition} and si.stock_location_id = any(array(
+    select l.stock_location_id from inventory_stock_locations l join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
+
+/**
+ * Selected with a SKU when it is looked up by id (`withRow` of the definition): the inventory then
+ * costs no statement of its own. Text, in three lines (JSON text has no raw newline): the market id
+ * it was computed for, the market's JSON, the SKU's stock JSON. Placeholders: `mode`, `marketIds`
+ * (the first one counts); selected only for callers with a market.
+ */
+export const inventoryWithRow: WithRow = {
+  when: (ctx: RequestContext) => ctx.caller.marketIds.length > 0,
+  select: (skuId: SQL | unknown): SQL => {
+    const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
+    return sql`${market} || E'\n' || coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') || E'\n' || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
+  },
+};
+
+/**
+ * What a SKU's single response reads beyond its row, for the response cache (http/single-cache.ts):
+ * the market configuration, as the counter its tables' triggers move (`market_config_version`); the
+ * row versions (`xmin`) of the SKU's stock items (quantity, reserved counter) and of the draft
+ * reservations on them (whether and until when a draft counts). A tuple written after a response
+ * was made carries a transaction id no tuple seen by that response has, so a list differs after
+ * any insert, update or delete. The one change no write makes, a draft reaching `expires_at`, is
+ * `until`.
+ */
+export const inventoryCache: CachePolicy = {
+  when: (ctx: RequestContext) => ctx.caller.kind === 'sales_channel' && ctx.caller.marketIds.length > 0,
+  dependsOn: (skuId: SQL | unknown): SQL =>
+    sql`(select n from market_config_version)::text || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '') || ':' ||
+      coalesce((select array_agg(r.xmin)::text from stock_items si join stock_reservations r on r.stock_item_id = si.id and r.status = 'draft' where si.sku_id = ${skuId}), '')`,
+  until: (
+    skuId: SQL | unknown,
+  ): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r
+    where r.stock_item_id in (select si.id from stock_items si where si.sku_id = ${skuId}) and r.status = 'draft' and r.expires_at > now())`,
+};
