@@ -9,7 +9,7 @@ import { client } from './helpers/http';
 import { failure, login, sdk, useSdkApp } from './helpers/sdk';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
 
-// POST /oauth/revoke (RFC 7009) and revoked tokens refused on every process (spec integration §1).
+// POST /oauth/revoke (RFC 7009) and revoked tokens refused on every process.
 let t: TestApp;
 useSdkApp((s) => ({ t } = s));
 

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from './helpers/app';
 import { client } from './helpers/http';
 import { login, sdk, useSdkApp } from './helpers/sdk';
 
-// GET /api/organization and /api/application: what the official CLI's login reads (spec integration §1).
+// GET /api/organization and /api/application: what the official CLI's login reads.
 let t: TestApp;
 useSdkApp((s) => ({ t } = s));
 

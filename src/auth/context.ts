@@ -9,7 +9,7 @@ export interface Caller {
   role: Role | null;
   mode: Mode;
   scope: string;
-  /** Markets in the token's scope (sales channels), resolved at token time (spec §2.2). */
+  /** Markets in the token's scope (sales channels), resolved at token time (docs/wire-format.md#scopes). */
   marketIds: string[];
   stockLocationIds: string[];
 }

@@ -19,7 +19,7 @@ export interface ScopeTerm {
 
 const invalid = (detail: string) => errors.badRequest('INVALID_SCOPE', 'Invalid scope', detail);
 
-/** `market:code:eu stock_location:id:X` → terms; `market:all` (or nothing) → no terms (spec §2.2). */
+/** `market:code:eu stock_location:id:X` → terms; `market:all` (or nothing) → no terms (docs/wire-format.md#scopes). */
 export function parseScope(scope: string): ScopeTerm[] {
   const terms: ScopeTerm[] = [];
   for (const part of scope.trim().split(/\s+/).filter(Boolean)) {

@@ -24,7 +24,7 @@ export interface TokenIssuer {
   organization: { id: string; slug: string };
 }
 
-/** Commerce Layer's claim layout (spec §2.3); `application.role` is Allot's addition for read_only. */
+/** Commerce Layer's claim layout (docs/wire-format.md#tokens); `application.role` is Allot's addition for read_only. */
 export async function mintToken(iss: TokenIssuer, s: TokenSubject, now = Math.floor(Date.now() / 1000)) {
   const ttl = TOKEN_TTL[s.kind];
   const claims: Record<string, unknown> = {

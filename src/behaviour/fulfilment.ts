@@ -86,7 +86,8 @@ export const stockReservations: Behaviour = {
           .for('update');
         values.sku_id = item!.sku_id;
         values.status = 'draft';
-        values.expires_at = sql`now() + interval '3600 seconds'`; // no model to ask: Commerce Layer's default cutoff [INF]
+        // no model to ask: Commerce Layer's default cutoff (docs/reservations.md#generic-holds)
+        values.expires_at = sql`now() + interval '3600 seconds'`;
         await adjustReserved(tx, ctx.mode, values.stock_item_id, values.quantity);
         return;
       }

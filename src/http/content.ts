@@ -13,7 +13,7 @@ function accepts(header: string | undefined): boolean {
 }
 
 /**
- * Content negotiation for /api (spec §1.1): Accept must name application/vnd.api+json (406); a body
+ * Content negotiation for /api (docs/wire-format.md#media-type): Accept must name application/vnd.api+json (406); a body
  * must be sent as application/vnd.api+json without parameters (415). GET and DELETE may carry a
  * Content-Type, which the official SDK always sends.
  */

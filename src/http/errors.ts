@@ -26,7 +26,7 @@ function fromFastify(e: FastifyError): ApiError | undefined {
   return undefined;
 }
 
-/** The only place that writes `errors[]` (architecture habit 6). Unknown errors are 500s without internals. */
+/** The only place that writes `errors[]` (docs/design.md#error-catalogue). Unknown errors are 500s without internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     // a token request writes nothing: it may simply be sent again
@@ -36,7 +36,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const e = known ?? errors.internal();
     if (e.status >= 500 && known) request.log.error({ err }, 'server error');
     if (request.url.startsWith('/oauth/')) {
-      // the token endpoint speaks OAuth's JSON, with numeric statuses (spec §2.1)
+      // the token endpoint speaks OAuth's JSON, with numeric statuses (docs/wire-format.md#tokens)
       const body = { errors: e.errors.map((x) => ({ ...x, status: Number(x.status) })) };
       return void reply.status(e.status).headers(e.headers).type('application/json').send(JSON.stringify(body));
     }

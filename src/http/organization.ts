@@ -79,7 +79,7 @@ const UNUSED = [
 ];
 
 /**
- * `GET /api/organization` (spec integration §1): the official CLI's login reads it to check the
+ * `GET /api/organization`: the official CLI's login reads it to check the
  * credentials and name the organization. Readable by every token.
  */
 export const organizationResource = singletonOf(

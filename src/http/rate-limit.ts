@@ -1,7 +1,7 @@
 import type { Mode } from '../auth/context';
 
 /**
- * Commerce Layer's rate limits (spec §1.12), per client IP, as sliding windows estimated from the
+ * Commerce Layer's rate limits (docs/wire-format.md#rate-limits), per client IP, as sliding windows estimated from the
  * current and previous fixed window (exact enough, O(1) memory per key). In-process: several Allot
  * processes behind one address each count their own share.
  */

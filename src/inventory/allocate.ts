@@ -5,7 +5,7 @@ import { type Slot, walk } from './walk';
 /**
  * Shared mechanics of every strategy: the walk over locations, a ledger of what is left per
  * (sku, location) as lines take units (so two lines of one SKU never count the same unit twice,
- * scenarios "batch-aware validation"), shortfalls, and grouping picks into shipments.
+ * docs/placement-and-strategies.md#same-sku), shortfalls, and grouping picks into shipments.
  */
 export class Allocation {
   readonly slots: Slot[];
@@ -123,7 +123,7 @@ export class Allocation {
     if (need) this.short(line, need);
   }
 
-  /** do_not_track: never decremented, shipped from the primary location (spec §4.2 [INF]). */
+  /** do_not_track: never decremented, shipped from the primary location (docs/placement-and-strategies.md#do-not-track). */
   untracked(line: Line): void {
     if (this.primary) this.take(line, this.primary, line.quantity);
     else this.short(line, line.quantity);
@@ -133,7 +133,7 @@ export class Allocation {
     this.missing.set(line.skuId, (this.missing.get(line.skuId) ?? 0) + missing);
   }
 
-  /** Per SKU: what the order asks for and what this strategy could give (spec §4.2: 422 naming each). */
+  /** Per SKU: what the order asks for and what this strategy could give (a 422 names each, docs/placement-and-strategies.md#shortfall). */
   shortfalls(): Shortfall[] {
     const demand = new Map<string, { code: string; q: number }>();
     for (const l of this.input.lines)

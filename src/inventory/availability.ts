@@ -36,11 +36,11 @@ export interface AvailabilityInput {
   doNotTrack: boolean;
 }
 
-/** Net units a location can still promise: never negative (spec §4.1 step 4). */
+/** Net units a location can still promise: never negative (docs/availability.md#levels). */
 export const net = (s: Stock) => Math.max(0, s.quantity - s.reserved);
 
 /**
- * A SKU's `inventory` in a market (spec §4.1): one level per walked location that has a stock
+ * A SKU's `inventory` in a market (docs/availability.md#levels): one level per walked location that has a stock
  * item, net of reservations; `do_not_track` SKUs are always available.
  */
 export function availability(input: AvailabilityInput): Inventory {

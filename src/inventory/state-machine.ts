@@ -21,7 +21,7 @@ export function step(machine: Machine, trigger: string, status: string): 'apply'
   return e.from.includes(status) ? 'apply' : 'illegal';
 }
 
-/** Shipments (spec §4.4 [INF edges]). */
+/** Shipments (docs/transfers-and-returns.md#shipment-states). */
 export const SHIPMENT: Machine = {
   _upcoming: { from: ['draft'], to: 'upcoming' },
   _on_hold: { from: ['upcoming', 'picking'], to: 'on_hold', stamp: 'on_hold_at' },
@@ -37,7 +37,7 @@ export const SHIPMENT: Machine = {
   },
 };
 
-/** Stock transfers (spec §4.4; `_complete` allowed from picking too [INF]). */
+/** Stock transfers (docs/transfers-and-returns.md#transfer-states; `_complete` allowed from picking too). */
 export const TRANSFER: Machine = {
   _upcoming: { from: ['draft'], to: 'upcoming' },
   _on_hold: { from: ['upcoming'], to: 'on_hold', stamp: 'on_hold_at' },
@@ -49,7 +49,7 @@ export const TRANSFER: Machine = {
 
 export const OPEN_TRANSFER = ['draft', 'upcoming', 'on_hold', 'picking', 'in_transit'];
 
-/** Returns [INF]; `_restock` is separate (it needs a received return). */
+/** Returns (docs/transfers-and-returns.md#returns); `_restock` is separate (it needs a received return). */
 export const RETURN: Machine = {
   _request: { from: ['draft'], to: 'requested' },
   _approve: { from: ['requested'], to: 'approved', stamp: 'approved_at' },

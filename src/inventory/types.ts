@@ -70,7 +70,7 @@ export interface Plan {
 
 /**
  * A strategy decides, from plain inputs, which location gives how many units of each line. It
- * returns a plan and never writes; services apply plans (architecture habit 4).
+ * returns a plan and never writes; services apply plans (docs/design.md#plans).
  *
  * @example
  *   registerStrategy('no_split', noSplit);

@@ -1,8 +1,7 @@
 /**
  * The one walk over an inventory model's stock locations, shared by availability and allocation
- * (scenarios "one allocation function for both"): priority ascending, ties by creation then id
- * (deterministic, spec §4.1 [INF]), narrowed to the token's stock locations if any, then cut to
- * the model's `stock_locations_cutoff`.
+ * (docs/availability.md#walk): priority ascending, ties by creation then id (deterministic),
+ * narrowed to the token's stock locations if any, then cut to the model's `stock_locations_cutoff`.
  */
 export interface Slot {
   stockLocationId: string;

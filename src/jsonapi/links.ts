@@ -1,5 +1,5 @@
 /**
- * first/prev/next/last for a collection (spec §1.3): other query parameters are kept as sent.
+ * first/prev/next/last for a collection (docs/wire-format.md#documents): other query parameters are kept as sent.
  * `path` is the request's path and query; `base` the public origin (never parsed, so any Host works).
  */
 export function pageLinks(

@@ -1,5 +1,5 @@
 /**
- * Ransack predicates Commerce Layer accepts in `filter[q][{attribute}_{predicate}]` (spec §1.5).
+ * Ransack predicates Commerce Layer accepts in `filter[q][{attribute}_{predicate}]` (docs/wire-format.md#filters).
  * Longest suffix wins, so `not_eq_or_null` is not read as `or_null` of `not_eq`.
  */
 export const PREDICATES = [

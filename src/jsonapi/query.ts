@@ -1,6 +1,6 @@
 import { errors } from './errors';
 
-/** The wire form of a list/read query (spec §1.4–1.5), before it is checked against a resource. */
+/** The wire form of a list/read query (docs/wire-format.md), before it is checked against a resource. */
 export interface ParsedQuery {
   include: string[];
   fields: Record<string, string[]>;

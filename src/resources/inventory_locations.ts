@@ -24,7 +24,10 @@ const islRelationships = {
   inventory_model: rel.toOne('inventory_models', 'inventory_model_id', { create: true, update: true, required: true }),
 };
 
-/** spec §3.2: a stock location's priority within an inventory model; one per (model, location). */
+/**
+ * A stock location's priority within an inventory model; one per (model, location)
+ * (docs/resources.md#inventory-stock-locations).
+ */
 export const inventoryStockLocationsResource = defineResource({
   type: 'inventory_stock_locations',
   singular: 'inventory_stock_location',
@@ -45,7 +48,7 @@ export const stockLevelsResource: ResourceDefinition = {
 
 const r = inventoryReturnLocations;
 
-/** spec §3.3: where returns go back to, by priority. */
+/** Where returns go back to, by priority (docs/resources.md#inventory-return-locations). */
 export const inventoryReturnLocationsResource = defineResource({
   type: 'inventory_return_locations',
   singular: 'inventory_return_location',

@@ -4,7 +4,10 @@ import { attr, defineResource, rel } from './define';
 const t = inventoryModels;
 const cu = { create: true, update: true, filter: true, sort: true } as const;
 
-/** spec §3.1: stock locations by priority; the priority and cutoff decide what a market can sell. */
+/**
+ * Stock locations by priority; the priority and cutoff decide what a market can sell
+ * (docs/resources.md#inventory-models).
+ */
 export const inventoryModelsResource = defineResource({
   type: 'inventory_models',
   singular: 'inventory_model',

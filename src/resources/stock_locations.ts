@@ -4,7 +4,10 @@ import { attr, defineResource, rel } from './define';
 const t = stockLocations;
 const cufs = { create: true, update: true, filter: true, sort: true } as const;
 
-/** spec §3.4: where stock is kept; `code` is unique per mode and used in `stock_location:code:` scopes. */
+/**
+ * Where stock is kept; `code` is unique per mode and used in `stock_location:code:` scopes
+ * (docs/resources.md#stock-locations).
+ */
 export const stockLocationsResource = defineResource({
   type: 'stock_locations',
   singular: 'stock_location',

@@ -3,7 +3,7 @@ import { attr, defineResource } from './define';
 
 const v = versions;
 
-/** spec §1.11: read-only history of writes, also at `/api/{type}/{id}/versions`. */
+/** Read-only history of writes, also at `/api/{type}/{id}/versions` (docs/wire-format.md#versions). */
 export const versionsResource = defineResource({
   type: 'versions',
   singular: 'version',

@@ -7,7 +7,7 @@ export interface Drift {
 }
 
 /**
- * The invariants stock must satisfy at every commit (scenarios "Concurrency"): quantity ≥ 0,
+ * The invariants stock must satisfy at every commit (docs/ledger-and-check.md#invariants): quantity ≥ 0,
  * reserved = Σ reservation rows, quantity − reserved ≥ 0, counters = the stock ledger replayed,
  * and every pending reservation of a placed order backed by its stock line item. Returns every
  * violation; none means clean.
@@ -30,7 +30,7 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
     if (c.quantity < c.reserved_quantity)
       drift.push({ kind: 'oversold', id: c.id, detail: `quantity ${c.quantity} < reserved ${c.reserved_quantity}` });
   }
-  // the ledger replayed must give the counters (issue: "a ledger under every number")
+  // the ledger replayed must give the counters (docs/ledger-and-check.md#ledger)
   const ledger = await sql`
     select si.id, si.quantity, si.reserved_quantity, coalesce(m.q, 0)::int as lq, coalesce(m.r, 0)::int as lr
     from stock_items si left join (select stock_item_id, sum(quantity_delta) as q, sum(reserved_delta) as r from stock_movements group by stock_item_id) m

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { modeColumn, ts } from './common';
 
-/** API credentials (spec §2.4). Secrets are stored as scrypt hashes, never in clear. */
+/** API credentials (docs/resources.md#applications). Secrets are stored as scrypt hashes, never in clear. */
 export const applications = pgTable(
   'applications',
   {

@@ -37,7 +37,7 @@ export const skus = pgTable(
     uniqueIndex('skus_mode_code_key').on(t.mode, t.code),
     index('skus_mode_created_idx').on(t.mode, t.created_at, t.id),
     index('skus_shipping_category_idx').on(t.shipping_category_id),
-    // spec §3.11: the shipping category is required unless the SKU is not shipped
+    // the shipping category is required unless the SKU is not shipped (docs/resources.md#skus)
     check('skus_shipping_category_check', sql`${t.do_not_ship} or ${t.shipping_category_id} is not null`),
     check('skus_unit_of_weight_check', sql`${t.unit_of_weight} is null or ${t.unit_of_weight} in ('gr', 'oz', 'lb')`),
   ],

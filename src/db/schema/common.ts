@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { jsonb, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** test and live are two datasets in the same tables; every query is scoped by `mode` (spec §1.9). */
+/** test and live are two datasets in the same tables; every query is scoped by `mode` (docs/wire-format.md#modes). */
 export const modeColumn = () => text('mode').notNull();
 
 export const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });

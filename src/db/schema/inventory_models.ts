@@ -22,7 +22,7 @@ export const inventoryModels = pgTable(
     manual_stock_decrement: boolean('manual_stock_decrement').notNull().default(false),
   },
   (t) => [
-    // spec §3.1: the database backs every rule the API validates
+    // the database backs every rule the API validates (docs/resources.md#inventory-models)
     check(
       'inventory_models_strategy_check',
       sql`${t.strategy} in ('no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', 'ship_from_first_available_or_primary')`,

@@ -4,7 +4,7 @@ import { baseColumns, ts } from './common';
 import { lineItems, orders } from './orders';
 import { stockLocations } from './stock';
 
-/** spec §3.3 / §4.3: goods coming back, to a location chosen by the model's return locations. */
+/** Goods coming back, to a location chosen by the model's return locations (docs/transfers-and-returns.md#returns). */
 export const returns = pgTable(
   'returns',
   {
@@ -53,7 +53,7 @@ export const returnLineItems = pgTable(
   ],
 );
 
-/** spec §1.11: what changed, when, and who did it, for every write through the API. */
+/** What changed, when, and who did it, for every write through the API (docs/wire-format.md#versions). */
 export const versions = pgTable(
   'versions',
   {

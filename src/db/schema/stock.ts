@@ -57,7 +57,7 @@ export const stockLocations = pgTable(
   ],
 );
 
-/** A stock location's place in an inventory model: priority (lower first) and on_hold (spec §3.2). */
+/** A stock location's place in an inventory model: priority (lower first) and on_hold (docs/resources.md#inventory-stock-locations). */
 export const inventoryStockLocations = pgTable(
   'inventory_stock_locations',
   {
@@ -73,7 +73,7 @@ export const inventoryStockLocations = pgTable(
   },
   (t) => [
     uniqueIndex('inventory_stock_locations_model_location_key').on(t.inventory_model_id, t.stock_location_id),
-    // the availability walk: a model's locations in priority order, ties by creation (spec §4.1)
+    // the availability walk: a model's locations in priority order, ties by creation (docs/availability.md#walk)
     index('inventory_stock_locations_walk_idx').on(t.inventory_model_id, t.priority, t.created_at, t.id),
     index('inventory_stock_locations_location_idx').on(t.stock_location_id),
   ],
@@ -100,7 +100,7 @@ export const inventoryReturnLocations = pgTable(
 
 /**
  * On-hand quantity and the reserved counter live on one row, so that reserving is one conditional
- * UPDATE (`reserved_quantity + q <= quantity`), never read-compute-write (architecture habit 9).
+ * UPDATE (`reserved_quantity + q <= quantity`), never read-compute-write (docs/reservations.md#no-oversell).
  */
 export const stockItems = pgTable(
   'stock_items',
@@ -124,13 +124,13 @@ export const stockItems = pgTable(
     index('stock_items_mode_created_idx').on(t.mode, t.created_at, t.id),
     check('stock_items_quantity_check', sql`${t.quantity} >= 0`),
     check('stock_items_reserved_check', sql`${t.reserved_quantity} >= 0`),
-    // no overselling, whatever the code above it does (scenarios "Concurrency")
+    // no overselling, whatever the code above it does (docs/reservations.md#no-oversell)
     check('stock_items_available_check', sql`${t.quantity} >= ${t.reserved_quantity}`),
   ],
 );
 
 /**
- * reserved_stocks (spec §3.7): one per stock item, read-only, a view over the counter less the
+ * reserved_stocks (docs/resources.md#reserved-stocks): one per stock item, read-only, a view over the counter less the
  * drafts already past `expires_at` (Σ *active* reservations, whether or not the sweeper ran).
  */
 export const reservedStocks = pgView('reserved_stocks', {

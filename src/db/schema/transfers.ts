@@ -5,7 +5,10 @@ import { baseColumns, ts } from './common';
 import { lineItems, orders, shipments } from './orders';
 import { stockLocations } from './stock';
 
-/** spec §3.9: units moving between two stock locations; a hold on the origin while open. */
+/**
+ * Units moving between two stock locations; a hold on the origin while open
+ * (docs/transfers-and-returns.md#standalone-transfers).
+ */
 export const stockTransfers = pgTable(
   'stock_transfers',
   {
@@ -48,7 +51,7 @@ export const stockTransfers = pgTable(
 );
 
 /**
- * The stock ledger (issue: "a ledger under every number"): one append-only row per change of a
+ * The stock ledger (docs/ledger-and-check.md#ledger): one append-only row per change of a
  * stock item's quantity or reserved counter, written by a trigger on stock_items in the same
  * statement as the change (migration 0005), so no code path can move stock without leaving a row.
  */

@@ -6,7 +6,7 @@ import { splitByLineItems } from './split_by_line_items';
 import { splitShipments } from './split_shipments';
 
 /**
- * Strategies by Commerce Layer's strategy string (architecture habit 5). A new strategy is one file
+ * Strategies by Commerce Layer's strategy string (docs/design.md#registry). A new strategy is one file
  * and one line here; an unknown key is refused when an inventory model is written, never at checkout.
  */
 const registry = new Map<string, Strategy>([
