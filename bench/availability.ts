@@ -85,7 +85,9 @@ export default async function availabilityBench() {
     let writes = 0;
     const writer = (async () => {
       while (writing) {
-        const item = `I${String((1 + Math.floor(Math.random() * SKUS)) * 10 + 1 + Math.floor(Math.random() * LOCATIONS)).padStart(9, '0')}`;
+        const item = `I${String(
+          (1 + Math.floor(Math.random() * SKUS)) * 10 + 1 + Math.floor(Math.random() * LOCATIONS),
+        ).padStart(9, '0')}`;
         await sql`update stock_items set quantity = quantity + 1 where id = ${item}`;
         writes++;
         await new Promise((r) => setTimeout(r, 1000 / WRITES_PER_SECOND));
@@ -141,7 +143,8 @@ export default async function availabilityBench() {
       await stopProcess(uncached);
     }
     process.stdout.write(
-      `\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ratio: to the bare route answering the same body\n${table(rows)}\n`,
+      `\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ` +
+        `ratio: to the bare route answering the same body\n${table(rows)}\n`,
     );
   } finally {
     await stopProcess(server);
@@ -154,24 +157,35 @@ export async function seedAvailability(sql: Sql) {
   process.stderr.write(`seeding ${SKUS} SKUs × ${LOCATIONS} stock locations…\n`);
   await sql.begin(async (tx) => {
     await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
-             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street ' || g, 'Milan', '20100', 'IT', '+39' from generate_series(1, ${LOCATIONS}) g`;
+             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark',
+                    'Street ' || g, 'Milan', '20100', 'IT', '+39'
+             from generate_series(1, ${LOCATIONS}) g`;
     await tx`insert into stock_locations (id, mode, name, code, address_id)
-             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0') from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff) values ('MODEL00001', 'test', 'Bench', 2)`;
+             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
+             from generate_series(1, ${LOCATIONS}) g`;
+    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff)
+             values ('MODEL00001', 'test', 'Bench', 2)`;
     await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
-             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0') from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id) values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
+             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
+             from generate_series(1, ${LOCATIONS}) g`;
+    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
+             values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
     await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
     await tx`insert into skus (id, mode, code, name, shipping_category_id)
-             select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01' from generate_series(1, ${SKUS}) g`;
-    await tx`insert into stock_items (id, mode, quantity, reserved_quantity, sku_id, stock_location_id, reserved_stock_id)
-             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', (s * 7 + l * 13) % 100, least((s * 7 + l * 13) % 100, (s + l) % 3), 'S' || lpad(s::text, 9, '0'),
+             select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01'
+             from generate_series(1, ${SKUS}) g`;
+    await tx`insert into stock_items (id, mode, quantity, reserved_quantity, sku_id, stock_location_id,
+                                      reserved_stock_id)
+             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test',
+                    (s * 7 + l * 13) % 100, least((s * 7 + l * 13) % 100, (s + l) % 3), 'S' || lpad(s::text, 9, '0'),
                     'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s * 10 + l)::text, 9, '0')
              from generate_series(1, ${SKUS}) s, generate_series(1, ${LOCATIONS}) l`;
     await tx`insert into shipping_methods (id, mode, name, currency_code, price_amount_cents, shared_secret)
-             values ('SHIPSTD001', 'test', 'Standard', 'EUR', 700, 's'), ('SHIPEXP001', 'test', 'Express', 'EUR', 1200, 's')`;
+             values ('SHIPSTD001', 'test', 'Standard', 'EUR', 700, 's'),
+                    ('SHIPEXP001', 'test', 'Express', 'EUR', 1200, 's')`;
     await tx`insert into delivery_lead_times (id, mode, min_hours, max_hours, stock_location_id, shipping_method_id)
-             select 'DLT' || lpad((l * 10 + m)::text, 7, '0'), 'test', 24 * m, 48 * m, 'LOC' || lpad(l::text, 7, '0'), (array['SHIPSTD001', 'SHIPEXP001'])[m]
+             select 'DLT' || lpad((l * 10 + m)::text, 7, '0'), 'test', 24 * m, 48 * m,
+                    'LOC' || lpad(l::text, 7, '0'), (array['SHIPSTD001', 'SHIPEXP001'])[m]
              from generate_series(1, ${LOCATIONS}) l, generate_series(1, 2) m`;
   });
   await sql`analyze`;

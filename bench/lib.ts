@@ -42,7 +42,10 @@ export async function benchDatabase(): Promise<{ url: string; database: Database
   };
 }
 
-/** Start a Node script as a separate process (the server under test never shares the load generator's CPU time slice). */
+/**
+ * Start a Node script as a separate process (the server under test never shares the load
+ * generator's CPU time slice).
+ */
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
@@ -94,7 +97,8 @@ async function procStat(pid: number | string): Promise<{ ppid: number; cpu: numb
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   if (!stat) return undefined;
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 }; // utime, stime in clock ticks (USER_HZ = 100)
+  // utime, stime in clock ticks (USER_HZ = 100)
+  return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 };
 }
 
 /** CPU seconds (user + system) a process has used so far; undefined off Linux. */
@@ -178,12 +182,17 @@ export async function load(
 
 export function table(rows: Figures[], baseline?: Figures): string {
   const lines = [
-    `${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`,
+    `${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
+      `${'ratio'.padStart(6)} ${'errors'.padStart(6)} ` +
+      `${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`,
   ];
   const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
   for (const r of baseline ? [baseline, ...rows] : rows) {
     lines.push(
-      `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`,
+      `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ` +
+        `${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ` +
+        `${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ` +
+        `${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`,
     );
   }
   return lines.join('\n');

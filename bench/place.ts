@@ -25,27 +25,36 @@ const CONNECTIONS = 50;
 export async function seed(sql: Sql) {
   await sql.begin(async (tx) => {
     await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
-             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street', 'Milan', '20100', 'IT', '+39' from generate_series(1, 2) g`;
+             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street', 'Milan', '20100', 'IT', '+39'
+             from generate_series(1, 2) g`;
     await tx`insert into stock_locations (id, mode, name, code, address_id)
-             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0') from generate_series(1, 2) g`;
-    await tx`insert into inventory_models (id, mode, name, strategy) values ('MODEL00001', 'test', 'Bench', 'split_shipments')`;
+             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
+             from generate_series(1, 2) g`;
+    await tx`insert into inventory_models (id, mode, name, strategy)
+             values ('MODEL00001', 'test', 'Bench', 'split_shipments')`;
     await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
-             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0') from generate_series(1, 2) g`;
-    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id) values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
+             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
+             from generate_series(1, 2) g`;
+    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
+             values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
     await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
     await tx`insert into skus (id, mode, code, name, shipping_category_id)
-             select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01' from generate_series(1, ${SKUS}) g`;
+             select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01'
+             from generate_series(1, ${SKUS}) g`;
     await tx`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
-             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', 100000, 'S' || lpad(s::text, 9, '0'), 'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s * 10 + l)::text, 9, '0')
+             select 'I' || lpad((s * 10 + l)::text, 9, '0'), 'test', 100000, 'S' || lpad(s::text, 9, '0'),
+                    'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s * 10 + l)::text, 9, '0')
              from generate_series(1, ${SKUS}) s, generate_series(1, 2) l`;
   });
 }
 
 /** Draft orders of three line items; `hot` puts SKU 1 in every order. */
 export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<string[]> {
-  await sql`insert into orders (id, mode, market_id) select ${prefix} || lpad(g::text, 8, '0'), 'test', 'MARKET0001' from generate_series(1, ${ORDERS}) g`;
+  await sql`insert into orders (id, mode, market_id) select ${prefix} || lpad(g::text, 8, '0'), 'test', 'MARKET0001'
+    from generate_series(1, ${ORDERS}) g`;
   await sql`insert into line_items (id, mode, order_id, sku_id, sku_code, name, quantity)
-    select ${prefix} || 'L' || lpad((g * 3 + k)::text, 7, '0'), 'test', ${prefix} || lpad(g::text, 8, '0'), 'S' || lpad(sku::text, 9, '0'), 'SKU' || sku, 'SKU', 1 + (g + k) % 3
+    select ${prefix} || 'L' || lpad((g * 3 + k)::text, 7, '0'), 'test', ${prefix} || lpad(g::text, 8, '0'),
+      'S' || lpad(sku::text, 9, '0'), 'SKU' || sku, 'SKU', 1 + (g + k) % 3
     from generate_series(1, ${ORDERS}) g, generate_series(0, 2) k,
     lateral (select case when ${hot} and k = 0 then 1 else 2 + ((g * 7919 + k * 104729) % (${SKUS} - 1)) end as sku) s`;
   return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
@@ -171,15 +180,17 @@ export default async function placeBench() {
       ['_place, one hot SKU in every order', hot],
     ] as const) {
       rows.push(await run(name, base, [...ids], headers, undefined, server.pid, dbPid));
-      const [placed] =
-        await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`} and status = 'placed'`;
+      const [placed] = await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`}
+          and status = 'placed'`;
       const drift = await checkInvariants(sql);
       checks.push(
-        `${name}: ${placed!.n}/${ids.length} placed, invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`,
+        `${name}: ${placed!.n}/${ids.length} placed, ` +
+          `invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`,
       );
     }
     process.stdout.write(
-      `\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run (req/s = orders placed per second)\n${table(rows, baseline)}\n${checks.join('\n')}\n`,
+      `\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run ` +
+        `(req/s = orders placed per second)\n${table(rows, baseline)}\n${checks.join('\n')}\n`,
     );
   } finally {
     await stopProcess(server);

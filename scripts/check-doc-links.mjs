@@ -1,7 +1,8 @@
 // Every `docs/<note>.md#<anchor>` that code, tests or docs cite must land on a heading: the file
-// exists and one of its headings has that GitHub-style slug (a bare `docs/<note>.md`: the file exists). Inside docs/, relative links
-// (`](note.md#anchor)`, `](#anchor)`) are checked the same way. Headings are renamed only together
-// with what cites them (docs/README.md); this makes a missed one fail `npm run lint`.
+// exists and one of its headings has that GitHub-style slug (a bare `docs/<note>.md`: the file
+// exists). Inside docs/, relative links (`](note.md#anchor)`, `](#anchor)`) are checked the same
+// way. Headings are renamed only together with what cites them (docs/README.md); this makes a
+// missed one fail `npm run lint`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -5,7 +5,8 @@ import { attachDatabase } from './db/attach';
 import { checkInvariants } from './services/check';
 
 const USAGE = `usage:
-  allot applications create --kind integration|sales_channel [--role admin|read_only] --mode test|live --name NAME [--scope SCOPE]
+  allot applications create --kind integration|sales_channel [--role admin|read_only] --mode test|live \
+--name NAME [--scope SCOPE]
       prints the new credentials as JSON (the secret is shown only this once)
   allot check
       verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations, no oversell); exits 1 on any drift`;

@@ -52,7 +52,8 @@ function trustProxy(raw: string | undefined): TrustProxy {
   const items = v.split(',').map((s) => s.trim());
   if (items.some((s) => !PROXY_ITEM.test(s)))
     throw new ConfigError(
-      `TRUST_PROXY must be on, off, a hop count, or a comma list of addresses, CIDRs, loopback, linklocal or uniquelocal; got ${JSON.stringify(raw)}`,
+      'TRUST_PROXY must be on, off, a hop count, or a comma list of addresses, CIDRs, ' +
+        `loopback, linklocal or uniquelocal; got ${JSON.stringify(raw)}`,
     );
   return items.join(',');
 }

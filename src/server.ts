@@ -11,15 +11,28 @@ async function main() {
   const db = await openDatabase(config, say);
   if (config.applicationsFile)
     say(
-      `upserted ${await upsertFromFile(db.database.db, config.applicationsFile)} application(s) from ${config.applicationsFile}`,
+      `upserted ${await upsertFromFile(db.database.db, config.applicationsFile)} application(s) ` +
+        `from ${config.applicationsFile}`,
     );
   const boot = await bootstrapApplication(db.database.db);
   if (boot) {
     say(
-      'no application existed: created an integration admin application in test mode. Save these credentials, they are shown once:',
+      'no application existed: created an integration admin application in test mode. ' +
+        'Save these credentials, they are shown once:',
     );
     process.stdout.write(
-      `${JSON.stringify({ name: boot.application.name, kind: 'integration', role: 'admin', mode: 'test', client_id: boot.client_id, client_secret: boot.client_secret }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          name: boot.application.name,
+          kind: 'integration',
+          role: 'admin',
+          mode: 'test',
+          client_id: boot.client_id,
+          client_secret: boot.client_secret,
+        },
+        null,
+        2,
+      )}\n`,
     );
   }
   const app = await buildApp({ config, database: db.database });
@@ -43,7 +56,8 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
   say(
-    `ready on http://${config.host}:${config.port} (${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}) in ${Date.now() - started} ms`,
+    `ready on http://${config.host}:${config.port} ` +
+      `(${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}) in ${Date.now() - started} ms`,
   );
 }
 

@@ -5,7 +5,10 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** shipping_categories, skus, stock_items, reserved_stocks (docs/reservations.md#counters, docs/reservations.md#stock-item-quantity). */
+/**
+ * shipping_categories, skus, stock_items, reserved_stocks (docs/reservations.md#counters,
+ * docs/reservations.md#stock-item-quantity).
+ */
 let t: TestApp;
 let api: Client;
 let live: Client;
@@ -180,7 +183,8 @@ describe('stock_items', () => {
     expect((await api.get(`/api/stock_items/${byCode.body.data.id}`)).body.data.attributes.sku_code).toBe('SI-1');
   });
 
-  it('422s on a missing quantity, stock location or sku, a negative quantity, an unknown sku_code; writes nothing', async () => {
+  it(`422s on a missing quantity, stock location or sku, a negative quantity, an unknown \
+sku_code; writes nothing`, async () => {
     const [sku, sl] = [await f.sku(), await f.stockLocation()];
     const rels = { sku: to('skus', sku), stock_location: to('stock_locations', sl) };
     const before = await rowCount(t, 'stock_items');

@@ -56,7 +56,8 @@ describe('when the database is unavailable', () => {
     const api = client(t.app, t.tokens.admin);
     const killer = connect(t.dbUrl, 1);
     try {
-      await killer.sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'allot' and pid <> pg_backend_pid()`;
+      await killer.sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database()
+        and application_name = 'allot' and pid <> pg_backend_pid()`;
       const reads = await Promise.all(Array.from({ length: 20 }, () => api.get('/api/skus')));
       expect(reads.every((r) => r.status === 200 || (r.status === 503 && r.headers['retry-after'] === '1'))).toBe(true);
       await expect.poll(async () => (await api.get('/api/skus')).status).toBe(200);

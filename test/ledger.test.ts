@@ -12,8 +12,8 @@ useTestApp({}, (s) => ({ t, api } = s));
 /** Movements with the application behind them: the version written by the same transaction says who. */
 const movements = async (item: string) =>
   (
-    await t.database
-      .sql`select m.quantity_delta as q, m.reserved_delta as r, m.reason, (select v.who from versions v where v.txid = m.txid limit 1) as who
+    await t.database.sql`select m.quantity_delta as q, m.reserved_delta as r, m.reason, (select v.who from versions v
+        where v.txid = m.txid limit 1) as who
       from stock_movements m where m.stock_item_id = ${item} order by m.id`
   ).map((m) => ({ q: m.q, r: m.r, reason: m.reason, app: (m.who as any)?.application?.id ?? null }));
 
@@ -21,7 +21,8 @@ describe('stock ledger', () => {
   it('records creation, holds, approval and restock with signs and reasons; no movement when unchanged', async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 10 } } });
     const item = n.item['X@A']!;
-    await api.patch(`/api/stock_items/${item}`, doc('stock_items', { quantity: 10 }, {}, item)); // unchanged: no movement
+    // unchanged: no movement
+    await api.patch(`/api/stock_items/${item}`, doc('stock_items', { quantity: 10 }, {}, item));
     const id = await order(api, n, { X: 3 });
     await trigger(api, 'orders', id, '_place');
     await trigger(api, 'orders', id, '_approve');

@@ -7,7 +7,10 @@ import { addLine, emptyOrder, expect422, holdsOf, lineIds, patch, rel, stockLine
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Line items (docs/reservations.md#line-item-check): the SKU, the availability check a client sees as a 422, and what a placed order freezes. */
+/**
+ * Line items (docs/reservations.md#line-item-check): the SKU, the availability check a client sees
+ * as a 422, and what a placed order freezes.
+ */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
@@ -52,7 +55,8 @@ describe('naming the SKU', () => {
 });
 
 describe('quantity against what the market can sell', () => {
-  it('over availability: 422 on quantity with value and count; count is what the locations within the cutoff hold', async () => {
+  it(`over availability: 422 on quantity with value and count; count is what the \
+locations within the cutoff hold`, async () => {
     // cutoff 2: A and B count (2 + 3), C's 50 units are beyond the cutoff
     const n = await network(api, { cutoff: 2, locations: ['A', 'B', 'C'], stock: { X: { A: 2, B: 3, C: 50 } } });
     const id = await emptyOrder(api, n);

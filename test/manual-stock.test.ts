@@ -4,7 +4,10 @@ import type { Client } from './helpers/http';
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** docs/reservations.md#manual-decrement: approval leaves stock alone; shipments and stock line items decrement once. */
+/**
+ * docs/reservations.md#manual-decrement: approval leaves stock alone; shipments and stock line
+ * items decrement once.
+ */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));

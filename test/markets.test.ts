@@ -5,7 +5,10 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** Markets, shipping_methods, delivery_lead_times: what availability needs of them (docs/availability.md#lead-times). */
+/**
+ * Markets, shipping_methods, delivery_lead_times: what availability needs of them
+ * (docs/availability.md#lead-times).
+ */
 let t: TestApp;
 let api: Client;
 let live: Client;

@@ -77,7 +77,9 @@ async function send(r: Req): Promise<Got> {
 }
 
 const show = (r: Req, g: Got) =>
-  `${r.method} ${r.url.slice(0, 500)} headers=${JSON.stringify(r.headers ?? {})} body=${typeof r.body === 'string' ? r.body.slice(0, 500) : JSON.stringify(r.body)?.slice(0, 500)} → ${g.status} ${g.contentType} ${g.raw.slice(0, 500)}`;
+  `${r.method} ${r.url.slice(0, 500)} headers=${JSON.stringify(r.headers ?? {})} ` +
+  `body=${typeof r.body === 'string' ? r.body.slice(0, 500) : JSON.stringify(r.body)?.slice(0, 500)} ` +
+  `→ ${g.status} ${g.contentType} ${g.raw.slice(0, 500)}`;
 
 /** The property every response must have. */
 function checkResponse(r: Req, g: Got) {
@@ -1043,7 +1045,8 @@ describe('regressions: server errors and malformed errors', () => {
   it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf'])(
     'POST with an attribute named %s answers 400 PARAM_NOT_ALLOWED, not 500',
     async (k) => {
-      // src/services/input.ts: def.triggers[name] found Object.prototype.<name>, then `trig.on.includes` threw a TypeError
+      // src/services/input.ts: def.triggers[name] found Object.prototype.<name>, then
+      // `trig.on.includes` threw a TypeError
       const before = await count();
       const r: Req = {
         method: 'POST',
@@ -1072,8 +1075,10 @@ describe('regressions: server errors and malformed errors', () => {
     expect(g.body.errors[0].code).toBe('PARAM_NOT_ALLOWED');
   });
 
-  it('PATCH whose data.id is an object with a non-callable toString answers 400 KEY_NOT_INCLUDED_IN_URL, not 500', async () => {
-    // src/jsonapi/document.ts: errors.keyNotIncludedInUrl(String(data.id)) threw "Cannot convert object to primitive value"
+  it(`PATCH whose data.id is an object with a non-callable toString answers 400 \
+KEY_NOT_INCLUDED_IN_URL, not 500`, async () => {
+    // src/jsonapi/document.ts: errors.keyNotIncludedInUrl(String(data.id)) threw "Cannot convert
+    // object to primitive value"
     const r: Req = {
       method: 'PATCH',
       url: `${URL_BASE}/${patchTarget}`,
@@ -1094,13 +1099,16 @@ describe('regressions: server errors and malformed errors', () => {
 
   it("an attribute value nested 5000 deep answers a JSON:API 422, not Fastify's default error body", async () => {
     // the violation echoed the value in meta.value; JSON.stringify in the error handler (src/http/errors.ts) threw
-    // RangeError, and Fastify answered {"statusCode":422,"error":"Unprocessable Entity","message":"Maximum call stack size exceeded"}
+    // RangeError, and Fastify answered
+    // {"statusCode":422,"error":"Unprocessable Entity","message":"Maximum call stack size exceeded"}
     for (const attribute of ['metadata', 'name']) {
       const before = await count();
       const r: Req = {
         method: 'POST',
         url: URL_BASE,
-        body: `{"data":{"type":"inventory_models","attributes":{"name":"x","${attribute}":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}}}`,
+        body:
+          '{"data":{"type":"inventory_models","attributes":{"name":"x",' +
+          `"${attribute}":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}}}`,
       };
       const g = await send(r);
       checkResponse(r, g);

@@ -6,7 +6,10 @@ import { emptyOrder, expect422, holdsOf, lineIds, shipmentsOf, stockLineItemsOf 
 import { network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Orders (docs/reservations.md: approval, cancellation, manual decrement): deletion, repeated and illegal triggers, manual decrement. */
+/**
+ * Orders (docs/reservations.md: approval, cancellation, manual decrement): deletion, repeated and
+ * illegal triggers, manual decrement.
+ */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));

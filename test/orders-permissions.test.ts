@@ -6,7 +6,10 @@ import { addLine, holdsOf, lineIds, marketCode, patch, rel, shipmentsOf } from '
 import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Who may do what to orders, line items and shipments (docs/wire-format.md#permissions), and that a refusal changes nothing. */
+/**
+ * Who may do what to orders, line items and shipments (docs/wire-format.md#permissions), and that a
+ * refusal changes nothing.
+ */
 let t: TestApp;
 let api: Client;
 let sc: Credentials;
@@ -32,7 +35,8 @@ const notAllowed = (res: Res, name: string) => {
 const attrs = async (id: string) => (await api.get(`/api/orders/${id}`)).body.data.attributes;
 
 describe('a sales channel in its market', () => {
-  it('creates an order, adds and edits line items, places it, then reads the order, its line items and its shipment singly', async () => {
+  it(`creates an order, adds and edits line items, places it, then reads the order, its line \
+items and its shipment singly`, async () => {
     const n = await network(api, { stock: { X: { A: 10 }, Y: { A: 10 } } });
     const shop = await shopper(n);
     const created = await shop.post(
@@ -142,7 +146,8 @@ describe("another market's orders", () => {
     expect(res.status).toBeLessThan(500);
   };
 
-  it('cannot be read, changed or placed by a sales channel scoped elsewhere, nor can it create orders there; nothing changes', async () => {
+  it(`cannot be read, changed or placed by a sales channel scoped elsewhere, nor can it create \
+orders there; nothing changes`, async () => {
     const { theirs, shop, id, line } = await setup();
     unauthorized(await shop.get(`/api/orders/${id}`), 'read');
     unauthorized(await shop.get(`/api/line_items/${line}`), 'read line');
@@ -159,7 +164,8 @@ describe("another market's orders", () => {
     expect(await stockOf(t, theirs.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
   });
 
-  it('writing to it is refused the way reading it is: 401 UNAUTHORIZED, not 404 (docs/wire-format.md#permissions)', async () => {
+  it(`writing to it is refused the way reading it is: 401 UNAUTHORIZED, not 404 \
+(docs/wire-format.md#permissions)`, async () => {
     const { shop, id, line } = await setup();
     unauthorized(await trigger(shop, 'orders', id, '_place'), 'place');
     unauthorized(await patch(shop, 'line_items', line, { quantity: 1 }), 'update line');

@@ -66,7 +66,8 @@ describe('placing an order (docs/placement-and-strategies.md#placement)', () => 
 });
 
 describe('reservations, approval, cancellation (docs/reservations.md#worked-example)', () => {
-  it('reserve 3, resize to 4, place, approve: quantity 6, nothing reserved; a second approve changes nothing', async () => {
+  it(`reserve 3, resize to 4, place, approve: quantity 6, nothing reserved; a \
+second approve changes nothing`, async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 10 } } });
     const id = await order(api, n, { X: 3 }, true);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 3 });

@@ -23,7 +23,8 @@ useTestApp({ clean: true }, (s) => ({ t, api } = s));
 const shape = (hs: Awaited<ReturnType<typeof holdsOf>>) => hs.map((h) => [h.status, h.quantity, h.stock_item]);
 
 describe('_reserve_stock', () => {
-  it("creates draft holds expiring after the model's stock_reservation_cutoff, split in priority order when the first location is short", async () => {
+  it(`creates draft holds expiring after the model's stock_reservation_cutoff, split in priority order when \
+the first location is short`, async () => {
     const n = await network(api, {
       strategy: 'split_shipments',
       reservationCutoff: 600,
@@ -71,7 +72,8 @@ describe('_reserve_stock', () => {
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 5 });
   });
 
-  it("a shopper's own holds never block their own order: holding every unit, the line can be renewed and the order placed", async () => {
+  it(`a shopper's own holds never block their own order: holding every unit, the line can be \
+renewed and the order placed`, async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const id = await order(api, n, { X: 10 }, true);
     const [line] = await lineIds(api, id);
@@ -123,7 +125,8 @@ describe('expiry (docs/reservations.md#expiry: only drafts expire; boundary ±1 
     expect((await api.get(`/api/orders/${first}`)).body.data.attributes.status).toBe('draft');
   });
 
-  it('a lapsed draft stops counting in reserved_stock.quantity (Σ active reservations, docs/reservations.md#counters) at once too', async () => {
+  it(`a lapsed draft stops counting in reserved_stock.quantity (Σ active reservations, \
+docs/reservations.md#counters) at once too`, async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const first = await order(api, n, { X: 4 }, true);
     const reserved = async () =>

@@ -161,8 +161,8 @@ describe('the response cache', () => {
       doc('stock_reservations', { quantity: 4 }, { stock_item: rel('stock_items', ids.itemB!) }),
     );
     expect(res.status).toBe(201);
-    await t.database
-      .sql`update stock_reservations set expires_at = now() + interval '1500 milliseconds' where id = ${res.body.data.id}`;
+    await t.database.sql`update stock_reservations set expires_at = now() + interval '1500 milliseconds'
+        where id = ${res.body.data.id}`;
     const before = (await inventory()).quantity;
     await readAll(); // kept, and confirmed
     await new Promise((r) => setTimeout(r, 1700));
@@ -302,7 +302,8 @@ describe('its memory', () => {
     await shop.get(`/api/skus/${ids.sku}`);
     expect(t.app.responseCache.size.entries).toBeGreaterThan(0);
     const killer = connect(t.dbUrl, 1);
-    await killer.sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'allot' and pid <> pg_backend_pid()`;
+    await killer.sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database()
+      and application_name = 'allot' and pid <> pg_backend_pid()`;
     await killer.close();
     await expect.poll(() => t.app.responseCache.size.entries).toBe(0);
     // the pool reconnects (a request that meets a closed connection may fail meanwhile)

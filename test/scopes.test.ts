@@ -6,7 +6,10 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc, type Res } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** Sales channel scopes (docs/wire-format.md#scopes) and the permissions table (docs/wire-format.md#permissions), both ways, through the API. */
+/**
+ * Sales channel scopes (docs/wire-format.md#scopes) and the permissions table
+ * (docs/wire-format.md#permissions), both ways, through the API.
+ */
 let t: TestApp;
 let admin: Client;
 let sc: Credentials;
@@ -181,7 +184,8 @@ describe('POST /oauth/token with a scope', () => {
     expect(idsOf(await (await as('market:code:eu market:code:eu2')).get('/api/skus'))).toEqual([id.x, id.z]);
   });
 
-  it('400s an unknown, disabled or live market, a lone or foreign stock location, garbage, and markets of two models', async () => {
+  it(`400s an unknown, disabled or live market, a lone or foreign stock location, garbage, \
+and markets of two models`, async () => {
     for (const scope of [
       'market:code:nope',
       `market:id:${id.off}`,
@@ -256,7 +260,8 @@ describe('a sales channel with a market in scope (docs/wire-format.md#permission
     unauthorized(await api.get('/api/markets'));
     expect((await api.get(`/api/shipping_methods/${id.smAll}`)).body.data.attributes.name).toBe('Standard');
     expect((await api.get(`/api/shipping_methods/${id.smEu}`)).body.data.attributes.name).toBe('Express');
-    for (const k of ['smUs', 'smOff']) unauthorized(await api.get(`/api/shipping_methods/${id[k]}`), k); // other market, disabled
+    // other market, disabled
+    for (const k of ['smUs', 'smOff']) unauthorized(await api.get(`/api/shipping_methods/${id[k]}`), k);
     unauthorized(await api.get('/api/shipping_methods'));
   });
 
@@ -372,7 +377,8 @@ describe('other sales channel tokens', () => {
     expect((await tokenRes('market:code:tmp')).status).toBe(400);
   });
 
-  it('after its market is disabled, the token sees neither the market nor its shipping methods and lead times', async () => {
+  it(`after its market is disabled, the token sees neither the market nor its \
+shipping methods and lead times`, async () => {
     const api = await as('market:code:eu2');
     expect((await api.get(`/api/markets/${id.eu2}`)).status).toBe(200);
     await admin.patch(`/api/markets/${id.eu2}`, doc('markets', { _disable: true }, {}, id.eu2));

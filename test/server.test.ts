@@ -45,7 +45,9 @@ const seedRequest = (tok: string) =>
       Authorization: `Bearer ${tok}`,
       'Content-Type': 'application/vnd.api+json',
     },
-    body: '{\n  "data": {\n    "type": "inventory_models",\n    "attributes": {\n      "name": "EU Inventory Model"\n    },\n    "relationships": {\n    }\n  }\n}',
+    body:
+      '{\n  "data": {\n    "type": "inventory_models",\n    "attributes": {\n' +
+      '      "name": "EU Inventory Model"\n    },\n    "relationships": {\n    }\n  }\n}',
   });
 
 const postmasterPid = async () =>
@@ -73,7 +75,8 @@ afterAll(async () => {
 });
 
 describe('npm start on the embedded database', () => {
-  it('serves the seed request with 201 within 30 s of a cold start, keeps data across restarts, and stops cleanly on SIGTERM', async () => {
+  it(`serves the seed request with 201 within 30 s of a cold start, keeps data across restarts, and \
+stops cleanly on SIGTERM`, async () => {
     const t0 = Date.now();
     const a = start();
     await a.ready;

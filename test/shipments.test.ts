@@ -6,7 +6,11 @@ import { expect422, holdsOf, patch, rel, shipmentsOf, stockLineItemsOf } from '.
 import { type Network, network, order, stockOf, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-/** Shipments (docs/transfers-and-returns.md#shipment-states, docs/placement-and-strategies.md#categories): the state machine, cancelling one, and how the plan shapes them. */
+/**
+ * Shipments (docs/transfers-and-returns.md#shipment-states,
+ * docs/placement-and-strategies.md#categories): the state machine, cancelling one, and how the plan
+ * shapes them.
+ */
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));
@@ -32,7 +36,8 @@ const placed = async (n: Network, lines: Record<string, number>, approve = true)
 };
 
 describe('the shipment state machine (docs/transfers-and-returns.md#shipment-states)', () => {
-  it('picking → on_hold → picking → packing → picking → packing → ready_to_ship → shipped → delivered; illegal triggers 422, repeats harmless', async () => {
+  it(`picking → on_hold → picking → packing → picking → packing → ready_to_ship → shipped → delivered; illegal \
+triggers 422, repeats harmless`, async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const { id: orderId, shipments } = await placed(n, { X: 3 });
     const s = shipments[0]!.id;
@@ -98,7 +103,8 @@ describe('the shipment state machine (docs/transfers-and-returns.md#shipment-sta
     }
   });
 
-  it('_cancel from every cancellable state; a cancelled shipment takes no further trigger and _cancel again is harmless', async () => {
+  it(`_cancel from every cancellable state; a cancelled shipment takes no further trigger and \
+_cancel again is harmless`, async () => {
     const n = await network(api, { stock: { X: { A: 50 } } });
     const paths: Record<string, string[]> = {
       picking: [],
@@ -190,7 +196,8 @@ describe('how the plan shapes shipments (docs/placement-and-strategies.md)', () 
     expect(shipments.map((s) => [s.location, s.category, s.lines])).toEqual([[n.loc.A, null, ['X×2', 'Y×1']]]);
   });
 
-  it('do_not_ship: stock line items with no shipment, still held and decremented; not_required when every line is', async () => {
+  it(`do_not_ship: stock line items with no shipment, still held and decremented; \
+not_required when every line is`, async () => {
     const n = await network(api, { stock: { X: { A: 10 }, G: { A: 10 } } });
     expect((await patch(api, 'skus', n.sku.G!, { do_not_ship: true })).status).toBe(200);
     const mixed = await placed(n, { X: 2, G: 3 }, false);
@@ -227,7 +234,8 @@ describe('how the plan shapes shipments (docs/placement-and-strategies.md)', () 
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
   });
 
-  it('a shipment from an on_hold inventory stock location goes on_hold at approval, the others picking; each says why', async () => {
+  it(`a shipment from an on_hold inventory stock location goes on_hold at approval, the \
+others picking; each says why`, async () => {
     const n = await network(api, { strategy: 'split_shipments', onHold: ['A'], stock: { X: { A: 3, B: 10 } } });
     const { id } = await placed(n, { X: 5 });
     const shipments = await shipmentsOf(api, id);

@@ -26,7 +26,8 @@ describe('statistics keeper', () => {
   };
   const insert = (from: number, to: number) => t.database
     .sql`insert into versions (id, mode, resource_type, resource_id, event, changes, who)
-      select 'V' || g, 'test', 'skus', 'S' || g, 'create', '{}'::jsonb, '{}'::jsonb from generate_series(${from}::int, ${to}::int) g`;
+      select 'V' || g, 'test', 'skus', 'S' || g, 'create', '{}'::jsonb, '{}'::jsonb
+        from generate_series(${from}::int, ${to}::int) g`;
   const tuples = async () =>
     (await t.database.sql`select reltuples from pg_class where relname = 'versions'`)[0]!.reltuples as number;
 

@@ -5,7 +5,10 @@ import { factory } from './helpers/factory';
 import { type Client, client, doc } from './helpers/http';
 import { useTestApp } from './helpers/use-app';
 
-/** Addresses, stock_locations, inventory_stock_locations (alias stock_levels), inventory_return_locations (docs/availability.md#walk). */
+/**
+ * Addresses, stock_locations, inventory_stock_locations (alias stock_levels),
+ * inventory_return_locations (docs/availability.md#walk).
+ */
 let t: TestApp;
 let api: Client;
 let live: Client;
@@ -57,7 +60,8 @@ describe('addresses', () => {
 
   it('full_address and name follow the documented format (resources-schema.json examples)', async () => {
     const res = await api.post('/api/addresses', doc('addresses', { ...ADDRESS, line_2: 'Floor 2', state_code: 'MI' }));
-    // schema example: '2883 Geraldine Lane Apt.23, 10013 New York NY (US) (212) 646-338-1228'; name = full_name + ', ' + full_address
+    // schema example: '2883 Geraldine Lane Apt.23, 10013 New York NY (US) (212) 646-338-1228';
+    // name = full_name + ', ' + full_address
     expect(res.body.data.attributes.full_address).toBe('1 Main St Floor 2, 20100 Milan MI (IT) +39 02 000000');
     expect(res.body.data.attributes.name).toBe('Ada Lovelace, 1 Main St Floor 2, 20100 Milan MI (IT) +39 02 000000');
   });

@@ -15,7 +15,8 @@ afterEach(async () => {
   } finally {
     // a test that drifted a counter has failed already; put the counters back so the next test starts clean
     await t.database
-      .sql`update stock_items si set reserved_quantity = coalesce((select sum(quantity) from stock_reservations r where r.stock_item_id = si.id), 0)`;
+      .sql`update stock_items si set reserved_quantity = coalesce((select sum(quantity) from stock_reservations r
+        where r.stock_item_id = si.id), 0)`;
   }
 });
 
@@ -23,7 +24,8 @@ describe('the stock_reservations endpoint (integration only)', () => {
   const reservedStock = async (item: string) =>
     (await api.get(`/api/stock_items/${item}/reserved_stock`)).body.data.attributes.quantity;
 
-  it('POST creates a draft, PATCH resizes, _pending stops its expiry, DELETE releases; reserved_stocks follows', async () => {
+  it(`POST creates a draft, PATCH resizes, _pending stops its expiry, DELETE \
+releases; reserved_stocks follows`, async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const item = n.item['X@A']!;
     const created = await api.post(
@@ -77,7 +79,8 @@ describe('the stock_reservations endpoint (integration only)', () => {
     expect(await stockOf(t, item)).toEqual({ quantity: 10, reserved: 10 });
   });
 
-  it('sales channels and read_only integrations cannot create reservations; sales channels cannot read them: 401', async () => {
+  it(`sales channels and read_only integrations cannot create reservations; sales \
+channels cannot read them: 401`, async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const market = (await api.get(`/api/markets/${n.market}`)).body.data.attributes.code;
     const sc = client(

@@ -45,7 +45,10 @@ function recorder() {
   };
 }
 
-/** Every order placed and approved, every transfer through: each took exactly its units and holds nothing; its shipments are picked. */
+/**
+ * Every order placed and approved, every transfer through: each took exactly its units and holds
+ * nothing; its shipments are picked.
+ */
 async function expectSettled(orders: Array<{ id: string; q: number }>) {
   for (const o of orders) {
     expect((await get(`/api/orders/${o.id}`)).attributes.status).toBe('approved');
@@ -66,8 +69,10 @@ async function expectSettled(orders: Array<{ id: string; q: number }>) {
 }
 
 describe('transfer completion racing placements on the same stock items', () => {
-  it(`${ROUNDS} rounds: order and standalone transfers complete (both directions) while orders are placed on origin and destination`, async () => {
-    // A is the ship_from_primary market's primary and has little; a split_shipments market walks B then A over the same stock items
+  it(`${ROUNDS} rounds: order and standalone transfers complete (both directions) while orders are placed \
+on origin and destination`, async () => {
+    // A is the ship_from_primary market's primary and has little; a split_shipments market walks B
+    // then A over the same stock items
     const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 2, B: 400 } } });
     const f = factory(api);
     const model2 = await f.inventoryModel({ strategy: 'split_shipments', stock_locations_cutoff: 2 });
@@ -109,7 +114,8 @@ describe('transfer completion racing placements on the same stock items', () => 
       check(what, await trigger(api, 'stock_transfers', id, '_complete'));
 
     for (let round = 0; round < ROUNDS; round++) {
-      // prepared one at a time: A restocked by 3; A→B ×1 and B→A ×2 standalone; four approved orders X×3 waiting on transfers B→A
+      // prepared one at a time: A restocked by 3; A→B ×1 and B→A ×2 standalone; four approved
+      // orders X×3 waiting on transfers B→A
       const a = (await get(`/api/stock_items/${n.item['X@A']}`)).attributes.quantity as number;
       expect((await patch(api, 'stock_items', n.item['X@A']!, { quantity: a + 3 })).status).toBe(200);
       restocked += 3;
@@ -142,10 +148,11 @@ describe('transfer completion racing placements on the same stock items', () => 
     expect(unexpected, 'requests refused during the races').toEqual([]);
     expect(raced).toBeGreaterThanOrEqual(ROUNDS * 3);
     await expectSettled(placed);
-    expect(await total(n)).toBe(before + restocked - placed.reduce((s, p) => s + p.q, 0)); // moved, never created or lost
+    // moved, never created or lost
+    expect(await total(n)).toBe(before + restocked - placed.reduce((s, p) => s + p.q, 0));
     expect(
-      await t.database
-        .sql`select 1 from stock_reservations r join stock_items si on si.id = r.stock_item_id where si.sku_id = ${n.sku.X!}`,
+      await t.database.sql`select 1 from stock_reservations r join stock_items si on si.id = r.stock_item_id
+          where si.sku_id = ${n.sku.X!}`,
     ).toHaveLength(0);
   }, 120_000);
 
@@ -161,7 +168,8 @@ describe('transfer completion racing placements on the same stock items', () => 
         expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
         placed.push({ id, q: 2 });
         for (const tr of await openTransfers(id)) {
-          expect((await trigger(api, 'stock_transfers', tr, '_picking')).status).toBe(200); // ready before fulfilment starts
+          // ready before fulfilment starts
+          expect((await trigger(api, 'stock_transfers', tr, '_picking')).status).toBe(200);
           pairs.push([id, tr]);
         }
       }

@@ -21,7 +21,10 @@ afterAll(() => t.close());
 const OPEN = ['draft', 'upcoming', 'on_hold', 'picking', 'in_transit'];
 const ALL = [...OPEN, 'completed', 'cancelled'];
 const STAMPS = ['on_hold_at', 'picking_at', 'in_transit_at', 'completed_at', 'cancelled_at'];
-/** docs/transfers-and-returns.md#transfer-states, written out independently of src/inventory/state-machine.ts: [trigger, from, to, timestamp]. */
+/**
+ * docs/transfers-and-returns.md#transfer-states, written out independently of
+ * src/inventory/state-machine.ts: [trigger, from, to, timestamp].
+ */
 const EDGES: Array<[string, string, string, string | null]> = [
   ['_upcoming', 'draft', 'upcoming', null],
   ['_on_hold', 'upcoming', 'on_hold', 'on_hold_at'],
@@ -165,7 +168,8 @@ describe('standalone transfers (docs/transfers-and-returns.md#standalone-transfe
     expect(await stockAt(n, 'A')).toEqual([{ q: 4, r: 4 }]);
   });
 
-  it('same origin and destination: 422 on destination_stock_location, on create and on update, nothing written', async () => {
+  it(`same origin and destination: 422 on destination_stock_location, on create and \
+on update, nothing written`, async () => {
     const n = await network(api, { locations: ['A', 'B'], stock: { X: { A: 4 } } });
     const id = await transfer(n, 1);
     const rows = await rowCount(t, 'stock_transfers');
@@ -184,7 +188,8 @@ describe('standalone transfers (docs/transfers-and-returns.md#standalone-transfe
     expect422(moved, '/data/relationships/destination_stock_location', { error: 'invalid' });
   });
 
-  it('quantity updatable while open (the hold is rebuilt: reserved_stock follows), never past availability, never once closed', async () => {
+  it(`quantity updatable while open (the hold is rebuilt: reserved_stock follows), never past \
+availability, never once closed`, async () => {
     const n = await network(api, { locations: ['A', 'B'], stock: { X: { A: 10 } } });
     const other = await transfer(n, 2);
     const id = await transfer(n, 3);
@@ -203,7 +208,8 @@ describe('standalone transfers (docs/transfers-and-returns.md#standalone-transfe
       expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 2 + q }]);
       expect(await get(`/api/stock_transfers/${id}/stock_reservation`)).toMatchObject({ attributes: { quantity: q } });
     }
-    expect422(await patch(api, 'stock_transfers', id, { quantity: 9 }), '/data/attributes/quantity'); // 10 − 2 held by the other
+    // 10 − 2 held by the other
+    expect422(await patch(api, 'stock_transfers', id, { quantity: 9 }), '/data/attributes/quantity');
     expect((await attrsOf(id)).quantity).toBe(6);
     expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 8 }]);
     expect((await patch(api, 'stock_transfers', id, { quantity: 8 })).status).toBe(200); // exactly the rest
@@ -223,7 +229,8 @@ describe('standalone transfers (docs/transfers-and-returns.md#standalone-transfe
     ]);
   });
 
-  it('delete releases the hold; completing into a location without a stock item creates it (then upserts)', async () => {
+  it(`delete releases the hold; completing into a location without a stock item \
+creates it (then upserts)`, async () => {
     const n = await network(api, { locations: ['A', 'B', 'C'], stock: { X: { A: 10 } } });
     const gone = await transfer(n, 4, 'upcoming');
     expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 4 }]);
@@ -268,7 +275,8 @@ describe('order transfers (ship_from_primary)', () => {
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 1, reserved: 1 });
   });
 
-  it('an order waiting on its transfer passes the invariant check (the origin hold belongs to the transfer)', async () => {
+  it(`an order waiting on its transfer passes the invariant check (the origin hold \
+belongs to the transfer)`, async () => {
     const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 1, B: 5 } } });
     const id = await placed(n, { X: 3 });
     const drift = [await checkInvariants(t.database.sql)];
@@ -278,7 +286,8 @@ describe('order transfers (ship_from_primary)', () => {
     expect(drift).toEqual([[], []]);
   });
 
-  it('a waiting shipment leaves on_hold only once no transfer is open, and never from an on-hold location', async () => {
+  it(`a waiting shipment leaves on_hold only once no transfer is open, and never \
+from an on-hold location`, async () => {
     for (const onHold of [[], ['A']]) {
       const n = await network(api, {
         strategy: 'ship_from_primary',
@@ -303,7 +312,8 @@ describe('order transfers (ship_from_primary)', () => {
 });
 
 describe('ship_from_first_available_or_primary over HTTP', () => {
-  it('no location covers the order: the primary ships, transfers bring the rest; one covers: it ships alone, no transfer', async () => {
+  it(`no location covers the order: the primary ships, transfers bring the rest; one covers: it \
+ships alone, no transfer`, async () => {
     const n = await network(api, {
       strategy: 'ship_from_first_available_or_primary',
       stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } },

@@ -12,7 +12,8 @@ useTestApp({ clean: true }, (s) => ({ t, api } = s));
 const get = async (url: string) => (await api.get(url)).body.data;
 
 describe('ship_from_primary (docs/transfers-and-returns.md#order-transfers)', () => {
-  it('place: S1@A {X3, Y2} and T1 B→A X×2 upcoming, holding 2 on X@B; approve: S1 on_hold, T1 picking; complete: stock moves, S1 picks', async () => {
+  it(`place: S1@A {X3, Y2} and T1 B→A X×2 upcoming, holding 2 on X@B; approve: S1 on_hold, T1 picking; \
+complete: stock moves, S1 picks`, async () => {
     const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 3, B: 10 }, Y: { A: 2, B: 0 } } });
     const id = await order(api, n, { X: 5, Y: 2 });
     expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
@@ -44,7 +45,8 @@ describe('ship_from_primary (docs/transfers-and-returns.md#order-transfers)', ()
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 8, reserved: 0 });
   });
 
-  it('put_stock_transfers_on_hold puts the transfers on hold with their shipment; cancelling the order releases the origin', async () => {
+  it(`put_stock_transfers_on_hold puts the transfers on hold with their shipment; cancelling the \
+order releases the origin`, async () => {
     const n = await network(api, { strategy: 'ship_from_primary', stock: { X: { A: 1, B: 5 } } });
     await api.patch(
       `/api/inventory_models/${n.model}`,
@@ -78,7 +80,8 @@ describe('ship_from_first_available_or_primary', () => {
 });
 
 describe('standalone stock transfers', () => {
-  it('hold the origin while open, resize by rebuilding the hold, refuse more than available, and move stock on completion', async () => {
+  it(`hold the origin while open, resize by rebuilding the hold, refuse more than available, and \
+move stock on completion`, async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 4, B: 0 } } });
     const rels = {
       origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } },

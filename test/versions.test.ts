@@ -15,7 +15,8 @@ describe('versions', () => {
       `/api/inventory_models/${id}`,
       doc('inventory_models', { name: 'V2', stock_locations_cutoff: 3 }, {}, id),
     );
-    await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'V2' }, {}, id)); // no change: no version
+    // no change: no version
+    await api.patch(`/api/inventory_models/${id}`, doc('inventory_models', { name: 'V2' }, {}, id));
     const list = (await api.get(`/api/inventory_models/${id}/versions?sort=created_at`)).body.data;
     expect(list.map((v: any) => [v.attributes.event, v.attributes.changes])).toEqual([
       ['create', { name: [null, 'V1'] }],

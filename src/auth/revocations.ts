@@ -7,7 +7,10 @@ const CHANNEL = 'allot_token_revocations';
 /** The listener's application_name; `APP:n` once it holds every revocation up to generation n. */
 const APP = 'allot-revocations';
 const SYNC_EVERY_MS = 500;
-/** A process answers from memory only this long after the start of its last sync; revoke waits at most this (+ a sync). */
+/**
+ * A process answers from memory only this long after the start of its last sync; revoke waits at
+ * most this (+ a sync).
+ */
 export const LEASE_MS = 3000;
 /** A sync that has not come back by then is on a dead connection: it is dropped and a new one opened. */
 const STUCK_MS = 5000;
@@ -46,7 +49,10 @@ export class Revocations {
     private readonly warn: (message: string, err?: unknown) => void,
   ) {}
 
-  /** Loads the list once (a failure leaves the process checking the table until a sync succeeds), then keeps it in step. */
+  /**
+   * Loads the list once (a failure leaves the process checking the table until a sync succeeds),
+   * then keeps it in step.
+   */
   async start(): Promise<void> {
     this.timer = setInterval(() => this.kick(), SYNC_EVERY_MS).unref();
     this.pending = true;
@@ -67,7 +73,10 @@ export class Revocations {
     return this.listeningEpoch === this.epoch && now >= this.syncedAt && now - this.syncedAt < LEASE_MS;
   }
 
-  /** Revoked? From memory when it can be trusted (the hot path: `now` is the caller's Date.now()), else one indexed lookup. */
+  /**
+   * Revoked? From memory when it can be trusted (the hot path: `now` is the caller's Date.now()),
+   * else one indexed lookup.
+   */
   isRevoked(key: string, now = Date.now()): boolean | Promise<boolean> {
     if (this.known.has(key)) return true;
     if (this.trusted(now)) return false;

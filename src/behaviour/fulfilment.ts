@@ -26,9 +26,12 @@ const shipmentStep =
     );
     // the order is fulfilled once every live shipment has left
     if (moved && (name === '_ship' || name === '_cancel')) {
-      await tx.execute(sql`update orders set fulfillment_status = 'fulfilled', updated_at = now() where id = ${row.order_id} and fulfillment_status = 'in_progress'
-        and not exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status not in ('shipped', 'delivered', 'cancelled'))
-        and exists (select 1 from shipments x where x.order_id = ${row.order_id} and x.status in ('shipped', 'delivered'))`);
+      await tx.execute(sql`update orders set fulfillment_status = 'fulfilled', updated_at = now()
+        where id = ${row.order_id} and fulfillment_status = 'in_progress'
+        and not exists (select 1 from shipments x where x.order_id = ${row.order_id}
+          and x.status not in ('shipped', 'delivered', 'cancelled'))
+        and exists (select 1 from shipments x where x.order_id = ${row.order_id}
+          and x.status in ('shipped', 'delivered'))`);
     }
   };
 
@@ -72,7 +75,8 @@ export const stockReservations: Behaviour = {
   triggers: {
     _pending: async ({ tx, row }) => {
       await tx.execute(
-        sql`update stock_reservations set status = 'pending', expires_at = null, updated_at = now() where id = ${row.id} and status = 'draft'`,
+        sql`update stock_reservations set status = 'pending', expires_at = null, updated_at = now()
+          where id = ${row.id} and status = 'draft'`,
       );
     },
   },

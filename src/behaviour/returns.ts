@@ -44,7 +44,8 @@ export const returns: Behaviour = {
         ]);
       if (!values.stock_location_id) {
         const [irl] =
-          await sqlc`select stock_location_id from inventory_return_locations where inventory_model_id = ${o!.model} and mode = ${ctx.mode} order by priority, created_at, id limit 1`;
+          await sqlc`select stock_location_id from inventory_return_locations where inventory_model_id = ${o!.model}
+            and mode = ${ctx.mode} order by priority, created_at, id limit 1`;
         if (!irl)
           throw errors.validation([
             violation.noDefault(relationship('stock_location'), "the market's inventory model has no return locations"),
@@ -92,10 +93,12 @@ export const returnLineItems: Behaviour = {
         ]);
       values.sku_code = li.sku_code;
       const [{ shipped, returned }] = (await rawClient(tx)`
-        select (select coalesce(sum(s.quantity), 0)::int from stock_line_items s join shipments sh on sh.id = s.shipment_id
+        select (select coalesce(sum(s.quantity), 0)::int
+                 from stock_line_items s join shipments sh on sh.id = s.shipment_id
                  where s.line_item_id = ${lineId} and sh.status in ('shipped', 'delivered')) as shipped,
                (select coalesce(sum(x.quantity), 0)::int from return_line_items x join returns y on y.id = x.return_id
-                 where x.line_item_id = ${lineId} and y.status <> 'cancelled' and x.id <> ${existing?.id ?? ''}) as returned`) as unknown as [
+                 where x.line_item_id = ${lineId} and y.status <> 'cancelled'
+                   and x.id <> ${existing?.id ?? ''}) as returned`) as unknown as [
         { shipped: number; returned: number },
       ];
       const quantity = (values.quantity ?? existing!.quantity) as number;

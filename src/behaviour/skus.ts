@@ -81,7 +81,8 @@ function parseStock(items: Json[][]): Map<string, Map<string, Stock>> {
 /** One statement for a page of SKUs (lists, includes, transactions): the market once, the stock of every SKU. */
 async function loadMarketStock(db: Tx, mode: string, marketId: string, skuIds: string[]) {
   const rows = await db.execute<{ market: string | null; items: Json[][] }>(
-    sql`select ${marketJson(sql`${mode}`, sql`${marketId}`)} as market, ${stockJson(sql`${marketId}`, sql`si.sku_id = any(${param(skuIds)}::text[])`)} as items`,
+    sql`select ${marketJson(sql`${mode}`, sql`${marketId}`)} as market,
+      ${stockJson(sql`${marketId}`, sql`si.sku_id = any(${param(skuIds)}::text[])`)} as items`,
   );
   const r = rows[0]!;
   return { market: parseMarket(r.market), stock: parseStock(r.items) };
@@ -129,7 +130,10 @@ async function loadInventory(db: Tx, ctx: RequestContext, rows: Row[]): Promise<
   return out;
 }
 
-/** Single SKUs from concurrent requests (included under one order, say) share one statement per market; inside a transaction, read directly. */
+/**
+ * Single SKUs from concurrent requests (included under one order, say) share one statement per
+ * market; inside a transaction, read directly.
+ */
 async function marketStock(db: Tx, mode: string, marketId: string, skuIds: string[]) {
   if (skuIds.length !== 1 || db instanceof PgTransaction) return loadMarketStock(db, mode, marketId, skuIds);
   const ms = await coalesce(db, `stock|${mode}|${marketId}`, skuIds[0]!, async (ids) => {

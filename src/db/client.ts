@@ -4,7 +4,10 @@ import * as schema from './schema/index';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 
-/** One pool of connections to one database. `sql` is postgres.js for hand-written hot paths; `db` is Drizzle over it. */
+/**
+ * One pool of connections to one database. `sql` is postgres.js for hand-written hot paths; `db` is
+ * Drizzle over it.
+ */
 export interface Database {
   sql: postgres.Sql;
   db: Db;
@@ -35,7 +38,8 @@ function preparing(sql: postgres.Sql): postgres.Sql {
         return (...args: unknown[]) => {
           const fn = args[args.length - 1] as (tx: postgres.Sql) => unknown;
           args[args.length - 1] = (tx: postgres.Sql) => fn(preparing(tx));
-          // biome-ignore lint/suspicious/noExplicitAny: begin and savepoint are overloaded; the arguments are passed through unchanged
+          // begin and savepoint are overloaded; the arguments are passed through unchanged
+          // biome-ignore lint/suspicious/noExplicitAny: overloaded, see above
           return (target as any)[prop](...args);
         };
       }

@@ -74,7 +74,8 @@ async function recoverOrphan(dir: string, log: (msg: string) => void): Promise<v
   process.kill(info.pid, 'SIGINT'); // fast shutdown: aborts its transactions, keeps data consistent
   if (await waitForExit(info.pid, 15_000)) return;
   throw new EmbeddedStartError(
-    `PostgreSQL process ${info.pid} still holds ${dir} after 15 s. Stop it (kill ${info.pid}) or remove that process, then start again.`,
+    `PostgreSQL process ${info.pid} still holds ${dir} after 15 s. ` +
+      `Stop it (kill ${info.pid}) or remove that process, then start again.`,
   );
 }
 

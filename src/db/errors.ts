@@ -20,7 +20,10 @@ export function pgError(e: unknown): PgError | undefined {
 
 /** postgres.js's own connection errors: nothing else raises these codes. */
 const DRIVER_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
-/** The network's (DNS, refused, reset, unreachable; ENOENT: a Unix socket gone with its server), when a query met them. */
+/**
+ * The network's (DNS, refused, reset, unreachable; ENOENT: a Unix socket gone with its server),
+ * when a query met them.
+ */
 const NETWORK_LOST = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

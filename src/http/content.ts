@@ -13,9 +13,9 @@ function accepts(header: string | undefined): boolean {
 }
 
 /**
- * Content negotiation for /api (docs/wire-format.md#media-type): Accept must name application/vnd.api+json (406); a body
- * must be sent as application/vnd.api+json without parameters (415). GET and DELETE may carry a
- * Content-Type, which the official SDK always sends.
+ * Content negotiation for /api (docs/wire-format.md#media-type): Accept must name
+ * application/vnd.api+json (406); a body must be sent as application/vnd.api+json without
+ * parameters (415). GET and DELETE may carry a Content-Type, which the official SDK always sends.
  */
 export function negotiate(request: FastifyRequest): void {
   if (!accepts(request.headers.accept)) throw errors.notAcceptable();

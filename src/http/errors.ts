@@ -26,7 +26,10 @@ function fromFastify(e: FastifyError): ApiError | undefined {
   return undefined;
 }
 
-/** The only place that writes `errors[]` (docs/design.md#error-catalogue). Unknown errors are 500s without internals. */
+/**
+ * The only place that writes `errors[]` (docs/design.md#error-catalogue). Unknown errors are 500s
+ * without internals.
+ */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     // a token request writes nothing: it may simply be sent again

@@ -8,7 +8,10 @@ import { authLimit } from './rate-limit';
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The auth endpoints (docs/wire-format.md#tokens), JSON or form-encoded bodies; errors in OAuth's JSON flavour (numeric status). */
+/**
+ * The auth endpoints (docs/wire-format.md#tokens), JSON or form-encoded bodies; errors in OAuth's
+ * JSON flavour (numeric status).
+ */
 export function registerOAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
   const limit = (request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.limiter) return;

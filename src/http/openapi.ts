@@ -288,7 +288,8 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
       title: 'Allot — Commerce Layer–compatible inventory API',
       version: '0.1.0',
       description:
-        'Inventory models, stock locations and fulfilment routing over the Commerce Layer Core API wire format (JSON:API).',
+        'Inventory models, stock locations and fulfilment routing ' +
+        'over the Commerce Layer Core API wire format (JSON:API).',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],

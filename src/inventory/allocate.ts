@@ -123,7 +123,10 @@ export class Allocation {
     if (need) this.short(line, need);
   }
 
-  /** do_not_track: never decremented, shipped from the primary location (docs/placement-and-strategies.md#do-not-track). */
+  /**
+   * do_not_track: never decremented, shipped from the primary location
+   * (docs/placement-and-strategies.md#do-not-track).
+   */
   untracked(line: Line): void {
     if (this.primary) this.take(line, this.primary, line.quantity);
     else this.short(line, line.quantity);
@@ -133,7 +136,10 @@ export class Allocation {
     this.missing.set(line.skuId, (this.missing.get(line.skuId) ?? 0) + missing);
   }
 
-  /** Per SKU: what the order asks for and what this strategy could give (a 422 names each, docs/placement-and-strategies.md#shortfall). */
+  /**
+   * Per SKU: what the order asks for and what this strategy could give (a 422 names each,
+   * docs/placement-and-strategies.md#shortfall).
+   */
   shortfalls(): Shortfall[] {
     const demand = new Map<string, { code: string; q: number }>();
     for (const l of this.input.lines)

@@ -17,7 +17,8 @@ const X5 = () => [line('L1', 'X', 5)];
 const shape = (p: Plan) =>
   p.shipments.map(
     (s) =>
-      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.onHold ? '!' : ''} {${s.picks.map((k) => `${k.lineItemId}:${k.quantity}`).join(', ')}}`,
+      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.onHold ? '!' : ''} ` +
+      `{${s.picks.map((k) => `${k.lineItemId}:${k.quantity}`).join(', ')}}`,
   );
 const check = checkWith(shape);
 const same = (w: Want): Record<Name, Want> => ({ no_split: w, split_shipments: w, split_by_line_items: w });

@@ -17,7 +17,8 @@ const input = (
 const shape = (p: Plan) =>
   p.shipments.map(
     (s) =>
-      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'} {${s.picks.map((k) => `${k.skuId}${k.quantity}`).join(', ')}}`,
+      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'} ` +
+      `{${s.picks.map((k) => `${k.skuId}${k.quantity}`).join(', ')}}`,
   );
 const run = (name: string, i: AllocationInput) => strategyFor(name)!(i);
 
@@ -55,7 +56,8 @@ describe('the worked example of docs/placement-and-strategies.md: the strategies
     expect(transfers(p)).toEqual(['B→A X×2 for shipment 0']);
   });
 
-  it('ship_from_first_available_or_primary: neither covers → as ship_from_primary; B {X10, Y2} covers → all from B, no transfer', () => {
+  it(`ship_from_first_available_or_primary: neither covers → as ship_from_primary; B {X10, Y2} \
+covers → all from B, no transfer`, () => {
     const fallback = run('ship_from_first_available_or_primary', input(base));
     expect(shape(fallback)).toEqual(['A/cat {X3, Y2}']);
     expect(transfers(fallback)).toEqual(['B→A X×2 for shipment 0']);

@@ -18,7 +18,8 @@ const X = (q: number) => [line('L1', 'X', q)];
 const shape = (p: Plan) => [
   ...p.shipments.map(
     (s) =>
-      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.awaitingTransfers ? '~' : ''}${s.onHold ? '!' : ''} {${s.picks.map((k) => `${k.lineItemId}:${k.quantity}${k.tracked ? '' : 'u'}`).join(', ')}}`,
+      `${s.stockLocationId}/${s.shippingCategoryId ?? '-'}${s.awaitingTransfers ? '~' : ''}${s.onHold ? '!' : ''} ` +
+      `{${s.picks.map((k) => `${k.lineItemId}:${k.quantity}${k.tracked ? '' : 'u'}`).join(', ')}}`,
   ),
   ...p.transfers.map(
     (t) => `${t.fromLocationId}→${t.toLocationId} ${t.skuId}×${t.quantity} ${t.lineItemId} @${t.shipment}`,
@@ -204,7 +205,8 @@ describe.each([SFP, SFFA] as const)('%s: allocation matrix with transfers', (nam
       expect(p.unshipped).toEqual([{ lineItemId: 'L1', skuId: 'X', quantity: 4, stockLocationId: 'B', tracked: true }]);
       expect(p.transfers).toEqual([]);
     }
-    // a do_not_ship line next to a shipped one: its units are spoken for, the shipped line's transfer points at its shipment
+    // a do_not_ship line next to a shipped one: its units are spoken for, the shipped line's
+    // transfer points at its shipment
     const mixed = run(
       name,
       input(AB(), { X: { A: 2, B: 1 }, Y: { A: 0, B: 4 } }, [
@@ -253,7 +255,8 @@ const arbInput: fc.Arbitrary<AllocationInput> = fc.record({
 
 describe('properties', () => {
   it.each([SFP, SFFA] as const)(
-    '%s: demand met exactly by primary picks + transfers, no location over its net stock, transfers only to the primary',
+    '%s: demand met exactly by primary picks + transfers, no location over its net stock, ' +
+      'transfers only to the primary',
     (name) => {
       let complete = 0;
       let withTransfers = 0;
@@ -284,7 +287,8 @@ describe('properties', () => {
             const s = i.stock.get(sku)?.get(loc);
             expect(q).toBeLessThanOrEqual(s ? net(s) : 0);
           }
-          // one transfer per (SKU, origin), from a walked secondary, to the primary, joining a waiting primary shipment of its category
+          // one transfer per (SKU, origin), from a walked secondary, to the primary, joining a
+          // waiting primary shipment of its category
           expect(new Set(plan.transfers.map((t) => `${t.skuId}|${t.fromLocationId}`)).size).toBe(plan.transfers.length);
           for (const t of plan.transfers) {
             expect(t.toLocationId).toBe(primary);

@@ -224,8 +224,10 @@ describe('parseDocument examples', () => {
     expect(code({ data: { type: TYPE, colour: 'red' } })).toBe('PARAM_NOT_ALLOWED /data/colour');
   });
 
-  it('regression: an update whose data.id is an object with a non-callable toString answers 400, not a TypeError', () => {
-    // String({ toString: 1 }) threw "Cannot convert object to primitive value" in errors.keyNotIncludedInUrl(String(data.id))
+  it(`regression: an update whose data.id is an object with a non-callable \
+toString answers 400, not a TypeError`, () => {
+    // String({ toString: 1 }) threw "Cannot convert object to primitive value" in
+    // errors.keyNotIncludedInUrl(String(data.id))
     expect(
       code(JSON.parse('{"data":{"type":"inventory_models","id":{"toString":1}}}'), { type: TYPE, id: 'ID1' }),
     ).toBe('KEY_NOT_INCLUDED_IN_URL /data/id');

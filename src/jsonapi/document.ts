@@ -1,7 +1,10 @@
 import { errors } from './errors';
 import type { Identifier, Linkage } from './serialize';
 
-/** A create/update document reduced to its parts (docs/wire-format.md#writes); the resource definition checks the rest. */
+/**
+ * A create/update document reduced to its parts (docs/wire-format.md#writes); the resource
+ * definition checks the rest.
+ */
 export interface ParsedDocument {
   id?: string;
   attributes: Record<string, unknown>;

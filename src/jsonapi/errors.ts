@@ -73,7 +73,8 @@ export const errors = {
       401,
       'UNAUTHORIZED',
       'Invalid credentials',
-      'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+      'Client authentication failed due to unknown client, no client authentication included, ' +
+        'or unsupported authentication method.',
     ),
   forbidden: (detail = 'You are not allowed to perform this action.') => one(403, 'FORBIDDEN', 'Forbidden', detail),
   recordNotFound: () =>
@@ -94,7 +95,8 @@ export const errors = {
       415,
       'UNSUPPORTED_MEDIA_TYPE',
       'Unsupported media type',
-      'All requests that create or update must use the application/vnd.api+json Content-Type, without media type parameters.',
+      'All requests that create or update must use the application/vnd.api+json Content-Type, ' +
+        'without media type parameters.',
     ),
   payloadTooLarge: () => one(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The request body is too large.'),
   locked: (detail: string) => one(423, 'LOCKED', 'Locked', detail),
@@ -126,7 +128,8 @@ export const errors = {
           503,
           'SERVICE_UNAVAILABLE',
           'Service unavailable',
-          'The connection to the database was lost while the request was applied: it may or may not have taken effect. Check before retrying.',
+          'The connection to the database was lost while the request was applied: ' +
+            'it may or may not have taken effect. Check before retrying.',
         )
       : new ApiError(
           503,

@@ -88,7 +88,8 @@ export const violation = {
   outOfStock: (sku: { code: string; requested: number; available: number }, strategy: string) =>
     at(
       relationship('line_items'),
-      `${sku.code}: ${sku.requested} requested, ${sku.available} available with the ${strategy} strategy (short by ${sku.requested - sku.available})`,
+      `${sku.code}: ${sku.requested} requested, ${sku.available} available ` +
+        `with the ${strategy} strategy (short by ${sku.requested - sku.available})`,
       'out_of_stock',
       { value: sku.code, count: sku.available },
     ),

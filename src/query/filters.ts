@@ -118,7 +118,8 @@ function through(p: AttrPath, table: PgTable, nextAlias: Aliases, cond: (col: Co
   const scoped = scope
     ? sql` and ${colOf(a, 'id')} in (select ${colOf(hop!.to.table, 'id')} from ${hop!.to.table} where ${scope})`
     : sql``;
-  return sql`exists (select 1 from ${sql.identifier(getTableName(hop!.to.table))} as ${sql.identifier(name)} where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')}${scoped} and ${inner})`;
+  return sql`exists (select 1 from ${sql.identifier(getTableName(hop!.to.table))} as ${sql.identifier(name)}
+    where ${link} and ${colOf(a, 'mode')} = ${colOf(table, 'mode')}${scoped} and ${inner})`;
 }
 
 function operands(p: AttrPath, predicate: Predicate, value: string | string[], label: string): unknown[] {

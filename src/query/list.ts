@@ -28,7 +28,10 @@ export interface ListResult {
   total: number;
 }
 
-/** One page of a collection plus its total, with filters, sort and an optional extra condition (related endpoints, scopes). */
+/**
+ * One page of a collection plus its total, with filters, sort and an optional extra condition
+ * (related endpoints, scopes).
+ */
 export async function listRows(
   db: Tx,
   reg: Registry,

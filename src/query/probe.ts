@@ -51,7 +51,8 @@ export function probeVersion(db: Db, src: RowSource, ctx: RequestContext, id: st
   let q = probes.get(src.type);
   if (!q) {
     const fields = { [VERSION]: version(src), now, snapshot };
-    const where = sql`${col(src.table, 'mode')} = ${sql.placeholder('mode')} and ${col(src.table, 'id')} = any(${sql.placeholder('ids')}::text[])`;
+    const where = sql`${col(src.table, 'mode')} = ${sql.placeholder('mode')}
+      and ${col(src.table, 'id')} = any(${sql.placeholder('ids')}::text[])`;
     probes.set(src.type, (q = render(src.table, db, fields, (b) => b.where(where), true)));
   }
   const statement = q;

@@ -11,14 +11,18 @@ const s = (column: (typeof t)[keyof typeof t], more: object = {}) =>
 
 /** Countries without postal codes: `zip_code` is "required, but for some countries". */
 const NO_POSTCODE = new Set(
-  'AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'.split(
-    ' ',
-  ),
+  (
+    'AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK IE KI KM KN KP LC ML MO ' +
+    'MR MS MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TV UG VU YE ZW'
+  ).split(' '),
 );
 
 /** Commerce Layer's format: `2883 Geraldine Lane Apt.23, 10013 New York NY (US) (212) 646-338-1228`. */
 const fullAddress = (r: Row) =>
-  `${[r.line_1, r.line_2].filter(Boolean).join(' ')}, ${[r.zip_code, r.city, r.state_code].filter(Boolean).join(' ')} (${r.country_code}) ${r.phone}`.trim();
+  (
+    `${[r.line_1, r.line_2].filter(Boolean).join(' ')}, ` +
+    `${[r.zip_code, r.city, r.state_code].filter(Boolean).join(' ')} (${r.country_code}) ${r.phone}`
+  ).trim();
 
 const fullName = (r: Row) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
 

@@ -64,7 +64,9 @@ export const skusResource = defineResource({
       withRow: inventoryWithRow,
       explicitInLists: true,
       description:
-        'Availability in the market of the token (null without one): quantity, available, and levels by stock location priority with delivery lead times. In lists only with fields[skus]=…,inventory.',
+        'Availability in the market of the token (null without one): quantity, available, ' +
+        'and levels by stock location priority with delivery lead times. ' +
+        'In lists only with fields[skus]=…,inventory.',
     }),
   },
   relationships: {
@@ -82,5 +84,6 @@ export const skusResource = defineResource({
   cache: inventoryCache,
   // sellable in the market: a stock item in one of its stock locations, whatever the quantity
   scope: (p) =>
-    sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id} and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
+    sql`exists (select 1 from ${stockItems} where ${stockItems.sku_id} = ${t.id}
+      and ${stockItems.stock_location_id} = any(array(${marketLocations(p)})))`,
 });

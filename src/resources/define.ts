@@ -16,7 +16,11 @@ import type { ScopeParams } from '../rows/scope';
  * @example
  *   defineResource({
  *     type: 'inventory_models', table: inventoryModels,
- *     attributes: { name: attr.string({ column: inventoryModels.name, required: true, create: true, update: true, filter: true, sort: true }) },
+ *     attributes: {
+ *       name: attr.string({
+ *         column: inventoryModels.name, required: true, create: true, update: true, filter: true, sort: true,
+ *       }),
+ *     },
  *     relationships: { inventory_stock_locations: rel.toMany('inventory_stock_locations', 'inventory_model_id') },
  *   })
  */

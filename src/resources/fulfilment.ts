@@ -35,7 +35,8 @@ const manualStock: Record<string, TriggerSpec> = {
 };
 
 const orderVisible = (p: Parameters<typeof scopeMarkets>[0]) =>
-  sql`exists (select 1 from ${orders} where ${orders.id} = ${s.order_id} and ${orders.market_id} in (${scopeMarkets(p)}) and ${orders.status} in ('draft', 'pending', 'placed'))`;
+  sql`exists (select 1 from ${orders} where ${orders.id} = ${s.order_id}
+    and ${orders.market_id} in (${scopeMarkets(p)}) and ${orders.status} in ('draft', 'pending', 'placed'))`;
 
 /** The inventory part of a shipment: what one location ships, and why (`allocation`). */
 export const shipmentsResource = defineResource({

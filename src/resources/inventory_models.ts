@@ -12,7 +12,8 @@ export const inventoryModelsResource = defineResource({
   type: 'inventory_models',
   singular: 'inventory_model',
   description:
-    'An inventory model defines a list of stock locations ordered by priority. The priority and cutoff determine how the availability of SKUs gets calculated within a market.',
+    'An inventory model defines a list of stock locations ordered by priority. ' +
+    'The priority and cutoff determine how the availability of SKUs gets calculated within a market.',
   table: t,
   attributes: {
     name: attr.string({ column: t.name, ...cu, required: true, description: "The inventory model's internal name." }),
@@ -23,7 +24,8 @@ export const inventoryModelsResource = defineResource({
       nullable: false,
       default: 'no_split',
       description:
-        "The inventory model's shipping strategy: one between no_split (default), split_shipments, split_by_line_items, ship_from_primary and ship_from_first_available_or_primary.",
+        "The inventory model's shipping strategy: one between no_split (default), split_shipments, " +
+        'split_by_line_items, ship_from_primary and ship_from_first_available_or_primary.',
     }),
     stock_locations_cutoff: attr.integer({
       column: t.stock_locations_cutoff,

@@ -22,7 +22,8 @@ export const marketsResource = defineResource({
   type: 'markets',
   singular: 'market',
   description:
-    'A market: where an inventory model decides what can be sold. Price lists, merchants and the other Commerce Layer relationships Allot does not implement are absent.',
+    'A market: where an inventory model decides what can be sold. ' +
+    'Price lists, merchants and the other Commerce Layer relationships Allot does not implement are absent.',
   table: m,
   attributes: {
     number: attr.integer({
@@ -63,7 +64,8 @@ export const marketsResource = defineResource({
 const s = shippingMethods;
 /** Enabled, and for no market or an enabled market of the token; nothing once the token's market is disabled. */
 const usable = (p: ScopeParams) =>
-  sql`${s.disabled_at} is null and exists (${scopeMarkets(p)}) and (${s.market_id} is null or ${s.market_id} in (${scopeMarkets(p)}))`;
+  sql`${s.disabled_at} is null and exists (${scopeMarkets(p)}) and (${s.market_id} is null
+    or ${s.market_id} in (${scopeMarkets(p)}))`;
 
 /** Only what availability and shipments need of a shipping method. */
 export const shippingMethodsResource = defineResource({

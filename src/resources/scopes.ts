@@ -5,7 +5,8 @@ import type { ScopeParams } from '../rows/scope';
 
 /** The token's markets that are still enabled: a disabled market scopes nothing. */
 export function scopeMarkets(p: ScopeParams): SQL {
-  return sql`select ${markets.id} from ${markets} where ${markets.id} = any(${p.marketIds}) and ${markets.disabled_at} is null`;
+  return sql`select ${markets.id} from ${markets} where ${markets.id} = any(${p.marketIds})
+    and ${markets.disabled_at} is null`;
 }
 
 /**
@@ -17,5 +18,6 @@ export function marketLocations(p: ScopeParams): SQL {
   return sql`select ${inventoryStockLocations.stock_location_id} from ${inventoryStockLocations}
     join ${markets} on ${markets.inventory_model_id} = ${inventoryStockLocations.inventory_model_id}
     where ${markets.id} = any(${p.marketIds}) and ${markets.disabled_at} is null
-    and (cardinality(${p.stockLocationIds}) = 0 or ${inventoryStockLocations.stock_location_id} = any(${p.stockLocationIds}))`;
+    and (cardinality(${p.stockLocationIds}) = 0
+      or ${inventoryStockLocations.stock_location_id} = any(${p.stockLocationIds}))`;
 }

@@ -16,12 +16,15 @@ import type { CachePolicy, WithRow } from '../rows/row';
  */
 export const marketJson = (mode: SQL, marketId: SQL): SQL => sql`(
   select json_build_array(im.stock_locations_cutoff,
-    (select coalesce(json_agg(json_build_array(l.stock_location_id, l.priority, l.on_hold, (extract(epoch from l.created_at) * 1000)::bigint, l.id)), '[]')
+    (select coalesce(json_agg(json_build_array(l.stock_location_id, l.priority, l.on_hold,
+        (extract(epoch from l.created_at) * 1000)::bigint, l.id)), '[]')
        from inventory_stock_locations l where l.inventory_model_id = im.id),
-    (select coalesce(json_agg(json_build_array(d.stock_location_id, d.min_hours, d.max_hours, sm.name, sm.reference, sm.price_amount_cents, sm.free_over_amount_cents, sm.currency_code)
+    (select coalesce(json_agg(json_build_array(d.stock_location_id, d.min_hours, d.max_hours,
+        sm.name, sm.reference, sm.price_amount_cents, sm.free_over_amount_cents, sm.currency_code)
               order by sm.price_amount_cents, sm.created_at, sm.id), '[]')
        from delivery_lead_times d join shipping_methods sm on sm.id = d.shipping_method_id
-       where d.stock_location_id in (select l.stock_location_id from inventory_stock_locations l where l.inventory_model_id = im.id)
+       where d.stock_location_id in (select l.stock_location_id from inventory_stock_locations l
+         where l.inventory_model_id = im.id)
          and sm.disabled_at is null and (sm.market_id is null or sm.market_id = m.id)))::text
   from markets m join inventory_models im on im.id = m.inventory_model_id
   where m.id = ${marketId} and m.mode = ${mode} and m.disabled_at is null)`;
@@ -36,7 +39,8 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
       si.reserved_quantity - coalesce((select sum(r.quantity) from stock_reservations r
         where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0))), '[]')
   from stock_items si where ${skuCondition} and si.stock_location_id = any(array(
-    select l.stock_location_id from inventory_stock_locations l join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
+    select l.stock_location_id from inventory_stock_locations l
+      join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
 
 /**
  * Selected with a SKU when it is looked up by id (`withRow` of the definition): the inventory then
@@ -48,7 +52,8 @@ export const inventoryWithRow: WithRow = {
   when: (ctx: RequestContext) => ctx.caller.marketIds.length > 0,
   select: (skuId: SQL | unknown): SQL => {
     const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
-    return sql`${market} || E'\n' || coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') || E'\n' || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
+    return sql`${market} || E'\n' || coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') || E'\n'
+      || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
   },
 };
 
@@ -64,10 +69,13 @@ export const inventoryWithRow: WithRow = {
 export const inventoryCache: CachePolicy = {
   when: (ctx: RequestContext) => ctx.caller.kind === 'sales_channel' && ctx.caller.marketIds.length > 0,
   dependsOn: (skuId: SQL | unknown): SQL =>
-    sql`(select n from market_config_version)::text || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '') || ':' ||
-      coalesce((select array_agg(r.xmin)::text from stock_items si join stock_reservations r on r.stock_item_id = si.id and r.status = 'draft' where si.sku_id = ${skuId}), '')`,
+    sql`(select n from market_config_version)::text
+      || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '')
+      || ':' || coalesce((select array_agg(r.xmin)::text from stock_items si
+        join stock_reservations r on r.stock_item_id = si.id and r.status = 'draft' where si.sku_id = ${skuId}), '')`,
   until: (
     skuId: SQL | unknown,
   ): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r
-    where r.stock_item_id in (select si.id from stock_items si where si.sku_id = ${skuId}) and r.status = 'draft' and r.expires_at > now())`,
+    where r.stock_item_id in (select si.id from stock_items si where si.sku_id = ${skuId}) and r.status = 'draft'
+      and r.expires_at > now())`,
 };

@@ -34,7 +34,8 @@ export const stockItemsResource = defineResource({
       on: ['update'],
       prohibited: true,
       description:
-        'Refuse the update if the new quantity is lower than the reserved stock. Allot always refuses that (no overselling), so this is accepted for compatibility and changes nothing.',
+        'Refuse the update if the new quantity is lower than the reserved stock. ' +
+        'Allot always refuses that (no overselling), so this is accepted for compatibility and changes nothing.',
     },
   },
   relationships: {

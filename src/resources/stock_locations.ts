@@ -40,7 +40,8 @@ export const stockLocationsResource = defineResource({
       nullable: false,
       default: false,
       description:
-        'Flag it if you want to skip the electronic invoice creation when generating the customs info for this stock location shipments.',
+        'Flag it if you want to skip the electronic invoice creation ' +
+        'when generating the customs info for this stock location shipments.',
     }),
   },
   relationships: {

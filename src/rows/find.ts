@@ -83,7 +83,9 @@ function findCoalesced(
   }
   const statement = q;
   const { marketIds, stockLocationIds } = ctx.caller;
-  const group = `find|${key}|${ctx.mode}|${scoped || withRow.length || versioned ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
+  const group =
+    `find|${key}|${ctx.mode}|` +
+    `${scoped || withRow.length || versioned ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
     return new Map(rows.map((r) => [r.id as string, r]));

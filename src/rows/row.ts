@@ -22,11 +22,12 @@ export const withRowKey = (name: string) => `~${name}`;
 
 /**
  * What a single GET's response depends on beyond its own row, as SQL over the row's id
- * (placeholder `mode` only: probes are shared by every caller of a mode): `dependsOn` is text that changes whenever anything else the
- * response reads changes; `until` (epoch ms, or null) is when it goes stale by itself, such as a
- * draft's expiry. Only for callers `when` accepts, and only for definitions whose single response
- * is computed from the statement that looks the row up (its `withRow` values): the version is read
- * in that statement, and must describe everything the response was made from.
+ * (placeholder `mode` only: probes are shared by every caller of a mode): `dependsOn` is text that
+ * changes whenever anything else the response reads changes; `until` (epoch ms, or null) is when it
+ * goes stale by itself, such as a draft's expiry. Only for callers `when` accepts, and only for
+ * definitions whose single response is computed from the statement that looks the row up (its
+ * `withRow` values): the version is read in that statement, and must describe everything the
+ * response was made from.
  */
 export interface CachePolicy {
   when: (ctx: RequestContext) => boolean;

@@ -27,7 +27,8 @@ export const now = sql`ceil(extract(epoch from now()) * 1000)::float8`;
  * and its version always come from one snapshot.
  */
 export function version(src: RowSource): SQL {
-  return sql`${server} || '|' || ${sql.raw(`"${getTableName(src.table as PgTable)}".xmin::text`)} || '|' || ${src.cache!.dependsOn(col(src.table, 'id'))}`;
+  return sql`${server} || '|' || ${sql.raw(`"${getTableName(src.table as PgTable)}".xmin::text`)} || '|' ||
+    ${src.cache!.dependsOn(col(src.table, 'id'))}`;
 }
 
 /** `until` whole milliseconds, rounded down: a response is never served past it. */

@@ -23,9 +23,10 @@ export interface OrderModel {
 }
 
 const MODEL_COLUMNS = (sql: ReturnType<typeof rawClient>) => sql`
-  m.id as market_id, m.disabled_at, im.id as model_id, im.strategy, im.stock_locations_cutoff, im.stock_reservation_cutoff,
-  im.manual_stock_decrement, im.put_stock_transfers_on_hold,
-  (select coalesce(json_agg(json_build_array(isl.id, isl.stock_location_id, isl.priority, isl.on_hold, (extract(epoch from isl.created_at) * 1000)::bigint)), '[]')
+  m.id as market_id, m.disabled_at, im.id as model_id, im.strategy,
+  im.stock_locations_cutoff, im.stock_reservation_cutoff, im.manual_stock_decrement, im.put_stock_transfers_on_hold,
+  (select coalesce(json_agg(json_build_array(isl.id, isl.stock_location_id, isl.priority, isl.on_hold,
+      (extract(epoch from isl.created_at) * 1000)::bigint)), '[]')
      from inventory_stock_locations isl where isl.inventory_model_id = im.id) as slots`;
 
 function toModel(m: Row | undefined): OrderModel {
@@ -53,7 +54,8 @@ function toModel(m: Row | undefined): OrderModel {
 export async function loadModel(tx: Tx, mode: string, marketId: string): Promise<OrderModel> {
   const sql = rawClient(tx);
   const [m] =
-    await sql`select ${MODEL_COLUMNS(sql)} from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${marketId} and m.mode = ${mode}`;
+    await sql`select ${MODEL_COLUMNS(sql)} from markets m join inventory_models im on im.id = m.inventory_model_id
+      where m.id = ${marketId} and m.mode = ${mode}`;
   return toModel(m);
 }
 
@@ -67,7 +69,10 @@ const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, sh
   shippingCategoryId,
 });
 
-/** Everything placement reads before locking stock, in one statement: the model, the lines, and whether the order holds stock already. */
+/**
+ * Everything placement reads before locking stock, in one statement: the model, the lines, and
+ * whether the order holds stock already.
+ */
 export async function loadPlacement(
   tx: Tx,
   mode: string,
@@ -76,10 +81,12 @@ export async function loadPlacement(
   const sql = rawClient(tx);
   const [m] = await sql`
     select ${MODEL_COLUMNS(sql)},
-      (select coalesce(json_agg(json_build_array(li.id, li.quantity, s.id, s.code, s.do_not_ship, s.do_not_track, s.shipping_category_id) order by li.created_at, li.id), '[]')
+      (select coalesce(json_agg(json_build_array(li.id, li.quantity, s.id, s.code, s.do_not_ship, s.do_not_track,
+        s.shipping_category_id) order by li.created_at, li.id), '[]')
          from line_items li join skus s on s.id = li.sku_id where li.order_id = ${order.id}) as lines,
       exists (select 1 from stock_reservations r where r.order_id = ${order.id}) as holds
-    from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id} and m.mode = ${mode}`;
+    from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id}
+      and m.mode = ${mode}`;
   return { model: toModel(m), lines: ((m?.lines ?? []) as Tuple[]).map(toLine), holds: !!m?.holds };
 }
 

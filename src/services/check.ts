@@ -18,7 +18,8 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
     select si.id, si.quantity, si.reserved_quantity, coalesce(sum(r.quantity), 0)::int as actual
     from stock_items si left join stock_reservations r on r.stock_item_id = si.id
     group by si.id
-    having si.reserved_quantity <> coalesce(sum(r.quantity), 0) or si.quantity < 0 or si.quantity < si.reserved_quantity`;
+    having si.reserved_quantity <> coalesce(sum(r.quantity), 0) or si.quantity < 0
+      or si.quantity < si.reserved_quantity`;
   for (const c of counters) {
     if (c.reserved_quantity !== c.actual)
       drift.push({
@@ -33,7 +34,8 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
   // the ledger replayed must give the counters (docs/ledger-and-check.md#ledger)
   const ledger = await sql`
     select si.id, si.quantity, si.reserved_quantity, coalesce(m.q, 0)::int as lq, coalesce(m.r, 0)::int as lr
-    from stock_items si left join (select stock_item_id, sum(quantity_delta) as q, sum(reserved_delta) as r from stock_movements group by stock_item_id) m
+    from stock_items si left join (select stock_item_id, sum(quantity_delta) as q, sum(reserved_delta) as r
+      from stock_movements group by stock_item_id) m
       on m.stock_item_id = si.id
     where si.quantity <> coalesce(m.q, 0) or si.reserved_quantity <> coalesce(m.r, 0)`;
   for (const l of ledger)
@@ -44,7 +46,8 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Drift[]> {
     });
   const orphans = await sql`
     select r.id from stock_reservations r join orders o on o.id = r.order_id
-    where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null and r.stock_transfer_id is null`;
+    where o.status in ('placed', 'approved') and r.status = 'pending' and r.stock_line_item_id is null
+      and r.stock_transfer_id is null`;
   for (const o of orphans)
     drift.push({
       kind: 'orphan_reservation',

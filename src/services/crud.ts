@@ -204,7 +204,8 @@ async function recordVersion(
     request_id: ctx.requestId,
   };
   await rawClient(tx)`insert into versions (id, mode, resource_type, resource_id, event, changes, who)
-    values (${newId()}, ${ctx.mode}, ${def.type}, ${id}, ${event}, ${JSON.stringify(changes)}::jsonb, ${JSON.stringify(who)}::jsonb)`;
+    values (${newId()}, ${ctx.mode}, ${def.type}, ${id}, ${event},
+      ${JSON.stringify(changes)}::jsonb, ${JSON.stringify(who)}::jsonb)`;
 }
 
 /** Defaults of the definition applied for validation of a new record (the database applies them on insert). */

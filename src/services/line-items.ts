@@ -48,9 +48,11 @@ export async function checkLineQuantity(tx: Tx, ctx: RequestContext, input: Line
   const rows = await sql`
     select si.stock_location_id, si.quantity,
       si.reserved_quantity
-        - coalesce((select sum(r.quantity) from stock_reservations r where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0)
-        - coalesce((select sum(r.quantity) from stock_reservations r where r.stock_item_id = si.id and r.order_id = ${input.order.id}
-                    and (r.status = 'pending' or r.expires_at > now())), 0) as reserved
+        - coalesce((select sum(r.quantity) from stock_reservations r
+          where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0)
+        - coalesce((select sum(r.quantity) from stock_reservations r
+          where r.stock_item_id = si.id and r.order_id = ${input.order.id}
+            and (r.status = 'pending' or r.expires_at > now())), 0) as reserved
     from stock_items si where si.sku_id = ${input.sku.id} and si.stock_location_id = any(${locs}::text[])`;
   if (!rows.length) {
     throw errors.validation([

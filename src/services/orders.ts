@@ -120,24 +120,32 @@ async function applyPlan(
   const f = holdFragments(sql, ctx.mode, holds);
   const [r] = await sql`
     with new_shipments as (
-      insert into shipments (id, mode, number, status, order_id, inventory_stock_location_id, stock_location_id, shipping_category_id, allocation)
+      insert into shipments (id, mode, number, status, order_id, inventory_stock_location_id, stock_location_id,
+        shipping_category_id, allocation)
       select id, ${ctx.mode}, number, 'upcoming', ${order.id}, isl, loc, cat, alloc::jsonb
-      from unnest(${sh.map((s) => s.id)}::text[], ${sh.map((s) => s.number)}::text[], ${sh.map((s) => s.isl)}::text[], ${sh.map((s) => s.loc)}::text[],
-        ${sh.map((s) => s.cat)}::text[], ${sh.map((s) => s.allocation)}::text[]) as t(id, number, isl, loc, cat, alloc)
+      from unnest(${sh.map((s) => s.id)}::text[], ${sh.map((s) => s.number)}::text[], ${sh.map((s) => s.isl)}::text[],
+        ${sh.map((s) => s.loc)}::text[], ${sh.map((s) => s.cat)}::text[], ${sh.map((s) => s.allocation)}::text[])
+        as t(id, number, isl, loc, cat, alloc)
       returning id
     ), new_slis as (
-      insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
+      insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id,
+        sku_id, sku_code, quantity)
       select id, ${ctx.mode}, shipment, ${order.id}, line, item, sku, code, q
-      from unnest(${slis.map((s) => s.id)}::text[], ${slis.map((s) => s.shipment)}::text[], ${slis.map((s) => s.p.lineItemId)}::text[],
-        ${slis.map((s) => s.item)}::text[], ${slis.map((s) => s.p.skuId)}::text[], ${slis.map((s) => s.code)}::text[], ${slis.map((s) => s.p.quantity)}::int[])
+      from unnest(${slis.map((s) => s.id)}::text[], ${slis.map((s) => s.shipment)}::text[],
+        ${slis.map((s) => s.p.lineItemId)}::text[], ${slis.map((s) => s.item)}::text[],
+        ${slis.map((s) => s.p.skuId)}::text[], ${slis.map((s) => s.code)}::text[],
+        ${slis.map((s) => s.p.quantity)}::int[])
         as t(id, shipment, line, item, sku, code, q)
       returning id
     ), new_transfers as (
-      insert into stock_transfers (id, mode, number, sku_id, sku_code, status, quantity, origin_stock_location_id, destination_stock_location_id, shipment_id, line_item_id, order_id)
+      insert into stock_transfers (id, mode, number, sku_id, sku_code, status, quantity, origin_stock_location_id,
+        destination_stock_location_id, shipment_id, line_item_id, order_id)
       select id, ${ctx.mode}, number, sku, code, 'upcoming', q, orig, dest, shipment, line, ${order.id}
-      from unnest(${tr.map((x) => x.id)}::text[], ${tr.map((x) => x.number)}::text[], ${tr.map((x) => x.t.skuId)}::text[], ${tr.map((x) => x.code)}::text[],
-        ${tr.map((x) => x.t.quantity)}::int[], ${tr.map((x) => x.t.fromLocationId)}::text[], ${tr.map((x) => x.t.toLocationId)}::text[],
-        ${tr.map((x) => x.shipment)}::text[], ${tr.map((x) => x.t.lineItemId)}::text[]) as t(id, number, sku, code, q, orig, dest, shipment, line)
+      from unnest(${tr.map((x) => x.id)}::text[], ${tr.map((x) => x.number)}::text[],
+        ${tr.map((x) => x.t.skuId)}::text[], ${tr.map((x) => x.code)}::text[], ${tr.map((x) => x.t.quantity)}::int[],
+        ${tr.map((x) => x.t.fromLocationId)}::text[], ${tr.map((x) => x.t.toLocationId)}::text[],
+        ${tr.map((x) => x.shipment)}::text[], ${tr.map((x) => x.t.lineItemId)}::text[])
+        as t(id, number, sku, code, q, orig, dest, shipment, line)
       returning id
     ), held_counters as (${f.counters}), held_rows as (${f.rows}), placed as (
       update orders set status = 'placed', payment_status = 'authorized', placed_at = now(), updated_at = now(),
@@ -163,13 +171,17 @@ export async function approveOrder(tx: Tx, ctx: RequestContext, order: Row): Pro
   }
   const sql = rawClient(tx);
   // fulfillment starts: shipments from on_hold locations, or waiting for transfers, wait; the others are picked
-  const waits = sql`(coalesce((s.allocation->>'on_hold')::boolean, false) or exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled')))`;
+  const waits = sql`(coalesce((s.allocation->>'on_hold')::boolean, false)
+    or exists (select 1 from stock_transfers t
+      where t.shipment_id = s.id and t.status not in ('completed', 'cancelled')))`;
   await sql`update shipments s set status = case when ${waits} then 'on_hold' else 'picking' end,
-      on_hold_at = case when ${waits} then now() end, picking_at = case when ${waits} then null else now() end, updated_at = now()
+      on_hold_at = case when ${waits} then now() end,
+      picking_at = case when ${waits} then null else now() end, updated_at = now()
     where s.order_id = ${order.id} and s.status = 'upcoming'`;
   await startTransfers(tx, order.id, model.putStockTransfersOnHold);
   await sql`update orders set status = 'approved', approved_at = now(), updated_at = now(),
-    fulfillment_status = case when fulfillment_status = 'not_required' then 'not_required' else 'in_progress' end where id = ${order.id}`;
+    fulfillment_status = case when fulfillment_status = 'not_required' then 'not_required' else 'in_progress' end
+    where id = ${order.id}`;
 }
 
 /** `_cancel`: every hold released; after approval, decremented units go back once. */
@@ -177,14 +189,15 @@ export async function cancelOrder(tx: Tx, ctx: RequestContext, order: Row): Prom
   if (order.status === 'cancelled') return;
   if (order.status !== 'placed' && order.status !== 'approved') throw illegal('_cancel', order.status);
   const sql = rawClient(tx);
-  const [shipped] =
-    await sql`select count(*)::int as n from shipments where order_id = ${order.id} and status in ('shipped', 'delivered')`;
+  const [shipped] = await sql`select count(*)::int as n from shipments where order_id = ${order.id}
+      and status in ('shipped', 'delivered')`;
   if (shipped!.n > 0) throw illegal('_cancel', 'shipped');
   await lockOrderStock(tx, order.id);
   await release(tx, ctx.mode, { orderId: order.id });
   await cancelTransfers(tx, order.id);
   if (order.status === 'approved') await restockOrder(tx, ctx.mode, order.id);
-  await sql`update shipments set status = 'cancelled', cancelled_at = now(), updated_at = now() where order_id = ${order.id} and status <> 'cancelled'`;
+  await sql`update shipments set status = 'cancelled', cancelled_at = now(), updated_at = now()
+    where order_id = ${order.id} and status <> 'cancelled'`;
   await sql`update orders set status = 'cancelled', cancelled_at = now(), updated_at = now(),
     payment_status = case when payment_status = 'unpaid' then 'unpaid' else 'voided' end where id = ${order.id}`;
 }

@@ -33,10 +33,12 @@ export async function decrementOrder(tx: Tx, mode: string, orderId: string, scop
     with slis as (
       update stock_line_items set decremented_at = now(), updated_at = now()
       where mode = ${mode} and order_id = ${orderId} and stock_item_id is not null and decremented_at is null ${only}
-        and (shipment_id is null or exists (select 1 from shipments s where s.id = shipment_id and s.status <> 'cancelled'))
+        and (shipment_id is null or exists (select 1 from shipments s where s.id = shipment_id
+          and s.status <> 'cancelled'))
       returning id, stock_item_id, quantity
     ), held as (
-      delete from stock_reservations r using slis where r.stock_line_item_id = slis.id returning r.stock_item_id, r.quantity
+      delete from stock_reservations r using slis where r.stock_line_item_id = slis.id
+        returning r.stock_item_id, r.quantity
     ), taken as (select stock_item_id, sum(quantity)::int as q from slis group by stock_item_id),
     freed as (select stock_item_id, sum(quantity)::int as q from held group by stock_item_id)
     update stock_items si set quantity = si.quantity - taken.q,
@@ -52,7 +54,8 @@ export async function restockOrder(tx: Tx, mode: string, orderId: string): Promi
   const rows = await sql`
     with slis as (
       update stock_line_items set restocked_at = now(), updated_at = now()
-      where mode = ${mode} and order_id = ${orderId} and decremented_at is not null and restocked_at is null and stock_item_id is not null
+      where mode = ${mode} and order_id = ${orderId} and decremented_at is not null and restocked_at is null
+        and stock_item_id is not null
       returning stock_item_id, quantity
     ), sums as (select stock_item_id, sum(quantity)::int as q from slis group by stock_item_id)
     update stock_items si set quantity = si.quantity + sums.q, updated_at = now()
@@ -69,16 +72,20 @@ export async function releaseShipment(tx: Tx, mode: string, shipmentId: string):
   // the two statements below update several stock items at once: lock the order's first, in id order
   await lockOrderStock(tx, slis[0]!.order_id as string);
   await sql`
-    with gone as (delete from stock_reservations where mode = ${mode} and stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
+    with gone as (delete from stock_reservations where mode = ${mode} and stock_line_item_id = any(${ids}::text[])
+      returning stock_item_id, quantity),
     sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
-    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now() from sums where si.id = sums.stock_item_id`;
+    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now()
+    from sums where si.id = sums.stock_item_id`;
   await sql`
     with back as (
       update stock_line_items set restocked_at = now(), updated_at = now()
-      where id = any(${ids}::text[]) and decremented_at is not null and restocked_at is null and stock_item_id is not null
+      where id = any(${ids}::text[]) and decremented_at is not null and restocked_at is null
+        and stock_item_id is not null
       returning stock_item_id, quantity
     ), sums as (select stock_item_id, sum(quantity)::int as q from back group by stock_item_id)
-    update stock_items si set quantity = si.quantity + sums.q, updated_at = now() from sums where si.id = sums.stock_item_id`;
+    update stock_items si set quantity = si.quantity + sums.q, updated_at = now()
+    from sums where si.id = sums.stock_item_id`;
 }
 
 /**
@@ -102,7 +109,8 @@ export async function moveTransferred(
     `transfer_out ${t.id}`,
     () => sql`
     with held as (delete from stock_reservations where stock_transfer_id = ${t.id} returning quantity)
-    update stock_items set quantity = quantity - ${t.quantity}, reserved_quantity = reserved_quantity - (select coalesce(sum(quantity), 0)::int from held),
+    update stock_items set quantity = quantity - ${t.quantity},
+      reserved_quantity = reserved_quantity - (select coalesce(sum(quantity), 0)::int from held),
       reserved_updated_at = now(), updated_at = now()
     where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`,
   );
@@ -113,7 +121,8 @@ export async function moveTransferred(
     () => sql`
     insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
     values (${newId()}, ${mode}, ${t.quantity}, ${t.sku_id}, ${t.destination_stock_location_id}, ${newId()})
-    on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
+    on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity,
+      updated_at = now()
     returning id`,
   );
   return dest!.id as string;
@@ -123,13 +132,16 @@ export async function moveTransferred(
 export async function releaseLineStock(tx: Tx, mode: string, orderId: string, scope: SliScope): Promise<void> {
   const sql = rawClient(tx);
   const ids = (
-    await sql`select id from stock_line_items where mode = ${mode} and order_id = ${orderId} and decremented_at is null ${sliScope(sql, scope)}`
+    await sql`select id from stock_line_items where mode = ${mode} and order_id = ${orderId}
+      and decremented_at is null ${sliScope(sql, scope)}`
   ).map((r) => r.id as string);
   if (!ids.length) return;
   await sql`
-    with gone as (delete from stock_reservations where stock_line_item_id = any(${ids}::text[]) returning stock_item_id, quantity),
+    with gone as (delete from stock_reservations where stock_line_item_id = any(${ids}::text[])
+      returning stock_item_id, quantity),
     sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
-    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now() from sums where si.id = sums.stock_item_id`;
+    update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now()
+    from sums where si.id = sums.stock_item_id`;
 }
 
 /** Manual `_reserve_stock`: hold again the stock line items that hold nothing and are not decremented. */
@@ -137,7 +149,8 @@ export async function reserveLineStock(tx: Tx, mode: string, orderId: string, sc
   const sql = rawClient(tx);
   const rows = await sql`
     select sli.id, sli.stock_item_id, sli.sku_id, sli.sku_code, sli.quantity, sli.line_item_id from stock_line_items sli
-    where sli.mode = ${mode} and sli.order_id = ${orderId} and sli.decremented_at is null and sli.stock_item_id is not null ${sliScope(sql, scope)}
+    where sli.mode = ${mode} and sli.order_id = ${orderId} and sli.decremented_at is null
+      and sli.stock_item_id is not null ${sliScope(sql, scope)}
       and not exists (select 1 from stock_reservations r where r.stock_line_item_id = sli.id)
     order by sli.stock_item_id for update`;
   await reserve(
@@ -172,7 +185,8 @@ async function withReason<T>(tx: Tx, reason: string, run: () => Promise<T>): Pro
 export async function restockReturn(tx: Tx, mode: string, returnId: string, lineId?: string): Promise<number> {
   const sql = rawClient(tx);
   // the stock items it will add to, in id order first, as placement locks them (no deadlock)
-  await sql`select si.id from stock_items si join returns r on r.id = ${returnId} and si.stock_location_id = r.stock_location_id
+  await sql`select si.id from stock_items si join returns r on r.id = ${returnId}
+    and si.stock_location_id = r.stock_location_id
     where si.sku_id in (select li.sku_id from return_line_items rli join line_items li on li.id = rli.line_item_id
       where rli.return_id = ${returnId} and rli.restocked_at is null ${lineId ? sql`and rli.id = ${lineId}` : sql``})
     order by si.id for update of si`;
@@ -188,8 +202,10 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
       returning li.sku_id, rli.quantity, r.stock_location_id
     ), per as (select sku_id, stock_location_id, sum(quantity)::int as q from lines group by sku_id, stock_location_id)
     insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
-    select substr(md5(random()::text), 1, 10), ${mode}, q, sku_id, stock_location_id, substr(md5(random()::text), 1, 10) from per
-    on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity, updated_at = now()
+    select substr(md5(random()::text), 1, 10), ${mode}, q, sku_id, stock_location_id, substr(md5(random()::text), 1, 10)
+    from per
+    on conflict (sku_id, stock_location_id) do update set quantity = stock_items.quantity + excluded.quantity,
+      updated_at = now()
     returning id`,
   );
   return rows.length;

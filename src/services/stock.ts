@@ -56,9 +56,11 @@ export async function lockStock(tx: Tx, mode: string, skuIds: string[], location
   const sql = rawClient(tx);
   const rows = await sql<Array<LockedStock & { expired: number }>>`
     select si.id, si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity,
-      (select coalesce(sum(r.quantity), 0)::int from stock_reservations r where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()) as expired
+      (select coalesce(sum(r.quantity), 0)::int from stock_reservations r where r.stock_item_id = si.id
+        and r.status = 'draft' and r.expires_at <= now()) as expired
     from stock_items si
-    where si.mode = ${mode} and si.sku_id = any(${skuIds}::text[]) and si.stock_location_id = any(${locationIds}::text[])
+    where si.mode = ${mode} and si.sku_id = any(${skuIds}::text[])
+      and si.stock_location_id = any(${locationIds}::text[])
     order by si.id for update of si`;
   const stale = rows.filter((r) => r.expired > 0);
   if (stale.length)
@@ -86,11 +88,14 @@ export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, h
     where si.id = d.id and si.mode = ${mode} and si.quantity - si.reserved_quantity >= d.q
     returning si.id`;
   const rows = sql`
-    insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id, line_item_id, stock_line_item_id, stock_transfer_id)
-    select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end, item, sku, ord, line, sli, tr
+    insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id,
+      line_item_id, stock_line_item_id, stock_transfer_id)
+    select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end,
+      item, sku, ord, line, sli, tr
     from unnest(${ids}::text[], ${holds.map((h) => h.status)}::text[], ${holds.map((h) => h.quantity)}::int[],
-      ${holds.map((h) => h.expiresIn ?? null)}::int[], ${holds.map((h) => h.stockItemId)}::text[], ${holds.map((h) => h.skuId)}::text[],
-      ${holds.map((h) => h.orderId ?? null)}::text[], ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[],
+      ${holds.map((h) => h.expiresIn ?? null)}::int[], ${holds.map((h) => h.stockItemId)}::text[],
+      ${holds.map((h) => h.skuId)}::text[], ${holds.map((h) => h.orderId ?? null)}::text[],
+      ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[],
       ${holds.map((h) => h.stockTransferId ?? null)}::text[])
       as t(id, status, q, secs, item, sku, ord, line, sli, tr)
     where (select count(*) from held_counters) = ${items.length}`;
@@ -118,8 +123,8 @@ export async function reserve(
   if (!holds.length) return [];
   const sql = rawClient(tx);
   const f = holdFragments(sql, mode, holds);
-  const [r] =
-    await sql`with held_counters as (${f.counters}), held_rows as (${f.rows}) select array(select id from held_counters) as done`;
+  const [r] = await sql`with held_counters as (${f.counters}), held_rows as (${f.rows})
+      select array(select id from held_counters) as done`;
   const done = r!.done as string[];
   if (done.length !== f.items.length)
     shortHolds(f.items, done, (id) => skuCodes.get(holds.find((h) => h.stockItemId === id)!.skuId) ?? id);
@@ -145,7 +150,8 @@ const where = (sql: ReturnType<typeof rawClient>, f: ReservationFilter) =>
 export async function release(tx: Tx, mode: string, f: ReservationFilter): Promise<number> {
   const sql = rawClient(tx);
   const rows = await sql`
-    with gone as (delete from stock_reservations where mode = ${mode} and ${where(sql, f)} returning stock_item_id, quantity),
+    with gone as (delete from stock_reservations where mode = ${mode} and ${where(sql, f)}
+      returning stock_item_id, quantity),
     sums as (select stock_item_id, sum(quantity)::int as q from gone group by stock_item_id)
     update stock_items si set reserved_quantity = si.reserved_quantity - sums.q, reserved_updated_at = now()
     from sums where si.id = sums.stock_item_id returning si.id`;
@@ -162,7 +168,8 @@ export async function adjustReserved(tx: Tx, mode: string, stockItemId: string, 
   await sweepExpired(tx, mode, [stockItemId]);
   const ok =
     await sql`update stock_items set reserved_quantity = reserved_quantity + ${delta}, reserved_updated_at = now()
-    where id = ${stockItemId} and mode = ${mode} and (${delta} < 0 or quantity - reserved_quantity >= ${delta}) returning id`;
+    where id = ${stockItemId} and mode = ${mode} and (${delta} < 0 or quantity - reserved_quantity >= ${delta})
+      returning id`;
   if (!ok.length) {
     const [s] = await sql`select quantity - reserved_quantity as available from stock_items where id = ${stockItemId}`;
     const count = Number(s?.available ?? 0);

@@ -38,13 +38,16 @@ async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<vo
         join inventory_models im on im.id = m.inventory_model_id where o.id = ${t.order_id} for update of o`
     : [];
   await sql`select id from stock_items where mode = ${ctx.mode} and sku_id = ${t.sku_id}
-    and stock_location_id in (${t.origin_stock_location_id}, ${t.destination_stock_location_id}) order by id for update`;
+    and stock_location_id in (${t.origin_stock_location_id}, ${t.destination_stock_location_id})
+      order by id for update`;
   const destItem = await moveTransferred(tx, ctx.mode, t as never);
   if (!t.shipment_id) return;
   if (!o || o.status === 'cancelled') return;
   const sliId = newId();
-  await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id, sku_code, quantity)
-    values (${sliId}, ${ctx.mode}, ${t.shipment_id}, ${t.order_id}, ${t.line_item_id}, ${destItem}, ${t.sku_id}, ${t.sku_code}, ${t.quantity})`;
+  await sql`insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id, sku_id,
+    sku_code, quantity)
+    values (${sliId}, ${ctx.mode}, ${t.shipment_id}, ${t.order_id}, ${t.line_item_id}, ${destItem}, ${t.sku_id},
+      ${t.sku_code}, ${t.quantity})`;
   await reserve(tx, ctx.mode, [
     {
       stockItemId: destItem,
@@ -64,10 +67,14 @@ async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<vo
 async function releaseWaitingShipment(tx: Tx, shipmentId: string): Promise<void> {
   await rawClient(tx)`update shipments s set status = 'picking', picking_at = now(), updated_at = now()
     where s.id = ${shipmentId} and s.status = 'on_hold' and not coalesce((s.allocation->>'on_hold')::boolean, false)
-      and not exists (select 1 from stock_transfers t where t.shipment_id = s.id and t.status not in ('completed', 'cancelled'))`;
+      and not exists (select 1 from stock_transfers t
+        where t.shipment_id = s.id and t.status not in ('completed', 'cancelled'))`;
 }
 
-/** Fulfilment starts (order approval): transfers of the order go picking, or on hold with their shipment if the model says so. */
+/**
+ * Fulfilment starts (order approval): transfers of the order go picking, or on hold with their
+ * shipment if the model says so.
+ */
 export async function startTransfers(tx: Tx, orderId: string, putOnHold: boolean): Promise<void> {
   await rawClient(tx)`update stock_transfers set status = ${putOnHold ? 'on_hold' : 'picking'},
       ${putOnHold ? rawClient(tx)`on_hold_at = now(),` : rawClient(tx)`picking_at = now(),`} updated_at = now()

@@ -25,6 +25,7 @@ export async function transition(
   await effects?.();
   const { to, stamp } = machine[trigger]!;
   const sql = rawClient(tx);
-  await sql`update ${sql(table)} set status = ${to}, ${stamp ? sql`${sql(stamp)} = now(),` : sql``} updated_at = now() where id = ${row.id}`;
+  await sql`update ${sql(table)} set status = ${to}, ${stamp ? sql`${sql(stamp)} = now(),` : sql``} updated_at = now()
+    where id = ${row.id}`;
   return true;
 }

@@ -58,7 +58,10 @@ export interface TlsProxy {
   close(): Promise<void>;
 }
 
-/** A TLS-terminating proxy for `{domain}` and `*.{domain}` on 127.0.0.1, forwarding to `backend` (certificate in `dir`). */
+/**
+ * A TLS-terminating proxy for `{domain}` and `*.{domain}` on 127.0.0.1, forwarding to `backend`
+ * (certificate in `dir`).
+ */
 export async function startTlsProxy(opts: { backend: string; domain: string; dir: string }): Promise<TlsProxy> {
   const pems = await generate([{ name: 'commonName', value: `*.${opts.domain}` }], {
     keySize: 2048,

@@ -85,7 +85,8 @@ export const marketCode = async (api: Client, n: Network): Promise<string> =>
 /** Move draft reservations' expiry by SQL (the only way to make time pass): `'-1 second'`, `'2 seconds'`. */
 export async function setExpiry(t: TestApp, orderId: string, offset: string) {
   await t.database
-    .sql`update stock_reservations set expires_at = now() + ${offset}::interval where order_id = ${orderId} and status = 'draft'`;
+    .sql`update stock_reservations set expires_at = now() + ${offset}::interval where order_id = ${orderId}
+      and status = 'draft'`;
 }
 
 /** A 422 VALIDATION_ERROR whose first error points at `pointer`. */

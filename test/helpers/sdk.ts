@@ -51,7 +51,10 @@ export const failure = async (p: Promise<unknown>): Promise<any> => {
   throw new Error('expected the call to fail');
 };
 
-/** useTestApp, listening on a free port, with js-auth's requests (the global fetch) sent to it until the file's tests end. */
+/**
+ * useTestApp, listening on a free port, with js-auth's requests (the global fetch) sent to it until
+ * the file's tests end.
+ */
 export function useSdkApp(bind?: (s: AppSetup) => void): AppSetup {
   const s = useTestApp({}, bind);
   beforeAll(async () => {

@@ -4,7 +4,10 @@ import { freePort } from '../../src/db/embedded';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** `src/server.ts` in a child process, with `env` over this process's; `ready` resolves with its output once it logs "ready on". */
+/**
+ * `src/server.ts` in a child process, with `env` over this process's; `ready` resolves with its
+ * output once it logs "ready on".
+ */
 export function spawnServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<string> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,

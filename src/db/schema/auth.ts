@@ -20,9 +20,11 @@ export const applications = pgTable(
   (t) => [
     check('applications_kind_check', sql`${t.kind} in ('integration', 'sales_channel')`),
     check('applications_mode_check', sql`${t.mode} in ('test', 'live')`),
+    // `\` at a line end adds nothing to the SQL: drizzle-kit compares this text, newlines included, with its snapshot
     check(
       'applications_role_check',
-      sql`(${t.kind} = 'integration' and ${t.role} in ('admin', 'read_only')) or (${t.kind} = 'sales_channel' and ${t.role} is null)`,
+      sql`(${t.kind} = 'integration' and ${t.role} in ('admin', 'read_only')) \
+or (${t.kind} = 'sales_channel' and ${t.role} is null)`,
     ),
     check('applications_secret_check', sql`${t.kind} = 'sales_channel' or ${t.client_secret_hash} is not null`),
   ],

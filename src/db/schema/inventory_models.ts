@@ -23,9 +23,11 @@ export const inventoryModels = pgTable(
   },
   (t) => [
     // the database backs every rule the API validates (docs/resources.md#inventory-models)
+    // `\` at a line end adds nothing to the SQL: drizzle-kit compares this text, newlines included, with its snapshot
     check(
       'inventory_models_strategy_check',
-      sql`${t.strategy} in ('no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', 'ship_from_first_available_or_primary')`,
+      sql`${t.strategy} in ('no_split', 'split_shipments', 'split_by_line_items', 'ship_from_primary', \
+'ship_from_first_available_or_primary')`,
     ),
     check('inventory_models_cutoff_check', sql`${t.stock_locations_cutoff} between 1 and 10`),
     check('inventory_models_reservation_cutoff_check', sql`${t.stock_reservation_cutoff} > 0`),

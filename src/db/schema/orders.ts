@@ -86,9 +86,11 @@ export const shipments = pgTable(
     cancelled_at: ts('cancelled_at'),
   },
   (t) => [
+    // `\` at a line end adds nothing to the SQL: drizzle-kit compares this text, newlines included, with its snapshot
     check(
       'shipments_status_check',
-      sql`${t.status} in ('draft', 'upcoming', 'cancelled', 'on_hold', 'picking', 'packing', 'ready_to_ship', 'shipped', 'delivered')`,
+      sql`${t.status} in ('draft', 'upcoming', 'cancelled', 'on_hold', 'picking', 'packing', 'ready_to_ship', \
+'shipped', 'delivered')`,
     ),
     index('shipments_order_idx').on(t.order_id),
     index('shipments_mode_created_idx').on(t.mode, t.created_at, t.id),

@@ -57,7 +57,10 @@ export const stockLocations = pgTable(
   ],
 );
 
-/** A stock location's place in an inventory model: priority (lower first) and on_hold (docs/resources.md#inventory-stock-locations). */
+/**
+ * A stock location's place in an inventory model: priority (lower first) and on_hold
+ * (docs/resources.md#inventory-stock-locations).
+ */
 export const inventoryStockLocations = pgTable(
   'inventory_stock_locations',
   {
@@ -145,5 +148,11 @@ export const reservedStocks = pgView('reserved_stocks', {
   created_at: ts('created_at').notNull(),
   updated_at: ts('updated_at').notNull(),
 }).as(
-  sql`select ${stockItems.reserved_stock_id} as id, ${stockItems.mode} as mode, ${stockItems.reserved_quantity} - coalesce((select sum(r.quantity) from stock_reservations r where r.stock_item_id = ${stockItems.id} and r.status = 'draft' and r.expires_at <= now()), 0)::int as quantity, ${stockItems.id} as stock_item_id, ${stockItems.sku_id} as sku_id, null::text as reference, null::text as reference_origin, '{}'::jsonb as metadata, ${stockItems.created_at} as created_at, ${stockItems.reserved_updated_at} as updated_at from ${stockItems}`,
+  // `\` at a line end adds nothing to the SQL: drizzle-kit compares this text, newlines included, with its snapshot
+  sql`select ${stockItems.reserved_stock_id} as id, ${stockItems.mode} as mode, \
+${stockItems.reserved_quantity} - coalesce((select sum(r.quantity) from stock_reservations r \
+where r.stock_item_id = ${stockItems.id} and r.status = 'draft' and r.expires_at <= now()), 0)::int as quantity, \
+${stockItems.id} as stock_item_id, ${stockItems.sku_id} as sku_id, \
+null::text as reference, null::text as reference_origin, '{}'::jsonb as metadata, \
+${stockItems.created_at} as created_at, ${stockItems.reserved_updated_at} as updated_at from ${stockItems}`,
 );

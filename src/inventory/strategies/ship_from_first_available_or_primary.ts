@@ -4,7 +4,8 @@ import { viaPrimary } from './ship_from_primary';
 
 /**
  * `ship_from_first_available_or_primary`: the first location (by priority, within the cutoff) that
- * alone covers the whole order ships it; if none can, behave as `ship_from_primary` (docs/placement-and-strategies.md#ship-from-first-available-or-primary).
+ * alone covers the whole order ships it; if none can, behave as `ship_from_primary`
+ * (docs/placement-and-strategies.md#ship-from-first-available-or-primary).
  */
 export const shipFromFirstAvailableOrPrimary: Strategy = (input) => {
   const name = 'ship_from_first_available_or_primary';

@@ -13,6 +13,7 @@ export const splitShipments: Strategy = (input) => {
   return a.plan('split_shipments', byLocationAndCategory, (s) =>
     primaryCovers
       ? `split_shipments: the primary location (${rank(a, s)}) covers the whole order`
-      : `split_shipments: taken in priority order (${rank(a, s)}) because the primary location does not cover the order`,
+      : `split_shipments: taken in priority order (${rank(a, s)}) ` +
+        'because the primary location does not cover the order',
   );
 };
