@@ -42,17 +42,20 @@ export function claims(token) {
 export async function signIn(clientId, clientSecret) {
   const main = await requestToken(clientId, clientSecret);
   const api = createApi(main.access_token);
-  const [app, org] = await Promise.all([api.one('application'), api.one('organization')]);
+  const [app, org, { items, meta }] = await Promise.all([
+    api.one('application'),
+    api.one('organization'),
+    api.list('markets', {
+      'filter[q][disabled_at_null]': true,
+      sort: 'name',
+      'fields[markets]': 'name,code',
+      'page[size]': MARKET_TOKENS_MAX,
+    }),
+  ]);
   if (app.kind !== 'integration')
     throw new ApiError(400, [
       { title: 'Not an integration', detail: 'The console signs in with an integration application.' },
     ]);
-  const { items, meta } = await api.list('markets', {
-    'filter[q][disabled_at_null]': true,
-    sort: 'name',
-    'fields[markets]': 'name,code',
-    'page[size]': MARKET_TOKENS_MAX,
-  });
   const markets = await Promise.all(
     items.map(async (m) => {
       try {

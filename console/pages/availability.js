@@ -50,10 +50,12 @@ async function marketRow(api, m, skuId, stockedAt) {
   }
 }
 
-export function Availability({ api, session, skuId, stockedAt, version }) {
+/** `stock`: the page of stock items just read; availability is read again whenever it is. */
+export function Availability({ api, session, skuId, stock }) {
+  const stockedAt = new Set(stock.items.map((i) => i.stock_location?.id));
   const r = useAsync(
     () => Promise.all(session.markets.map((m) => marketRow(api, m, skuId, stockedAt))),
-    [skuId, version, [...stockedAt].join()],
+    [skuId, stock],
   );
   const missing = session.marketsTotal - session.markets.length;
   return html`<section aria-labelledby="avail-h">

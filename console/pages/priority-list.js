@@ -32,7 +32,11 @@ export function PriorityList({ api, model, type, title, canWrite, cutoff }) {
   const items = r.data?.items ?? [];
   const hid = `${type}-h`;
   useEffect(() => {
-    if (focus) document.querySelector(`[data-row="${focus.id}"] .${focus.dir}`)?.focus();
+    if (!focus) return;
+    // the same button if it can still be pressed (at the top, Up cannot: then Down)
+    const row = document.querySelector(`[data-row="${focus.id}"]`);
+    const same = row?.querySelector(`.${focus.dir}`);
+    (same && !same.disabled ? same : row?.querySelector(focus.dir === 'up' ? '.down' : '.up'))?.focus();
   }, [r.data]);
 
   const move = async (from, to, dir) => {
@@ -147,7 +151,7 @@ function AddLocation({ api, model, type, items, onAdded }) {
   };
   const what = type === 'inventory_stock_locations' ? 'stock' : 'return';
   return html`<form class="row add" onSubmit=${add} aria-label=${`Add a ${what} location`}>
-    <${SelectField} label=${`Add a ${what} location`} placeholder="Choose a location" options=${options} value=${location} onChange=${setLocation} error=${error} pointer=${REL} />
+    <${SelectField} label="Location" placeholder="Choose a location" options=${options} value=${location} onChange=${setLocation} error=${error} pointer=${REL} />
     <${Field} label="Priority" type="number" placeholder=${String(next)} value=${priority} onInput=${setPriority} error=${error} pointer=${PRIO} />
     <button type="submit">Add</button>
     <${FormErrors} error=${error} claimed=${[REL, PRIO]} />

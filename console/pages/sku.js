@@ -27,7 +27,7 @@ export function SkuPage({ api, session, canWrite, id }) {
   return html`<h1 tabindex="-1">${s ? `SKU ${s.code}` : 'SKU'}</h1>
     ${sku.error ? html`<p class="form-errors" role="alert">${sku.error.message}</p>` : null}
     ${s ? html`<p class="lead">${s.name}${s.shipping_category ? ` · shipping category ${s.shipping_category.name}` : ''}</p>` : null}
-    ${s && stock.data ? html`<${Availability} api=${api} session=${session} skuId=${id} stockedAt=${stockedAt} version=${version} />` : null}
+    ${s && stock.data ? html`<${Availability} api=${api} session=${session} skuId=${id} stock=${stock.data} />` : null}
     <section aria-labelledby="stock-h">
       <h2 id="stock-h">Stock per location</h2>
       ${stock.error ? html`<p class="form-errors" role="alert">${stock.error.message}</p>` : null}
