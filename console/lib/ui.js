@@ -100,7 +100,8 @@ export const Status = ({ value }) =>
 export const Loading = ({ what }) => html`<p class="loading" role="status">Loading ${what}…</p>`;
 
 /**
- * A modal confirm step: says what the action will do before it is done. `ask({ title, lines, label,
+ * A modal confirm step: says what the action will do before it is done; focus starts on "Go back",
+ * so a stray Enter sends nothing. `ask({ title, lines, label,
  * run })` opens it; `run` is awaited, its ApiError shown in the dialog; `onDone` runs after success.
  */
 export function useConfirm(onDone) {
@@ -147,7 +148,7 @@ function ConfirmDialog({ req, onClose }) {
     <${FormErrors} error=${error} />
     <div class="actions">
       <button type="button" class="primary" disabled=${busy} onClick=${confirm}>${req.label}</button>
-      <button type="button" disabled=${busy} onClick=${() => onClose(false)}>Cancel</button>
+      <button type="button" autofocus disabled=${busy} onClick=${() => onClose(false)}>Go back</button>
     </div>
   </dialog>`;
 }

@@ -25,7 +25,7 @@ export function TriggerButtons({ machine, record, name, type, api, ask, canWrite
         trigger,
         t,
       ]) => html`<button type="button" class=${trigger === '_cancel' ? 'danger' : ''} data-trigger=${trigger}
-        onClick=${() => ask({ title: `${t.label}: ${name}`, lines: [...t.what(record), `Sends ${trigger} to ${type}.`], label: t.label, run: () => api.trigger(type, record.id, trigger) })}>
+        onClick=${() => ask({ title: `${t.label}: ${name}`, lines: [...t.what(record), `Sends ${trigger} to ${type}.`], label: `${t.label} ${name}`, run: () => api.trigger(type, record.id, trigger) })}>
         ${t.label}</button>`,
     )}
   </div>`;

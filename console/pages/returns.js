@@ -102,7 +102,7 @@ export function ReturnPage({ api, canWrite, id }) {
         <div><dt>Status</dt><dd data-field="status"><${Status} value=${x.status} /></dd></div>
         <div><dt>Order</dt><dd><a href=${`#/orders/${x.order?.id}`}>#${x.order?.number}</a></dd></div>
         <div><dt>Back to</dt><dd>${x.stock_location?.name ?? '—'}</dd></div>
-        <div><dt>Restocked</dt><dd>${x.restocked_at ? 'yes' : 'no'}</dd></div>
+        <div><dt>Restocked</dt><dd data-field="restocked">${x.restocked_at ? 'yes' : 'no'}</dd></div>
       </dl>
       <${TriggerButtons} machine=${RETURN} record=${x} name=${`return ${x.number}`} type="returns" api=${api} ask=${ask} canWrite=${canWrite} />
       <section aria-labelledby="rli-h">

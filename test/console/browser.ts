@@ -110,3 +110,30 @@ export async function expectAccessible(page: Page, what: string) {
 
 export const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+
+/** Every visible, enabled control of the page is reached by pressing Tab from the top. */
+export async function expectKeyboardReachable(page: Page, what: string) {
+  const count = await page.evaluate(() => {
+    const d = (globalThis as any).document;
+    const controls = [...d.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')].filter(
+      (e: any) => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length > 0,
+    );
+    for (const [i, e] of controls.entries()) (e as any).setAttribute('data-kb', String(i));
+    d.activeElement?.blur();
+    return controls.length;
+  });
+  const reached = new Set<string>();
+  for (let i = 0; i < count + 3 && reached.size < count; i++) {
+    await page.keyboard.press('Tab');
+    const kb = await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-kb'));
+    if (kb !== null && kb !== undefined) reached.add(kb);
+  }
+  const missed = await page.evaluate(
+    (got) =>
+      [...(globalThis as any).document.querySelectorAll('[data-kb]')]
+        .filter((e: any) => !got.includes(e.getAttribute('data-kb')))
+        .map((e: any) => e.outerHTML.slice(0, 120)),
+    [...reached],
+  );
+  expect(missed, `controls of ${what} not reached by Tab`).toEqual([]);
+}

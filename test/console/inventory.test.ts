@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { factory } from '../helpers/factory';
 import { doc } from '../helpers/http';
-import { type ConsoleSetup, expectAccessible, hasChromium, openTab, screenshot, signIn, useConsole } from './browser';
+import {
+  type ConsoleSetup,
+  expectAccessible,
+  expectKeyboardReachable,
+  hasChromium,
+  openTab,
+  screenshot,
+  signIn,
+  useConsole,
+} from './browser';
 
 // The console in Chromium, as a person uses it: sign in, build an inventory model, stock a SKU and
 // watch its availability in the market follow, and what a read_only application is (not) offered.
@@ -121,6 +130,7 @@ describe.skipIf(!hasChromium)('the inventory console', () => {
     await returns.getByRole('button', { name: 'Add' }).click();
     await returns.getByText('Berlin hub').waitFor();
     await expectAccessible(page, 'inventory model');
+    await expectKeyboardReachable(page, 'inventory model');
     await screenshot(page, 'inventory-model');
 
     await stock.getByRole('button', { name: 'Remove Berlin hub' }).click();
@@ -221,8 +231,43 @@ describe.skipIf(!hasChromium)('the inventory console', () => {
     await expect.poll(() => row.locator('[data-cell="available"]').textContent()).toBe('2');
     await expect.poll(euQuantity).toBe('5');
     await expectAccessible(page, 'SKU');
+    await expectKeyboardReachable(page, 'SKU');
     await screenshot(page, 'sku');
     await s.api.delete(`/api/stock_reservations/${held.body.data.id}`);
+    expect(page.problems).toEqual([]);
+  });
+
+  it('every main page shows its data within a second, from a cold load and from the navigation', async () => {
+    const page = await openTab(s);
+    await signIn(s, page, s.admin);
+    const timings: Record<string, number> = {};
+    await page.goto(`${s.base}/console#/skus`);
+    let started = Date.now();
+    await page.reload(); // the whole page again: HTML, modules (revalidated), then the API
+    await page.getByRole('link', { name: ids.code }).waitFor();
+    timings['cold load, SKUs'] = Date.now() - started;
+    const pages: Array<[string, string, () => Promise<void>]> = [
+      ['Inventory models', '#/models', () => page.getByRole('link', { name: 'EU model' }).waitFor()],
+      [
+        'Orders',
+        '#/orders',
+        () => page.locator('[data-status="cancelled"] .count').filter({ hasText: /\d/ }).waitFor(),
+      ],
+      ['Stock transfers', '#/transfers', () => page.getByRole('status').or(page.getByRole('table')).first().waitFor()],
+      ['Returns', '#/returns', () => page.getByRole('status').or(page.getByRole('table')).first().waitFor()],
+      ['SKU', `#/skus/${ids.sku}`, () => page.locator('tr[data-market="eu"] [data-cell="quantity"]').waitFor()],
+      ['Inventory model', `#/models/${ids.model}`, () => page.locator('ol.locations li').first().waitFor()],
+    ];
+    for (const [name, hash, shown] of pages) {
+      started = Date.now();
+      await page.evaluate((h) => {
+        (globalThis as any).location.hash = h;
+      }, hash);
+      await shown();
+      timings[name] = Date.now() - started;
+    }
+    console.info('console pages, ms until their data shows:', JSON.stringify(timings));
+    for (const [name, ms] of Object.entries(timings)) expect(ms, name).toBeLessThan(1000);
     expect(page.problems).toEqual([]);
   });
 
