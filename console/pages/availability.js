@@ -24,19 +24,33 @@ async function levelNames(api, modelId, cutoff, stockedAt) {
     .map((l) => l.stock_location.name);
 }
 
-async function marketRow(api, m, skuId, stockedAt) {
+/** Each market's inventory model (one request for all), and the level names of each model once. */
+async function modelsOf(api, markets, stockedAt) {
+  if (!markets.length) return new Map();
+  const { items } = await api.list('markets', {
+    'filter[ids]': markets.map((m) => m.id).join(','),
+    include: 'inventory_model',
+    'fields[markets]': 'inventory_model',
+    'fields[inventory_models]': 'name,stock_locations_cutoff',
+    'page[size]': 25,
+  });
+  const names = new Map();
+  for (const m of items) {
+    const model = m.inventory_model;
+    if (model && !names.has(model.id))
+      names.set(model.id, levelNames(api, model.id, model.stock_locations_cutoff, stockedAt));
+  }
+  const out = new Map();
+  for (const m of items)
+    out.set(m.id, { model: m.inventory_model, names: m.inventory_model ? await names.get(m.inventory_model.id) : [] });
+  return out;
+}
+
+async function marketRow(m, skuId, models) {
   if (!m.token) return { market: m, error: m.error ?? 'No token for this market.' };
   try {
-    const [sku, market] = await Promise.all([
-      createApi(m.token).get('skus', skuId, { 'fields[skus]': 'inventory' }),
-      api.get('markets', m.id, {
-        include: 'inventory_model',
-        'fields[markets]': 'name,code,inventory_model',
-        'fields[inventory_models]': 'name,stock_locations_cutoff',
-      }),
-    ]);
-    const model = market.inventory_model;
-    const names = model ? await levelNames(api, model.id, model.stock_locations_cutoff, stockedAt) : [];
+    const sku = await createApi(m.token).get('skus', skuId, { 'fields[skus]': 'inventory' });
+    const { model, names } = (await models).get(m.id) ?? { model: null, names: [] };
     const levels = sku.inventory?.levels ?? [];
     const named = names.length === levels.length;
     return {
@@ -53,10 +67,11 @@ async function marketRow(api, m, skuId, stockedAt) {
 /** `stock`: the page of stock items just read; availability is read again whenever it is. */
 export function Availability({ api, session, skuId, stock }) {
   const stockedAt = new Set(stock.items.map((i) => i.stock_location?.id));
-  const r = useAsync(
-    () => Promise.all(session.markets.map((m) => marketRow(api, m, skuId, stockedAt))),
-    [skuId, stock],
-  );
+  const r = useAsync(() => {
+    const models = modelsOf(api, session.markets, stockedAt);
+    models.catch(() => {}); // each row reports it
+    return Promise.all(session.markets.map((m) => marketRow(m, skuId, models)));
+  }, [skuId, stock]);
   const missing = session.marketsTotal - session.markets.length;
   return html`<section aria-labelledby="avail-h">
     <h2 id="avail-h">Availability per market</h2>
