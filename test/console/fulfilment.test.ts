@@ -58,6 +58,7 @@ describe.skipIf(!hasChromium)('orders, transfers and returns in the console', ()
     expect(said).toMatch(/Decrement at WH-[^:]+: 2 units\./);
     expect(await status('orders', id)).toBe('placed'); // nothing sent before the confirm
     await expectAccessible(page, 'confirm dialog');
+    await screenshot(page, 'order-confirm');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-field="status"]').textContent()).toBe('approved');
