@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import { startStatisticsKeeper } from './db/statistics';
 import { registerApplicationRoute } from './http/application';
+import { registerConsole } from './http/console';
 import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
 import { JSONAPI, registerErrorHandling } from './http/errors';
@@ -97,6 +98,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(formbody);
   registerOAuthRoutes(app, deps);
   registerOpenApi(app, deps);
+  registerConsole(app);
   await app.register(
     async (api) => {
       api.addHook('onRequest', apiGuard(deps));
