@@ -21,8 +21,9 @@ import { type ServerProcess, startServerProcess, stopServerProcess } from './hel
  * Issue 17: faults never take the API down. A server process on its own PostgreSQL (loopback), a
  * placement storm, and the database fails under it: SIGKILL (crash and recovery), pg_terminate_backend
  * of its sessions, a fast restart; each twice. Every time the server survives, clients see only 200,
- * 4xx or 503, every acknowledged placement is there, a 503 that invites a retry (Retry-After) placed
- * nothing, the stock invariants hold, and placements succeed again soon after the database is back.
+ * 4xx or 503, every acknowledged placement is there, a placement only ever answered 503 with
+ * Retry-After (nothing applied) is still a draft, the stock invariants hold, and placements succeed
+ * again soon after the database is back.
  * The bounds are generous (the issue asks for 1 s on a quiet machine; `npm run bench -- faults` prints the figures).
  */
 const BOUND_MS = 3_000;
@@ -80,7 +81,10 @@ async function expectSurvived({ outcomes, downAt, backAt }: Awaited<ReturnType<t
     ),
   );
   for (const o of outcomes.filter((x) => x.status === 200)) expect(status.get(o.id), o.id).toBe('placed');
-  for (const o of unavailable.filter((x) => x.retryAfter)) expect(status.get(o.id), o.id).toBe('draft');
+  const byId = new Map<string, Outcome[]>();
+  for (const o of outcomes) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
+  const refusedOnly = [...byId].filter(([, os]) => os.every((o) => o.status === 503 && o.retryAfter));
+  for (const [id] of refusedOnly) expect(status.get(id), id).toBe('draft');
   const database = connect(pg.url, 1);
   try {
     expect(await checkInvariants(database.sql)).toEqual([]);

@@ -135,6 +135,20 @@ describe('Idempotency-Key', () => {
     expect(row!.status).toBe(201);
   });
 
+  it('is documented on every write of the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const header = doc.components.parameters.idempotency_key;
+    expect(header).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
+    const orders = Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: { $ref?: string }[] }>>,
+    ).find(([p]) => p.startsWith('/api/orders/{'))![1];
+    for (const op of [orders.patch, orders.delete, doc.paths['/api/orders'].post])
+      expect(op!.parameters).toContainEqual({ $ref: '#/components/parameters/idempotency_key' });
+    expect(doc.paths['/api/orders'].get.parameters).not.toContainEqual({
+      $ref: '#/components/parameters/idempotency_key',
+    });
+  });
+
   it('forgets keys after 24 hours', async () => {
     const key = newKey();
     const body = doc('inventory_models', { name: `expired-${key}` });

@@ -238,7 +238,8 @@ export async function place(
 
 /**
  * `concurrency` clients placing the orders of `ids` one after the other until `stop()` (or the ids run
- * out); every answer is kept with its timing.
+ * out); every answer is kept with its timing. Like a real client, one that gets a 503 (or no answer)
+ * waits 20 ms and sends the same placement again (placing twice is harmless), up to 100 times.
  */
 export function storm(base: string, token: string, ids: string[], concurrency = 16) {
   const outcomes: Outcome[] = [];
@@ -247,10 +248,13 @@ export function storm(base: string, token: string, ids: string[], concurrency = 
   const worker = async () => {
     while (!stopped && next < ids.length) {
       const id = ids[next++]!;
-      const o = await place(base, token, id);
-      delete (o as { body?: unknown }).body;
-      outcomes.push(o);
-      if (o.status === 0) await new Promise((r) => setTimeout(r, 20)); // the server is gone: do not spin
+      for (let attempt = 0; attempt < 100 && !stopped; attempt++) {
+        const o = await place(base, token, id);
+        delete (o as { body?: unknown }).body;
+        outcomes.push(o);
+        if (o.status !== 503 && o.status !== 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
     }
   };
   const done = Promise.all(Array.from({ length: concurrency }, worker));
