@@ -3,6 +3,7 @@ export {};
 /** `npm run bench -- NAME`: benchmarks print their figure next to a bare baseline measured in the same run. */
 const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
   availability: () => import('./availability'),
+  faults: () => import('./faults'),
   place: () => import('./place'),
 };
 

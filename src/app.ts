@@ -4,14 +4,15 @@ import { loadSigningKey, organizationId } from './auth/keys';
 import { Revocations } from './auth/revocations';
 import { type TokenIssuer, TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
-import type { Database } from './db/client';
+import type { Database, DbEvent } from './db/client';
 import { startStatisticsKeeper } from './db/statistics';
 import { registerApplicationRoute } from './http/application';
 import { registerConsole } from './http/console';
 import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
-import { JSONAPI, registerErrorHandling } from './http/errors';
+import { clientErrorHandler, JSONAPI, registerErrorHandling } from './http/errors';
 import { apiGuard } from './http/guard';
+import { registerWrites } from './http/idempotency';
 import { registerOAuthRoutes } from './http/oauth';
 import { registerOpenApi } from './http/openapi';
 import { registerOrganizationRoute } from './http/organization';
@@ -40,6 +41,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     // keys such as filter[q][name_eq] stay flat; repeated keys become arrays
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    clientErrorHandler,
     // router-level failures (bad percent-escapes, over-long ids) answered in the catalogue's format too
     // biome-ignore lint/suspicious/noExplicitAny: Fastify types this reply with the default route generics only
     frameworkErrors: (err, _request, reply: any) => {
@@ -76,6 +78,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     );
   const responseCache = new SingleCache(database.db, durable ? config.responseCacheMb * 1024 * 1024 : 0);
   app.decorate('responseCache', responseCache);
+  const logDb = (e: DbEvent) => app.log[e.level]({ err: e.err }, `database: ${e.msg}`);
+  database.onEvent.add(logDb);
+  app.addHook('onClose', async () => void database.onEvent.delete(logDb));
   const forget = () => responseCache.clear();
   database.onConnectionClosed.add(forget);
   app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
@@ -102,6 +107,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(
     async (api) => {
       api.addHook('onRequest', apiGuard(deps));
+      registerWrites(api, deps);
       registerApplicationRoute(api, deps);
       registerOrganizationRoute(api, deps);
       registerResourceRoutes(api, deps);

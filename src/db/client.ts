@@ -1,8 +1,17 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { type Connector, createConnector } from './connector';
+import { guard } from './guard';
 import * as schema from './schema/index';
+import { boundedTransaction, type TransactionLimits, type TxWrap } from './transaction';
 
 export type Db = PostgresJsDatabase<typeof schema>;
+
+export interface DbEvent {
+  level: 'info' | 'warn' | 'error';
+  msg: string;
+  err?: unknown;
+}
 
 /**
  * One pool of connections to one database. `sql` is postgres.js for hand-written hot paths; `db` is
@@ -14,6 +23,17 @@ export interface Database {
   close(): Promise<void>;
   /** Called whenever a connection of the pool closes (server restart, failover, network, shutdown). */
   onConnectionClosed: Set<() => void>;
+  /** Circuit opened or closed, driver fault contained: for the log (stderr when nobody listens). */
+  onEvent: Set<(e: DbEvent) => void>;
+  /** Whether the database is known to be unreachable right now (new connections fail at once). */
+  unreachable(): boolean;
+}
+
+export interface ConnectOptions extends Partial<TransactionLimits> {
+  /** Establishing a connection (TCP and startup), in ms. */
+  connectTimeoutMs?: number;
+  /** While the database is unreachable, how often a connection is tried, in ms. */
+  probeMs?: number;
 }
 
 /**
@@ -26,8 +46,12 @@ export const ADHOC = '/*adhoc*/';
  * Drizzle runs unnamed queries unprepared, which costs PostgreSQL a parse and plan per execution and
  * postgres.js an extra Describe round trip. Every statement Allot writes has a fixed shape (lists are
  * bound as one array parameter), so all are prepared and cached per connection, except ADHOC ones.
+ * `begin` runs through `transaction` when given (the pool's own; savepoints pass through).
  */
-function preparing(sql: postgres.Sql): postgres.Sql {
+function preparing(
+  sql: postgres.Sql,
+  transaction?: (begin: () => Promise<unknown>, setWrap: (w: TxWrap) => void) => unknown,
+): postgres.Sql {
   return new Proxy(sql, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
@@ -37,10 +61,13 @@ function preparing(sql: postgres.Sql): postgres.Sql {
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
           const fn = args[args.length - 1] as (tx: postgres.Sql) => unknown;
-          args[args.length - 1] = (tx: postgres.Sql) => fn(preparing(tx));
+          let wrap: TxWrap = (tx, f) => f(tx);
+          args[args.length - 1] = (tx: postgres.Sql) => wrap(tx, (t) => fn(preparing(t)));
           // begin and savepoint are overloaded; the arguments are passed through unchanged
           // biome-ignore lint/suspicious/noExplicitAny: overloaded, see above
-          return (target as any)[prop](...args);
+          const begin = () => (target as any)[prop](...args) as Promise<unknown>;
+          if (prop === 'savepoint' || !transaction) return begin();
+          return transaction(begin, (w) => (wrap = w));
         };
       }
       const v = Reflect.get(target, prop, receiver);
@@ -49,8 +76,25 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   });
 }
 
-export function connect(url: string, max = 10): Database {
+export function connect(url: string, max = 10, options: ConnectOptions = {}): Database {
   const onConnectionClosed = new Set<() => void>();
+  const onEvent = new Set<(e: DbEvent) => void>();
+  const emit = (e: DbEvent) => {
+    if (!onEvent.size && e.level !== 'info')
+      process.stderr.write(`[allot] database: ${e.msg}${e.err ? `: ${(e.err as Error).message ?? e.err}` : ''}\n`);
+    for (const f of onEvent) f(e);
+  };
+  const connectTimeoutMs = options.connectTimeoutMs ?? 1_000;
+  const connector: Connector = createConnector({
+    connectTimeoutMs,
+    probeMs: options.probeMs ?? 100,
+    onCircuit: (open, cause) =>
+      emit(
+        open
+          ? { level: 'warn', msg: 'unreachable: requests fail fast until a probe connects', err: cause }
+          : { level: 'info', msg: 'reachable again' },
+      ),
+  });
   const sql = postgres(url, {
     max,
     onnotice: () => {},
@@ -62,9 +106,44 @@ export function connect(url: string, max = 10): Database {
     max_lifetime: null,
     // every prepared statement is a key lookup of fixed shape: plan it once per connection
     connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan' },
+    // the connector fails fast while the database is away; once it is back, a connection slot
+    // waits at most 250 ms before trying again (postgres.js's default grows to 20 s)
+    socket: connector.socket,
+    connect_timeout: connectTimeoutMs / 1000,
+    backoff: (retries: number) => Math.min(0.25, 0.01 * 2 ** retries),
+    // `socket` (a connection factory) is documented but missing from the 3.4.9 typings
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+  } as any);
+  const limits: TransactionLimits = {
+    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+    idleInTransactionMs: options.idleInTransactionMs ?? 10_000,
+    deadlineMs: options.deadlineMs ?? 15_000,
+  };
+  const db = drizzle(
+    preparing(sql, (begin, wrap) => boundedTransaction(begin, wrap, limits, connector)),
+    { schema },
+  );
+  const unguard = guard({
+    reset: (cause) =>
+      connector.destroyAll(
+        Object.assign(new Error(`connection ended after a driver fault: ${String(cause)}`), {
+          code: 'CONNECTION_DESTROYED',
+        }),
+      ),
+    log: (level, msg, err) => emit({ level, msg, err }),
   });
-  const db = drizzle(preparing(sql), { schema });
-  return { sql, db, close: () => sql.end({ timeout: 5 }), onConnectionClosed };
+  return {
+    sql,
+    db,
+    close: async () => {
+      unguard();
+      connector.close();
+      await sql.end({ timeout: 5 });
+    },
+    onConnectionClosed,
+    onEvent,
+    unreachable: () => connector.open(),
+  };
 }
 
 /**

@@ -1,5 +1,8 @@
 import { type ApiError, errors } from '../jsonapi/errors';
 import { violation } from '../jsonapi/violations';
+import { CIRCUIT_OPEN } from './connector';
+import { currentWriteScope } from './scope';
+import { DEADLINE } from './transaction';
 
 interface PgError {
   code: string;
@@ -18,8 +21,18 @@ export function pgError(e: unknown): PgError | undefined {
   return undefined;
 }
 
-/** postgres.js's own connection errors: nothing else raises these codes. */
-const DRIVER_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT']);
+/**
+ * postgres.js's own connection errors, and Allot's connector's and transaction runner's
+ * (src/db/connector.ts, transaction.ts).
+ */
+const DRIVER_LOST = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  CIRCUIT_OPEN,
+  DEADLINE,
+]);
 /**
  * The network's (DNS, refused, reset, unreachable; ENOENT: a Unix socket gone with its server),
  * when a query met them.
@@ -36,8 +49,24 @@ const NETWORK_LOST = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
-/** SQLSTATEs of a server that is gone, going, starting, full, or no longer the primary. */
-const SERVER_LOST = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '25006']);
+/**
+ * SQLSTATEs of a server that is gone, going, starting, full, or no longer the primary; or that gave
+ * up on the request's transaction (57014: statement_timeout; 25P03: idle_in_transaction_session_timeout).
+ */
+const SERVER_LOST = new Set([
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '25006',
+  '57014',
+  '25P03',
+]);
 
 /**
  * Whether the database went away under a request (restart, failover, network): `lost` when the
@@ -75,8 +104,11 @@ export interface DbErrorContext {
  */
 export function translateDbError(e: unknown, c: DbErrorContext = {}): ApiError | undefined {
   const lost = lostDatabase(e);
-  // a write cut off may have committed before the reply was lost: it must not be retried blindly
-  if (lost) return errors.serviceUnavailable(lost === 'unknown' || !!c.op || !!c.write);
+  // a write cut off may have committed before the reply was lost: it must not be retried blindly,
+  // unless the write request being served never sent a COMMIT (then nothing of it was applied)
+  const scope = currentWriteScope();
+  const unapplied = !!scope && !scope.commitSent && !scope.committed;
+  if (lost) return errors.serviceUnavailable(lost === 'unknown' || ((!!c.op || !!c.write) && !unapplied));
   const pg = pgError(e);
   if (!pg) return undefined;
   const cls = pg.code.slice(0, 2);

@@ -124,6 +124,8 @@ const readParams = (def: ResourceDefinition) => [
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** Beyond Commerce Layer (src/http/idempotency.ts): on every write. */
+const idempotencyKey = { $ref: '#/components/parameters/idempotency_key' };
 const errorsResponse = (d: string) => ({
   description: d,
   content: { 'application/vnd.api+json': { schema: ref('errors') } },
@@ -210,7 +212,7 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
         tags: tag,
         operationId: `create_${def.singular}`,
         summary: `Create a ${def.singular}`,
-        parameters: readParams(def),
+        parameters: [...readParams(def), idempotencyKey],
         requestBody: body(ref(`${def.singular}_create`)),
         responses: { '201': ok('Created', single), '422': errorsResponse('Validation failed'), ...common },
       };
@@ -229,7 +231,7 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
         tags: tag,
         operationId: `update_${def.singular}`,
         summary: `Update a ${def.singular}`,
-        parameters: readParams(def),
+        parameters: [...readParams(def), idempotencyKey],
         requestBody: body(ref(`${def.singular}_update`)),
         responses: {
           '200': ok('Updated', single),
@@ -244,6 +246,7 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
         tags: tag,
         operationId: `delete_${def.singular}`,
         summary: `Delete a ${def.singular}`,
+        parameters: [idempotencyKey],
         responses: {
           '204': { description: 'Deleted' },
           '404': errorsResponse('Not found'),
@@ -324,7 +327,25 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
       },
       ...paths,
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      parameters: {
+        idempotency_key: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Any 1–255 visible ASCII characters, new for each new request. Sent again with the same ' +
+            'request, it returns the first outcome (status and body, with `Idempotent-Replayed: ' +
+            'true`) instead of applying the write twice; with another method, URL or body it is ' +
+            'refused with 422 IDEMPOTENCY_KEY_REUSED. A retry that arrives while the first request ' +
+            'runs waits for it. Kept 24 hours per application and mode; 5xx, 409 and 429 answers are ' +
+            'not kept.',
+          schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+        },
+      },
+      schemas,
+    },
   };
 }
 

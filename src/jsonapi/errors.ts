@@ -8,7 +8,7 @@ export interface ErrorObject {
   detail: string;
   code: string;
   status: string;
-  source?: { pointer?: string; parameter?: string };
+  source?: { pointer?: string; parameter?: string; header?: string };
   meta?: Record<string, unknown>;
 }
 
@@ -98,6 +98,14 @@ export const errors = {
       'All requests that create or update must use the application/vnd.api+json Content-Type, ' +
         'without media type parameters.',
     ),
+  requestTimeout: () => one(408, 'REQUEST_TIMEOUT', 'Request timeout', 'The request did not arrive in time.'),
+  headersTooLarge: () =>
+    one(
+      431,
+      'REQUEST_HEADER_FIELDS_TOO_LARGE',
+      'Request header fields too large',
+      'The request headers are too large.',
+    ),
   payloadTooLarge: () => one(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The request body is too large.'),
   locked: (detail: string) => one(423, 'LOCKED', 'Locked', detail),
   conflict: (detail: string) => one(409, 'CONFLICT', 'Record not unique', detail),
@@ -143,6 +151,21 @@ export const errors = {
           ],
           { 'retry-after': '1' },
         ),
+
+  /** Beyond Commerce Layer: `Idempotency-Key` (src/http/idempotency.ts). */
+  invalidIdempotencyKey: () =>
+    one(400, 'INVALID_HEADER', 'Invalid header', 'Idempotency-Key must be 1 to 255 visible ASCII characters.', {
+      source: { header: 'Idempotency-Key' },
+    }),
+  idempotencyKeyReused: () =>
+    one(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'Idempotency key reused',
+      'This Idempotency-Key was sent with another request (method, URL or body) in the last 24 hours.' +
+        ' Use a new key for a new request.',
+      { source: { header: 'Idempotency-Key' } },
+    ),
 
   // 400s: the request itself is malformed
   invalidDataFormat: (detail: string, p = '/data') =>
