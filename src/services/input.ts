@@ -7,7 +7,7 @@ import type { ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import { findRow } from '../rows/find';
 import type { Row } from '../rows/row';
-import { checkValue } from './values';
+import { checkTrigger, checkValue } from './values';
 
 export type Op = 'create' | 'update';
 
@@ -42,8 +42,9 @@ export async function checkInput(
     const trig = def.triggers[name];
     if (trig) {
       if (!trig.on.includes(op) || (trig.prohibited && sales)) throw errors.paramNotAllowed(name, pointer);
-      if (typeof v !== 'boolean') violations.push(violation.notBoolean(name, v));
-      else if (v) out.triggers.push(name);
+      const r = checkTrigger(name, v);
+      if ('violation' in r) violations.push(r.violation);
+      else if (r.fire) out.triggers.push(name);
       continue;
     }
     const a = def.attributes[name];
