@@ -86,9 +86,14 @@ export async function checkInput(
     // missing required relationships belong in the same 422 as missing attributes
     for (const [name, r] of Object.entries(def.relationships)) {
       const standIn = r.requiredUnless !== undefined && out.attributes[r.requiredUnless] !== undefined;
-      if (r.required && r.fk && !(name in doc.relationships) && !standIn) {
-        violations.push(violation.blank(relationship(name)));
-      }
+      if (!r.required || !r.fk || name in doc.relationships || standIn) continue;
+      const scoped = r.fromScope && sales && ctx.caller.marketIds.length === 1 ? ctx.caller.marketIds[0] : undefined;
+      const target = scoped && reg.target(r);
+      const row = target ? await findRow(tx, target, ctx, scoped!) : undefined; // gone or disabled: still blank
+      if (row) {
+        out.values[r.fk] = row.id;
+        out.related[name] = row;
+      } else violations.push(violation.blank(relationship(name)));
     }
   }
   if (violations.length) throw errors.validation(violations);
