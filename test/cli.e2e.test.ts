@@ -21,7 +21,7 @@ let t: TestApp;
 let api: Client;
 let cli: CliHarness;
 let admin: Credentials;
-useTestApp({ env: { TRUST_PROXY: 'loopback' } }, (s) => ({ t, api } = s));
+useTestApp({ clean: true, env: { TRUST_PROXY: 'loopback' } }, (s) => ({ t, api } = s));
 beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const backend = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -65,7 +65,7 @@ describe('a count below the reserved stock', () => {
     // the older order is covered first: the newer one is short
     const report = await checkStock(t.database.sql);
     expect(report.drift).toEqual([]);
-    expect(report.shortfalls).toEqual([
+    expect(report.shortfalls.filter((s) => s.stockItemId === item)).toEqual([
       expect.objectContaining({
         stockItemId: item,
         skuCode: n.code('X'),
@@ -79,7 +79,7 @@ describe('a count below the reserved stock', () => {
     expect(out).toContain(`shortfall\t${item}\t${n.code('X')} at `);
     expect(out).toContain('5 on hand, 8 held, short by 3 after a count');
     expect(out).toMatch(new RegExp(`short_hold\\t${second}\\torder #\\d+ placed: 3 of 4 not on hand`));
-    expect(out).toContain('stock invariants hold: no drift; 1 stock item(s) short after counts');
+    expect(out).toMatch(/stock invariants hold: no drift; \d+ stock item\(s\) short after counts\n$/); // exit 0: execFile resolved
 
     // approval takes units off: the covered order can, the short one cannot, and nothing changes
     expect((await trigger(api, 'orders', first, '_approve')).status).toBe(200);
@@ -96,7 +96,9 @@ describe('a count below the reserved stock', () => {
     expect((await count(item, 4)).status).toBe(200);
     expect((await reasons(item)).at(-1)).toBe('adjusted');
     expect((await trigger(api, 'orders', second, '_approve')).status).toBe(200);
-    expect(await checkStock(t.database.sql)).toEqual({ drift: [], shortfalls: [] });
+    const after = await checkStock(t.database.sql);
+    expect(after.drift).toEqual([]);
+    expect(after.shortfalls.map((s) => s.stockItemId)).not.toContain(item);
   });
 
   it('is refused with _validate (422 on quantity, the reserved stock as meta.count), and nothing changes', async () => {
@@ -112,6 +114,10 @@ describe('a count below the reserved stock', () => {
     expect(await stockOf(t, item)).toEqual({ quantity: 10, reserved: 6 });
     expect((await count(item, 6, true)).status).toBe(200);
     expect((await patch(api, 'stock_items', item, { _validate: 'true' })).status).toBe(200);
+    // without _validate the same count goes through, and the item is left short: the check after
+    // this test (useTestApp's clean) reports it apart and passes
+    expect((await count(item, 5)).status).toBe(200);
+    expect((await checkStock(t.database.sql)).shortfalls.map((s) => s.stockItemId)).toContain(item);
   });
 
   it('leaves an open transfer short: it cannot complete until counted up', async () => {
@@ -132,7 +138,8 @@ describe('a count below the reserved stock', () => {
     await count(n.item['X@A']!, 2);
     const refused = await trigger(api, 'stock_transfers', id, '_complete');
     expectInvalid(refused, '/data/relationships/origin_stock_location', 'less_than_or_equal_to');
-    expect((await checkStock(t.database.sql)).shortfalls[0]!.holds).toEqual([
+    const { shortfalls } = await checkStock(t.database.sql);
+    expect(shortfalls.find((s) => s.stockItemId === n.item['X@A'])!.holds).toEqual([
       expect.objectContaining({ owner: 'stock_transfer', id, held: 4, short: 2 }),
     ]);
     await count(n.item['X@A']!, 4);
