@@ -1,3 +1,4 @@
+import { addresses } from './behaviour/addresses';
 import { shipments, stockLineItems, stockReservations } from './behaviour/fulfilment';
 import { markets, shippingMethods } from './behaviour/markets';
 import { lineItems, orders } from './behaviour/orders';
@@ -15,6 +16,7 @@ import { Registry } from './resources/registry';
  * says which code serves them. A type absent here has no triggers and no computed attributes.
  */
 const behaviours: Record<string, Behaviour> = {
+  addresses,
   orders,
   line_items: lineItems,
   shipments,

@@ -21,7 +21,7 @@ let t: TestApp;
 let api: Client;
 let cli: CliHarness;
 let admin: Credentials;
-useTestApp({ env: { TRUST_PROXY: 'loopback' } }, (s) => ({ t, api } = s));
+useTestApp({ clean: true, env: { TRUST_PROXY: 'loopback' } }, (s) => ({ t, api } = s));
 beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const backend = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
@@ -92,9 +92,59 @@ describe('commercelayer resources:*', () => {
     await factory(api).inventoryStockLocation(modelId, location.id, 1);
   });
 
-  it.todo('resources:create inventory_models -a stock_locations_cutoff=2 (needs value casting: -a sends "2")');
-  it.todo('resources:create skus -a do_not_ship=true (needs value casting: -a sends "true")');
-  it.todo('resources:create inventory_stock_locations -a priority=1 (needs value casting: -a sends "1")');
+  // -a sends every value as a JSON string: Allot casts them as Commerce Layer does (docs/wire-format.md#casting)
+  it('creates with numbers and booleans given with -a', { timeout: SLOW }, async () => {
+    const model = json(
+      await ok([
+        'resources:create',
+        'inventory_models',
+        ...[
+          '-a',
+          'name=Numbers from the CLI',
+          '-a',
+          'stock_locations_cutoff=2',
+          '-a',
+          'manual_stock_decrement=true',
+          '-j',
+          '-u',
+        ],
+      ]),
+    );
+    expect(model).toMatchObject({ stock_locations_cutoff: 2, manual_stock_decrement: true });
+    const sku = json(
+      await ok([
+        'resources:create',
+        'skus',
+        ...['-a', `code=CLI-${model.id}`, '-a', 'name=Gift card', '-a', 'do_not_ship=true', '-j', '-u'],
+      ]),
+    );
+    expect(sku).toMatchObject({ do_not_ship: true, do_not_track: false });
+    const location = await factory(api).stockLocation();
+    const isl = json(
+      await ok([
+        'resources:create',
+        'inventory_stock_locations',
+        ...['-a', 'priority=1', '-a', 'on_hold=false'],
+        ...['-r', `inventory_model=inventory_models/${model.id}`, '-r', `stock_location=stock_locations/${location}`],
+        ...['-j', '-u'],
+      ]),
+    );
+    expect(isl).toMatchObject({ priority: 1, on_hold: false });
+  });
+
+  it('is refused with 422 and the pointer when an -a value does not cast', { timeout: SLOW }, async () => {
+    const r = await cli.run([
+      'resources:create',
+      'inventory_models',
+      '-a',
+      'name=Refused from the CLI',
+      '-a',
+      'stock_locations_cutoff=two',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('VALIDATION_ERROR');
+    expect(r.output).toContain('/data/attributes/stock_locations_cutoff');
+  });
 
   it('lists with a filter, a sort and an include', { timeout: SLOW }, async () => {
     await factory(api).inventoryModel({ name: 'CLI other' });

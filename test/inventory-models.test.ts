@@ -60,7 +60,7 @@ describe('inventory_models create', () => {
     ['stock_locations_cutoff', 0, 'greater_than_or_equal_to'],
     ['stock_locations_cutoff', 11, 'less_than_or_equal_to'],
     ['stock_locations_cutoff', 2.5, 'not_an_integer'],
-    ['stock_locations_cutoff', '3', 'not_a_number'],
+    ['stock_locations_cutoff', 'three', 'not_a_number'],
     ['stock_reservation_cutoff', 0, 'greater_than'],
     ['stock_reservation_cutoff', 1e20, 'less_than_or_equal_to'],
     ['put_stock_transfers_on_hold', 'yes', 'inclusion'],

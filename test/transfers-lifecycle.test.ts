@@ -117,9 +117,11 @@ describe('state machine (docs/transfers-and-returns.md#transfer-states)', () => 
             { q: a.q - 2, r: a.r - 2 },
             { q: b.q + 2, r: b.r },
           ]
-        : to === 'cancelled'
+        : to === 'cancelled' && from !== 'draft'
           ? [{ ...a, r: a.r - 2 }, b]
-          : [a, b];
+          : to === 'upcoming' // a draft holds nothing: the hold is taken here
+            ? [{ ...a, r: a.r + 2 }, b]
+            : [a, b];
     expect(await stockAt(n, 'A', 'B')).toEqual(want);
   });
 
@@ -149,23 +151,34 @@ describe('standalone transfers (docs/transfers-and-returns.md#standalone-transfe
     const byCode = await post(n, 2);
     expect(byCode.status, JSON.stringify(byCode.body)).toBe(201);
     for (const r of [bySku, byCode]) expect((await get(`/api/stock_transfers/${r.body.data.id}/sku`)).id).toBe(n.sku.X);
-    expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 3 }]);
+    expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 0 }]); // drafts hold nothing
     for (const attrs of [{}, { sku_code: 'NOPE' }]) expect((await post(n, 1, 'A', 'B', attrs)).status).toBe(422);
   });
 
-  it('refused, nothing written: an origin without a stock item, more than the origin has available', async () => {
+  it('a draft holds nothing and is not checked against stock; _upcoming takes the hold or is refused and \
+stays draft', async () => {
     const n = await network(api, { locations: ['A', 'B', 'C'], stock: { X: { A: 4, B: 0 } } });
-    await transfer(n, 3);
-    const rows = await rowCount(t, 'stock_transfers');
-    expect422(await post(n, 1, 'C', 'A'), '/data/relationships/origin_stock_location');
-    expect422(await post(n, 2), '/data/attributes/quantity'); // 4 on hand, 3 already held
-    expect(await rowCount(t, 'stock_transfers')).toBe(rows);
+    await transfer(n, 3, 'upcoming');
+    const [noItem, tooMany] = [await transfer(n, 1, 'draft', 'C', 'A'), await transfer(n, 2)];
     expect(await stockAt(n, 'A', 'B')).toEqual([
       { q: 4, r: 3 },
       { q: 0, r: 0 },
     ]);
-    await transfer(n, 1); // exactly what is left
+    expect(await get(`/api/stock_transfers/${tooMany}/stock_reservation`)).toBeNull();
+    expect422(await trigger(api, 'stock_transfers', noItem, '_upcoming'), '/data/relationships/origin_stock_location');
+    // 4 on hand, 3 held
+    expect422(await trigger(api, 'stock_transfers', tooMany, '_upcoming'), '/data/attributes/quantity');
+    for (const id of [noItem, tooMany]) expect((await attrsOf(id)).status).toBe('draft');
+    expect(await stockAt(n, 'A', 'B')).toEqual([
+      { q: 4, r: 3 },
+      { q: 0, r: 0 },
+    ]);
+    expect((await patch(api, 'stock_transfers', tooMany, { quantity: 1 })).status).toBe(200); // exactly what is left
+    expect((await trigger(api, 'stock_transfers', tooMany, '_upcoming')).status).toBe(200);
     expect(await stockAt(n, 'A')).toEqual([{ q: 4, r: 4 }]);
+    expect(await get(`/api/stock_transfers/${tooMany}/stock_reservation`)).toMatchObject({
+      attributes: { quantity: 1, status: 'pending' },
+    });
   });
 
   it(`same origin and destination: 422 on destination_stock_location, on create and \
@@ -183,25 +196,28 @@ on update, nothing written`, async () => {
     );
     expect(await rowCount(t, 'stock_transfers')).toBe(rows);
     expect((await get(`/api/stock_transfers/${id}/destination_stock_location`)).id).toBe(n.loc.B);
-    expect(await stockAt(n, 'A')).toEqual([{ q: 4, r: 1 }]);
+    expect(await stockAt(n, 'A')).toEqual([{ q: 4, r: 0 }]);
     expect422(created, '/data/relationships/destination_stock_location', { error: 'invalid' });
     expect422(moved, '/data/relationships/destination_stock_location', { error: 'invalid' });
   });
 
-  it(`quantity updatable while open (the hold is rebuilt: reserved_stock follows), never past \
-availability, never once closed`, async () => {
+  it('quantity updatable while open: a draft holds nothing, later the hold is rebuilt (reserved_stock follows), \
+never past availability, never once closed', async () => {
     const n = await network(api, { locations: ['A', 'B'], stock: { X: { A: 10 } } });
-    const other = await transfer(n, 2);
+    const other = await transfer(n, 2, 'upcoming');
     const id = await transfer(n, 3);
-    expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 5 }]);
+    expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 2 }]);
+    expect((await patch(api, 'stock_transfers', id, { quantity: 50 })).status).toBe(200); // a draft: nothing to hold
+    expect(await stockAt(n, 'A')).toEqual([{ q: 10, r: 2 }]);
+    expect(await get(`/api/stock_transfers/${id}/stock_reservation`)).toBeNull();
+    expect((await patch(api, 'stock_transfers', id, { quantity: 5 })).status).toBe(200);
     for (const [step, q] of [
-      [null, 5],
       ['_upcoming', 4],
       ['_on_hold', 8],
       ['_picking', 1],
       ['_in_transit', 6],
     ] as const) {
-      if (step) expect((await trigger(api, 'stock_transfers', id, step)).status).toBe(200);
+      expect((await trigger(api, 'stock_transfers', id, step)).status).toBe(200);
       const res = await patch(api, 'stock_transfers', id, { quantity: q });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.data.attributes.quantity).toBe(q);

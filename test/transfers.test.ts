@@ -80,29 +80,30 @@ describe('ship_from_first_available_or_primary', () => {
 });
 
 describe('standalone stock transfers', () => {
-  it(`hold the origin while open, resize by rebuilding the hold, refuse more than available, and \
-move stock on completion`, async () => {
+  it('hold nothing while draft, hold the origin from upcoming (refused beyond availability), rebuild the hold on \
+resize, and move stock on completion', async () => {
     const n = await network(api, { strategy: 'no_split', stock: { X: { A: 4, B: 0 } } });
     const rels = {
       origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } },
       destination_stock_location: { data: { type: 'stock_locations', id: n.loc.B } },
     };
-    expect(
-      (await api.post('/api/stock_transfers', doc('stock_transfers', { sku_code: n.code('X'), quantity: 5 }, rels)))
-        .status,
-    ).toBe(422);
     const res = await api.post(
       '/api/stock_transfers',
-      doc('stock_transfers', { sku_code: n.code('X'), quantity: 3 }, rels),
+      doc('stock_transfers', { sku_code: n.code('X'), quantity: 5 }, rels),
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const tid = res.body.data.id;
     expect(res.body.data.attributes.status).toBe('draft');
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 4, reserved: 0 });
+    expect((await trigger(api, 'stock_transfers', tid, '_upcoming')).status).toBe(422); // 5 wanted, 4 on hand
+    await api.patch(`/api/stock_transfers/${tid}`, doc('stock_transfers', { quantity: 3 }, {}, tid));
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 4, reserved: 0 });
+    expect((await trigger(api, 'stock_transfers', tid, '_complete')).status).toBe(422); // draft cannot complete
+    expect((await trigger(api, 'stock_transfers', tid, '_upcoming')).status).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 4, reserved: 3 });
     await api.patch(`/api/stock_transfers/${tid}`, doc('stock_transfers', { quantity: 2 }, {}, tid));
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 4, reserved: 2 });
-    expect((await trigger(api, 'stock_transfers', tid, '_complete')).status).toBe(422); // draft cannot complete
-    for (const step of ['_upcoming', '_picking', '_in_transit', '_complete'])
+    for (const step of ['_picking', '_in_transit', '_complete'])
       expect((await trigger(api, 'stock_transfers', tid, step)).status).toBe(200);
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 2, reserved: 0 });
     expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 2, reserved: 0 });

@@ -29,7 +29,7 @@ export const orders: Behaviour = {
   },
 };
 
-/** The line's SKU, from `sku_code` or the `sku` relationship; its code and name are copied onto the line. */
+/** The line's SKU, from `sku_code` or the `sku` relationship; its code, name and image are copied onto the line. */
 async function skuFor(
   tx: Tx,
   mode: string,
@@ -42,7 +42,11 @@ async function skuFor(
   if (!id) throw errors.validation([violation.blank(relationship('sku'))]);
   const [s] = await tx.select().from(skus).where(eq(skus.id, id)).limit(1);
   values.sku_code = s!.code;
-  if (!existing || values.sku_id) values.name = s!.name;
+  // the SKU's name and image, unless the client named the line itself
+  if (!existing || values.sku_id) {
+    if (attributes.name === undefined) values.name = s!.name;
+    if (attributes.image_url === undefined) values.image_url = s!.image_url;
+  }
   return s as Row;
 }
 

@@ -4,22 +4,33 @@ import { violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import type { Behaviour } from '../resources/bind';
 import { anyOf } from '../rows/scope';
+import { activeReserved } from '../services/stock';
+import { countReason } from '../services/stock-moves';
 import { skuIdByCode } from './sku-code';
 
-/** `sku_code` reads and sets the SKU; quantity never drops below what is reserved. */
+/**
+ * `sku_code` reads and sets the SKU. A new quantity is a count: it may fall below what is held, as
+ * in Commerce Layer, unless `_validate` is sent (docs/reservations.md#stock-item-quantity).
+ */
 export const stockItems: Behaviour = {
-  // Allot always refuses a quantity under the reserved stock (below): _validate has nothing left to do
-  triggers: { _validate: async () => {} },
+  triggers: {
+    // runs after the update, in its transaction: refusing rolls the count back
+    _validate: async ({ tx, row }) => {
+      const held = await activeReserved(tx, row.id);
+      if (row.quantity < held)
+        throw errors.validation([violation.atLeast('quantity', held, row.quantity, 'reserved stock')]);
+    },
+  },
   hooks: {
     beforeWrite: async ({ tx, ctx, values, attributes, existing }) => {
       if (typeof attributes.sku_code === 'string') values.sku_id = await skuIdByCode(tx, ctx.mode, attributes.sku_code);
       if (!existing) values.reserved_stock_id = newId();
-      // never below what is held: lowering quantity under reserved stock would oversell (the CHECK backs this)
-      if (existing && typeof values.quantity === 'number' && values.quantity < existing.reserved_quantity) {
-        throw errors.validation([
-          violation.atLeast('quantity', existing.reserved_quantity, values.quantity, 'reserved stock'),
-        ]);
-      }
+      // the ledger names a count, and how short of its holds it leaves the stock item
+      if (existing && typeof values.quantity === 'number' && values.quantity !== existing.quantity)
+        await countReason(tx, existing.reserved_quantity - values.quantity);
+    },
+    afterWrite: async ({ tx, existing, values }) => {
+      if (existing && values.quantity !== undefined) await countReason(tx, null);
     },
   },
   loaders: {

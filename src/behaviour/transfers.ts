@@ -1,38 +1,17 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { skus } from '../db/schema/catalog';
-import { stockItems } from '../db/schema/stock';
-import type { Tx } from '../db/tx';
-import { OPEN_TRANSFER, TRANSFER } from '../inventory/state-machine';
+import { HOLDING_TRANSFER, OPEN_TRANSFER, TRANSFER } from '../inventory/state-machine';
 import { errors } from '../jsonapi/errors';
 import { relationship, violation } from '../jsonapi/violations';
 import type { Behaviour, TriggerRun } from '../resources/bind';
-import type { Row } from '../rows/row';
-import { release, reserve } from '../services/stock';
-import { transferTrigger } from '../services/transfers';
+import { release } from '../services/stock';
+import { holdOrigin, transferTrigger } from '../services/transfers';
 import { skuIdByCode } from './sku-code';
 
-/** Hold the transfer's units on its origin (standalone transfers: taken at creation, rebuilt on resize). */
-async function holdOrigin(tx: Tx, mode: string, row: Row): Promise<void> {
-  const [item] = await tx
-    .select({ id: stockItems.id })
-    .from(stockItems)
-    .where(
-      and(
-        eq(stockItems.mode, mode),
-        eq(stockItems.sku_id, row.sku_id),
-        eq(stockItems.stock_location_id, row.origin_stock_location_id),
-      ),
-    );
-  if (!item) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
-  await reserve(
-    tx,
-    mode,
-    [{ stockItemId: item.id, skuId: row.sku_id, quantity: row.quantity, status: 'pending', stockTransferId: row.id }],
-    new Map([[row.sku_id, row.sku_code]]),
-  );
-}
-
-/** An open transfer holds its units on the origin; a shipment's transfer is decided by its order. */
+/**
+ * A transfer holds its units on the origin from upcoming until it completes; a draft holds nothing
+ * (Commerce Layer's current reference). A shipment's transfer is decided by its order.
+ */
 export const stockTransfers: Behaviour = {
   triggers: Object.fromEntries(
     Object.keys(TRANSFER).map((name): [string, TriggerRun] => [
@@ -60,15 +39,15 @@ export const stockTransfers: Behaviour = {
         values.number = sql`'T' || lpad((floor(random() * 1e9))::bigint::text, 9, '0')`;
     },
     afterWrite: async ({ tx, ctx, row, existing }) => {
+      if (!existing || !HOLDING_TRANSFER.includes(row.status)) return; // a draft holds nothing
       const origin = row.origin_stock_location_id;
       if (
-        existing &&
         existing.quantity === row.quantity &&
         existing.sku_id === row.sku_id &&
         existing.origin_stock_location_id === origin
       )
         return;
-      if (existing) await release(tx, ctx.mode, { transferId: row.id }); // resized or moved: the hold is rebuilt
+      await release(tx, ctx.mode, { transferId: row.id }); // resized or moved: the hold is rebuilt
       await holdOrigin(tx, ctx.mode, row);
     },
     beforeDelete: async ({ tx, ctx, row }) => {

@@ -49,6 +49,9 @@ export const TRANSFER: Machine = {
 
 export const OPEN_TRANSFER = ['draft', 'upcoming', 'on_hold', 'picking', 'in_transit'];
 
+/** A transfer holds its units on the origin from upcoming until it completes; a draft holds nothing. */
+export const HOLDING_TRANSFER = ['upcoming', 'on_hold', 'picking', 'in_transit'];
+
 /** Returns (docs/transfers-and-returns.md#returns); `_restock` is separate (it needs a received return). */
 export const RETURN: Machine = {
   _request: { from: ['draft'], to: 'requested' },

@@ -103,6 +103,14 @@ export const violation = {
   /** A reservation that grows by more than its stock item has free. */
   exceedsAvailable: (available: number) =>
     at('quantity', `exceeds the available stock (${available})`, 'less_than_or_equal_to', { count: available }),
+  /** Units to take off a stock item that a count left with fewer on hand (quantity never goes below 0). */
+  shortOnHand: (field: Field, sku: { code: string; onHand: number; toTake: number }) =>
+    at(
+      field,
+      `${sku.code}: ${sku.toTake} to take but ${sku.onHand} on hand (a count left the stock item short of its holds)`,
+      'less_than_or_equal_to',
+      { value: sku.code, count: sku.onHand },
+    ),
   noStockItem: (field: Field) => at(field, 'has no stock item for this SKU', 'invalid'),
   strategyUnavailable: (strategy: string) =>
     at(

@@ -1,8 +1,12 @@
-import { addresses } from '../db/schema/stock';
+import { sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { orders } from '../db/schema/orders';
+import { addresses, stockLocations } from '../db/schema/stock';
 import type { Violation } from '../jsonapi/errors';
 import { violation } from '../jsonapi/violations';
 import type { Row } from '../rows/row';
 import { attr, defineResource } from './define';
+import { scopeMarkets } from './scopes';
 
 const t = addresses;
 const cuf = { create: true, update: true, filter: true } as const;
@@ -26,7 +30,16 @@ const fullAddress = (r: Row) =>
 
 const fullName = (r: Row) => (r.business ? r.company : [r.first_name, r.last_name].filter(Boolean).join(' ')) || null;
 
-/** What a stock location needs of an address; geocoding is not provided. */
+const usedBy = (fk: AnyPgColumn, p: Parameters<typeof scopeMarkets>[0]) =>
+  sql`not exists (select 1 from ${orders} where ${fk} = ${t.id}
+    and not (${orders.market_id} in (${scopeMarkets(p)}) and ${orders.status} in ('draft', 'pending', 'placed')))`;
+
+/**
+ * What a stock location needs of an address, and an order's shipping and billing addresses;
+ * geocoding is not provided. A sales channel sees the addresses no stock location uses and no
+ * order outside its own (its market's orders while draft, pending or placed): the ones its shoppers
+ * create.
+ */
 export const addressesResource = defineResource({
   type: 'addresses',
   singular: 'address',
@@ -65,6 +78,10 @@ export const addressesResource = defineResource({
     billing_info: s(t.billing_info),
   },
   relationships: {},
+  access: { sales_channel: ['create', 'retrieve', 'update'] },
+  scope: (p) =>
+    sql`not exists (select 1 from ${stockLocations} where ${stockLocations.address_id} = ${t.id})
+      and ${usedBy(orders.shipping_address_id, p)} and ${usedBy(orders.billing_address_id, p)}`,
   validate: (r) => {
     const v: Violation[] = [];
     const blank = (attribute: string) => v.push(violation.blank(attribute));
@@ -79,5 +96,5 @@ export const addressesResource = defineResource({
       v.push(violation.invalid('country_code', r.country_code));
     return v;
   },
-  lockedMessage: 'The address cannot be deleted while a stock location uses it.',
+  lockedMessage: 'The address cannot be deleted while a stock location or an order uses it.',
 });

@@ -91,6 +91,8 @@ export interface Relationship {
   required?: boolean;
   /** An attribute that can stand in for this relationship on create (`sku_code` for `sku`). */
   requiredUnless?: string;
+  /** Left out on create by a sales channel whose token scopes exactly one market, it is that market. */
+  fromScope?: 'market';
   filter?: boolean;
   includable?: boolean;
   description?: string;

@@ -26,7 +26,7 @@ export const stockItemsResource = defineResource({
       sort: true,
       required: true,
       min: 0,
-      description: 'The stock item quantity.',
+      description: 'The stock item quantity (on hand; a count may set it below the reserved stock).',
     }),
   },
   triggers: {
@@ -34,8 +34,8 @@ export const stockItemsResource = defineResource({
       on: ['update'],
       prohibited: true,
       description:
-        'Refuse the update if the new quantity is lower than the reserved stock. ' +
-        'Allot always refuses that (no overselling), so this is accepted for compatibility and changes nothing.',
+        'Refuse the update if the new quantity is lower than the reserved stock. Without it, a count ' +
+        'may leave the stock item short of its holds (npx allot check lists the shortfall).',
     },
   },
   relationships: {

@@ -10,7 +10,13 @@ const read = { filter: true, sort: true } as const;
 const steps = Object.fromEntries(
   Object.keys(TRANSFER).map((name): [string, TriggerSpec] => [
     name,
-    { on: ['update'], description: `Move the stock transfer to ${TRANSFER[name]!.to}.` },
+    {
+      on: ['update'],
+      description:
+        name === '_upcoming'
+          ? 'Move the stock transfer to upcoming: hold its units on the origin (a draft holds nothing).'
+          : `Move the stock transfer to ${TRANSFER[name]!.to}.`,
+    },
   ]),
 );
 

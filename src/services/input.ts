@@ -7,7 +7,7 @@ import type { ResourceDefinition } from '../resources/define';
 import type { Registry } from '../resources/registry';
 import { findRow } from '../rows/find';
 import type { Row } from '../rows/row';
-import { checkValue } from './values';
+import { checkTrigger, checkValue } from './values';
 
 export type Op = 'create' | 'update';
 
@@ -42,8 +42,9 @@ export async function checkInput(
     const trig = def.triggers[name];
     if (trig) {
       if (!trig.on.includes(op) || (trig.prohibited && sales)) throw errors.paramNotAllowed(name, pointer);
-      if (typeof v !== 'boolean') violations.push(violation.notBoolean(name, v));
-      else if (v) out.triggers.push(name);
+      const r = checkTrigger(name, v);
+      if ('violation' in r) violations.push(r.violation);
+      else if (r.fire) out.triggers.push(name);
       continue;
     }
     const a = def.attributes[name];
@@ -85,9 +86,14 @@ export async function checkInput(
     // missing required relationships belong in the same 422 as missing attributes
     for (const [name, r] of Object.entries(def.relationships)) {
       const standIn = r.requiredUnless !== undefined && out.attributes[r.requiredUnless] !== undefined;
-      if (r.required && r.fk && !(name in doc.relationships) && !standIn) {
-        violations.push(violation.blank(relationship(name)));
-      }
+      if (!r.required || !r.fk || name in doc.relationships || standIn) continue;
+      const scoped = r.fromScope && sales && ctx.caller.marketIds.length === 1 ? ctx.caller.marketIds[0] : undefined;
+      const target = scoped && reg.target(r);
+      const row = target ? await findRow(tx, target, ctx, scoped!) : undefined; // gone or disabled: still blank
+      if (row) {
+        out.values[r.fk] = row.id;
+        out.related[name] = row;
+      } else violations.push(violation.blank(relationship(name)));
     }
   }
   if (violations.length) throw errors.validation(violations);

@@ -29,7 +29,7 @@ const sliScope = (sql: ReturnType<typeof rawClient>, s: SliScope) =>
 export async function decrementOrder(tx: Tx, mode: string, orderId: string, scope: SliScope = {}): Promise<number> {
   const sql = rawClient(tx);
   const only = sliScope(sql, scope);
-  const rows = await sql`
+  const [r] = await sql`
     with slis as (
       update stock_line_items set decremented_at = now(), updated_at = now()
       where mode = ${mode} and order_id = ${orderId} and stock_item_id is not null and decremented_at is null ${only}
@@ -40,12 +40,30 @@ export async function decrementOrder(tx: Tx, mode: string, orderId: string, scop
       delete from stock_reservations r using slis where r.stock_line_item_id = slis.id
         returning r.stock_item_id, r.quantity
     ), taken as (select stock_item_id, sum(quantity)::int as q from slis group by stock_item_id),
-    freed as (select stock_item_id, sum(quantity)::int as q from held group by stock_item_id)
-    update stock_items si set quantity = si.quantity - taken.q,
-      reserved_quantity = si.reserved_quantity - coalesce(freed.q, 0), reserved_updated_at = now(), updated_at = now()
-    from taken left join freed on freed.stock_item_id = taken.stock_item_id
-    where si.id = taken.stock_item_id returning si.id`;
-  return rows.length;
+    freed as (select stock_item_id, sum(quantity)::int as q from held group by stock_item_id),
+    moved as (
+      update stock_items si set quantity = si.quantity - taken.q,
+        reserved_quantity = si.reserved_quantity - coalesce(freed.q, 0), reserved_updated_at = now(), updated_at = now()
+      from taken left join freed on freed.stock_item_id = taken.stock_item_id
+      where si.id = taken.stock_item_id and si.quantity >= taken.q returning si.id
+    )
+    select array(select id from moved) as moved, coalesce((select json_agg(json_build_array(stock_item_id, q))
+      from taken), '[]') as taken`;
+  const moved = new Set(r!.moved as string[]);
+  const taken = r!.taken as Array<[string, number]>;
+  // a stock item a count left short cannot give what is held on it: refuse, and the transaction rolls back
+  const short = taken.filter(([id]) => !moved.has(id));
+  if (short.length) await refuseShort(tx, relationship('stock_line_items'), short);
+  return moved.size;
+}
+
+async function refuseShort(tx: Tx, field: Parameters<typeof violation.shortOnHand>[0], short: Array<[string, number]>) {
+  const rows = await rawClient(tx)`select si.id, s.code, si.quantity from stock_items si join skus s on s.id = si.sku_id
+    where si.id = any(${short.map(([id]) => id)}::text[])`;
+  const need = new Map(short);
+  throw errors.validation(
+    rows.map((x) => violation.shortOnHand(field, { code: x.code, onHand: x.quantity, toTake: need.get(x.id)! })),
+  );
 }
 
 /** Cancelling after approval puts decremented units back, once (restocked_at marks it). */
@@ -112,9 +130,16 @@ export async function moveTransferred(
     update stock_items set quantity = quantity - ${t.quantity},
       reserved_quantity = reserved_quantity - (select coalesce(sum(quantity), 0)::int from held),
       reserved_updated_at = now(), updated_at = now()
-    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} returning id`,
+    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id} and
+      quantity >= ${t.quantity} returning id`,
   );
-  if (!origin) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
+  if (!origin) {
+    const [item] =
+      await sql`select id from stock_items where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id
+        = ${t.origin_stock_location_id}`;
+    if (!item) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
+    await refuseShort(tx, relationship('origin_stock_location'), [[item.id as string, t.quantity]]);
+  }
   const [dest] = await withReason(
     tx,
     `transfer_in ${t.id}`,
@@ -167,6 +192,16 @@ export async function reserveLineStock(tx: Tx, mode: string, orderId: string, sc
     })),
     new Map(rows.map((r) => [r.sku_id as string, r.sku_code as string])),
   );
+}
+
+/**
+ * A stock item's quantity set by a client (a count): its movement reads `adjusted`, or
+ * `adjusted (short by 3)` when it leaves fewer units than are held; null clears the reason after
+ * the statement (docs/ledger-and-check.md#reasons).
+ */
+export async function countReason(tx: Tx, shortBy: number | null): Promise<void> {
+  const reason = shortBy === null ? '' : shortBy > 0 ? `adjusted (short by ${shortBy})` : 'adjusted';
+  await rawClient(tx)`select set_config('allot.reason', ${reason}, true)`;
 }
 
 /** Name the movements one statement writes in the ledger (otherwise the trigger infers the reason). */

@@ -8,7 +8,8 @@ import { newId } from '../lib/ids';
  * The only code that changes stock counters. Every change is one statement that moves the counter
  * and the reservation rows together (reserved_quantity = Σ reservations, always), and holds are
  * taken with a conditional UPDATE (or on rows locked in the same transaction), never read,
- * computed and written back, so concurrent writers cannot oversell; the schema's CHECKs back it.
+ * computed and written back, so concurrent writers cannot oversell; the schema backs it (a trigger
+ * refuses any hold that takes reserved past quantity). Only a count may leave reserved above quantity.
  */
 
 export interface Hold {
@@ -158,6 +159,16 @@ export async function release(tx: Tx, mode: string, f: ReservationFilter): Promi
   return rows.length;
 }
 
+/** What one stock item holds for live reservations: its counter less the drafts already expired. */
+export async function activeReserved(tx: Tx, stockItemId: string): Promise<number> {
+  const [r] = await rawClient(
+    tx,
+  )`select si.reserved_quantity - coalesce((select sum(r.quantity) from stock_reservations r
+    where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0)::int as held
+    from stock_items si where si.id = ${stockItemId}`;
+  return Number(r?.held ?? 0);
+}
+
 /**
  * Change one stock item's reserved counter by `delta` (a reservation created, resized or deleted
  * through its own endpoint). Growing is conditional on availability; 422 on `quantity` if short.
@@ -171,7 +182,8 @@ export async function adjustReserved(tx: Tx, mode: string, stockItemId: string, 
     where id = ${stockItemId} and mode = ${mode} and (${delta} < 0 or quantity - reserved_quantity >= ${delta})
       returning id`;
   if (!ok.length) {
-    const [s] = await sql`select quantity - reserved_quantity as available from stock_items where id = ${stockItemId}`;
+    const [s] = await sql`select greatest(0, quantity - reserved_quantity) as available from stock_items where id =
+        ${stockItemId}`;
     const count = Number(s?.available ?? 0);
     throw errors.validation([violation.exceedsAvailable(count)]);
   }

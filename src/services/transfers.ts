@@ -2,6 +2,8 @@ import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import { TRANSFER } from '../inventory/state-machine';
+import { errors } from '../jsonapi/errors';
+import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import type { Row } from '../rows/row';
 import { release, reserve } from './stock';
@@ -9,16 +11,35 @@ import { decrementOrder, moveTransferred } from './stock-moves';
 import { transition } from './transition';
 
 /**
- * A transfer trigger: `_complete` moves the stock, `_cancel` releases the origin's
- * hold; either may let its shipment leave on_hold.
+ * Hold a transfer's units on its origin's stock item: 422 on the origin if it has none for the SKU,
+ * on quantity if it cannot give them (docs/transfers-and-returns.md#standalone-transfers).
+ */
+export async function holdOrigin(tx: Tx, mode: string, t: Row): Promise<void> {
+  const [item] = await rawClient(tx)`select id from stock_items
+    where mode = ${mode} and sku_id = ${t.sku_id} and stock_location_id = ${t.origin_stock_location_id}`;
+  if (!item) throw errors.validation([violation.noStockItem(relationship('origin_stock_location'))]);
+  await reserve(
+    tx,
+    mode,
+    [{ stockItemId: item.id, skuId: t.sku_id, quantity: t.quantity, status: 'pending', stockTransferId: t.id }],
+    new Map([[t.sku_id, t.sku_code]]),
+  );
+}
+
+/**
+ * A transfer trigger: `_upcoming` takes the origin's hold (a draft holds nothing), `_complete`
+ * moves the stock, `_cancel` releases the hold; either of the last two may let its shipment leave
+ * on_hold.
  */
 export async function transferTrigger(tx: Tx, ctx: RequestContext, name: string, t: Row): Promise<void> {
   const effects =
-    name === '_complete'
-      ? () => completeTransfer(tx, ctx, t)
-      : name === '_cancel'
-        ? () => release(tx, ctx.mode, { transferId: t.id }).then(() => undefined)
-        : undefined;
+    name === '_upcoming'
+      ? () => holdOrigin(tx, ctx.mode, t)
+      : name === '_complete'
+        ? () => completeTransfer(tx, ctx, t)
+        : name === '_cancel'
+          ? () => release(tx, ctx.mode, { transferId: t.id }).then(() => undefined)
+          : undefined;
   const moved = await transition(tx, 'stock_transfers', TRANSFER, name, t, effects);
   if (moved && t.shipment_id && (name === '_complete' || name === '_cancel'))
     await releaseWaitingShipment(tx, t.shipment_id);

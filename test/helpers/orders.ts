@@ -70,7 +70,10 @@ export async function stockOf(t: TestApp, itemId: string) {
   return { quantity: r!.quantity as number, reserved: r!.reserved_quantity as number };
 }
 
-/** Every test that moves stock ends here: no drift, no oversell. */
+/**
+ * Every test that moves stock ends here: no drift, no hold ever granted beyond stock. Shortfalls a
+ * count left are not drift (docs/ledger-and-check.md#shortfalls).
+ */
 export async function expectClean(t: TestApp) {
   expect(await checkInvariants(t.database.sql)).toEqual([]);
 }

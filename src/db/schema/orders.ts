@@ -3,7 +3,7 @@ import { check, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm
 import { shippingCategories, skus } from './catalog';
 import { baseColumns, ts } from './common';
 import { markets } from './markets';
-import { inventoryStockLocations, stockItems, stockLocations } from './stock';
+import { addresses, inventoryStockLocations, stockItems, stockLocations } from './stock';
 
 export const orders = pgTable(
   'orders',
@@ -14,9 +14,19 @@ export const orders = pgTable(
     payment_status: text('payment_status').notNull().default('unpaid'),
     fulfillment_status: text('fulfillment_status').notNull().default('unfulfilled'),
     customer_email: text('customer_email'),
+    // what a storefront's checkout sends and Allot keeps as data (docs/resources.md#orders)
+    language_code: text('language_code'),
+    coupon_code: text('coupon_code'),
+    gift_card_code: text('gift_card_code'),
+    cart_url: text('cart_url'),
+    return_url: text('return_url'),
+    terms_url: text('terms_url'),
+    privacy_url: text('privacy_url'),
     market_id: text('market_id')
       .notNull()
       .references(() => markets.id, { onDelete: 'restrict' }),
+    shipping_address_id: text('shipping_address_id').references(() => addresses.id, { onDelete: 'restrict' }),
+    billing_address_id: text('billing_address_id').references(() => addresses.id, { onDelete: 'restrict' }),
     placed_at: ts('placed_at'),
     approved_at: ts('approved_at'),
     cancelled_at: ts('cancelled_at'),
@@ -32,6 +42,8 @@ export const orders = pgTable(
     ),
     index('orders_mode_created_idx').on(t.mode, t.created_at, t.id),
     index('orders_market_idx').on(t.market_id),
+    index('orders_shipping_address_idx').on(t.shipping_address_id),
+    index('orders_billing_address_idx').on(t.billing_address_id),
   ],
 );
 
@@ -48,6 +60,7 @@ export const lineItems = pgTable(
     sku_code: text('sku_code').notNull(),
     item_type: text('item_type').notNull().default('skus'),
     name: text('name'),
+    image_url: text('image_url'),
     quantity: integer('quantity').notNull(),
   },
   (t) => [

@@ -104,6 +104,7 @@ export const inventoryReturnLocations = pgTable(
 /**
  * On-hand quantity and the reserved counter live on one row, so that reserving is one conditional
  * UPDATE (`reserved_quantity + q <= quantity`), never read-compute-write (docs/reservations.md#no-oversell).
+ * Reserved may exceed quantity only after a count lowered the quantity (a shortfall).
  */
 export const stockItems = pgTable(
   'stock_items',
@@ -127,8 +128,9 @@ export const stockItems = pgTable(
     index('stock_items_mode_created_idx').on(t.mode, t.created_at, t.id),
     check('stock_items_quantity_check', sql`${t.quantity} >= 0`),
     check('stock_items_reserved_check', sql`${t.reserved_quantity} >= 0`),
-    // no overselling, whatever the code above it does (docs/reservations.md#no-oversell)
-    check('stock_items_available_check', sql`${t.quantity} >= ${t.reserved_quantity}`),
+    // no overselling, whatever the code above it does: a hold that takes reserved past quantity is
+    // refused by the stock_items_hold_check triggers (migration 0014, docs/reservations.md#no-oversell);
+    // a count may lower quantity below what is held (docs/reservations.md#stock-item-quantity)
   ],
 );
 
