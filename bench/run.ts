@@ -4,6 +4,7 @@ export {};
 const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
   availability: () => import('./availability'),
   place: () => import('./place'),
+  scale: () => import('./scale'),
 };
 
 const name = process.argv[2];

@@ -64,3 +64,10 @@ CREATE TRIGGER "stock_items_id_fixed" BEFORE UPDATE OF id ON "stock_items"
   FOR EACH ROW WHEN (old.id IS DISTINCT FROM new.id) EXECUTE FUNCTION "stock_item_id_fixed"();
 --> statement-breakpoint
 DROP FUNCTION "stock_movement"();
+--> statement-breakpoint
+-- List filters at scale: code_start as a bytewise range on lower(code), name_cont through trigrams.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+--> statement-breakpoint
+CREATE INDEX "skus_mode_code_prefix_idx" ON "skus" USING btree ("mode",lower("code") text_pattern_ops);
+--> statement-breakpoint
+CREATE INDEX "skus_name_trgm_idx" ON "skus" USING gin ("name" gin_trgm_ops);
