@@ -79,7 +79,8 @@ export async function bareWriteBaselines(
       sql.begin(async (t) => {
         await t`update bare_orders set status = 'placed' where id = ${i + 1}`;
         for (let k = 0; k < 3; k++)
-          await t`update bare_items set n = n + 1 where id = ${1 + ((i * 7919 + k * 104729) % ITEMS)} and n < 1000000000`;
+          await t`update bare_items set n = n + 1
+            where id = ${1 + ((i * 7919 + k * 104729) % ITEMS)} and n < 1000000000`;
         for (let k = 0; k < 8; k++) await t`insert into bare_rows values (${++id}, ${i}, ${k})`;
       });
     // warm the pool and the statement caches

@@ -23,7 +23,8 @@ async function seed(sql: Sql, skus: number) {
     await tx`insert into stock_locations (id, mode, name, code, address_id)
       select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
       from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff) values ('MODEL00001', 'test', 'B', 3)`;
+    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff)
+      values ('MODEL00001', 'test', 'B', 3)`;
     await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
       select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
       from generate_series(1, ${LOCATIONS}) g`;

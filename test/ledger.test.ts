@@ -70,7 +70,8 @@ describe('stock ledger', () => {
     await sql`update stock_items set quantity = quantity where id in (${a}, ${b}, ${y})`; // nothing moves
     await sql`update stock_items set reserved_quantity = 1 where id in (${a}, ${y})`.catch(() => {}); // y: CHECK
     await sql`update stock_items set reserved_quantity = 1 where id = ${a}`;
-    await sql`update stock_items set quantity = quantity - 1, reserved_quantity = reserved_quantity - 1 where id = ${a}`;
+    await sql`update stock_items set quantity = quantity - 1, reserved_quantity = reserved_quantity - 1
+      where id = ${a}`;
     const reasons = (m: Awaited<ReturnType<typeof movements>>) => m.map(({ q, r, reason }) => [q, r, reason]);
     expect(reasons(await movements(a))).toEqual([
       [5, 0, 'created'],
