@@ -92,7 +92,7 @@ async function measure(skus: number): Promise<{ rows: Figures[]; notes: string[]
         sc,
         Array.from(
           { length: 50 },
-          (_, i) => `/api/skus?fields[skus]=code,inventory&page[number]=${1 + ((i * 7919) % pages)}`,
+          (_, i) => `/api/skus?fields[skus]=code,inventory&page[size]=25&page[number]=${1 + ((i * 7919) % pages)}`,
         ),
       ],
       ['skus page 1 (integration)', integ, ['/api/skus?fields[skus]=code,name&page[size]=25']],
