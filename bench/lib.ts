@@ -10,6 +10,36 @@ import { runMigrations } from '../src/db/migrate';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
+/** `BENCH_STATEMENTS=1`: pg_stat_statements (nested statements too: triggers, foreign-key checks) after each run. */
+const PROFILE_STATEMENTS = !!process.env.BENCH_STATEMENTS;
+const STATEMENT_FLAGS = [
+  '-c',
+  'shared_preload_libraries=pg_stat_statements',
+  '-c',
+  'pg_stat_statements.track=all',
+  '-c',
+  'track_io_timing=on',
+];
+
+/** Reset pg_stat_statements (a no-op without BENCH_STATEMENTS). */
+export async function resetStatements(sql: Sql): Promise<void> {
+  if (PROFILE_STATEMENTS) await sql`select pg_stat_statements_reset()`;
+}
+
+/** The statements that took the most time since the last reset, per request (`BENCH_STATEMENTS=1`). */
+export async function statementProfile(sql: Sql, requests: number, top = 15): Promise<string> {
+  if (!PROFILE_STATEMENTS) return '';
+  const rows = await sql<{ ms: number; calls: number; rows: number; query: string }[]>`
+    select total_exec_time::float8 as ms, calls::int, rows::int, query from pg_stat_statements
+    where query not like '%pg_stat_statements%' order by total_exec_time desc limit ${top}`;
+  const line = (r: (typeof rows)[number]) =>
+    `${((r.ms * 1000) / requests).toFixed(0).padStart(7)} µs/req ${(r.calls / requests).toFixed(2).padStart(6)} ` +
+    `calls/req  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`;
+  return `statements by execution time per request (nested ones counted in their callers too):\n${rows
+    .map(line)
+    .join('\n')}\n`;
+}
+
 /** A fresh PostgreSQL database for one benchmark run: embedded by default, DATABASE_URL's server if set. */
 export async function benchDatabase(): Promise<{ url: string; database: Database; close(): Promise<void> }> {
   let server: EmbeddedServer | undefined;
@@ -17,7 +47,7 @@ export async function benchDatabase(): Promise<{ url: string; database: Database
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'allot-bench-'));
-    server = await startEmbedded(dir);
+    server = await startEmbedded(dir, undefined, PROFILE_STATEMENTS ? STATEMENT_FLAGS : []);
     adminUrl = server.url;
   }
   const name = `allot_bench_${process.pid}`;
@@ -29,6 +59,7 @@ export async function benchDatabase(): Promise<{ url: string; database: Database
   const url = u.toString();
   const database = connect(url, 4);
   await runMigrations(database);
+  if (PROFILE_STATEMENTS) await database.sql`create extension if not exists pg_stat_statements`;
   return {
     url,
     database,
@@ -180,10 +211,11 @@ export async function load(
   );
 }
 
+/** Each row's figures, the baseline it is compared with (measured in the same run) and the ratio. */
 export function table(rows: Figures[], baseline?: Figures): string {
   const lines = [
     `${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
-      `${'ratio'.padStart(6)} ${'errors'.padStart(6)} ` +
+      `${'baseline'.padStart(9)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ` +
       `${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`,
   ];
   const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
@@ -191,6 +223,7 @@ export function table(rows: Figures[], baseline?: Figures): string {
     lines.push(
       `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ` +
         `${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ` +
+        `${(r.vs ?? baseline ?? r).rps.toFixed(0).padStart(9)} ` +
         `${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ` +
         `${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`,
     );

@@ -2,13 +2,16 @@ import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
+import { bareWriteBaselines } from './bare-db';
 import {
   benchDatabase,
   type Figures,
   freePort,
   measureCpu,
   postmasterPid,
+  resetStatements,
   startProcess,
+  statementProfile,
   stopProcess,
   table,
 } from './lib';
@@ -16,7 +19,10 @@ import {
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
  * SKUs drawn uniformly from 1,000, then with one hot SKU in every order; the invariant check runs
- * after each. Next to a bare Fastify PATCH route answering a body of the same size.
+ * after each. Next to, in the same run: a bare Fastify PATCH route answering a body of the same
+ * size (the HTTP ceiling); for uniform SKUs, plain transactions writing as many rows as a placement
+ * (bench/bare-db.ts); for the hot SKU, conditional single-row updates of one row; all at the same
+ * concurrency. `BENCH_STATEMENTS=1` adds pg_stat_statements' profile of each run.
  */
 const SKUS = 1000;
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 4000);
@@ -173,13 +179,18 @@ export default async function placeBench() {
     } finally {
       await stopProcess(bare);
     }
-    const rows: Figures[] = [];
+    const pool = Number(process.env.BENCH_POOL ?? 50);
+    const bareDb = await bareWriteBaselines(db.url, ORDERS, CONNECTIONS, pool, dbPid);
+    const rows: Figures[] = [baseline, bareDb.loop, bareDb.hot];
     const checks: string[] = [];
-    for (const [name, ids] of [
-      ['_place, SKUs uniform over 1,000', uniform],
-      ['_place, one hot SKU in every order', hot],
+    const profiles: string[] = [];
+    for (const [name, ids, vs] of [
+      ['_place, SKUs uniform over 1,000', uniform, bareDb.loop],
+      ['_place, one hot SKU in every order', hot, bareDb.hot],
     ] as const) {
-      rows.push(await run(name, base, [...ids], headers, undefined, server.pid, dbPid));
+      await resetStatements(sql);
+      rows.push({ ...(await run(name, base, [...ids], headers, undefined, server.pid, dbPid)), vs });
+      profiles.push(await statementProfile(sql, ids.length));
       const [placed] = await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`}
           and status = 'placed'`;
       const drift = await checkInvariants(sql);
@@ -190,7 +201,8 @@ export default async function placeBench() {
     }
     process.stdout.write(
       `\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run ` +
-        `(req/s = orders placed per second)\n${table(rows, baseline)}\n${checks.join('\n')}\n`,
+        `(req/s = orders placed per second; baseline: the bare run each row is compared with)\n` +
+        `${table(rows)}\n${checks.join('\n')}\n${profiles.join('\n')}`,
     );
   } finally {
     await stopProcess(server);

@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> =
   availability: () => import('./availability'),
   faults: () => import('./faults'),
   place: () => import('./place'),
+  scale: () => import('./scale'),
 };
 
 const name = process.argv[2];

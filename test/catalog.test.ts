@@ -161,6 +161,22 @@ describe('skus', () => {
     expect(ids(await api.get('/api/skus?filter[q][stock_items_quantity_gt]=5'))).toEqual([a]);
     expect(ids(await api.get('/api/skus?filter[q][code_start]=F-&sort=-code'))).toHaveLength(3);
   });
+
+  it('code_start is a case-insensitive prefix, wildcards literal, non-ASCII included, as ILIKE', async () => {
+    const made: Record<string, string> = {};
+    for (const code of ['Pre-Ab1', 'PRE-AB2', 'pre-ac', 'pre_ab', 'pre%ab', 'Été-1', 'été-2', 'Xpre-ab'])
+      made[code] = await f.sku({ code });
+    const codes = async (prefix: string) =>
+      (await api.get(`/api/skus?filter[q][code_start]=${encodeURIComponent(prefix)}&sort=code`)).body.data
+        .map((d: { attributes: { code: string } }) => d.attributes.code)
+        .sort();
+    expect(await codes('pre-ab')).toEqual(['PRE-AB2', 'Pre-Ab1']);
+    expect(await codes('PRE-A')).toEqual(['PRE-AB2', 'Pre-Ab1', 'pre-ac']);
+    expect(await codes('pre_')).toEqual(['pre_ab']);
+    expect(await codes('pre%')).toEqual(['pre%ab']);
+    expect(await codes('ÉTÉ')).toEqual(['Été-1', 'été-2']);
+    expect(await codes('pre-ac')).toEqual(['pre-ac']);
+  });
 });
 
 describe('stock_items', () => {

@@ -61,4 +61,32 @@ describe('stock ledger', () => {
     await t.database.sql`alter table stock_items enable trigger stock_items_ledger`;
     await expectClean(t);
   });
+
+  it('SQL typed by hand: one movement per changed row of a multi-row statement, none for unchanged rows', async () => {
+    const n = await network(api, { strategy: 'no_split', stock: { X: { A: 5, B: 7 }, Y: { A: 0 } } });
+    const [a, b, y] = [n.item['X@A']!, n.item['X@B']!, n.item['Y@A']!];
+    const sql = t.database.sql;
+    await sql`update stock_items set quantity = quantity + 2 where id in (${a}, ${b})`;
+    await sql`update stock_items set quantity = quantity where id in (${a}, ${b}, ${y})`; // nothing moves
+    await sql`update stock_items set reserved_quantity = 1 where id in (${a}, ${y})`.catch(() => {}); // y: CHECK
+    await sql`update stock_items set reserved_quantity = 1 where id = ${a}`;
+    await sql`update stock_items set quantity = quantity - 1, reserved_quantity = reserved_quantity - 1
+      where id = ${a}`;
+    const reasons = (m: Awaited<ReturnType<typeof movements>>) => m.map(({ q, r, reason }) => [q, r, reason]);
+    expect(reasons(await movements(a))).toEqual([
+      [5, 0, 'created'],
+      [2, 0, 'incremented'],
+      [0, 1, 'reserved'],
+      [-1, -1, 'decremented'],
+    ]);
+    expect(reasons(await movements(b))).toEqual([
+      [7, 0, 'created'],
+      [2, 0, 'incremented'],
+    ]);
+    expect(await movements(y)).toEqual([]); // created with nothing: no movement
+    await sql`delete from stock_items where id = ${y}`;
+    expect(reasons(await movements(y))).toEqual([[0, 0, 'deleted']]);
+    await expect(sql`update stock_items set id = 'renamed' where id = ${b}`).rejects.toThrow(/cannot change/);
+    await expectClean(t);
+  });
 });

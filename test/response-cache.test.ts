@@ -278,13 +278,15 @@ describe('its precondition', () => {
 
 describe('its memory', () => {
   it('is bounded in bytes, refuses outsized bodies, and keeps only plain URLs and sparse fieldsets', () => {
-    const cache = new SingleCache(undefined as never, 1600);
-    // keys start with the cache's generation; 2 bytes a character of key and body: 94 bytes each, 17 fit
-    for (let i = 0; i < 20; i++)
-      cache.keep(`0 k${String(i).padStart(2, '0')}`, { id: 'x', '~version': '1' }, 'x'.repeat(42));
-    expect(cache.size).toEqual({ entries: 17, bytes: 17 * 94 });
-    cache.keep('0 big', { id: 'x', '~version': '1' }, 'x'.repeat(200));
-    expect(cache.size.entries).toBe(17);
+    const cache = new SingleCache(undefined as never, 4096);
+    // keys start with the cache's generation; an entry holds its body's UTF-8 bytes, key, version and
+    // snapshot (one byte a Latin-1 character) and 160 bytes of overhead: 'é' is two bytes in the body
+    const row = { id: 'x', '~version': '1', '~snapshot': '9:9:@1' };
+    for (let i = 0; i < 20; i++) cache.keep(`0 k${String(i).padStart(2, '0')}`, row, 'é'.repeat(20) + 'x'.repeat(40));
+    const each = 80 + 5 + 1 + 6 + 160;
+    expect(cache.size).toEqual({ entries: Math.floor(4096 / each), bytes: Math.floor(4096 / each) * each });
+    cache.keep('0 big', row, 'x'.repeat(300)); // more than 1/16 of the budget
+    expect(cache.size.entries).toBe(Math.floor(4096 / each));
     cache.clear();
     cache.keep('0 k00', { id: 'x', '~version': '1' }, 'x'); // read before the clear: not kept
     expect(cache.size.entries).toBe(0);

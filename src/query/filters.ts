@@ -214,7 +214,7 @@ function predicateSql(c: Col, p: AttrPath, predicate: Predicate, value: string |
     case 'does_not_match':
       return each((x) => sql`${c} not ilike ${likePattern(x, label)}`);
     case 'start':
-      return each((x) => sql`${c} ilike ${`${likeEscape(String(x))}%`}`);
+      return each((x) => startsWith(c, String(x)));
     case 'not_start':
       return each((x) => sql`${c} not ilike ${`${likeEscape(String(x))}%`}`);
     case 'end':
@@ -255,6 +255,22 @@ function depth(v: unknown, d = 0): number {
   let max = d + 1;
   for (const x of Object.values(v)) max = Math.max(max, depth(x, d + 1));
   return max;
+}
+
+/**
+ * `ILIKE 'x%'` as `lower(c) LIKE lower('x%')` (the same test: PostgreSQL's ILIKE lowercases both
+ * sides) plus the bytewise range of strings that start with lower('x'), which an index on
+ * `lower(c) text_pattern_ops` serves even in a generic plan (skus.code has one). The upper bound is
+ * the prefix with its last character's code point + 1 (UTF-8 keeps code point order bytewise); a
+ * prefix ending in U+D7FF or U+10FFFF keeps only the lower bound.
+ */
+function startsWith(c: Col, prefix: string): SQL {
+  const like = sql`lower(${c}) like lower(${`${likeEscape(prefix)}%`})`;
+  const low = sql`lower(${c}) ~>=~ lower(${prefix})`;
+  const last = prefix.codePointAt(prefix.length - 1) ?? 0;
+  if (last === 0xd7ff || last === 0x10ffff || (last >= 0xdc00 && last <= 0xdfff)) return sql`(${like} and ${low})`;
+  const high = sql`lower(${c}) ~<~ (left(lower(${prefix}), -1) || chr(ascii(right(lower(${prefix}), 1)) + 1))`;
+  return sql`(${like} and ${low} and ${high})`;
 }
 
 /** A client's LIKE pattern; a trailing lone backslash is invalid in PostgreSQL. */
