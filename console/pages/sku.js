@@ -71,13 +71,13 @@ function StockRow({ api, item, canWrite, onChange }) {
   return html`<tr data-location=${item.stock_location?.code ?? ''}>
     <th scope="row">${where}${item.stock_location?.code ? html` <small>${item.stock_location.code}</small>` : null}</th>
     <td class="num" data-cell="quantity">${item.quantity}</td>
-    <td class="num" data-cell="reserved">${reserved}</td>
-    <td class="num" data-cell="available">${item.quantity - reserved}</td>
+    <td class="num" data-cell="reserved">${reserved}${reserved > item.quantity ? html`<small data-cell="short"> short by ${reserved - item.quantity}</small>` : null}</td>
+    <td class="num" data-cell="available">${Math.max(0, item.quantity - reserved)}</td>
     ${
       canWrite
         ? html`<td><form class="inline" onSubmit=${save}>
           <${Field} label=${`Quantity at ${where}`} type="number" min="0" step="1" value=${value} onInput=${setValue} error=${error} pointer=${QTY} required />
-          <${CheckField} label="_validate" title="Refuse a quantity below the reserved stock (Allot always does)" checked=${validate} onChange=${setValidate} error=${error} pointer="/data/attributes/_validate" />
+          <${CheckField} label="_validate" title="Refuse a quantity below the reserved stock (without it, a count may leave the item short)" checked=${validate} onChange=${setValidate} error=${error} pointer="/data/attributes/_validate" />
           <button type="submit" disabled=${busy}>Save</button>
           <${FormErrors} error=${error} claimed=${[QTY, '/data/attributes/_validate']} />
         </form></td>`

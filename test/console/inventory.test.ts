@@ -202,7 +202,8 @@ describe.skipIf(!hasChromium)('the inventory console', () => {
     });
     expect(read.json().data.attributes.inventory.quantity).toBe(5);
 
-    // reserved stock: below it, refused with and without _validate, in the API's words, at the field
+    // reserved stock: below it, refused with _validate, in the API's words, at the field; without it, a
+    // count is recorded and the item is short (docs/reservations.md#stock-item-quantity)
     const item = (
       await s.api.get(`/api/stock_items?filter[q][sku_id_eq]=${ids.sku}&filter[q][stock_location_id_eq]=${ids.a}`)
     ).body.data[0].id;
@@ -216,16 +217,18 @@ describe.skipIf(!hasChromium)('the inventory console', () => {
     await expect.poll(() => row.locator('[data-cell="reserved"]').textContent()).toBe('2');
     expect(await row.locator('[data-cell="available"]').textContent()).toBe('0');
     await expect.poll(euQuantity).toBe('3');
-    for (const validate of [true, false]) {
-      await row.getByLabel('Quantity at Milan hub').fill('1');
-      await row.getByLabel('_validate').setChecked(validate);
-      await row.getByRole('button', { name: 'Save' }).click();
-      const error = row.locator('.field-error');
-      await expect
-        .poll(() => error.textContent())
-        .toBe('quantity - must be greater than or equal to 2 (reserved stock)');
-      expect(await row.getByLabel('Quantity at Milan hub').getAttribute('aria-invalid')).toBe('true');
-    }
+    await row.getByLabel('Quantity at Milan hub').fill('1');
+    await row.getByLabel('_validate').setChecked(true);
+    await row.getByRole('button', { name: 'Save' }).click();
+    const error = row.locator('.field-error');
+    await expect.poll(() => error.textContent()).toBe('quantity - must be greater than or equal to 2 (reserved stock)');
+    expect(await row.getByLabel('Quantity at Milan hub').getAttribute('aria-invalid')).toBe('true');
+    await row.getByLabel('_validate').setChecked(false);
+    await row.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.locator('[data-cell="quantity"]').textContent()).toBe('1');
+    expect(await row.locator('[data-cell="available"]').textContent()).toBe('0');
+    expect(await row.locator('[data-cell="short"]').textContent()).toBe(' short by 1');
+    await expect.poll(euQuantity).toBe('3');
     await row.getByLabel('Quantity at Milan hub').fill('4');
     await row.getByLabel('_validate').setChecked(true);
     await row.getByRole('button', { name: 'Save' }).click();
