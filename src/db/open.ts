@@ -12,7 +12,9 @@ export interface OpenDatabase {
 
 /** DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR; migrations applied either way. */
 export async function openDatabase(config: Config, log: (m: string) => void = () => {}): Promise<OpenDatabase> {
-  const embedded = config.databaseUrl ? undefined : await startEmbedded(config.dataDir, log);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbedded(config.dataDir, log, { rootHome: config.embeddedPgHome });
   const url = config.databaseUrl ?? (await ensureDatabase(embedded!));
   const database = connect(url, Math.max(2, config.dbPoolSize));
   try {
