@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { timed } from './instrument';
 import * as schema from './schema/index';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -26,10 +27,12 @@ export const ADHOC = '/*adhoc*/';
  */
 function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {
+    // tagged templates: timed for the statement metrics (a fragment is never dispatched, so never counted)
+    apply: (target, self, args) => timed(Reflect.apply(target, self, args)),
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         return (q: string, params?: unknown[], opts?: object) =>
-          target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) });
+          timed(target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) }));
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
