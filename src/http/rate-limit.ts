@@ -1,9 +1,20 @@
 import type { Mode } from '../auth/context';
+import { observeRateLimitSync } from '../ops/metrics';
+import type { SharedCounts, SyncRow } from './rate-limit-store';
 
 /**
  * Commerce Layer's rate limits (spec §1.12), per client IP, as sliding windows estimated from the
- * current and previous fixed window (exact enough, O(1) memory per key). In-process: several Allot
- * processes behind one address each count their own share.
+ * current and previous fixed window (exact enough, O(1) memory per key), counted for the whole
+ * deployment: every Allot process sharing the database adds its counts to a table (SharedCounts)
+ * and reads the others' (rate-limit-store.ts).
+ *
+ * No round trip per request: each process admits locally against a grant, a share of what is left,
+ * `ceil(remaining / (other processes + 2))`, taken at its last reconciliation. Reconciliations run
+ * every `everyMs` for the keys in use, and at once (shared by all waiting requests) when a key's
+ * grant is spent or older than `grantMs`. Since every process admits at most its grant between two
+ * looks at the others' counts, the sum stays within the limit plus about one request per process
+ * (README, "Rate limits across processes"). If the database does not answer within `waitMs`, the
+ * decision is local for a second.
  */
 export interface Limit {
   key: string;
@@ -39,10 +50,25 @@ export function limitsFor(ip: string, mode: Mode, method: string, type: string, 
 
 export const authLimit = (ip: string): Limit[] => [{ key: `${ip}|auth`, limit: 30, windowS: 60 }];
 
-interface Window {
+/** One key's fixed windows: this process's counts, and the others' as of the last reconciliation. */
+interface Counter {
+  key: string;
+  limit: number;
+  size: number;
   start: number;
-  current: number;
-  previous: number;
+  own: number;
+  ownPrev: number;
+  others: number;
+  othersPrev: number;
+  /** Other processes counting this key in this window. */
+  peers: number;
+  /** Admissions left before the next reconciliation, and when it was granted. */
+  grant: number;
+  grantAt: number;
+  /** What the table holds for this process (current and previous window). */
+  stored: number;
+  storedPrev: number;
+  touched: boolean;
 }
 
 export interface Verdict {
@@ -50,52 +76,163 @@ export interface Verdict {
   headers: Record<string, string>;
 }
 
+export interface SharingOptions {
+  everyMs?: number;
+  grantMs?: number;
+  waitMs?: number;
+  onError?: (e: unknown) => void;
+}
+
 export class RateLimiter {
-  private windows = new Map<string, Window>();
+  private counters = new Map<string, Counter>();
+  private syncing: Promise<void> | undefined;
+  /** Counters whose grant a waiting request needs renewed. */
+  private wanted = new Set<Counter>();
+  private localUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly opts: Required<SharingOptions>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly shared?: SharedCounts,
+    opts: SharingOptions = {},
+  ) {
+    this.opts = { everyMs: 150, grantMs: 1000, waitMs: 250, onError: () => {}, ...opts };
+    if (shared) this.timer = setInterval(() => void this.sync(), this.opts.everyMs).unref();
+  }
 
-  /** Count one request against every limit; it is refused (and not counted) if any limit is reached. */
+  /** Count one request against every limit, from what is known now; refused requests count for nothing. */
   hit(limits: Limit[]): Verdict {
+    return this.decide(limits, false)!;
+  }
+
+  /** The same, deployment-wide: waits for a reconciliation when this process has no grant left for a key. */
+  async check(limits: Limit[]): Promise<Verdict> {
+    if (!this.shared) return this.hit(limits);
+    for (let round = 0; round < 4; round++) {
+      const v = this.decide(limits, this.now() >= this.localUntil);
+      if (v) return v;
+      for (const l of limits) this.wanted.add(this.counters.get(l.key)!);
+      await this.syncWithin(this.opts.waitMs);
+    }
+    return this.decide(limits, false)!;
+  }
+
+  /** A verdict, or undefined when a grant must be renewed first (only with `needGrant`). */
+  private decide(limits: Limit[], needGrant: boolean): Verdict | undefined {
     const t = this.now();
-    let tightest: { l: Limit; remaining: number } | undefined;
-    const ws = limits.map((l) => {
-      const w = this.window(l, t);
-      const elapsed = (t - w.start) / (l.windowS * 1000);
-      const used = Math.floor(w.previous * (1 - elapsed) + w.current);
-      const remaining = l.limit - used;
-      if (!tightest || remaining < tightest.remaining) tightest = { l, remaining };
-      return w;
+    let tightest: { c: Counter; remaining: number } | undefined;
+    let renew = false;
+    const cs = limits.map((l) => {
+      const c = this.counter(l, t);
+      const remaining = c.limit - this.used(c, t);
+      if (!tightest || remaining < tightest.remaining) tightest = { c, remaining };
+      if (c.grant <= 0 || t - c.grantAt > this.opts.grantMs) renew = true;
+      return c;
     });
     const allowed = tightest!.remaining > 0;
-    if (allowed) for (const w of ws) w.current++;
-    const remaining = Math.max(0, tightest!.remaining - (allowed ? 1 : 0));
+    if (allowed && needGrant && renew) return undefined;
+    if (allowed)
+      for (const c of cs) {
+        c.own++;
+        c.grant--;
+        c.touched = true;
+      }
     return {
       allowed,
       headers: {
-        'X-Ratelimit-Limit': String(tightest!.l.limit),
-        'X-Ratelimit-Interval': String(tightest!.l.windowS),
-        'X-Ratelimit-Remaining': String(remaining),
+        'X-Ratelimit-Limit': String(tightest!.c.limit),
+        'X-Ratelimit-Interval': String(tightest!.c.size / 1000),
+        'X-Ratelimit-Remaining': String(Math.max(0, tightest!.remaining - (allowed ? 1 : 0))),
       },
     };
   }
 
-  private window(l: Limit, t: number): Window {
+  private used(c: Counter, t: number): number {
+    const elapsed = (t - c.start) / c.size;
+    return Math.floor((c.ownPrev + c.othersPrev) * (1 - elapsed) + c.own + c.others);
+  }
+
+  private counter(l: Limit, t: number): Counter {
     const size = l.windowS * 1000;
     const start = Math.floor(t / size) * size;
-    let w = this.windows.get(l.key);
-    if (!w) this.windows.set(l.key, (w = { start, current: 0, previous: 0 }));
-    if (w.start !== start) {
-      w.previous = start - w.start === size ? w.current : 0;
-      w.current = 0;
-      w.start = start;
+    let c = this.counters.get(l.key);
+    if (!c) {
+      const grant = this.shared ? 0 : Infinity;
+      const zero = { own: 0, ownPrev: 0, others: 0, othersPrev: 0, peers: 0, stored: 0, storedPrev: 0 };
+      c = { key: l.key, limit: l.limit, size, start, ...zero, grant, grantAt: 0, touched: false };
+      this.counters.set(l.key, c);
     }
-    return w;
+    if (c.start !== start) {
+      const next = start - c.start === size;
+      [c.ownPrev, c.othersPrev, c.storedPrev] = next ? [c.own, c.others, c.stored] : [0, 0, 0];
+      [c.own, c.others, c.stored, c.start] = [0, 0, 0, start];
+      if (this.shared) c.grant = 0;
+    }
+    return c;
+  }
+
+  private async syncWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)));
+    const timedOut = await Promise.race([this.sync().then(() => false), late]);
+    clearTimeout(timer);
+    if (timedOut) this.localUntil = this.now() + 1000;
+  }
+
+  /** Reconcile the keys in use (and those requests wait for) with the other processes; one at a time. */
+  private sync(): Promise<void> {
+    if (!this.syncing)
+      this.syncing = this.reconcile().finally(() => {
+        this.syncing = undefined;
+      });
+    return this.syncing;
+  }
+
+  private async reconcile(): Promise<void> {
+    const batch = [...this.counters.values()].filter((c) => c.touched || this.wanted.has(c));
+    this.wanted.clear();
+    if (!batch.length) return;
+    const rows: SyncRow[] = [];
+    const sent = batch.map((c) => {
+      if (c.own !== c.stored) rows.push({ key: c.key, start: c.start, count: c.own });
+      if (c.ownPrev !== c.storedPrev) rows.push({ key: c.key, start: c.start - c.size, count: c.ownPrev });
+      c.touched = false;
+      return { c, start: c.start, own: c.own, ownPrev: c.ownPrev };
+    });
+    const t0 = performance.now();
+    try {
+      const others = await this.shared!.sync(
+        rows,
+        batch.map((c) => ({ key: c.key, start: c.start - c.size })),
+      );
+      observeRateLimitSync((performance.now() - t0) / 1000);
+      const now = this.now();
+      for (const { c, start, own, ownPrev } of sent) {
+        if (c.start !== start) continue; // the window moved on meanwhile: the next round sees it
+        [c.stored, c.storedPrev] = [own, ownPrev];
+        const cur = others.get(`${c.start} ${c.key}`);
+        c.others = cur?.count ?? 0;
+        c.peers = cur?.instances ?? 0;
+        c.othersPrev = others.get(`${c.start - c.size} ${c.key}`)?.count ?? 0;
+        c.grant = Math.max(0, Math.ceil((c.limit - this.used(c, now)) / (c.peers + 2)));
+        c.grantAt = now;
+      }
+    } catch (e) {
+      for (const { c } of sent) c.touched = true;
+      this.localUntil = this.now() + 1000;
+      this.opts.onError(e);
+    }
   }
 
   /** Forget windows idle for two periods (called on a timer). */
   prune(): void {
     const t = this.now();
-    for (const [k, w] of this.windows) if (t - w.start > 120_000) this.windows.delete(k);
+    for (const [k, c] of this.counters)
+      if (t - c.start > 2 * c.size && !c.touched && !this.wanted.has(c)) this.counters.delete(k);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
   }
 }

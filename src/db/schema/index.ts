@@ -2,6 +2,7 @@ export * from './auth';
 export * from './catalog';
 export * from './inventory_models';
 export * from './markets';
+export * from './ops';
 export * from './orders';
 export * from './returns';
 export * from './stock';
