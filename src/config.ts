@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Everything Allot reads from the environment, parsed once and passed in (never read at import time). */
@@ -17,6 +18,11 @@ export interface Config {
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
   dbPoolSize: number;
+  /** Server processes on the port (node:cluster); 1: this process alone. */
+  workers: number;
+  /** `/metrics` on this port only (all workers summed), or on the API port behind `Authorization: Bearer {metricsToken}`. */
+  metricsPort?: number;
+  metricsToken?: string;
   /** Memory for single GET responses kept per process, in MiB; each hit is confirmed by a probe (0: off). */
   responseCacheMb: number;
 }
@@ -58,7 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimits: !['off', 'false', '0'].includes(rateLimits),
     logLevel: env.LOG_LEVEL || 'info',
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
+    // (the whole process group's: WORKERS share it out)
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
+    workers: int(env, 'WORKERS', os.availableParallelism(), 1, 256),
+    metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
   };
 }

@@ -5,6 +5,8 @@ import { runMigrations } from './migrate';
 
 export interface OpenDatabase {
   database: Database;
+  /** Where it is, for other processes (workers) to connect to. */
+  url: string;
   embedded?: EmbeddedServer;
   /** Close the pool, then stop the embedded server if we started it. */
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function openDatabase(config: Config, log: (m: string) => void = ()
   }
   return {
     database,
+    url,
     embedded,
     close: async () => {
       await database.close();
