@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
-import { registry } from './metrics';
+import { collectProcessMetrics, registry } from './metrics';
 
 /** Where a scrape's text comes from: this process, or (under WORKERS > 1) every worker summed by the primary. */
 export type MetricsSource = () => Promise<string>;
@@ -13,6 +13,7 @@ export const localMetrics: MetricsSource = () => registry.metrics();
 
 /** `/metrics` on the public port, for `Authorization: Bearer {METRICS_TOKEN}` only. */
 export function registerMetricsRoute(app: FastifyInstance, token: string, source: MetricsSource): void {
+  collectProcessMetrics();
   const expected = Buffer.from(`Bearer ${token}`);
   app.get('/metrics', async (request, reply) => {
     const given = Buffer.from(request.headers.authorization ?? '');

@@ -10,6 +10,11 @@ export const registry = client.register;
 
 const LATENCY = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+const httpRequests = new client.Counter({
+  name: 'allot_http_requests_total',
+  help: 'HTTP requests by method, route (the route pattern) and status',
+  labelNames: ['method', 'route', 'status'] as const,
+});
 const httpDuration = new client.Histogram({
   name: 'allot_http_request_duration_seconds',
   help: 'HTTP requests by method, route (the route pattern) and status: count and latency',
@@ -53,17 +58,22 @@ const rateLimitSyncs = new client.Histogram({
   buckets: LATENCY,
 });
 
-/** The same label values map to one child: resolved once, not hashed again per request. */
-const httpChildren = new Map<string, client.Histogram.Internal<'method' | 'route' | 'status'>>();
+/** The same label values map to the same children: resolved once, not hashed again per request. */
+const httpChildren = new Map<
+  string,
+  [ReturnType<typeof httpRequests.labels>, ReturnType<typeof httpDuration.labels>]
+>();
 
 export function observeRequest(method: string, route: string, status: number, seconds: number): void {
   const key = `${method} ${status} ${route}`;
-  let child = httpChildren.get(key);
-  if (!child) {
-    child = httpDuration.labels(method, route, String(status));
-    if (httpChildren.size < 10_000) httpChildren.set(key, child);
+  let children = httpChildren.get(key);
+  if (!children) {
+    const labels = [method, route, String(status)] as const;
+    children = [httpRequests.labels(...labels), httpDuration.labels(...labels)];
+    if (httpChildren.size < 10_000) httpChildren.set(key, children);
   }
-  child.observe(seconds);
+  children[0].inc();
+  children[1].observe(seconds);
 }
 
 export function observeStatement(seconds: number): void {
