@@ -1,20 +1,21 @@
 import type { Mode } from '../auth/context';
 import { observeRateLimitSync } from '../ops/metrics';
-import type { SharedCounts, SyncRow } from './rate-limit-store';
+import type { SharedCounts, SyncEntry } from './rate-limit-store';
 
 /**
  * Commerce Layer's rate limits (spec §1.12), per client IP, as sliding windows estimated from the
  * current and previous fixed window (exact enough, O(1) memory per key), counted for the whole
- * deployment: every Allot process sharing the database adds its counts to a table (SharedCounts)
- * and reads the others' (rate-limit-store.ts).
+ * deployment: every Allot process sharing the database keeps its counts in one table
+ * (rate-limit-store.ts).
  *
- * No round trip per request: each process admits locally against a grant, a share of what is left,
- * `ceil(remaining / (other processes + 2))`, taken at its last reconciliation. Reconciliations run
- * every `everyMs` for the keys in use, and at once (shared by all waiting requests) when a key's
- * grant is spent or older than `grantMs`. Since every process admits at most its grant between two
- * looks at the others' counts, the sum stays within the limit plus about one request per process
- * (README, "Rate limits across processes"). If the database does not answer within `waitMs`, the
- * decision is local for a second.
+ * No round trip per request: a process admits locally against an allowance it leased from the
+ * table, at most a quarter of what is left, and the table's total (admitted + leased, all
+ * processes) never passes the limit, so neither does the deployment. Leases are renewed every
+ * `everyMs` for the keys in use and at once when one runs out (one statement for all waiting
+ * requests); an allowance unused for `grantMs` goes back. What others hold and have not used yet is
+ * what a client may be refused early (README, "Rate limits across processes"). If the database
+ * fails, or does not answer within `waitMs` (it is slow, not gone, until then: waiting is right),
+ * decisions are local for a second.
  */
 export interface Limit {
   key: string;
@@ -58,11 +59,11 @@ interface Counter {
   start: number;
   own: number;
   ownPrev: number;
+  /** What the other processes hold in this window (admitted + leased). */
   others: number;
-  othersPrev: number;
-  /** Other processes counting this key in this window. */
-  peers: number;
-  /** Admissions left before the next reconciliation, and when it was granted. */
+  /** Everyone's total in the previous window. */
+  prevTotal: number;
+  /** Requests this process may still admit before it must reconcile, and when it was leased. */
   grant: number;
   grantAt: number;
   /** What the table holds for this process (current and previous window). */
@@ -97,7 +98,7 @@ export class RateLimiter {
     private readonly shared?: SharedCounts,
     opts: SharingOptions = {},
   ) {
-    this.opts = { everyMs: 150, grantMs: 1000, waitMs: 250, onError: () => {}, ...opts };
+    this.opts = { everyMs: 150, grantMs: 1000, waitMs: 5_000, onError: () => {}, ...opts };
     if (shared) this.timer = setInterval(() => void this.sync(), this.opts.everyMs).unref();
   }
 
@@ -109,17 +110,18 @@ export class RateLimiter {
   /** The same, deployment-wide: waits for a reconciliation when this process has no grant left for a key. */
   async check(limits: Limit[]): Promise<Verdict> {
     if (!this.shared) return this.hit(limits);
-    for (let round = 0; round < 4; round++) {
+    // each round admits or refuses at least one of the requests waiting on a key, so all are served
+    for (let round = 0; round < 100; round++) {
       const v = this.decide(limits, this.now() >= this.localUntil);
       if (v) return v;
       for (const l of limits) this.wanted.add(this.counters.get(l.key)!);
       await this.syncWithin(this.opts.waitMs);
     }
-    return this.decide(limits, false)!;
+    return this.decide(limits, false, true)!;
   }
 
   /** A verdict, or undefined when a grant must be renewed first (only with `needGrant`). */
-  private decide(limits: Limit[], needGrant: boolean): Verdict | undefined {
+  private decide(limits: Limit[], needGrant: boolean, refuse = false): Verdict | undefined {
     const t = this.now();
     let tightest: { c: Counter; remaining: number } | undefined;
     let renew = false;
@@ -127,10 +129,10 @@ export class RateLimiter {
       const c = this.counter(l, t);
       const remaining = c.limit - this.used(c, t);
       if (!tightest || remaining < tightest.remaining) tightest = { c, remaining };
-      if (c.grant <= 0 || t - c.grantAt > this.opts.grantMs) renew = true;
+      if (c.grant <= 0) renew = true;
       return c;
     });
-    const allowed = tightest!.remaining > 0;
+    const allowed = tightest!.remaining > 0 && !refuse;
     if (allowed && needGrant && renew) return undefined;
     if (allowed)
       for (const c of cs) {
@@ -150,7 +152,7 @@ export class RateLimiter {
 
   private used(c: Counter, t: number): number {
     const elapsed = (t - c.start) / c.size;
-    return Math.floor((c.ownPrev + c.othersPrev) * (1 - elapsed) + c.own + c.others);
+    return Math.floor(c.prevTotal * (1 - elapsed) + c.own + c.others);
   }
 
   private counter(l: Limit, t: number): Counter {
@@ -159,13 +161,16 @@ export class RateLimiter {
     let c = this.counters.get(l.key);
     if (!c) {
       const grant = this.shared ? 0 : Infinity;
-      const zero = { own: 0, ownPrev: 0, others: 0, othersPrev: 0, peers: 0, stored: 0, storedPrev: 0 };
+      const zero = { own: 0, ownPrev: 0, others: 0, prevTotal: 0, stored: 0, storedPrev: 0 };
       c = { key: l.key, limit: l.limit, size, start, ...zero, grant, grantAt: 0, touched: false };
       this.counters.set(l.key, c);
     }
     if (c.start !== start) {
       const next = start - c.start === size;
-      [c.ownPrev, c.othersPrev, c.storedPrev] = next ? [c.own, c.others, c.stored] : [0, 0, 0];
+      // the leased and unused part of the old window stays counted until the next reconciliation returns it
+      [c.ownPrev, c.prevTotal, c.storedPrev] = next
+        ? [c.own, c.others + Math.max(c.own, c.stored), c.stored]
+        : [0, 0, 0];
       [c.own, c.others, c.stored, c.start] = [0, 0, 0, start];
       if (this.shared) c.grant = 0;
     }
@@ -190,33 +195,50 @@ export class RateLimiter {
   }
 
   private async reconcile(): Promise<void> {
-    const batch = [...this.counters.values()].filter((c) => c.touched || this.wanted.has(c));
+    const t = this.now();
+    const batch = [...this.counters.values()].filter(
+      (c) =>
+        c.touched ||
+        this.wanted.has(c) ||
+        (c.grant > 0 && t - c.grantAt > this.opts.grantMs) ||
+        c.ownPrev !== c.storedPrev,
+    );
+    const wanted = new Set(this.wanted);
     this.wanted.clear();
     if (!batch.length) return;
-    const rows: SyncRow[] = [];
+    const entries: SyncEntry[] = [];
     const sent = batch.map((c) => {
-      if (c.own !== c.stored) rows.push({ key: c.key, start: c.start, count: c.own });
-      if (c.ownPrev !== c.storedPrev) rows.push({ key: c.key, start: c.start - c.size, count: c.ownPrev });
+      const cap = c.limit - Math.floor(c.prevTotal * (1 - (t - c.start) / c.size));
+      const left = c.limit - this.used(c, t);
+      const want = (c.touched || wanted.has(c)) && left > 0 ? Math.ceil(left / 4) : 0;
+      entries.push({ key: c.key, start: c.start, own: c.own, stored: c.stored, want, cap });
+      entries.push({
+        key: c.key,
+        start: c.start - c.size,
+        own: c.ownPrev,
+        stored: c.storedPrev,
+        want: 0,
+        cap: 2 ** 31 - 1,
+      });
       c.touched = false;
       return { c, start: c.start, own: c.own, ownPrev: c.ownPrev };
     });
     const t0 = performance.now();
     try {
-      const others = await this.shared!.sync(
-        rows,
-        batch.map((c) => ({ key: c.key, start: c.start - c.size })),
-      );
+      const result = await this.shared!.sync(entries);
       observeRateLimitSync((performance.now() - t0) / 1000);
       const now = this.now();
       for (const { c, start, own, ownPrev } of sent) {
         if (c.start !== start) continue; // the window moved on meanwhile: the next round sees it
-        [c.stored, c.storedPrev] = [own, ownPrev];
-        const cur = others.get(`${c.start} ${c.key}`);
-        c.others = cur?.count ?? 0;
-        c.peers = cur?.instances ?? 0;
-        c.othersPrev = others.get(`${c.start - c.size} ${c.key}`)?.count ?? 0;
-        c.grant = Math.max(0, Math.ceil((c.limit - this.used(c, now)) / (c.peers + 2)));
+        const cur = result.get(`${start} ${c.key}`) ?? { others: 0, granted: 0 };
+        const prev = result.get(`${start - c.size} ${c.key}`) ?? { others: 0, granted: 0 };
+        c.others = cur.others;
+        c.stored = own + cur.granted;
+        // what was admitted while the statement ran came out of the allowance it replaced
+        c.grant = cur.granted - (c.own - own);
         c.grantAt = now;
+        c.prevTotal = prev.others + ownPrev;
+        c.storedPrev = ownPrev;
       }
     } catch (e) {
       for (const { c } of sent) c.touched = true;
