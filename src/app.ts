@@ -44,6 +44,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // one line per request instead, from http/observe.ts
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIds(),
+    // a hop count is a documented value that Fastify's types leave out
+    trustProxy: config.trustProxy as boolean | string | string[],
     bodyLimit: 1024 * 1024,
     // keys such as filter[q][name_eq] stay flat; repeated keys become arrays
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },

@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
   dbPoolSize: number;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For/-Proto to believe (client IP for rate limits, protocol for links). */
+  trustProxy: boolean | number | string[];
   /** Server processes on the port (node:cluster); 1: this process alone. */
   workers: number;
   /** `/metrics` on this port only (all workers summed), or on the API port behind `Authorization: Bearer {metricsToken}`. */
@@ -36,6 +38,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   if (!Number.isInteger(n) || n < min || n > max)
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** TRUST_PROXY: `true` (any), a number of hops, or addresses/CIDRs separated by commas. */
+function trustProxy(raw: string | undefined): boolean | number | string[] {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((x) => x.trim());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -67,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // (the whole process group's: WORKERS share it out)
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
     workers: int(env, 'WORKERS', os.availableParallelism(), 1, 256),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),

@@ -3,6 +3,9 @@ import { upsertApplication } from '../src/auth/applications';
 import { connect, type Database } from '../src/db/client';
 import { createTestDatabase } from './helpers/app';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './helpers/server';
+import { useTestApp } from './helpers/use-app';
+
+const jsonApi = { accept: 'application/vnd.api+json', 'content-type': 'application/vnd.api+json' };
 
 /**
  * Two instances on one database share Commerce Layer's limits: together they admit what one limit
@@ -91,5 +94,25 @@ describe('rate limits across two instances on one database', () => {
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     expect(admitted).toBeLessThanOrEqual(125);
     expect(admitted).toBeGreaterThanOrEqual(115);
+  });
+});
+
+describe('behind a proxy (TRUST_PROXY)', () => {
+  const s = useTestApp({ env: { RATE_LIMITS: 'on', TRUST_PROXY: '127.0.0.1' } });
+  const write = (from: string, i: number) =>
+    s.t.app.inject({
+      method: 'POST',
+      url: '/api/inventory_models',
+      headers: { ...jsonApi, authorization: `Bearer ${s.t.tokens.admin}`, 'x-forwarded-for': from },
+      payload: JSON.stringify({ data: { type: 'inventory_models', attributes: { name: `Proxied ${i}` } } }),
+    });
+
+  it('counts each client by its forwarded address, not the proxy’s', async () => {
+    await alignToWindow();
+    const first: number[] = [];
+    for (let i = 0; i < 26; i++) first.push((await write('192.0.2.10', i)).statusCode);
+    expect(first.slice(0, 25).every((c) => c === 201)).toBe(true);
+    expect(first[25]).toBe(429);
+    expect((await write('192.0.2.11', 99)).statusCode).toBe(201);
   });
 });
