@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { RequestMetrics } from './http-metrics';
 
 /**
  * The process's Prometheus metrics (prom-client's global registry), as plain functions that any
@@ -10,17 +11,8 @@ export const registry = client.register;
 
 const LATENCY = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-const httpRequests = new client.Counter({
-  name: 'allot_http_requests_total',
-  help: 'HTTP requests by method, route (the route pattern) and status',
-  labelNames: ['method', 'route', 'status'] as const,
-});
-const httpDuration = new client.Histogram({
-  name: 'allot_http_request_duration_seconds',
-  help: 'HTTP requests by method, route (the route pattern) and status: count and latency',
-  labelNames: ['method', 'route', 'status'] as const,
-  buckets: LATENCY,
-});
+const http = new RequestMetrics(LATENCY);
+http.register(registry);
 const statementDuration = new client.Histogram({
   name: 'allot_db_statement_duration_seconds',
   help: 'Time from sending a statement (or waiting for a connection to send it on) to its result',
@@ -58,22 +50,8 @@ const rateLimitSyncs = new client.Histogram({
   buckets: LATENCY,
 });
 
-/** The same label values map to the same children: resolved once, not hashed again per request. */
-const httpChildren = new Map<
-  string,
-  [ReturnType<typeof httpRequests.labels>, ReturnType<typeof httpDuration.labels>]
->();
-
 export function observeRequest(method: string, route: string, status: number, seconds: number): void {
-  const key = `${method} ${status} ${route}`;
-  let children = httpChildren.get(key);
-  if (!children) {
-    const labels = [method, route, String(status)] as const;
-    children = [httpRequests.labels(...labels), httpDuration.labels(...labels)];
-    if (httpChildren.size < 10_000) httpChildren.set(key, children);
-  }
-  children[0].inc();
-  children[1].observe(seconds);
+  http.observe(method, route, status, seconds);
 }
 
 export function observeStatement(seconds: number): void {
