@@ -28,7 +28,7 @@ export default async function availabilityBench() {
   const port = await freePort();
   const server = await startProcess(
     ['src/server.ts'],
-    { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+    { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', WORKERS: '1' },
     'ready on',
   );
   const base = `http://127.0.0.1:${port}`;
@@ -49,9 +49,10 @@ export default async function availabilityBench() {
       (_, i) => `/api/skus/S${String(((i * 7919) % SKUS) + 1).padStart(9, '0')}`,
     );
     const rows: Figures[] = [];
+    let sample = '';
     for (const cutoff of [2, 10]) {
       await sql`update inventory_models set stock_locations_cutoff = ${cutoff} where id = 'MODEL00001'`;
-      const sample = await (await fetch(`${base}${paths[0]}`, { headers })).text();
+      sample = await (await fetch(`${base}${paths[0]}`, { headers })).text();
       const levels = JSON.parse(sample).data.attributes.inventory?.levels.length;
       if (levels !== Math.min(cutoff, LOCATIONS))
         throw new Error(`cutoff ${cutoff} should show ${Math.min(cutoff, LOCATIONS)} levels: ${sample}`);
@@ -79,6 +80,7 @@ export default async function availabilityBench() {
         vs: rows[rows.length - 1],
       });
     }
+    rows.push(...(await asDeployed(db.url, sample, paths, headers, dbPid)));
     // a shop that sells and restocks while it is browsed: every commit moves the snapshot, so kept
     // responses are confirmed by their SKU's version, and a written SKU's next read is a miss
     let writing = true;
@@ -106,7 +108,7 @@ export default async function availabilityBench() {
       rows.push({
         ...row,
         name: `${row.name.replace(/\d+ stock/, `${Math.round(writes / SECONDS)} stock`)}`,
-        vs: rows[rows.length - 2],
+        vs: rows[2], // the bare Fastify route at cutoff 10
       });
     } finally {
       writing = false;
@@ -121,6 +123,7 @@ export default async function availabilityBench() {
         PORT: String(uncachedPort),
         RATE_LIMITS: 'off',
         LOG_LEVEL: 'warn',
+        WORKERS: '1',
         RESPONSE_CACHE_MB: '0',
       },
       'ready on',
@@ -137,7 +140,7 @@ export default async function availabilityBench() {
           uncached.pid,
           dbPid,
         )),
-        vs: rows[rows.length - 3],
+        vs: rows[2], // the bare Fastify route at cutoff 10
       });
     } finally {
       await stopProcess(uncached);
@@ -150,6 +153,52 @@ export default async function availabilityBench() {
     await stopProcess(server);
     await db.close();
   }
+}
+
+/**
+ * Cutoff 10 as `npm start` runs by default: the access log at info (one line per request, read from
+ * a pipe and dropped), with one process and with WORKERS=2 (all of them counted for CPU); the ratio
+ * here is to the floor of any Node server, a bare node:http route answering the same body.
+ */
+async function asDeployed(
+  url: string,
+  body: string,
+  paths: string[],
+  headers: Record<string, string>,
+  dbPid: number | undefined,
+): Promise<Figures[]> {
+  const barePort = await freePort();
+  const bare = await startProcess(['bench/bare-http.ts'], { PORT: String(barePort), BARE_BODY: body }, 'bare ready');
+  let floor: Figures;
+  try {
+    await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
+    floor = await load(
+      `bare node:http (${body.length} B body)`,
+      `http://127.0.0.1:${barePort}`,
+      paths,
+      headers,
+      SECONDS,
+      bare.pid,
+    );
+  } finally {
+    await stopProcess(bare);
+  }
+  const rows = [floor];
+  for (const workers of ['1', '2']) {
+    const port = await freePort();
+    const env = { DATABASE_URL: url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'info', WORKERS: workers };
+    const server = await startProcess(['src/server.ts'], env, 'ready on');
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await load('warm-up', base, paths, headers, 2);
+      const name = `cutoff 10, access log${workers === '1' ? '' : `, WORKERS=${workers}`}`;
+      const row = await load(name, base, paths, headers, SECONDS, server.pid, dbPid, 50, workers !== '1');
+      rows.push({ ...row, vs: floor });
+    } finally {
+      await stopProcess(server);
+    }
+  }
+  return rows;
 }
 
 /** Bulk SQL: one model with 5 prioritised locations, one market, 10,000 SKUs with a stock item in each location. */

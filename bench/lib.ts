@@ -47,7 +47,7 @@ export async function benchDatabase(): Promise<{ url: string; database: Database
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'allot-bench-'));
-    server = await startEmbedded(dir, undefined, PROFILE_STATEMENTS ? STATEMENT_FLAGS : []);
+    server = await startEmbedded(dir, undefined, { flags: PROFILE_STATEMENTS ? STATEMENT_FLAGS : [] });
     adminUrl = server.url;
   }
   const name = `allot_bench_${process.pid}`;
@@ -92,7 +92,11 @@ export async function startProcess(
   await new Promise<void>((resolve, reject) => {
     const on = (b: Buffer) => {
       out += b.toString();
-      if (out.includes(readyText)) resolve();
+      if (!out.includes(readyText)) return;
+      // from now on output is read and dropped, as a log collector would: not kept in this process's memory
+      proc.stdout!.off('data', on).resume();
+      proc.stderr!.off('data', on).resume();
+      resolve();
     };
     proc.stdout!.on('data', on);
     proc.stderr!.on('data', on);
@@ -162,10 +166,13 @@ export async function measureCpu<T extends Figures>(
   requests: () => number,
   run: () => Promise<T>,
   dbPid?: number,
+  /** Count the server's children too (WORKERS > 1: the workers do the serving). */
+  tree = false,
 ): Promise<T> {
-  const [before, dbBefore] = [await cpuSeconds(pid), await treeCpuSeconds(dbPid)];
+  const server = tree ? treeCpuSeconds : cpuSeconds;
+  const [before, dbBefore] = [await server(pid), await treeCpuSeconds(dbPid)];
   const r = await run();
-  const [after, dbAfter] = [await cpuSeconds(pid), await treeCpuSeconds(dbPid)];
+  const [after, dbAfter] = [await server(pid), await treeCpuSeconds(dbPid)];
   if (before !== undefined && after !== undefined && requests() > 0)
     r.cpuPerRequest = ((after - before) * 1e6) / requests();
   if (dbBefore !== undefined && dbAfter !== undefined && requests() > 0)
@@ -183,6 +190,7 @@ export async function load(
   serverPid?: number,
   dbPid?: number,
   connections = 50,
+  tree = false,
 ): Promise<Figures> {
   let i = 0;
   let total = 0;
@@ -208,6 +216,7 @@ export async function load(
       };
     },
     dbPid,
+    tree,
   );
 }
 

@@ -138,6 +138,7 @@ export default async function placeBench() {
       PORT: String(port),
       RATE_LIMITS: 'off',
       LOG_LEVEL: 'warn',
+      WORKERS: '1',
       ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}),
     },
     'ready on',

@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { loadSigningKey, organizationId } from './auth/keys';
 import { Revocations } from './auth/revocations';
 import { type TokenIssuer, TokenVerifier } from './auth/tokens';
@@ -12,14 +12,19 @@ import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
 import { clientErrorHandler, JSONAPI, registerErrorHandling } from './http/errors';
 import { apiGuard } from './http/guard';
+import { registerHealth } from './http/health';
 import { registerWrites } from './http/idempotency';
 import { registerOAuthRoutes } from './http/oauth';
+import { registerObservation, requestIds } from './http/observe';
 import { registerOpenApi } from './http/openapi';
 import { registerOrganizationRoute } from './http/organization';
 import { RateLimiter } from './http/rate-limit';
+import { TableCounts } from './http/rate-limit-store';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
 import { errors } from './jsonapi/errors';
+import { localMetrics, type MetricsSource, registerMetricsRoute } from './ops/metrics-endpoint';
+import { Readiness } from './ops/readiness';
 import { commitsAreDurable } from './query/probe';
 import { startSweeper } from './services/sweeper';
 import { buildRegistry } from './wiring';
@@ -29,12 +34,20 @@ export interface BuildOptions {
   database: Database;
   /** pino options or false; tests pass false. */
   logger?: boolean | object;
+  /** The process's own logger (server.ts: an asynchronous destination); takes the place of `logger`. */
+  loggerInstance?: FastifyBaseLogger;
+  /** What `/metrics` serves under METRICS_TOKEN (default: this process's registry). */
+  metricsSource?: MetricsSource;
 }
 
 /** Build the Fastify instance (no listen): tests drive it with inject() or listen on port 0. */
-export async function buildApp({ config, database, logger }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config, database, logger, loggerInstance } = opts;
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: config.logLevel } }),
+    // one line per request instead, from http/observe.ts
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIds(),
     bodyLimit: 1024 * 1024,
     // behind a TLS proxy, links (and the client IP of rate limits) come from X-Forwarded-* when trusted
     trustProxy: config.trustProxy,
@@ -60,11 +73,21 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     issuer: `https://auth.${config.domain}`,
     organization: { id: await organizationId(database.db), slug: config.organizationSlug },
   };
-  const limiter = config.rateLimits ? new RateLimiter() : undefined;
+  const limiter = config.rateLimits
+    ? new RateLimiter(Date.now, new TableCounts(database.sql), {
+        onError: (e) => app.log.warn({ err: e }, 'rate limits: counted locally for 1 s, the database did not answer'),
+      })
+    : undefined;
   if (limiter) {
     const timer = setInterval(() => limiter.prune(), 60_000).unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      limiter.close();
+    });
   }
+  const readiness = new Readiness(database.sql);
+  app.decorate('readiness', readiness);
+  app.addHook('onClose', async () => void (readiness.draining = true));
   const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
   app.addHook('onClose', async () => stopSweeper());
   const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) =>
@@ -99,6 +122,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   };
 
   registerErrorHandling(app);
+  registerObservation(app, (type) => deps.reg.get(type) !== undefined);
+  registerHealth(app, readiness);
+  if (config.metricsToken) registerMetricsRoute(app, config.metricsToken, opts.metricsSource ?? localMetrics);
   registerParsers(app);
   await app.register(formbody);
   registerOAuthRoutes(app, deps);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Everything Allot reads from the environment, parsed once and passed in (never read at import time). */
@@ -5,6 +6,11 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /**
+   * As root: where the embedded PostgreSQL goes when the postgres user cannot reach DATA_DIR
+   * (default /var/lib/allot).
+   */
+  embeddedPgHome?: string;
   databaseUrl?: string;
   applicationsFile?: string;
   organizationSlug: string;
@@ -22,6 +28,14 @@ export interface Config {
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
   dbPoolSize: number;
+  /** Server processes on the port (node:cluster); 1: this process alone. */
+  workers: number;
+  /**
+   * `/metrics` on this port only (all workers summed), or on the API port behind `Authorization:
+   * Bearer {metricsToken}`.
+   */
+  metricsPort?: number;
+  metricsToken?: string;
   /** Memory for single GET responses kept per process, in MiB; each hit is confirmed by a probe (0: off). */
   responseCacheMb: number;
 }
@@ -75,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR || '.data'),
+    embeddedPgHome: env.EMBEDDED_PG_HOME ? path.resolve(cwd, env.EMBEDDED_PG_HOME) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     applicationsFile: env.APPLICATIONS_FILE ? path.resolve(cwd, env.APPLICATIONS_FILE) : undefined,
     organizationSlug: slug,
@@ -85,7 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimits: !['off', 'false', '0'].includes(rateLimits),
     logLevel: env.LOG_LEVEL || 'info',
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
+    // (the whole process group's: WORKERS share it out)
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
+    workers: int(env, 'WORKERS', os.availableParallelism(), 1, 256),
+    metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
   };
 }

@@ -1,67 +1,56 @@
-import { buildApp } from './app';
-import { bootstrapApplication, upsertFromFile } from './auth/applications';
-import { loadConfig } from './config';
+import cluster from 'node:cluster';
+import { type Config, loadConfig } from './config';
+import { connect } from './db/client';
 import { openDatabase } from './db/open';
+import { collectProcessMetrics } from './ops/metrics';
+import { localMetrics, serveMetrics, workerSource } from './ops/metrics-endpoint';
+import { poolPerWorker, prepare } from './ops/prepare';
+import { runPrimary } from './ops/primary';
+import { serve } from './ops/serve';
 
-/** Process entry: config, database, app, listen; on SIGTERM/SIGINT drain requests, then stop the database. */
+/**
+ * Process entry. WORKERS=1: this process opens the database and serves. WORKERS>1: this process
+ * (the primary) opens the database — starting the embedded PostgreSQL, migrating — and runs that
+ * many workers on the port (ops/primary.ts); each worker serves with its share of DB_POOL_SIZE.
+ * SIGTERM/SIGINT: stop accepting, finish requests in flight, then stop the database.
+ */
+const say = (m: string) => process.stderr.write(`[allot] ${m}\n`);
+
+async function single(config: Config) {
+  const started = Date.now();
+  const db = await openDatabase(config, say);
+  await prepare(config, db, Math.max(2, config.dbPoolSize), say);
+  const { drain } = await serve(config, db.database);
+  const metrics = config.metricsPort ? await serveMetrics(config.metricsPort, config.host, localMetrics) : undefined;
+  const stop = () =>
+    void drain(async () => {
+      metrics?.close();
+      await db.close();
+    }).finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const where = db.embedded ? `embedded PostgreSQL in ${db.embedded.dir}` : 'DATABASE_URL';
+  say(`ready on http://${config.host}:${config.port} (${where}) in ${Date.now() - started} ms`);
+}
+
+async function worker(config: Config) {
+  const database = connect(process.env.ALLOT_WORKER_DATABASE_URL!, poolPerWorker(config));
+  const { drain } = await serve(config, database, workerSource());
+  const stop = () => void drain(() => database.close()).finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop); // the primary is gone
+}
+
 async function main() {
   const config = loadConfig();
-  const started = Date.now();
-  const say = (m: string) => process.stderr.write(`[allot] ${m}\n`);
-  const db = await openDatabase(config, say);
-  if (config.applicationsFile)
-    say(
-      `upserted ${await upsertFromFile(db.database.db, config.applicationsFile)} application(s) ` +
-        `from ${config.applicationsFile}`,
-    );
-  const boot = await bootstrapApplication(db.database.db);
-  if (boot) {
-    say(
-      'no application existed: created an integration admin application in test mode. ' +
-        'Save these credentials, they are shown once:',
-    );
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          name: boot.application.name,
-          kind: 'integration',
-          role: 'admin',
-          mode: 'test',
-          client_id: boot.client_id,
-          client_secret: boot.client_secret,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  }
-  const app = await buildApp({ config, database: db.database });
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => process.exit(1), 25_000).unref();
-    // keep-alive sockets that finish their in-flight request become idle after close() began: close them too
-    setInterval(() => app.server.closeIdleConnections(), 50).unref();
-    try {
-      await app.close();
-      await db.close();
-    } finally {
-      clearTimeout(force);
-      process.exit(0);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  await app.listen({ port: config.port, host: config.host });
-  say(
-    `ready on http://${config.host}:${config.port} ` +
-      `(${db.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}) in ${Date.now() - started} ms`,
-  );
+  collectProcessMetrics();
+  if (cluster.isWorker) return worker(config);
+  if (config.workers > 1) return runPrimary(config, say);
+  return single(config);
 }
 
 main().catch((e) => {
-  process.stderr.write(`[allot] failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  say(`failed to start: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { type Connector, createConnector } from './connector';
 import { guard } from './guard';
+import { timed } from './instrument';
 import * as schema from './schema/index';
 import { boundedTransaction, type TransactionLimits, type TxWrap } from './transaction';
 
@@ -53,10 +54,12 @@ function preparing(
   transaction?: (begin: () => Promise<unknown>, setWrap: (w: TxWrap) => void) => unknown,
 ): postgres.Sql {
   return new Proxy(sql, {
+    // tagged templates: timed for the statement metrics (a fragment is never dispatched, so never counted)
+    apply: (target, self, args) => timed(Reflect.apply(target, self, args)),
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         return (q: string, params?: unknown[], opts?: object) =>
-          target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) });
+          timed(target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) }));
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {

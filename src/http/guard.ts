@@ -27,7 +27,7 @@ export function apiGuard(deps: AppDeps) {
     if (deps.limiter) {
       const type = (request.params as { type?: string }).type ?? '';
       const endpoint = `${request.method} ${(request.routeOptions.url ?? '').replace(':type', type)}`;
-      const v = deps.limiter.hit(limitsFor(request.ip, caller.mode, request.method, type, endpoint));
+      const v = await deps.limiter.check(limitsFor(request.ip, caller.mode, request.method, type, endpoint));
       void reply.headers(v.headers);
       if (!v.allowed) throw errors.tooManyRequests(v.headers);
     }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
+import { countCacheLookup } from '../ops/metrics';
 import { probeSnapshot, probeVersion } from '../query/probe';
 import type { ResourceDefinition } from '../resources/define';
 import type { Row } from '../rows/row';
@@ -77,6 +78,12 @@ export class SingleCache {
    * committed, the row's version decides, and the snapshot it was confirmed at is kept.
    */
   async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Buffer | undefined> {
+    const body = await this.lookup(key, def, ctx, id);
+    countCacheLookup(body !== undefined);
+    return body;
+  }
+
+  private async lookup(key: string, def: ResourceDefinition, ctx: RequestContext, id: string) {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const generation = this.generation;

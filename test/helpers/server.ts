@@ -45,6 +45,7 @@ export async function startServerProcess(dbUrl: string, env: Record<string, stri
     PORT: String(port),
     RATE_LIMITS: 'off',
     LOG_LEVEL: 'warn',
+    WORKERS: '1',
     ...env,
   });
   await ready;

@@ -3,6 +3,7 @@ export * from './catalog';
 export * from './idempotency';
 export * from './inventory_models';
 export * from './markets';
+export * from './ops';
 export * from './orders';
 export * from './reservations';
 export * from './returns';
