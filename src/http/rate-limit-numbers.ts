@@ -7,7 +7,10 @@ export interface Limit {
   windowS: number;
 }
 
-/** Commerce Layer's numbers (docs/wire-format.md#rate-limits): per client IP and mode, cacheable reads apart, an average and a burst. */
+/**
+ * Commerce Layer's numbers (docs/wire-format.md#rate-limits): per client IP and mode, cacheable
+ * reads apart, an average and a burst.
+ */
 export const CACHEABLE = new Set([
   'inventory_models',
   'markets',
