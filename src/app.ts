@@ -11,12 +11,14 @@ import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
 import { JSONAPI, registerErrorHandling } from './http/errors';
 import { apiGuard } from './http/guard';
+import { registerAttachmentRoute, registerJobRoutes } from './http/jobs';
 import { registerOAuthRoutes } from './http/oauth';
 import { registerOpenApi } from './http/openapi';
 import { registerOrganizationRoute } from './http/organization';
 import { RateLimiter } from './http/rate-limit';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
+import { startJobWorkers } from './jobs/workers';
 import { errors } from './jsonapi/errors';
 import { commitsAreDurable } from './query/probe';
 import { startSweeper } from './services/sweeper';
@@ -81,10 +83,17 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const revocations = new Revocations(database, (m, err) => app.log.warn({ err }, m));
   await revocations.start();
   app.addHook('onClose', () => revocations.close());
+  const reg = buildRegistry();
+  // imports and exports run in the background, in whichever process claims them first
+  const workers = startJobWorkers(database, reg, {
+    workers: config.jobWorkers,
+    onError: (err, job) => app.log.error({ err, job }, 'background job'),
+  });
+  app.addHook('onClose', () => workers.stop());
   const deps: AppDeps = {
     config,
     database,
-    reg: buildRegistry(),
+    reg,
     issuer,
     verifier: new TokenVerifier(issuer, revocations),
     revocations,
@@ -97,11 +106,13 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(formbody);
   registerOAuthRoutes(app, deps);
   registerOpenApi(app, deps);
+  registerAttachmentRoute(app, deps);
   await app.register(
     async (api) => {
       api.addHook('onRequest', apiGuard(deps));
       registerApplicationRoute(api, deps);
       registerOrganizationRoute(api, deps);
+      registerJobRoutes(api, deps, workers.kick);
       registerResourceRoutes(api, deps);
     },
     { prefix: '/api' },

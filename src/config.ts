@@ -24,6 +24,8 @@ export interface Config {
   dbPoolSize: number;
   /** Memory for single GET responses kept per process, in MiB; each hit is confirmed by a probe (0: off). */
   responseCacheMb: number;
+  /** Imports and exports this process runs at once (0: it leaves them to other processes). */
+  jobWorkers: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
+    jobWorkers: int(env, 'JOB_WORKERS', 2, 0, 64),
   };
 }

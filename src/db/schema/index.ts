@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './catalog';
 export * from './inventory_models';
+export * from './jobs';
 export * from './markets';
 export * from './orders';
 export * from './reservations';

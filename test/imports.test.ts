@@ -1,0 +1,216 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app';
+import { factory } from './helpers/factory';
+import type { Client } from './helpers/http';
+import { download, importAndSettle, postImport, settle } from './helpers/jobs';
+import { useTestApp } from './helpers/use-app';
+
+// spec §2: imports as Commerce Layer has them, through the same write path as the API.
+let t: TestApp;
+let api: Client;
+useTestApp({ clean: true }, (s) => ({ t, api } = s));
+
+let location: string;
+let skuCodes: string[];
+beforeAll(async () => {
+  const f = factory(api);
+  location = await f.stockLocation();
+  const cat = await f.shippingCategory();
+  skuCodes = [];
+  for (let i = 0; i < 4; i++) {
+    const code = `IMP-${i}`;
+    await f.sku({ code }, cat);
+    skuCodes.push(code);
+  }
+});
+
+async function stockOf(code: string, loc = location) {
+  const res = await api.get(`/api/stock_items?filter[q][sku_code_eq]=${code}&filter[q][stock_location_id_eq]=${loc}`);
+  return res.body.data.map((d: { attributes: { quantity: number } }) => d.attributes.quantity) as number[];
+}
+
+describe('stock_items imports', () => {
+  it('creates from JSON, then updates the same items (upsert on SKU code + location)', async () => {
+    const first = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      inputs: [
+        { sku_code: skuCodes[0], quantity: 10 },
+        { sku_code: skuCodes[1], quantity: 20 },
+      ],
+    });
+    expect(first).toMatchObject({ status: 'completed', inputs_size: 2, processed_count: 2, errors_count: 0 });
+    expect(first.started_at).toBeTruthy();
+    expect(first.completed_at).toBeTruthy();
+    const again = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      inputs: [{ sku_code: skuCodes[0], quantity: 7 }],
+    });
+    expect(again).toMatchObject({ status: 'completed', processed_count: 1 });
+    expect(await stockOf(skuCodes[0]!)).toEqual([7]);
+    expect(await stockOf(skuCodes[1]!)).toEqual([20]);
+  });
+
+  it('reads CSV (header row, quoted cells, relationship columns) and casts cells by type', async () => {
+    const other = await factory(api).stockLocation();
+    const csv = `sku_code,quantity,stock_location_id,reference\n${skuCodes[2]},5,${other},"a, quoted ""ref"""\n\n${skuCodes[3]},6,,plain\n`;
+    const imp = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      format: 'csv',
+      parent_resource_id: location,
+      inputs: csv,
+    });
+    expect(imp).toMatchObject({ status: 'completed', format: 'csv', inputs_size: 2, processed_count: 2 });
+    expect(await stockOf(skuCodes[2]!, other)).toEqual([5]);
+    expect(await stockOf(skuCodes[3]!)).toEqual([6]);
+    const res = await api.get(`/api/stock_items?filter[q][reference_start]=a,`);
+    expect(res.body.data[0].attributes.reference).toBe('a, quoted "ref"');
+  });
+
+  it('logs refused inputs by SKU code with the field and message, and applies the rest', async () => {
+    const inputs = [
+      ...Array.from({ length: 9 }, (_, i) => ({ sku_code: skuCodes[i % 4], quantity: 30 + i })),
+      { sku_code: 'NO-SUCH-SKU', quantity: 1 },
+    ];
+    const imp = await importAndSettle(api, { resource_type: 'stock_items', parent_resource_id: location, inputs });
+    expect(imp).toMatchObject({ status: 'completed', inputs_size: 10, processed_count: 9, errors_count: 1 });
+    expect(imp.errors_log).toEqual({ 'NO-SUCH-SKU': { sku_code: ['is not a valid SKU code'] } });
+  });
+
+  it('is interrupted as soon as more than 10 % of the inputs fail, unless skip_errors', async () => {
+    const inputs = [
+      { sku_code: skuCodes[0], quantity: -1 },
+      { sku_code: skuCodes[1], quantity: 'many' },
+      ...Array.from({ length: 8 }, () => ({ sku_code: skuCodes[2], quantity: 99 })),
+    ];
+    const stopped = await importAndSettle(api, { resource_type: 'stock_items', parent_resource_id: location, inputs });
+    expect(stopped).toMatchObject({ status: 'interrupted', errors_count: 2, processed_count: 0 });
+    expect(stopped.interrupted_at).toBeTruthy();
+    expect(stopped.errors_log[skuCodes[0]!]).toEqual({ quantity: ['must be greater than or equal to 0'] });
+    expect(stopped.errors_log[skuCodes[1]!]).toEqual({ quantity: ['is not a number'] });
+    expect(await stockOf(skuCodes[2]!)).not.toContain(99);
+    const skipped = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      skip_errors: true,
+      inputs,
+    });
+    expect(skipped).toMatchObject({ status: 'completed', errors_count: 2, processed_count: 8 });
+    expect(await stockOf(skuCodes[2]!)).toEqual([99]);
+  });
+
+  it('writes through the same ledger and versions as the API: reason import, the import as the request', async () => {
+    const imp = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      inputs: [{ sku_code: skuCodes[0], quantity: 123 }],
+    });
+    const [move] = await t.database.sql`select m.reason, v.who from stock_movements m
+      join versions v on v.txid = m.txid and v.resource_type = 'stock_items'
+      where m.quantity_delta <> 0 order by m.id desc limit 1`;
+    expect(move!.reason).toBe('import');
+    expect(move!.who.request_id).toBe(imp.id);
+  });
+
+  it('refuses a quantity below the reserved stock per input (_validate), logging it', async () => {
+    const [item] = await t.database.sql`select si.id from stock_items si join skus s on s.id = si.sku_id
+      where s.code = ${skuCodes[1]!} and si.stock_location_id = ${location}`;
+    await t.database.sql`insert into stock_reservations (id, mode, quantity, status, stock_item_id, sku_id)
+      select 'resv-imp-1', 'test', 5, 'pending', si.id, si.sku_id from stock_items si where si.id = ${item!.id}`;
+    await t.database.sql`update stock_items set reserved_quantity = reserved_quantity + 5 where id = ${item!.id}`;
+    const imp = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      skip_errors: true,
+      inputs: [{ sku_code: skuCodes[1], quantity: 2, _validate: true }],
+    });
+    expect(imp.errors_log[skuCodes[1]!].quantity[0]).toMatch(/greater than or equal to 5/);
+    await t.database.sql`update stock_items set reserved_quantity = reserved_quantity - 5 where id = ${item!.id}`;
+    await t.database.sql`delete from stock_reservations where id = 'resv-imp-1'`;
+  });
+});
+
+describe('the import resource', () => {
+  it('gives a signed link to the gzip of its inputs, which expires and names one file', async () => {
+    const csv = `sku_code,quantity\n${skuCodes[0]},3`;
+    const imp = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      format: 'csv',
+      parent_resource_id: location,
+      inputs: csv,
+    });
+    expect(await download(t.app, imp.attachment_url)).toBe(csv);
+    const forged = imp.attachment_url.replace(/signature=[^&]+/, 'signature=AAAA');
+    expect((await t.app.inject({ url: forged.replace(/^https?:\/\/[^/]+/, '') })).statusCode).toBe(404);
+    const expired = imp.attachment_url.replace(/expires=\d+/, 'expires=1000');
+    expect((await t.app.inject({ url: expired.replace(/^https?:\/\/[^/]+/, '') })).statusCode).toBe(404);
+  });
+
+  it('refuses an unknown type, more than 10,000 inputs, bad CSV and no inputs with 422', async () => {
+    const bad = async (attributes: Record<string, unknown>, pointer: string) => {
+      const res = await postImport(api, { resource_type: 'stock_items', ...attributes });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.errors[0].source.pointer).toBe(pointer);
+      return res.body.errors[0];
+    };
+    await bad({ resource_type: 'markets', inputs: [{}] }, '/data/attributes/resource_type');
+    const many = Array.from({ length: 10_001 }, () => ({ sku_code: 'X', quantity: 1 }));
+    expect((await bad({ inputs: many }, '/data/attributes/inputs_size')).meta).toMatchObject({
+      error: 'less_than_or_equal_to',
+      count: 10_000,
+    });
+    await bad({ format: 'csv', inputs: 'a,b\n"unterminated' }, '/data/attributes/inputs');
+    await bad({ inputs: [] }, '/data/attributes/inputs');
+    await bad({ inputs: 'not an array' }, '/data/attributes/inputs');
+    expect((await postImport(api, { resource_type: 'stock_items' })).status).toBe(422);
+  });
+
+  it('lets read-only integrations read imports but not create them; sales channels neither', async () => {
+    const ro = (await import('./helpers/http')).client(t.app, t.tokens.readOnly);
+    expect((await ro.get('/api/imports')).status).toBe(200);
+    expect((await postImport(ro, { resource_type: 'stock_items', inputs: [{}] })).status).toBe(401);
+    const sc = (await import('./helpers/http')).client(t.app, t.tokens.salesChannel);
+    expect((await sc.get('/api/imports')).status).toBe(401);
+  });
+
+  it('stops on _interrupt, and deleting it keeps what it imported', async () => {
+    await t.database.sql`update imports set status = 'completed' where status in ('pending', 'in_progress')`;
+    const res = await postImport(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      inputs: Array.from({ length: 3000 }, (_, i) => ({ sku_code: skuCodes[i % 4], quantity: i })),
+    });
+    const id = res.body.data.id;
+    const interrupted = await api.patch(`/api/imports/${id}`, {
+      data: { type: 'imports', id, attributes: { _interrupt: true } },
+    });
+    expect(interrupted.status, JSON.stringify(interrupted.body)).toBe(200);
+    const a = await settle(api, 'imports', id);
+    expect(a.status).toBe('interrupted');
+    expect(a.processed_count).toBeLessThan(3000);
+    const before = await stockOf(skuCodes[0]!);
+    expect((await api.delete(`/api/imports/${id}`)).status).toBe(204);
+    expect((await api.get(`/api/imports/${id}`)).status).toBe(404);
+    expect(await stockOf(skuCodes[0]!)).toEqual(before);
+  });
+
+  it('allows 10 pending or running imports per organization, then 422', async () => {
+    await t.database.sql`update imports set status = 'completed' where status in ('pending', 'in_progress')`;
+    const ok = await postImport(api, { resource_type: 'stock_items', parent_resource_id: location, inputs: [{}] });
+    expect(ok.status).toBe(201);
+    await settle(api, 'imports', ok.body.data.id);
+    // nine more waiting (no job rows: no worker moves them), and one running in live mode
+    await t.database.sql`insert into imports (id, mode, resource_type, inputs_size, created_by, status)
+      select 'busy-' || n, case when n = 1 then 'live' else 'test' end, 'skus', 1, '{}'::jsonb,
+        case when n = 1 then 'in_progress' else 'pending' end from generate_series(1, 10) n`;
+    const eleventh = await postImport(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      inputs: [{}],
+    });
+    expect(eleventh.status).toBe(422);
+    expect(eleventh.body.errors[0].detail).toMatch(/at most 10 imports/);
+    await t.database.sql`delete from imports where id like 'busy-%'`;
+  });
+});
