@@ -87,7 +87,10 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   // imports and exports run in the background, in whichever process claims them first
   const workers = startJobWorkers(database, reg, {
     workers: config.jobWorkers,
-    onError: (err, job) => app.log.error({ err, job }, 'background job'),
+    onError: (err, job) => {
+      console.error('JOBERR', err);
+      app.log.error({ err, job }, 'background job');
+    },
   });
   app.addHook('onClose', () => workers.stop());
   const deps: AppDeps = {

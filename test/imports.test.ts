@@ -131,6 +131,112 @@ describe('stock_items imports', () => {
   });
 });
 
+describe('every resource type', () => {
+  /** Import the same records as JSON and (with other values) as CSV; both land, the second as updates where keyed. */
+  async function both(type: string, json: Record<string, unknown>[], csv: string, parent?: string) {
+    const a = await importAndSettle(api, { resource_type: type, inputs: json, parent_resource_id: parent });
+    expect(a, JSON.stringify(a.errors_log)).toMatchObject({ status: 'completed', errors_count: 0 });
+    const b = await importAndSettle(api, {
+      resource_type: type,
+      format: 'csv',
+      inputs: csv,
+      parent_resource_id: parent,
+    });
+    expect(b, JSON.stringify(b.errors_log)).toMatchObject({ status: 'completed', errors_count: 0 });
+  }
+  const list = async (q: string) =>
+    (await api.get(`/api/${q}`)).body.data.map((d: { attributes: object }) => d.attributes);
+
+  it('skus and shipping categories upsert on code', async () => {
+    await both(
+      'shipping_categories',
+      [{ code: 'cat-imp', name: 'Imported' }],
+      'code,name\ncat-imp,Renamed\ncat-imp2,Second',
+    );
+    expect(await list('shipping_categories?filter[q][code_start]=cat-imp&sort=code')).toMatchObject([
+      { code: 'cat-imp', name: 'Renamed' },
+      { code: 'cat-imp2', name: 'Second' },
+    ]);
+    const [cat] = await list('shipping_categories?filter[q][code_eq]=cat-imp&fields[shipping_categories]=code');
+    expect(cat).toBeTruthy();
+    const catId = (await api.get('/api/shipping_categories?filter[q][code_eq]=cat-imp')).body.data[0].id;
+    await both(
+      'skus',
+      [{ code: 'SKU-IMP-1', name: 'One', shipping_category_id: catId, weight: 1.5 }],
+      `code,name,shipping_category_id,weight,do_not_track,metadata\nSKU-IMP-1,One again,${catId},2.25,true,"{""a"":1}"`,
+    );
+    expect(await list('skus?filter[q][code_eq]=SKU-IMP-1')).toMatchObject([
+      { name: 'One again', weight: 2.25, do_not_track: true, metadata: { a: 1 } },
+    ]);
+  });
+
+  it('addresses, stock locations (upsert on code), inventory models and their stock locations', async () => {
+    const row = { first_name: 'A', last_name: 'B', line_1: 'Via Roma 1', city: 'Rome', zip_code: '00100', phone: '1' };
+    await both(
+      'addresses',
+      [{ ...row, country_code: 'IT', reference: 'addr-imp' }],
+      'first_name,last_name,line_1,city,zip_code,phone,country_code,reference\nC,D,Rue 2,Paris,75001,2,FR,addr-imp',
+    );
+    const addrs = (await api.get('/api/addresses?filter[q][reference_eq]=addr-imp&sort=created_at')).body.data;
+    expect(addrs.map((a: { attributes: { city: string } }) => a.attributes.city)).toEqual(['Rome', 'Paris']);
+    await both(
+      'stock_locations',
+      [{ code: 'wh-imp', name: 'Imported WH', address_id: addrs[0].id }],
+      `code,name,address_id,suppress_etd\nwh-imp,Renamed WH,${addrs[1].id},true`,
+    );
+    const [wh] = (await api.get('/api/stock_locations?filter[q][code_eq]=wh-imp')).body.data;
+    expect(wh.attributes).toMatchObject({ name: 'Renamed WH', suppress_etd: true });
+    await both(
+      'inventory_models',
+      [{ name: 'IM imp', stock_locations_cutoff: 2 }],
+      'name,stock_locations_cutoff\nIM imp 2,3',
+    );
+    const models = await api.get('/api/inventory_models?filter[q][name_start]=IM imp&sort=name');
+    expect(models.body.data.map((m: { attributes: object }) => m.attributes)).toMatchObject([
+      { name: 'IM imp', stock_locations_cutoff: 2 },
+      { name: 'IM imp 2', stock_locations_cutoff: 3 },
+    ]);
+    const [m1, m2] = models.body.data.map((m: { id: string }) => m.id);
+    await both(
+      'inventory_stock_locations',
+      [{ stock_location_id: wh.id, priority: 1 }],
+      `stock_location_id,priority,inventory_model_id\n${wh.id},2,${m2}`,
+      m1,
+    );
+    const isl = await api.get(`/api/inventory_stock_locations?filter[q][stock_location_id_eq]=${wh.id}&sort=priority`);
+    expect(isl.body.data.map((d: { attributes: { priority: number } }) => d.attributes.priority)).toEqual([1, 2]);
+  });
+
+  it('stock transfers: created as drafts, then moved by id with a trigger', async () => {
+    const f = factory(api);
+    const [from, to] = [await f.stockLocation(), await f.stockLocation()];
+    await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: from,
+      inputs: [{ sku_code: skuCodes[0], quantity: 10 }],
+    });
+    const rows = [
+      { sku_code: skuCodes[0], quantity: 2, origin_stock_location_id: from, destination_stock_location_id: to },
+    ];
+    await both(
+      'stock_transfers',
+      rows,
+      `sku_code,quantity,origin_stock_location_id,destination_stock_location_id\n${skuCodes[0]},3,${from},${to}`,
+    );
+    const transfers = (await api.get(`/api/stock_transfers?filter[q][origin_stock_location_id_eq]=${from}`)).body.data;
+    expect(transfers.map((d: { attributes: { status: string } }) => d.attributes.status)).toEqual(['draft', 'draft']);
+    const moved = await importAndSettle(api, {
+      resource_type: 'stock_transfers',
+      inputs: transfers.map((d: { id: string }) => ({ id: d.id, _upcoming: true })),
+    });
+    expect(moved).toMatchObject({ status: 'completed', processed_count: 2 });
+    expect(await list(`stock_transfers?filter[q][origin_stock_location_id_eq]=${from}`)).toMatchObject([
+      { status: 'upcoming' },
+      { status: 'upcoming' },
+    ]);
+  });
+});
+
 describe('the import resource', () => {
   it('gives a signed link to the gzip of its inputs, which expires and names one file', async () => {
     const csv = `sku_code,quantity\n${skuCodes[0]},3`;

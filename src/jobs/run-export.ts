@@ -53,7 +53,7 @@ export async function runExport(deps: RunDeps, id: string): Promise<'done' | 'st
         const eta = new Date(started + ((Date.now() - started) * 100) / Math.max(progress, 1));
         const [still] =
           await sql`update exports set processed_count = ${records.length}, progress = ${Math.round(progress * 100) / 100},
-          estimated_completion_at = ${eta}, updated_at = now() where id = ${id} returning status`;
+          estimated_completion_at = ${eta.toISOString()}, updated_at = now() where id = ${id} returning status`;
         if (still?.status !== 'in_progress') return 'interrupted';
         if (got.length < PAGE) return 'read';
       }

@@ -60,13 +60,17 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
       const log: Record<string, unknown> = {};
       const taken = { ...cur.errors_log };
       let interrupted = false;
+      let named = false;
+      let triggered = false;
       const end = Math.min(inputs.length, cursor + BATCH);
       for (; cursor < end && !interrupted; cursor++) {
         const input = inputs[cursor]!;
         try {
-          // a trigger of the previous input may have named its own reason: every input says "import" again
-          await t`select set_config('allot.reason', 'import', true)`;
           const doc = inputDocument(def, input, imp.parent_resource_id);
+          // the ledger's reason for this transaction; a trigger (`_complete`…) names its own and clears it after
+          if (!named || triggered) await t`select set_config('allot.reason', 'import', true)`;
+          named = true;
+          triggered = Object.keys(doc.attributes).some((k) => def.triggers[k]);
           const target = doc.id ?? (await type.existing?.(tx, ctx.mode, doc));
           const w = { db: tx as unknown as Db, reg: deps.reg };
           if (target) {
