@@ -126,6 +126,8 @@ export async function startCliHarness(opts: { backend: string; domain: string })
   // the CLI's user plugins file ({dataDir}/package.json), with the plugins linked in place
   const dataDir = path.join(dirs.data, '@commercelayer/cli');
   await mkdir(dataDir, { recursive: true });
+  // where exports:create writes its file before moving it into place (an installed CLI has it)
+  await mkdir(path.join(dirs.cache, '@commercelayer/cli'), { recursive: true });
   const plugins = CLI_PLUGINS.map((name) => ({ type: 'link', name, root: path.join(ROOT, 'node_modules', name) }));
   await writeFile(path.join(dataDir, 'package.json'), JSON.stringify({ private: true, oclif: { schema: 1, plugins } }));
   const proxy = await startTlsProxy({ ...opts, dir: home });
