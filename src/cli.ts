@@ -1,14 +1,20 @@
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkSpec, upsertApplication } from './auth/applications';
 import { loadConfig } from './config';
 import { attachDatabase } from './db/attach';
+import { BulkError, bulkImportStockItems } from './jobs/bulk-import';
+import { progressBar, progressLine, summary } from './jobs/bulk-report';
 import { checkInvariants } from './services/check';
 
 const USAGE = `usage:
   allot applications create --kind integration|sales_channel [--role admin|read_only] --mode test|live --name NAME [--scope SCOPE]
       prints the new credentials as JSON (the secret is shown only this once)
   allot check
-      verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations, no oversell); exits 1 on any drift`;
+      verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations, no oversell); exits 1 on any drift
+  allot import stock_items FILE.csv [--location CODE] [--mode test|live] [--errors FILE] [--batch N]
+      loads a CSV of any size (sku_code,quantity[,stock_location_code]) a batch per transaction, with the
+      API's checks and the stock ledger; rejected rows go to FILE.errors.csv and the exit code is 1`;
 
 async function check() {
   const { database, close } = await attachDatabase(loadConfig());
@@ -54,10 +60,61 @@ async function applicationsCreate(argv: string[]) {
   }
 }
 
+const csvCell = (v: unknown) => {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+async function bulkImport(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      location: { type: 'string' },
+      mode: { type: 'string', default: 'test' },
+      errors: { type: 'string' },
+      batch: { type: 'string', default: '50000' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [type, file] = positionals;
+  if (type !== 'stock_items' || !file || positionals.length > 2) throw new BulkError(USAGE);
+  if (values.mode !== 'test' && values.mode !== 'live') throw new BulkError('--mode is test or live');
+  const batchSize = Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new BulkError('--batch is a positive integer');
+  const errorsFile = values.errors ?? `${file}.errors.csv`;
+  let errorsOut: ReturnType<typeof createWriteStream> | undefined;
+  const tty = process.stderr.isTTY;
+  const { database, close } = await attachDatabase(loadConfig());
+  try {
+    const p = await bulkImportStockItems(database.sql, file, {
+      mode: values.mode,
+      location: values.location,
+      batchSize,
+      progress: (x) => process.stderr.write(tty ? `\r${progressBar(x)}` : `${progressLine(x)}\n`),
+      reject: (r) => {
+        if (!errorsOut) {
+          errorsOut = createWriteStream(errorsFile);
+          errorsOut.write('line,row,field,message\n');
+        }
+        errorsOut.write(`${[r.line, r.key, r.field, r.message].map(csvCell).join(',')}\n`);
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    process.stdout.write(`${summary(type, p)}\n`);
+    if (p.rejected) process.stdout.write(`  rejected rows: ${errorsFile}\n`);
+    process.exitCode = p.rejected ? 1 : 0;
+  } finally {
+    await new Promise((r) => (errorsOut ? errorsOut.end(r) : r(undefined)));
+    await close();
+  }
+}
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'applications' && command === 'create') return applicationsCreate(rest);
   if (group === 'check' && command === undefined) return check();
+  if (group === 'import') return bulkImport(argv.slice(1));
   process.stderr.write(`${USAGE}\n`);
   process.exitCode = 2;
 }
