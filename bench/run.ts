@@ -4,6 +4,7 @@ export {};
 const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
   availability: () => import('./availability'),
   place: () => import('./place'),
+  import: () => import('./import'),
 };
 
 const name = process.argv[2];

@@ -47,10 +47,19 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
   let columns: { sku: number; quantity: number; location: number } | undefined;
   let batch: StockRow[] = [];
   let line = 1;
+  // the next batch is read and parsed while the database applies this one (two cores, both busy)
+  let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await inFlight;
     if (!batch.length) return;
-    const r = await applyStockBatch(sql, o.mode, batch, run);
-    p.rows += batch.length;
+    const rows = batch;
+    batch = [];
+    inFlight = apply(rows);
+    inFlight.catch(() => {}); // awaited by the next flush or at the end
+  };
+  const apply = async (rows: StockRow[]) => {
+    const r = await applyStockBatch(sql, o.mode, rows, run);
+    p.rows += rows.length;
     p.created += r.created;
     p.updated += r.updated;
     p.unchanged += r.unchanged;
@@ -58,7 +67,6 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
     for (const x of r.rejected) o.reject?.(x);
     p.seconds = (Date.now() - started) / 1000;
     o.progress?.({ ...p });
-    batch = [];
   };
   for await (const record of parser as AsyncIterable<string[]>) {
     if (!columns) {
@@ -77,6 +85,7 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
   if (!columns)
     throw new BulkError(`${file} is empty: a header row is needed (sku_code,quantity[,stock_location_code])`);
   await flush();
+  await inFlight;
   p.bytes = size;
   p.seconds = (Date.now() - started) / 1000;
   return p;

@@ -4,10 +4,10 @@ import { newId } from '../lib/ids';
 /**
  * `allot import stock_items`: one batch of rows, set-based, in one transaction (README "Imports and
  * exports"). The rows go into a temporary table with COPY; then a handful of statements resolve
- * SKU codes and stock locations, check every value as the API would (same wording), update the
- * stock items that exist — never below their reserved stock, checked in the UPDATE itself — and
- * insert the rest. The ledger's trigger writes one movement per changed row, reason `import`, and
- * one `versions` row names the run. Rows refused come back with their line, field and message.
+ * SKU codes and stock locations, check every value as the API would (same wording), lock the
+ * stock items that exist in id order, update them — never below their reserved stock — and insert
+ * the rest. Each of those two statements writes its ledger rows itself (one movement per changed
+ * row, reason `import`, as the row trigger would), and one `versions` row names the run. Rows refused come back with their line, field and message.
  */
 
 export interface StockRow {
@@ -59,28 +59,36 @@ create temp table latest on commit drop as
 select distinct on (sku_id, loc_id) line, id, rs, sku_code, location, sku_id, loc_id, q from res
 where problem is null order by sku_id, loc_id, line desc`;
 
-const UPDATE = `
-with upd as (
-  update stock_items si set quantity = r.q, updated_at = now()
-  from latest r
-  where si.sku_id = r.sku_id and si.stock_location_id = r.loc_id and si.quantity <> r.q and r.q >= si.reserved_quantity
-  returning si.id)
-select count(*)::int as n from upd`;
+/**
+ * The stock items the batch changes, locked in id order (as placements lock them: no deadlock),
+ * with the quantity and reserved stock they have under the lock.
+ */
+const LOCK = `
+insert into cur select si.id, r.line, r.sku_code, r.location, r.q, si.quantity, si.reserved_quantity
+from latest r join stock_items si on si.sku_id = r.sku_id and si.stock_location_id = r.loc_id
+order by si.id for update of si`;
 
-/** Existing rows the update will leave alone: unchanged, or refused because the new quantity is below the reserved stock. */
-const LEFT_ALONE = `
-select r.line, r.sku_code, r.location, si.quantity = r.q as same, si.reserved_quantity as reserved from latest r
-join stock_items si on si.sku_id = r.sku_id and si.stock_location_id = r.loc_id
-where si.quantity = r.q or r.q < si.reserved_quantity`;
+/** What the row trigger would write, one movement per changed row, written by the same statement. */
+const LEDGER = `insert into stock_movements (mode, stock_item_id, sku_id, stock_location_id, quantity_delta, reserved_delta, reason, txid)
+  select mode, id, sku_id, stock_location_id, dq, 0, 'import', txid_current() from changed where dq <> 0`;
+
+const UPDATE = `
+with changed as (
+  update stock_items si set quantity = c.q, updated_at = now()
+  from cur c where si.id = c.id and c.q <> c.quantity and c.q >= c.reserved
+  returning si.id, si.mode, si.sku_id, si.stock_location_id, c.q - c.quantity as dq),
+moved as (${LEDGER})
+select count(*)::int as n from changed`;
 
 const INSERT = `
-with ins as (
+with changed as (
   insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
   select r.id, $1, r.q, r.sku_id, r.loc_id, r.rs from latest r
-  where not exists (select 1 from stock_items si where si.sku_id = r.sku_id and si.stock_location_id = r.loc_id)
+  where not exists (select 1 from cur c where c.line = r.line)
   on conflict (sku_id, stock_location_id) do nothing
-  returning 1)
-select count(*)::int as n from ins`;
+  returning id, mode, sku_id, stock_location_id, quantity as dq),
+moved as (${LEDGER})
+select count(*)::int as n from changed`;
 
 /** Apply one batch in one transaction; a deadlock with a concurrent placement or a racing insert retries it whole. */
 export async function applyStockBatch(
@@ -122,6 +130,7 @@ async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[]
   });
   if (mode !== 'test' && mode !== 'live') throw new Error(`unknown mode ${mode}`);
   await q(RESOLVE.replaceAll('$MODE', mode));
+  await q('analyze res');
   const rejected: Rejected[] = (
     await q('select line, sku_code, location, problem from res where problem is not null order by line')
   ).map((r) => {
@@ -129,10 +138,17 @@ async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[]
     return { line: r.line, key: `${r.sku_code}@${r.location}`, field, message };
   });
   await q(LATEST);
+  await q('analyze latest');
   const [{ n: expected }] = await q('select count(*)::int as n from latest');
+  await q(
+    'create temp table cur (id text, line int, sku_code text, location text, q int, quantity int, reserved int) on commit drop',
+  );
+  await q(LOCK);
   let unchanged = 0;
   let below = 0;
-  for (const r of await q(LEFT_ALONE)) {
+  for (const r of await q(
+    'select line, sku_code, location, q = quantity as same, reserved from cur where q = quantity or q < reserved',
+  )) {
     if (r.same) unchanged++;
     else {
       below++;
@@ -144,9 +160,12 @@ async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[]
       });
     }
   }
+  // these two statements write their own ledger rows (LEDGER): the row trigger stands aside for them only
+  await q(`select set_config('allot.ledger_by_statement', 'on', true)`);
   const [{ n: updated }] = await q(UPDATE);
   const [{ n: created }] = await q(INSERT, [mode]);
-  // a row created by someone else between the statements above: run the batch again
+  await q(`select set_config('allot.ledger_by_statement', '', true)`);
+  // a stock item created by someone else since the lock: run the batch again
   if (updated + unchanged + created + below !== expected) throw new RaceLost();
   const changes = JSON.stringify({ file: [null, run.file], created: [null, created], updated: [null, updated] });
   const who = JSON.stringify({ application: { id: null, kind: 'cli' }, request_id: run.id });
