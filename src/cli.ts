@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { checkSpec, upsertApplication } from './auth/applications';
 import { loadConfig } from './config';
 import { attachDatabase } from './db/attach';
-import { BulkError, bulkImportStockItems } from './jobs/bulk-import';
+import { BulkError, bulkImportRecords, bulkImportStockItems } from './jobs/bulk-import';
 import { progressBar, progressLine, summary } from './jobs/bulk-report';
+import { definitions } from './resources/index';
 import { checkInvariants } from './services/check';
 
 const USAGE = `usage:
@@ -14,7 +15,9 @@ const USAGE = `usage:
       verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations, no oversell); exits 1 on any drift
   allot import stock_items FILE.csv [--location CODE] [--mode test|live] [--errors FILE] [--batch N]
       loads a CSV of any size (sku_code,quantity[,stock_location_code]) a batch per transaction, with the
-      API's checks and the stock ledger; rejected rows go to FILE.errors.csv and the exit code is 1`;
+      API's checks and the stock ledger; rejected rows go to FILE.errors.csv and the exit code is 1
+  allot import skus|stock_locations FILE.csv [--mode test|live] [--errors FILE] [--batch N]
+      the same for records keyed by code (columns: the attributes a create takes, <relationship>_id)`;
 
 async function check() {
   const { database, close } = await attachDatabase(loadConfig());
@@ -72,25 +75,31 @@ async function bulkImport(argv: string[]) {
       location: { type: 'string' },
       mode: { type: 'string', default: 'test' },
       errors: { type: 'string' },
-      batch: { type: 'string', default: '50000' },
+      batch: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   const [type, file] = positionals;
-  if (type !== 'stock_items' || !file || positionals.length > 2) throw new BulkError(USAGE);
+  if (!['stock_items', 'skus', 'stock_locations'].includes(type ?? '') || !file || positionals.length > 2)
+    throw new BulkError(USAGE);
+  if (type !== 'stock_items' && values.location) throw new BulkError('--location is for stock_items');
   if (values.mode !== 'test' && values.mode !== 'live') throw new BulkError('--mode is test or live');
-  const batchSize = Number(values.batch);
+  const batchSize = Number(values.batch ?? 1);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new BulkError('--batch is a positive integer');
   const errorsFile = values.errors ?? `${file}.errors.csv`;
   let errorsOut: ReturnType<typeof createWriteStream> | undefined;
   const tty = process.stderr.isTTY;
   const { database, close } = await attachDatabase(loadConfig());
   try {
-    const p = await bulkImportStockItems(database.sql, file, {
+    const load = (o: Parameters<typeof bulkImportStockItems>[2]) =>
+      type === 'stock_items'
+        ? bulkImportStockItems(database.sql, file, o)
+        : bulkImportRecords(database.sql, definitions.find((d) => d.type === type)!, file, o);
+    const p = await load({
       mode: values.mode,
       location: values.location,
-      batchSize,
+      batchSize: values.batch === undefined ? undefined : batchSize,
       progress: (x) => process.stderr.write(tty ? `\r${progressBar(x)}` : `${progressLine(x)}\n`),
       reject: (r) => {
         if (!errorsOut) {

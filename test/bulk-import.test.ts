@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkImportStockItems } from '../src/jobs/bulk-import';
+import { bulkImportRecords, bulkImportStockItems } from '../src/jobs/bulk-import';
+import { definitions } from '../src/resources/index';
 import { checkInvariants } from '../src/services/check';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
@@ -138,5 +139,68 @@ describe('allot import stock_items', () => {
       'line,row,field,message\n3,NOPE@bulk-a,sku_code,is not a valid SKU code\n',
     );
     expect((await quantities('bulk-a')).get('BULK-10')).toBe(10);
+  });
+});
+
+describe('allot import skus and stock_locations', () => {
+  const def = (type: string) => definitions.find((d) => d.type === type)!;
+
+  it('upserts SKUs on code with the API checks, merged over what is stored', async () => {
+    const cat = await factory(api).shippingCategory();
+    const rejected: unknown[] = [];
+    const first = await bulkImportRecords(
+      t.database.sql,
+      def('skus'),
+      await csvFile(
+        'skus.csv',
+        [
+          'code,name,shipping_category_id,weight,unit_of_weight,do_not_ship',
+          `REC-1,One,${cat},1.5,gr,`,
+          `REC-2,Two,,,,true`,
+          `REC-3,,${cat},,,`,
+          `REC-4,Four,,,,`,
+          `REC-5,Five,nope,,,`,
+          `REC-6,Six,${cat},heavy,kg,`,
+        ].join('\n'),
+      ),
+      { mode: 'test', reject: (r) => rejected.push(r) },
+    );
+    expect(first).toMatchObject({ rows: 6, created: 2, rejected: 4 });
+    expect(rejected).toEqual([
+      { line: 4, key: 'REC-3', field: 'name', message: "can't be blank" },
+      { line: 5, key: 'REC-4', field: 'shipping_category', message: "can't be blank" },
+      { line: 6, key: 'REC-5', field: 'shipping_category', message: 'is invalid' },
+      { line: 7, key: 'REC-6', field: 'weight', message: 'is not a number' },
+      { line: 7, key: 'REC-6', field: 'unit_of_weight', message: 'is not included in the list' },
+    ]);
+    const second = await bulkImportRecords(
+      t.database.sql,
+      def('skus'),
+      await csvFile('skus2.csv', 'code,name\nREC-1,One renamed\nREC-7,Seven'),
+      { mode: 'test' },
+    );
+    // REC-7 is new without a shipping category: refused; REC-1 keeps its category and weight
+    expect(second).toMatchObject({ created: 0, updated: 1, rejected: 1 });
+    const [sku] = (await api.get('/api/skus?filter[q][code_eq]=REC-1')).body.data;
+    expect(sku.attributes).toMatchObject({ name: 'One renamed', weight: 1.5, unit_of_weight: 'gr' });
+  });
+
+  it('upserts stock locations on code, defaults applied to new ones', async () => {
+    const address = await factory(api).address();
+    const p = await bulkImportRecords(
+      t.database.sql,
+      def('stock_locations'),
+      await csvFile(
+        'locs.csv',
+        `code,name,address_id,label_format\nrec-wh,Rec WH,${address},\nrec-wh2,Two,${address},ZPL`,
+      ),
+      { mode: 'test' },
+    );
+    expect(p).toMatchObject({ created: 2, rejected: 0 });
+    const res = await api.get('/api/stock_locations?filter[q][code_start]=rec-wh&sort=code');
+    expect(res.body.data.map((d: { attributes: object }) => d.attributes)).toMatchObject([
+      { code: 'rec-wh', name: 'Rec WH', label_format: 'PDF', suppress_etd: false },
+      { code: 'rec-wh2', label_format: 'ZPL' },
+    ]);
   });
 });

@@ -3,7 +3,10 @@ import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import type postgres from 'postgres';
 import { newId } from '../lib/ids';
+import type { ResourceDefinition } from '../resources/define';
+import { applyRecordBatch, cliContext, recordColumns } from './bulk-records';
 import { applyStockBatch, type Rejected, type StockRow } from './bulk-stock-items';
+import { castCsvRow, type Input } from './inputs';
 
 export interface BulkOptions {
   mode: 'test' | 'live';
@@ -86,6 +89,68 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
     throw new BulkError(`${file} is empty: a header row is needed (sku_code,quantity[,stock_location_code])`);
   await flush();
   await inFlight;
+  p.bytes = size;
+  p.seconds = (Date.now() - started) / 1000;
+  return p;
+}
+
+/**
+ * Stream a CSV file of SKUs or stock locations (keyed by `code`; columns are the attributes a create
+ * takes and `<relationship>_id`), a batch per transaction.
+ */
+export async function bulkImportRecords(
+  sql: postgres.Sql,
+  def: ResourceDefinition,
+  file: string,
+  o: BulkOptions,
+): Promise<Progress> {
+  const size = (await stat(file)).size;
+  const started = Date.now();
+  const run = { id: `import-${newId()}`, file };
+  const p: Progress = { rows: 0, bytes: 0, size, created: 0, updated: 0, unchanged: 0, rejected: 0, seconds: 0 };
+  const input = createReadStream(file);
+  input.on('data', (b) => {
+    p.bytes += b.length;
+  });
+  const allowed = recordColumns(def);
+  let header: string[] | undefined;
+  const parser = input.pipe(
+    parse({
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      columns: (h: string[]) => {
+        const unknown = h.filter((c) => !allowed.has(c));
+        if (unknown.length)
+          throw new BulkError(
+            `unknown column(s) ${unknown.join(', ')}: expected some of ${[...allowed.keys()].join(', ')}`,
+          );
+        if (!h.includes('code')) throw new BulkError('the header needs code: records are matched on it');
+        header = h;
+        return h;
+      },
+    }),
+  );
+  let batch: Array<{ line: number; record: Input }> = [];
+  let line = 1;
+  const ctx = cliContext(o.mode);
+  const flush = async () => {
+    if (!batch.length) return;
+    const r = await applyRecordBatch(sql, def, ctx, header!, batch, run);
+    p.rows += batch.length;
+    p.created += r.created;
+    p.updated += r.updated;
+    p.rejected += new Set(r.rejected.map((x) => x.line)).size; // rows, however many fields each
+    for (const x of r.rejected) o.reject?.(x);
+    p.seconds = (Date.now() - started) / 1000;
+    o.progress?.({ ...p });
+    batch = [];
+  };
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    batch.push({ line: ++line, record: castCsvRow(def, record) });
+    if (batch.length >= (o.batchSize ?? 10_000)) await flush();
+  }
+  await flush();
   p.bytes = size;
   p.seconds = (Date.now() - started) / 1000;
   return p;
