@@ -13,14 +13,22 @@ export interface Workers {
 
 export const JOBS_CHANNEL = 'allot_jobs';
 
+/** Failures that say nothing about the job: a lost connection, a server shutting down, a deadlock. */
+export function transient(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return /^(08|57P|40001|40P01)/.test(code) || /^(CONNECTION_|CONNECT_TIMEOUT|ECONN|EPIPE|ETIMEDOUT)/.test(code);
+}
+
 /**
  * The job queue's workers (README "Imports and exports"): a table of job ids and
  * `FOR UPDATE SKIP LOCKED`. A worker claims the oldest job nobody holds and keeps that row lock,
  * in an open transaction on its own connection, for as long as the job runs; the job's work runs
  * in transactions of its own. So any number of processes share the queue without running a job
  * twice, and when a process dies its locks go with its connections: another worker takes the job
- * up at once and resumes it from what its last batch committed. Workers wake on NOTIFY (sent when
- * a job is queued, delivered at commit) and poll every `pollMs` besides.
+ * up at once and resumes it from what its last batch committed. Should two workers ever run one
+ * import (a holder's connection cut while its process lives on), no input is applied twice: each
+ * batch reads the cursor under the import's row lock. Workers wake on NOTIFY (sent when a job is
+ * queued, delivered at commit) and poll every `pollMs` besides.
  */
 export function startWorkers(
   database: Database,
@@ -52,6 +60,7 @@ export function startWorkers(
         outcome = await runners[job.kind]!(job.id, () => stopping);
       } catch (e) {
         opts.onError(e, job.id);
+        if (transient(e)) throw e; // the database went away or a lock fight was lost: the job stays queued
         outcome = await opts.fail(job.id, () => stopping); // a bug or bad data: the job ends, visibly
       }
       if (outcome === 'done') await holder`delete from jobs where id = ${job.id}`;
