@@ -67,17 +67,25 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
         const input = inputs[cursor]!;
         try {
           const doc = inputDocument(def, input, imp.parent_resource_id);
+          const apply = async () => {
+            const target = doc.id ?? (await type.existing?.(tx, ctx.mode, doc));
+            const w = { db: tx as unknown as Db, reg: deps.reg };
+            if (target) return void (await updateResource(w, def, target, { ...doc, id: target }, ctx));
+            const { _validate, ...attributes } = doc.attributes; // a check of updates (stock items): nothing to check on create
+            await createResource(w, def, { ...doc, attributes }, ctx);
+          };
           // the ledger's reason for this transaction; a trigger (`_complete`…) names its own and clears it after
           if (!named || triggered) await t`select set_config('allot.reason', 'import', true)`;
           named = true;
           triggered = Object.keys(doc.attributes).some((k) => def.triggers[k]);
-          const target = doc.id ?? (await type.existing?.(tx, ctx.mode, doc));
-          const w = { db: tx as unknown as Db, reg: deps.reg };
-          if (target) {
-            await updateResource(w, def, target, { ...doc, id: target }, ctx);
-          } else {
-            delete doc.attributes._validate; // a check of updates (stock items); nothing to check on create
-            await createResource(w, def, doc, ctx);
+          // a lock fight lost to a concurrent write (409) rolled back only this input's savepoint: try it again
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await apply();
+              break;
+            } catch (e) {
+              if (!(e instanceof ApiError && e.status === 409 && attempt < 3)) throw e;
+            }
           }
           processed++;
         } catch (e) {
