@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
-import { benchDatabase, freePort, postmasterPid, ROOT, startProcess, stopProcess, treeCpuSeconds } from './lib';
+import { benchDatabase, freePort, ROOT, startProcess, stopProcess } from './lib';
 
 /**
  * `npm run bench -- import`: `allot import` of 1M stock items (100k SKUs × 10 locations) into a
@@ -121,13 +121,10 @@ export default async function main() {
       ['update', update],
     ] as const) {
       const copy = await bareCopy(sql, file);
-      const pg = await postmasterPid(sql);
-      const cpu0 = await treeCpuSeconds(pg);
       const run = await allotImport(db.url, file);
-      const cpu = ((await treeCpuSeconds(pg)) ?? 0) - (cpu0 ?? 0);
       const drift = await checkInvariants(sql);
       say(
-        `allot import, ${name.padEnd(6)} ${fmt(rows)} rows in ${run.seconds.toFixed(1)} s: ${fmt(rows / run.seconds).padStart(7)} rows/s | bare COPY ${copy.toFixed(1)} s: ${fmt(rows / copy).padStart(9)} rows/s | ratio ${(copy / run.seconds).toFixed(2)} | PostgreSQL CPU ${cpu.toFixed(1)} s | allot check: ${drift.length ? `${drift.length} drift(s)` : 'clean'}`,
+        `allot import, ${name.padEnd(6)} ${fmt(rows)} rows in ${run.seconds.toFixed(1)} s: ${fmt(rows / run.seconds).padStart(7)} rows/s | bare COPY ${copy.toFixed(1)} s: ${fmt(rows / copy).padStart(9)} rows/s | ratio ${(copy / run.seconds).toFixed(2)} | allot check: ${drift.length ? `${drift.length} drift(s)` : 'clean'}`,
       );
       say(`  ${run.out.trim().split('\n').join('\n  ')}`);
       await sql`analyze stock_items`;
