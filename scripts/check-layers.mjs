@@ -4,7 +4,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const ABOVE_ROWS = ['resources', 'query', 'services', 'behaviour', 'http', 'auth/routes.ts', 'wiring.ts', 'app.ts'];
+const ABOVE_ROWS = [
+  'resources',
+  'query',
+  'services',
+  'jobs',
+  'behaviour',
+  'http',
+  'auth/routes.ts',
+  'wiring.ts',
+  'app.ts',
+];
 const rules = {
   inventory: [
     'db',
@@ -13,6 +23,7 @@ const rules = {
     'resources',
     'query',
     'services',
+    'jobs',
     'behaviour',
     'http',
     'auth',
@@ -21,9 +32,10 @@ const rules = {
   ],
   db: ABOVE_ROWS.concat('rows'),
   rows: ABOVE_ROWS,
-  resources: ['query', 'services', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  query: ['services', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  services: ['query', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
+  resources: ['query', 'services', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
+  query: ['services', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
+  services: ['query', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
+  jobs: ['behaviour', 'http', 'wiring.ts', 'app.ts'],
   behaviour: ['http', 'wiring.ts', 'app.ts'],
 };
 

@@ -14,6 +14,7 @@ import { clientErrorHandler, JSONAPI, registerErrorHandling } from './http/error
 import { apiGuard } from './http/guard';
 import { registerHealth } from './http/health';
 import { registerWrites } from './http/idempotency';
+import { registerAttachmentRoute, registerJobRoutes } from './http/jobs';
 import { registerOAuthRoutes } from './http/oauth';
 import { registerObservation, requestIds } from './http/observe';
 import { registerOpenApi } from './http/openapi';
@@ -22,6 +23,7 @@ import { RateLimiter } from './http/rate-limit';
 import { TableCounts } from './http/rate-limit-store';
 import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
+import { startJobWorkers } from './jobs/workers';
 import { errors } from './jsonapi/errors';
 import { localMetrics, type MetricsSource, registerMetricsRoute } from './ops/metrics-endpoint';
 import { Readiness } from './ops/readiness';
@@ -110,10 +112,20 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const revocations = new Revocations(database, (m, err) => app.log.warn({ err }, m));
   await revocations.start();
   app.addHook('onClose', () => revocations.close());
+  const reg = buildRegistry();
+  // imports and exports run in the background, in whichever process claims them first
+  const workers = startJobWorkers(database, reg, {
+    workers: config.jobWorkers,
+    onError: (err, job) => {
+      console.error('JOBERR', err);
+      app.log.error({ err, job }, 'background job');
+    },
+  });
+  app.addHook('onClose', () => workers.stop());
   const deps: AppDeps = {
     config,
     database,
-    reg: buildRegistry(),
+    reg,
     issuer,
     verifier: new TokenVerifier(issuer, revocations),
     revocations,
@@ -130,12 +142,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   registerOAuthRoutes(app, deps);
   registerOpenApi(app, deps);
   registerConsole(app);
+  registerAttachmentRoute(app, deps);
   await app.register(
     async (api) => {
       api.addHook('onRequest', apiGuard(deps));
       registerWrites(api, deps);
       registerApplicationRoute(api, deps);
       registerOrganizationRoute(api, deps);
+      registerJobRoutes(api, deps, workers.kick);
       registerResourceRoutes(api, deps);
     },
     { prefix: '/api' },

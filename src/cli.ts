@@ -1,7 +1,11 @@
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkSpec, upsertApplication } from './auth/applications';
 import { loadConfig } from './config';
 import { attachDatabase } from './db/attach';
+import { BulkError, bulkImportRecords, bulkImportStockItems } from './jobs/bulk-import';
+import { progressBar, progressLine, summary } from './jobs/bulk-report';
+import { definitions } from './resources/index';
 import { checkStock } from './services/check';
 
 const USAGE = `usage:
@@ -10,7 +14,12 @@ const USAGE = `usage:
       prints the new credentials as JSON (the secret is shown only this once)
   allot check
       verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations = the ledger, no hold ever granted
-      beyond stock) and lists stock items a count left short of their holds; exits 1 on any drift, not on shortfalls`;
+      beyond stock) and lists stock items a count left short of their holds; exits 1 on any drift, not on shortfalls
+  allot import stock_items FILE.csv [--location CODE] [--mode test|live] [--errors FILE] [--batch N]
+      loads a CSV of any size (sku_code,quantity[,stock_location_code]) a batch per transaction, with the
+      API's checks and the stock ledger; rejected rows go to FILE.errors.csv and the exit code is 1
+  allot import skus|stock_locations FILE.csv [--mode test|live] [--errors FILE] [--batch N]
+      the same for records keyed by code (columns: the attributes a create takes, <relationship>_id)`;
 
 async function check() {
   const { database, close } = await attachDatabase(loadConfig());
@@ -69,10 +78,67 @@ async function applicationsCreate(argv: string[]) {
   }
 }
 
+const csvCell = (v: unknown) => {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+async function bulkImport(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      location: { type: 'string' },
+      mode: { type: 'string', default: 'test' },
+      errors: { type: 'string' },
+      batch: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [type, file] = positionals;
+  if (!['stock_items', 'skus', 'stock_locations'].includes(type ?? '') || !file || positionals.length > 2)
+    throw new BulkError(USAGE);
+  if (type !== 'stock_items' && values.location) throw new BulkError('--location is for stock_items');
+  if (values.mode !== 'test' && values.mode !== 'live') throw new BulkError('--mode is test or live');
+  const batchSize = Number(values.batch ?? 1);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new BulkError('--batch is a positive integer');
+  const errorsFile = values.errors ?? `${file}.errors.csv`;
+  let errorsOut: ReturnType<typeof createWriteStream> | undefined;
+  const tty = process.stderr.isTTY;
+  const { database, close } = await attachDatabase(loadConfig());
+  try {
+    const load = (o: Parameters<typeof bulkImportStockItems>[2]) =>
+      type === 'stock_items'
+        ? bulkImportStockItems(database.sql, file, o)
+        : bulkImportRecords(database.sql, definitions.find((d) => d.type === type)!, file, o);
+    const p = await load({
+      mode: values.mode,
+      location: values.location,
+      batchSize: values.batch === undefined ? undefined : batchSize,
+      progress: (x) => process.stderr.write(tty ? `\r${progressBar(x)}` : `${progressLine(x)}\n`),
+      reject: (r) => {
+        if (!errorsOut) {
+          errorsOut = createWriteStream(errorsFile);
+          errorsOut.write('line,row,field,message\n');
+        }
+        errorsOut.write(`${[r.line, r.key, r.field, r.message].map(csvCell).join(',')}\n`);
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    process.stdout.write(`${summary(type, p)}\n`);
+    if (p.rejected) process.stdout.write(`  rejected rows: ${errorsFile}\n`);
+    process.exitCode = p.rejected ? 1 : 0;
+  } finally {
+    await new Promise((r) => (errorsOut ? errorsOut.end(r) : r(undefined)));
+    await close();
+  }
+}
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'applications' && command === 'create') return applicationsCreate(rest);
   if (group === 'check' && command === undefined) return check();
+  if (group === 'import') return bulkImport(argv.slice(1));
   process.stderr.write(`${USAGE}\n`);
   process.exitCode = 2;
 }

@@ -38,6 +38,8 @@ export interface Config {
   metricsToken?: string;
   /** Memory for single GET responses kept per process, in MiB; each hit is confirmed by a probe (0: off). */
   responseCacheMb: number;
+  /** Imports and exports this process runs at once (0: it leaves them to other processes). */
+  jobWorkers: number;
 }
 
 export class ConfigError extends Error {}
@@ -106,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
+    jobWorkers: int(env, 'JOB_WORKERS', 2, 0, 64),
   };
 }

@@ -1,5 +1,6 @@
 import { addresses } from './behaviour/addresses';
 import { shipments, stockLineItems, stockReservations } from './behaviour/fulfilment';
+import { exportsBehaviour, importsBehaviour } from './behaviour/jobs';
 import { markets, shippingMethods } from './behaviour/markets';
 import { lineItems, orders } from './behaviour/orders';
 import { returnLineItems, returns } from './behaviour/returns';
@@ -29,6 +30,8 @@ const behaviours: Record<string, Behaviour> = {
   shipping_methods: shippingMethods,
   stock_items: stockItems,
   skus,
+  imports: importsBehaviour,
+  exports: exportsBehaviour,
 };
 
 /** Every served type with its behaviour bound; a trigger without an action (or the reverse) fails here, at start. */

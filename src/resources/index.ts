@@ -8,6 +8,7 @@ import {
   stockLevelsResource,
 } from './inventory_locations';
 import { inventoryModelsResource } from './inventory_models';
+import { exportsResource, importsResource } from './jobs';
 import { deliveryLeadTimesResource, marketsResource, shippingMethodsResource } from './markets';
 import { lineItemsResource, ordersResource } from './orders';
 import { returnLineItemsResource, returnsResource } from './returns';
@@ -40,4 +41,6 @@ export const definitions: ResourceDefinition[] = [
   returnsResource,
   returnLineItemsResource,
   versionsResource,
+  importsResource,
+  exportsResource,
 ];

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { generate } from 'selfsigned';
 
 /**
- * The official Commerce Layer CLI (`@commercelayer/cli` with its resources, triggers and token
- * plugins), unmodified, against a local Allot. The CLI only speaks `https://{slug}.{domain}` and
+ * The official Commerce Layer CLI (`@commercelayer/cli` with its resources, triggers, token, imports
+ * and exports plugins), unmodified, against a local Allot. The CLI only speaks `https://{slug}.{domain}` and
  * `https://auth.{domain}`, so the harness
  * - generates a throw-away certificate for `{domain}` and `*.{domain}`, trusted by the CLI's
  *   process through NODE_EXTRA_CA_CERTS;
@@ -21,13 +21,16 @@ import { generate } from 'selfsigned';
  *   127.0.0.1 and sends their port 443 to the proxy;
  * - gives the CLI a home of its own (HOME, XDG_*), with the three plugins linked from node_modules
  *   in its user plugins file, as `commercelayer plugins:link` would record them (without the
- *   network: nothing is installed).
+ *   network: nothing is installed);
+ * - answers a prompt when asked to (`input` is written to the CLI's standard input).
  */
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const CLI = path.join(ROOT, 'node_modules/@commercelayer/cli/bin/run.js');
 const PRELOAD = path.join(HERE, 'cli-preload.cjs');
-export const CLI_PLUGINS = ['resources', 'triggers', 'token'].map((p) => `@commercelayer/cli-plugin-${p}`);
+export const CLI_PLUGINS = ['resources', 'triggers', 'token', 'imports', 'exports'].map(
+  (p) => `@commercelayer/cli-plugin-${p}`,
+);
 
 export interface CliResult {
   code: number | null;
@@ -38,8 +41,8 @@ export interface CliResult {
 }
 
 export interface CliHarness {
-  /** Runs `commercelayer ...args`; never rejects, the exit code tells. */
-  run(args: string[]): Promise<CliResult>;
+  /** Runs `commercelayer ...args`; never rejects, the exit code tells. `input` goes to its stdin. */
+  run(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<CliResult>;
   /** `METHOD host/path` of every request the proxy forwarded, in order. */
   requests: string[];
   home: string;
@@ -126,6 +129,8 @@ export async function startCliHarness(opts: { backend: string; domain: string })
   // the CLI's user plugins file ({dataDir}/package.json), with the plugins linked in place
   const dataDir = path.join(dirs.data, '@commercelayer/cli');
   await mkdir(dataDir, { recursive: true });
+  // where exports:create writes its file before moving it into place (an installed CLI has it)
+  await mkdir(path.join(dirs.cache, '@commercelayer/cli'), { recursive: true });
   const plugins = CLI_PLUGINS.map((name) => ({ type: 'link', name, root: path.join(ROOT, 'node_modules', name) }));
   await writeFile(path.join(dataDir, 'package.json'), JSON.stringify({ private: true, oclif: { schema: 1, plugins } }));
   const proxy = await startTlsProxy({ ...opts, dir: home });
@@ -142,17 +147,18 @@ export async function startCliHarness(opts: { backend: string; domain: string })
     NO_COLOR: '1',
     COLUMNS: '200',
   };
-  const run = (args: string[]) =>
+  const run = (args: string[], opts: { input?: string; timeoutMs?: number } = {}) =>
     new Promise<CliResult>((resolve) => {
-      execFile(
+      const child = execFile(
         process.execPath,
         [CLI, ...args],
-        { env, timeout: 90_000, maxBuffer: 16 << 20 },
+        { env, timeout: opts.timeoutMs ?? 90_000, maxBuffer: 16 << 20 },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
           resolve({ code, stdout, stderr, output: `${stdout}${stderr}` });
         },
       );
+      if (opts.input !== undefined) child.stdin?.end(opts.input);
     });
   return {
     run,

@@ -4,8 +4,10 @@
 -- same rows as before, for every writer (SQL typed by hand too): one per stock item whose counters
 -- changed, with the same deltas, reason (the same CASE, `allot.reason` first), actor and txid.
 -- Transition tables allow one event per trigger and no column list, hence three triggers; an UPDATE
--- that changes no counter writes nothing, as before; the UPDATE one keeps the old trigger's name. Rows
--- are paired by id, so a stock item's id cannot change any more (nothing changes it; foreign keys
+-- that changes no counter writes nothing, as before; the UPDATE one keeps the old trigger's name.
+-- `allot import` writes its own movements in the statement that changes the stock items and sets
+-- allot.ledger_by_statement for those statements only: the triggers stand aside then.
+-- Rows are paired by id, so a stock item's id cannot change any more (nothing changes it; foreign keys
 -- already refused it once the item was referenced).
 DROP TRIGGER "stock_items_ledger" ON "stock_items";
 --> statement-breakpoint
@@ -52,13 +54,16 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER "stock_items_ledger_insert" AFTER INSERT ON "stock_items"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "stock_movements_inserted"();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+  WHEN (current_setting('allot.ledger_by_statement', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "stock_movements_inserted"();
 --> statement-breakpoint
 CREATE TRIGGER "stock_items_ledger_delete" AFTER DELETE ON "stock_items"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "stock_movements_deleted"();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+  WHEN (current_setting('allot.ledger_by_statement', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "stock_movements_deleted"();
 --> statement-breakpoint
 CREATE TRIGGER "stock_items_ledger" AFTER UPDATE ON "stock_items"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "stock_movements_updated"();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  WHEN (current_setting('allot.ledger_by_statement', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION "stock_movements_updated"();
 --> statement-breakpoint
 CREATE TRIGGER "stock_items_id_fixed" BEFORE UPDATE OF id ON "stock_items"
   FOR EACH ROW WHEN (old.id IS DISTINCT FROM new.id) EXECUTE FUNCTION "stock_item_id_fixed"();

@@ -2,6 +2,7 @@ export * from './auth';
 export * from './catalog';
 export * from './idempotency';
 export * from './inventory_models';
+export * from './jobs';
 export * from './markets';
 export * from './ops';
 export * from './orders';
