@@ -4,7 +4,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const ABOVE_ROWS = ['resources', 'query', 'services', 'behaviour', 'http', 'auth/routes.ts', 'wiring.ts', 'app.ts'];
+const ABOVE_ROWS = [
+  'resources',
+  'query',
+  'services',
+  'behaviour',
+  'events',
+  'http',
+  'auth/routes.ts',
+  'wiring.ts',
+  'app.ts',
+];
 const rules = {
   inventory: [
     'db',
@@ -14,6 +24,7 @@ const rules = {
     'query',
     'services',
     'behaviour',
+    'events',
     'http',
     'auth',
     'wiring.ts',
@@ -21,10 +32,11 @@ const rules = {
   ],
   db: ABOVE_ROWS.concat('rows'),
   rows: ABOVE_ROWS,
-  resources: ['query', 'services', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  query: ['services', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  services: ['query', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  behaviour: ['http', 'wiring.ts', 'app.ts'],
+  resources: ['query', 'services', 'behaviour', 'events', 'http', 'wiring.ts', 'app.ts'],
+  query: ['services', 'behaviour', 'events', 'http', 'wiring.ts', 'app.ts'],
+  services: ['query', 'behaviour', 'events', 'http', 'wiring.ts', 'app.ts'],
+  behaviour: ['events', 'http', 'wiring.ts', 'app.ts'],
+  events: ['services', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
 };
 
 const src = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');

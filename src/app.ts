@@ -6,6 +6,9 @@ import { type TokenIssuer, TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { startStatisticsKeeper } from './db/statistics';
+import { seedEvents } from './events/catalog';
+import { startDeliverer } from './events/deliver';
+import { startStockWatch } from './events/stock-watch';
 import { registerApplicationRoute } from './http/application';
 import { registerParsers } from './http/content';
 import type { AppDeps } from './http/deps';
@@ -81,10 +84,25 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const revocations = new Revocations(database, (m, err) => app.log.warn({ err }, m));
   await revocations.start();
   app.addHook('onClose', () => revocations.close());
+  const reg = buildRegistry();
+  await seedEvents(database.sql, reg);
+  const stopDeliverer = startDeliverer(database, {
+    ...config.webhooks,
+    perWebhook: Math.min(4, config.webhooks.concurrency),
+    reg,
+    baseUrl: config.publicUrl ?? `https://${config.organizationSlug}.${config.domain}`,
+    organizationId: issuer.organization.id,
+    log: (m, err) => app.log.warn({ err }, m),
+  });
+  app.addHook('onClose', () => stopDeliverer());
+  const stopStockWatch = startStockWatch(database.db, reg, config.webhooks.pollMs, (err) =>
+    app.log.warn({ err }, 'stock watch'),
+  );
+  app.addHook('onClose', () => stopStockWatch());
   const deps: AppDeps = {
     config,
     database,
-    reg: buildRegistry(),
+    reg,
     issuer,
     verifier: new TokenVerifier(issuer, revocations),
     revocations,

@@ -24,6 +24,8 @@ export interface Config {
   dbPoolSize: number;
   /** Memory for single GET responses kept per process, in MiB; each hit is confirmed by a probe (0: off). */
   responseCacheMb: number;
+  /** Webhook delivery (spec §4): how long a receiver has to answer, the first retry's delay (doubling), how often to look for due events, and tries in flight per process. */
+  webhooks: { timeoutMs: number; retryMs: number; pollMs: number; concurrency: number };
 }
 
 export class ConfigError extends Error {}
@@ -86,5 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
     dbPoolSize: int(env, 'DB_POOL_SIZE', 50, 2, 500),
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 1, 60_000),
+      retryMs: int(env, 'WEBHOOK_RETRY_MS', 10_000, 1, 3_600_000),
+      pollMs: int(env, 'WEBHOOK_POLL_MS', 250, 1, 60_000),
+      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1_000),
+    },
   };
 }
