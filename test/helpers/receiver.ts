@@ -7,6 +7,8 @@ export interface Received {
   contentType: string;
   body: string;
   json: any;
+  /** What the receiver answered (set as it answers). */
+  answer?: 'ok' | 'fail' | 'hang';
 }
 
 export type Behaviour = 'ok' | 'fail' | 'hang' | ((r: Received) => 'ok' | 'fail' | 'hang');
@@ -34,6 +36,7 @@ export async function startReceiver(behave: Behaviour = 'ok') {
       received.push(r);
       for (const w of waiters.splice(0)) w();
       const b = typeof state.behave === 'function' ? state.behave(r) : state.behave;
+      r.answer = b;
       if (b === 'ok') res.writeHead(204).end();
       else if (b === 'fail') res.writeHead(500).end('no');
       // hang: never answer
