@@ -102,7 +102,7 @@ describe('order, repeats and switches', () => {
       return 'hang';
     };
     const topics = ['orders.create', 'orders.place', 'orders.approve', 'orders.cancel'];
-    const hooks = [];
+    const hooks: Array<{ id: string }> = [];
     for (const topic of topics) hooks.push(await webhook(api, topic, flaky.url));
     const ids = await Promise.all(
       [1, 2, 3].map(async () => {

@@ -36,7 +36,8 @@ function fromSnapshot(def: ResourceDefinition, snapshot: Record<string, unknown>
  * of the mode, through the same read path (presentation, includes, computed attributes). The
  * resource's own attributes are as of the event (its snapshot); included resources and computed
  * attributes as of this first try. A `skus.*` event is rendered as a token of its market sees the
- * SKU, so `inventory` is that market's. Undefined when there is nothing left to render.
+ * SKU, so `inventory` is that market's, and the document's `meta.market_id` names it. Undefined
+ * when there is nothing left to render.
  */
 export async function renderPayload(
   db: Db,
@@ -61,5 +62,9 @@ export async function renderPayload(
   const row = s.snapshot ? fromSnapshot(def, s.snapshot) : await findInMode(db, def, ctx, s.resource_id);
   if (!row) return undefined;
   const doc = await present(db, ctx, def, [row], p, { organizationId: o.organizationId, single: true });
-  return JSON.stringify({ data: doc.data[0], ...(include.length ? { included: doc.included } : {}) });
+  return JSON.stringify({
+    data: doc.data[0],
+    ...(include.length ? { included: doc.included } : {}),
+    ...(s.market_id ? { meta: { market_id: s.market_id } } : {}),
+  });
 }

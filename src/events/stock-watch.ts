@@ -25,7 +25,8 @@ interface Pair {
  * smaller id but commits after a larger one is simply read in a later round. For the (SKU, market)
  * pairs those rows touch, availability is computed by the same loader as `sku.inventory` for a
  * token of that market, compared with the last state seen, and the crossings recorded as events —
- * all in one transaction with the new watermark, so a round happens once or not at all.
+ * all in one transaction with the new watermark, so a round happens once or not at all. A pair
+ * with no state yet is a SKU's first stock in that market: it was unavailable before.
  */
 export async function watchStockOnce(db: Db, reg: Registry): Promise<void> {
   await db.transaction(async (tx) => {
@@ -37,13 +38,15 @@ export async function watchStockOnce(db: Db, reg: Registry): Promise<void> {
     const [{ xmin }] = (await sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin`) as unknown as [
       { xmin: string },
     ];
-    const [w] = await sql`select next_xid from stock_watch where id = 1`;
+    const [w] =
+      await sql`select next_xid, config_version, (select n from market_config_version) as config from stock_watch where id = 1`;
     const from = w?.next_xid === null || w?.next_xid === undefined ? undefined : BigInt(w.next_xid);
     const horizon = BigInt(xmin);
-    if (from === undefined) {
-      await seed(tx, reg);
-      await sql`update stock_watch set next_xid = ${horizon.toString()} where id = 1`;
-      return;
+    // a new market, or a location new to a model, makes pairs the ledger has not touched: recorded as they are
+    if (from === undefined || String(w!.config_version) !== String(w!.config)) {
+      await recordNewPairs(tx, reg);
+      await sql`update stock_watch set config_version = ${w!.config}, next_xid = coalesce(next_xid, ${horizon.toString()}) where id = 1`;
+      if (from === undefined) return;
     }
     if (horizon <= from) return;
     // the transactions with ledger rows in range, a bounded number per round; none: nothing to write
@@ -62,12 +65,16 @@ export async function watchStockOnce(db: Db, reg: Registry): Promise<void> {
   });
 }
 
-/** First round: the present state of every (SKU, market) pair with stock, recorded without events. */
-async function seed(tx: Tx, reg: Registry): Promise<void> {
+/**
+ * The present state of every (SKU, market) pair with stock that has none recorded, without events:
+ * at the first round, and after a configuration change (the ledger says nothing about those).
+ */
+async function recordNewPairs(tx: Tx, reg: Registry): Promise<void> {
   const pairs = (await rawClient(tx)`
     select distinct si.mode, mk.id as market_id, si.sku_id from stock_items si
       join inventory_stock_locations l on l.stock_location_id = si.stock_location_id
-      join markets mk on mk.inventory_model_id = l.inventory_model_id and mk.mode = si.mode`) as unknown as Pair[];
+      join markets mk on mk.inventory_model_id = l.inventory_model_id and mk.mode = si.mode
+    where not exists (select 1 from sku_market_stock s where s.sku_id = si.sku_id and s.market_id = mk.id)`) as unknown as Pair[];
   await observe(tx, reg, pairs, false);
 }
 
@@ -105,11 +112,11 @@ async function observeMarket(tx: Tx, reg: Registry, mode: Mode, marketId: string
   const seen = rows.filter((r) => now.get(r.id));
   if (!seen.length) return; // a disabled market: nothing to compare
   const ids = seen.map((r) => r.id as string);
-  const available = seen.map((r) => now.get(r.id)!.available);
+  const available = seen.map((r) => (now.get(r.id)!.available ? 't' : 'f')); // as text: postgres.js sends a boolean array as one boolean
   const quantity = seen.map((r) => now.get(r.id)!.quantity);
   // upsert the new states, returning those whose availability crossed (no previous state: was unavailable)
   const crossed = (await sql`
-    with next as (select * from unnest(${ids}::text[], ${available}::boolean[], ${quantity}::int[]) as n(sku_id, available, quantity)),
+    with next as (select * from unnest(${ids}::text[], ${available}::text[]::boolean[], ${quantity}::int[]) as n(sku_id, available, quantity)),
     prev as (select s.sku_id, s.available from sku_market_stock s where s.market_id = ${marketId} and s.sku_id = any(${ids}::text[])),
     saved as (
       insert into sku_market_stock (sku_id, market_id, mode, available, quantity)

@@ -24,11 +24,11 @@ export async function deliveriesOf(t: TestApp, webhookId: string) {
 }
 
 /** Polls `f` until it returns something truthy, or fails after `ms`. */
-export async function eventually<T>(f: () => Promise<T>, ms = 10_000): Promise<T> {
+export async function eventually<T>(f: () => Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > end) throw new Error('eventually: condition not met');
     await new Promise((r) => setTimeout(r, 25));
   }

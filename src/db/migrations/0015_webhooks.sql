@@ -55,7 +55,8 @@ CREATE TABLE "sku_market_stock" (
 --> statement-breakpoint
 CREATE TABLE "stock_watch" (
 	"id" integer PRIMARY KEY NOT NULL,
-	"next_xid" bigint
+	"next_xid" bigint,
+	"config_version" bigint
 );
 --> statement-breakpoint
 CREATE TABLE "webhook_deliveries" (
@@ -230,4 +231,4 @@ BEGIN
   END LOOP;
 END $$;
 --> statement-breakpoint
-INSERT INTO "stock_watch" ("id", "next_xid") VALUES (1, NULL);
+INSERT INTO "stock_watch" ("id", "next_xid", "config_version") VALUES (1, NULL, NULL);

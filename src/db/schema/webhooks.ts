@@ -157,9 +157,11 @@ export const skuMarketStock = pgTable(
 
 /**
  * The stock watcher's watermark: every ledger row of a transaction whose id is below `next_xid`
- * has been read (null: not started; the first run records the present without firing).
+ * has been read (null: not started; the first run records the present without firing), and the
+ * `market_config_version` whose new (SKU, market) pairs have been recorded.
  */
 export const stockWatch = pgTable('stock_watch', {
   id: integer('id').primaryKey(),
   next_xid: bigint('next_xid', { mode: 'number' }),
+  config_version: bigint('config_version', { mode: 'number' }),
 });
