@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
@@ -15,8 +17,9 @@ import {
 
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
- * SKUs drawn uniformly from 1,000, then with one hot SKU in every order; the invariant check runs
- * after each. Next to a bare Fastify PATCH route answering a body of the same size.
+ * SKUs drawn uniformly from 1,000, the same with a webhook on `orders.place` (its receiver, in this
+ * process, answers 204), then with one hot SKU in every order; the invariant check runs after each.
+ * Next to a bare Fastify PATCH route answering a body of the same size.
  */
 const SKUS = 1000;
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 4000);
@@ -104,6 +107,8 @@ export default async function placeBench() {
   const { sql } = db.database;
   await seed(sql);
   const uniform = await orders(sql, 'OU', false);
+  const recorded = await orders(sql, 'OR', false);
+  const hooked = await orders(sql, 'OW', false);
   const hot = await orders(sql, 'OH', true);
   await sql`analyze`;
   await upsertApplication(db.database.db, {
@@ -166,11 +171,18 @@ export default async function placeBench() {
     }
     const rows: Figures[] = [];
     const checks: string[] = [];
+    const receiver = await webhookReceiver(sql);
     for (const [name, ids] of [
       ['_place, SKUs uniform over 1,000', uniform],
+      ['the same, events recorded (circuit open)', recorded],
+      ['the same, events recorded and delivered', hooked],
       ['_place, one hot SKU in every order', hot],
     ] as const) {
+      if (ids === recorded) await receiver.record();
+      if (ids === hooked) await receiver.deliver();
       rows.push(await run(name, base, [...ids], headers, undefined, server.pid, dbPid));
+      if (ids === recorded) checks.push(await receiver.recorded(ids.length));
+      if (ids === hooked) checks.push(await receiver.stop(ids.length));
       const [placed] =
         await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`} and status = 'placed'`;
       const drift = await checkInvariants(sql);
@@ -185,4 +197,46 @@ export default async function placeBench() {
     await stopProcess(server);
     await db.close();
   }
+}
+
+/**
+ * A webhook on `orders.place` whose receiver answers 204 at once. `record`: with its circuit open,
+ * so events are recorded and not sent (the write path's own cost); `deliver`: the circuit closed
+ * (what was recorded meanwhile dropped); `stop` waits (at most 60 s) for every event to arrive, then
+ * disables the webhook, and says how many came and how late.
+ */
+async function webhookReceiver(sql: Sql) {
+  let received = 0;
+  let lastAt = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      lastAt = Date.now();
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return {
+    record: async () => {
+      await sql`insert into webhooks (id, mode, name, topic, event_id, callback_url, shared_secret, circuit_state)
+        select 'BENCHHOOK1', 'test', 'bench', name, id, ${url}, 'bench-secret', 'open' from events where mode = 'test' and name = 'orders.place'`;
+    },
+    recorded: async (expected: number) => {
+      const [r] = await sql`select count(*)::int as n from webhook_deliveries where webhook_id = 'BENCHHOOK1'`;
+      return `events recorded with the circuit open: ${r!.n}/${expected}`;
+    },
+    deliver: async () => {
+      await sql`delete from webhook_deliveries where webhook_id = 'BENCHHOOK1'`;
+      await sql`update webhooks set circuit_state = 'closed' where id = 'BENCHHOOK1'`;
+    },
+    stop: async (expected: number) => {
+      const ranAt = Date.now();
+      while (received < expected && Date.now() - ranAt < 60_000) await new Promise((r) => setTimeout(r, 50));
+      await sql`update webhooks set disabled_at = now() where id = 'BENCHHOOK1'`;
+      server.close();
+      return `events delivered: ${received}/${expected}, the last ${Math.max(0, lastAt - ranAt)} ms after the run`;
+    },
+  };
 }

@@ -88,7 +88,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await seedEvents(database.sql, reg);
   const stopDeliverer = startDeliverer(database, {
     ...config.webhooks,
-    perWebhook: Math.min(4, config.webhooks.concurrency),
+    perWebhook: Math.max(1, Math.floor(config.webhooks.concurrency / 4)),
     reg,
     baseUrl: config.publicUrl ?? `https://${config.organizationSlug}.${config.domain}`,
     organizationId: issuer.organization.id,

@@ -92,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 1, 60_000),
       retryMs: int(env, 'WEBHOOK_RETRY_MS', 10_000, 1, 3_600_000),
       pollMs: int(env, 'WEBHOOK_POLL_MS', 250, 1, 60_000),
-      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1_000),
+      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 32, 1, 1_000),
     },
   };
 }

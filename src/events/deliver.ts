@@ -1,13 +1,8 @@
-import type postgres from 'postgres';
 import type { Mode } from '../auth/context';
 import type { Database } from '../db/client';
-import { newId } from '../lib/ids';
 import { type Answer, post } from './post';
+import { recorder } from './record';
 import { type RenderOptions, renderPayload } from './render';
-
-/** spec §4: at most 10 tries per event; 30 failures in a row open the webhook's circuit. */
-export const MAX_TRIES = 10;
-export const CIRCUIT_THRESHOLD = 30;
 
 export interface DelivererOptions extends RenderOptions {
   /** A try fails without a status within this time (spec: 5 s). */
@@ -39,8 +34,8 @@ interface Claimed {
 
 /**
  * Sends recorded events (the `webhook_deliveries` outbox) from any number of processes. Each round
- * leases due deliveries with FOR UPDATE SKIP LOCKED — skipping webhooks whose circuit is open or
- * that already have `perWebhook` tries in flight here, and any delivery of a resource while an
+ * leases due deliveries with FOR UPDATE SKIP LOCKED, a batch ahead of the free slots — skipping
+ * webhooks whose circuit is open or that already hold twice `perWebhook` leases here, and any delivery of a resource while an
  * earlier one of it to the same callback URL is still pending (so a receiver gets each resource's
  * events in commit order, whichever of its webhooks they come through) — then tries each
  * and records the answer as an event callback. A process that dies mid-try leaves a lease that
@@ -49,15 +44,24 @@ interface Claimed {
 export function startDeliverer(database: Database, o: DelivererOptions): () => Promise<void> {
   const sql = database.sql;
   const stop = new AbortController();
+  /** Per webhook: tries leased here (running or waiting in `queue`), and tries running. */
+  const held = new Map<string, number>();
   const inflight = new Map<string, number>();
   const running = new Set<Promise<void>>();
+  /** Leased, waiting for a slot: leases are taken a batch ahead, so a freed slot costs no round trip. */
+  let queue: Claimed[] = [];
+  const bump = (m: Map<string, number>, k: string, by: number) => {
+    const n = (m.get(k) ?? 0) + by;
+    if (n) m.set(k, n);
+    else m.delete(k);
+  };
   const leaseMs = o.timeoutMs + 30_000;
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> | undefined;
 
   const claim = async (free: number): Promise<Claimed[]> => {
-    const ids = [...inflight.keys()];
-    const rooms = ids.map((id) => o.perWebhook - inflight.get(id)!);
+    const ids = [...held.keys()];
+    const rooms = ids.map((id) => 2 * o.perWebhook - held.get(id)!);
     return sql<Claimed[]>`
       with candidates as (
         select d.id, d.webhook_id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
@@ -68,7 +72,7 @@ export function startDeliverer(database: Database, o: DelivererOptions): () => P
         order by d.next_attempt_at, d.id limit ${free * 4}
       ), due as (
         select c.id, row_number() over (partition by c.webhook_id order by c.id) as n,
-          coalesce((select r.room from unnest(${ids}::text[], ${rooms}::int[]) as r(id, room) where r.id = c.webhook_id), ${o.perWebhook}) as room
+          coalesce((select r.room from unnest(${ids}::text[], ${rooms}::int[]) as r(id, room) where r.id = c.webhook_id), ${2 * o.perWebhook}) as room
         from candidates c
       ), picked as (
         select d.id from webhook_deliveries d where d.id in (select id from due where n <= room)
@@ -82,22 +86,7 @@ export function startDeliverer(database: Database, o: DelivererOptions): () => P
         d.attempts, w.callback_url, w.shared_secret, w.include_resources`;
   };
 
-  const record = async (d: Claimed, body: string | null, a: Answer) => {
-    const backoffMs = Math.min(o.retryMs * 2 ** (d.attempts - 1), 3_600_000);
-    const status = a.ok ? 'delivered' : d.attempts >= MAX_TRIES ? 'failed' : 'pending';
-    await sql.begin(async (tx: postgres.TransactionSql) => {
-      await tx`insert into event_callbacks (id, mode, webhook_id, event_id, delivery_id, callback_url, payload, response_code, response_message)
-        values (${newId()}, ${d.mode}, ${d.webhook_id}, (select id from events where mode = ${d.mode} and name = ${d.topic}),
-          ${d.id}, ${d.callback_url}, ${body}::jsonb, ${a.code}, ${a.message})`;
-      await tx`update webhook_deliveries set status = ${status}, payload = coalesce(payload, ${body}), updated_at = now(),
-          next_attempt_at = now() + ${a.ok ? 0 : backoffMs} * interval '1 millisecond'
-        where id = ${d.id}`;
-      await tx`update webhooks set
-          circuit_failure_count = case when ${a.ok} then 0 else circuit_failure_count + 1 end,
-          circuit_state = case when not ${a.ok} and circuit_failure_count + 1 >= ${CIRCUIT_THRESHOLD} then 'open' else circuit_state end
-        where id = ${d.webhook_id}`;
-    });
-  };
+  const record = recorder(sql, o.retryMs);
 
   const attempt = async (d: Claimed) => {
     const body = d.payload ?? (await renderPayload(database.db, o, d, d.include_resources));
@@ -109,34 +98,60 @@ export function startDeliverer(database: Database, o: DelivererOptions): () => P
   };
 
   const run = (d: Claimed) => {
-    inflight.set(d.webhook_id, (inflight.get(d.webhook_id) ?? 0) + 1);
+    bump(inflight, d.webhook_id, 1);
     const p = attempt(d)
       .catch((e) => o.log('webhook delivery', e)) // the lease runs out and the delivery is tried again
       .finally(() => {
-        const n = inflight.get(d.webhook_id)! - 1;
-        if (n) inflight.set(d.webhook_id, n);
-        else inflight.delete(d.webhook_id);
+        bump(inflight, d.webhook_id, -1);
+        bump(held, d.webhook_id, -1);
         running.delete(p);
-        schedule(0); // a slot is free: the next due delivery need not wait a poll
+        pump();
+        if (queue.length < o.concurrency) schedule(0); // running low: lease more now, not a poll later
       });
     running.add(p);
   };
 
-  const tick = async () => {
-    const free = o.concurrency - running.size;
-    if (free <= 0 || stop.signal.aborted) return;
-    for (const d of await claim(free)) run(d);
+  /** Start waiting tries while there are slots, at most `perWebhook` per webhook at once. */
+  const pump = () => {
+    if (stop.signal.aborted) return;
+    const waiting: Claimed[] = [];
+    for (const d of queue) {
+      if (running.size < o.concurrency && (inflight.get(d.webhook_id) ?? 0) < o.perWebhook) run(d);
+      else waiting.push(d);
+    }
+    queue = waiting;
   };
 
+  /** Leases what it can, up to a batch ahead of the slots; true when it got all it asked for (more may be due). */
+  const tick = async (): Promise<boolean> => {
+    const free = 2 * o.concurrency - running.size - queue.length;
+    if (free <= 0 || stop.signal.aborted) return false;
+    const due = await claim(free);
+    for (const d of due) bump(held, d.webhook_id, 1);
+    queue.push(...due);
+    pump();
+    return due.length === free;
+  };
+
+  /** A round now or in `ms`; a slot freed during a round asks for the next one at once, not a poll later. */
+  let again = false;
   function schedule(ms: number) {
-    if (stop.signal.aborted || round) return;
+    if (stop.signal.aborted) return;
+    if (round) {
+      if (ms === 0) again = true;
+      return;
+    }
     clearTimeout(timer);
     timer = setTimeout(() => {
+      again = false;
       round = tick()
-        .catch((e) => o.log('webhook deliveries', e))
-        .finally(() => {
+        .catch((e) => {
+          o.log('webhook deliveries', e);
+          return false;
+        })
+        .then((full) => {
           round = undefined;
-          schedule(o.pollMs);
+          schedule(full || again ? 0 : o.pollMs);
         });
     }, ms);
     timer.unref();
@@ -147,6 +162,12 @@ export function startDeliverer(database: Database, o: DelivererOptions): () => P
     stop.abort();
     clearTimeout(timer);
     await round;
+    // leased but never tried: give the try back, due now for whichever process is left
+    const untried = queue.map((d) => d.id);
+    queue = [];
+    if (untried.length)
+      await sql`update webhook_deliveries set attempts = attempts - 1, next_attempt_at = now()
+        where id = any(${untried}::bigint[]) and status = 'pending'`.catch((e) => o.log('webhook deliveries', e));
     await Promise.all(running);
   };
 }

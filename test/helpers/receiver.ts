@@ -50,7 +50,7 @@ export async function startReceiver(behave: Behaviour = 'ok') {
     received,
     state,
     /** Resolves once `pred` holds of what was received (polling on each arrival), or rejects after `ms`. */
-    async until(pred: (r: Received[]) => boolean, ms = 10_000): Promise<Received[]> {
+    async until(pred: (r: Received[]) => boolean, ms = 30_000): Promise<Received[]> {
       const end = Date.now() + ms;
       while (!pred(received)) {
         if (Date.now() > end)

@@ -24,7 +24,7 @@ export async function deliveriesOf(t: TestApp, webhookId: string) {
 }
 
 /** Polls `f` until it returns something truthy, or fails after `ms`. */
-export async function eventually<T>(f: () => Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
+export async function eventually<T>(f: () => Promise<T>, ms = 30_000): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
