@@ -5,7 +5,7 @@ import { returnLineItems, returns } from './behaviour/returns';
 import { skus } from './behaviour/skus';
 import { stockItems } from './behaviour/stock_items';
 import { stockTransfers } from './behaviour/transfers';
-import { events_, inStockSubscriptions, webhooks } from './behaviour/webhooks';
+import { events, inStockSubscriptions, webhooks } from './behaviour/webhooks';
 import { type Behaviour, bind } from './resources/bind';
 import { definitions } from './resources/index';
 import { Registry } from './resources/registry';
@@ -29,7 +29,7 @@ const behaviours: Record<string, Behaviour> = {
   stock_items: stockItems,
   skus,
   webhooks,
-  events: events_,
+  events,
   in_stock_subscriptions: inStockSubscriptions,
 };
 

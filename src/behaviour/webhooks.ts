@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { rawClient } from '../db/client';
-import { events } from '../db/schema/webhooks';
+import { events as eventsTable } from '../db/schema/webhooks';
 import type { Tx } from '../db/tx';
 import { errors, type Violation } from '../jsonapi/errors';
 import { violation } from '../jsonapi/violations';
@@ -37,9 +37,9 @@ function includeProblems(type: string, paths: string[]): Violation[] {
 
 async function eventId(tx: Tx, mode: string, topic: string): Promise<string> {
   const [e] = await tx
-    .select({ id: events.id })
-    .from(events)
-    .where(and(eq(events.mode, mode), eq(events.name, topic)));
+    .select({ id: eventsTable.id })
+    .from(eventsTable)
+    .where(and(eq(eventsTable.mode, mode), eq(eventsTable.name, topic)));
   if (!e) throw errors.validation([violation.notIncluded('topic', topic)]);
   return e.id;
 }
@@ -67,7 +67,7 @@ export const webhooks: Behaviour = {
  * `_trigger`: each enabled webhook of the topic gets its own last delivery of it again — the same
  * bytes if they were sent, else rendered from the same snapshot.
  */
-export const events_: Behaviour = {
+export const events: Behaviour = {
   triggers: {
     _trigger: async ({ tx, ctx, row }) => {
       await rawClient(
