@@ -136,4 +136,24 @@ describe('delivery', () => {
     expect((await deliveriesOf(t, w.id)).map((d) => d.resource_id)).toEqual([ok.body.data.id]);
     await api.delete(`/api/webhooks/${w.id}`);
   });
+
+  it('records what the services change too: placing creates upcoming shipments, approving picks them', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 1, B: 5 } } });
+    const hooks = await Promise.all(
+      ['shipments.create', 'shipments.upcoming', 'shipments.picking'].map((topic) => webhook(api, topic, rx.url)),
+    );
+    const id = await order(api, n, { X: 3 });
+    await trigger(api, 'orders', id, '_place');
+    await trigger(api, 'orders', id, '_approve');
+    const shipments = (await api.get(`/api/orders/${id}/shipments`)).body.data.map((x: { id: string }) => x.id).sort();
+    expect(shipments).toHaveLength(2);
+    const of = (topic: string) =>
+      rx.received.filter((r) => r.topic === topic && shipments.includes(r.json.data.id)).map((r) => r.json.data.id);
+    await rx.until(() => of('shipments.picking').length === 2);
+    for (const topic of ['shipments.create', 'shipments.upcoming', 'shipments.picking'])
+      expect(of(topic).sort(), topic).toEqual(shipments);
+    const picked = rx.received.find((r) => r.topic === 'shipments.picking' && r.json.data.id === shipments[0]);
+    expect(picked!.json.data.attributes.status).toBe('picking');
+    for (const h of hooks) await api.delete(`/api/webhooks/${h.id}`);
+  });
 });
