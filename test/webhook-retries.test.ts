@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recorder } from '../src/events/record';
 import type { TestApp } from './helpers/app';
 import { type Client, doc } from './helpers/http';
 import { network, order, trigger } from './helpers/orders';
@@ -154,5 +155,33 @@ describe('order, repeats and switches', () => {
     expect((await deliveriesOf(t, w.id)).map((d) => d.resource_id)).toEqual([id, id]);
     await api.delete(`/api/webhooks/${w.id}`);
     await ok.close();
+  });
+
+  it("records a try whose webhook was deleted meanwhile as nothing, without losing the others' records", async () => {
+    const ok = await webhook(api, 'orders.create', rx.url);
+    const gone = await webhook(api, 'orders.create', rx.url);
+    const delivery = async (webhookId: string) => {
+      const [d] = await t.database
+        .sql`insert into webhook_deliveries (mode, webhook_id, topic, resource_type, resource_id)
+        values ('test', ${webhookId}, 'orders.create', 'orders', 'nope') returning id`;
+      return {
+        id: Number(d!.id),
+        mode: 'test',
+        webhook_id: webhookId,
+        topic: 'orders.create',
+        callback_url: rx.url,
+        attempts: 1,
+      };
+    };
+    const [first, lost, second] = [await delivery(ok.id), await delivery(gone.id), await delivery(ok.id)];
+    await api.delete(`/api/webhooks/${gone.id}`);
+    const record = recorder(t.database.sql, 1);
+    const answer = { ok: true, code: '204', message: 'No Content' };
+    // the last two are written together, while the first is being written
+    await Promise.all([record(first, '{}', answer), record(lost, '{}', answer), record(second, '{}', answer)]);
+    const rows = await t.database
+      .sql`select delivery_id from event_callbacks where webhook_id = ${ok.id} order by delivery_id`;
+    expect(rows.map((r) => Number(r.delivery_id))).toEqual([first.id, second.id]);
+    await api.delete(`/api/webhooks/${ok.id}`);
   });
 });

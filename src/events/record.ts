@@ -72,6 +72,23 @@ export function recorder(
       where w.id = c.id and w.circuit_failure_count <> c.n`;
   };
 
+  /**
+   * One try's record alone, again if it deadlocked (a webhook deleted meanwhile locks its row, then
+   * its deliveries; a record the other way round). A webhook deleted meanwhile took its deliveries
+   * with it: there is nothing left to record.
+   */
+  const writeAlone = async (o: Outcome) => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await write([o]);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === '23503') return; // foreign_key_violation: the webhook is gone
+        if (code !== '40P01' || tries === 3) throw e; // deadlock_detected: once more
+      }
+    }
+  };
+
   const flush = async () => {
     writing = true;
     while (queue.length) {
@@ -80,8 +97,9 @@ export function recorder(
       try {
         await write(batch);
         for (const o of batch) o.done();
-      } catch (e) {
-        for (const o of batch) o.done(e);
+      } catch {
+        // one try's trouble must not hold back the others' records (their leases would run out first)
+        for (const o of batch) await writeAlone(o).then(() => o.done(), o.done);
       }
     }
     writing = false;
