@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
@@ -18,9 +20,10 @@ import {
 
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
- * SKUs drawn uniformly from 1,000, then with one hot SKU in every order; the invariant check runs
- * after each. Next to, in the same run: a bare Fastify PATCH route answering a body of the same
- * size (the HTTP ceiling); for uniform SKUs, plain transactions writing as many rows as a placement
+ * SKUs drawn uniformly from 1,000, the same with a webhook on `orders.place` (its receiver, in this
+ * process, answers 204), then with one hot SKU in every order; the invariant check runs after each.
+ * Next to, in the same run: a bare Fastify PATCH route answering a body of the same size (the HTTP
+ * ceiling); for uniform SKUs, plain transactions writing as many rows as a placement
  * (bench/bare-db.ts); for the hot SKU, conditional single-row updates of one row; all at the same
  * concurrency. `BENCH_STATEMENTS=1` adds pg_stat_statements' profile of each run.
  */
@@ -55,15 +58,15 @@ export async function seed(sql: Sql) {
 }
 
 /** Draft orders of three line items; `hot` puts SKU 1 in every order. */
-export async function orders(sql: Sql, prefix: string, hot: boolean): Promise<string[]> {
+export async function orders(sql: Sql, prefix: string, hot: boolean, count = ORDERS): Promise<string[]> {
   await sql`insert into orders (id, mode, market_id) select ${prefix} || lpad(g::text, 8, '0'), 'test', 'MARKET0001'
-    from generate_series(1, ${ORDERS}) g`;
+    from generate_series(1, ${count}) g`;
   await sql`insert into line_items (id, mode, order_id, sku_id, sku_code, name, quantity)
     select ${prefix} || 'L' || lpad((g * 3 + k)::text, 7, '0'), 'test', ${prefix} || lpad(g::text, 8, '0'),
       'S' || lpad(sku::text, 9, '0'), 'SKU' || sku, 'SKU', 1 + (g + k) % 3
-    from generate_series(1, ${ORDERS}) g, generate_series(0, 2) k,
+    from generate_series(1, ${count}) g, generate_series(0, 2) k,
     lateral (select case when ${hot} and k = 0 then 1 else 2 + ((g * 7919 + k * 104729) % (${SKUS} - 1)) end as sku) s`;
-  return Array.from({ length: ORDERS }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
 }
 
 async function run(
@@ -118,7 +121,10 @@ export default async function placeBench() {
   const db = await benchDatabase();
   const { sql } = db.database;
   await seed(sql);
+  const warm = await orders(sql, 'OA', false, Math.ceil(ORDERS / 4));
   const uniform = await orders(sql, 'OU', false);
+  const recorded = await orders(sql, 'OR', false);
+  const hooked = await orders(sql, 'OW', false);
   const hot = await orders(sql, 'OH', true);
   await sql`analyze`;
   await upsertApplication(db.database.db, {
@@ -185,13 +191,22 @@ export default async function placeBench() {
     const rows: Figures[] = [baseline, bareDb.loop, bareDb.hot];
     const checks: string[] = [];
     const profiles: string[] = [];
+    const receiver = await webhookReceiver(sql);
+    // unmeasured: the first run would otherwise also pay for JIT compilation and cold plan caches
+    await run('warm-up', base, warm, headers, undefined, server.pid, dbPid);
     for (const [name, ids, vs] of [
       ['_place, SKUs uniform over 1,000', uniform, bareDb.loop],
+      ['the same, events recorded (circuit open)', recorded, bareDb.loop],
+      ['the same, events recorded and delivered', hooked, bareDb.loop],
       ['_place, one hot SKU in every order', hot, bareDb.hot],
     ] as const) {
+      if (ids === recorded) await receiver.record();
+      if (ids === hooked) await receiver.deliver();
       await resetStatements(sql);
       rows.push({ ...(await run(name, base, [...ids], headers, undefined, server.pid, dbPid)), vs });
       profiles.push(await statementProfile(sql, ids.length));
+      if (ids === recorded) checks.push(await receiver.recorded(ids.length));
+      if (ids === hooked) checks.push(await receiver.stop(ids.length));
       const [placed] = await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`}
           and status = 'placed'`;
       const drift = await checkInvariants(sql);
@@ -209,4 +224,47 @@ export default async function placeBench() {
     await stopProcess(server);
     await db.close();
   }
+}
+
+/**
+ * A webhook on `orders.place` whose receiver answers 204 at once. `record`: with its circuit open,
+ * so events are recorded and not sent (the write path's own cost); `deliver`: the circuit closed
+ * (what was recorded meanwhile dropped); `stop` waits (at most 60 s) for every event to arrive, then
+ * disables the webhook, and says how many came and how late.
+ */
+async function webhookReceiver(sql: Sql) {
+  let received = 0;
+  let lastAt = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      lastAt = Date.now();
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return {
+    record: async () => {
+      await sql`insert into webhooks (id, mode, name, topic, event_id, callback_url, shared_secret, circuit_state)
+        select 'BENCHHOOK1', 'test', 'bench', name, id, ${url}, 'bench-secret', 'open' from events where mode
+          = 'test' and name = 'orders.place'`;
+    },
+    recorded: async (expected: number) => {
+      const [r] = await sql`select count(*)::int as n from webhook_deliveries where webhook_id = 'BENCHHOOK1'`;
+      return `events recorded with the circuit open: ${r!.n}/${expected}`;
+    },
+    deliver: async () => {
+      await sql`delete from webhook_deliveries where webhook_id = 'BENCHHOOK1'`;
+      await sql`update webhooks set circuit_state = 'closed' where id = 'BENCHHOOK1'`;
+    },
+    stop: async (expected: number) => {
+      const ranAt = Date.now();
+      while (received < expected && Date.now() - ranAt < 60_000) await new Promise((r) => setTimeout(r, 50));
+      await sql`update webhooks set disabled_at = now() where id = 'BENCHHOOK1'`;
+      server.close();
+      return `events delivered: ${received}/${expected}, the last ${Math.max(0, lastAt - ranAt)} ms after the run`;
+    },
+  };
 }

@@ -10,6 +10,7 @@ const ABOVE_ROWS = [
   'services',
   'jobs',
   'behaviour',
+  'events',
   'http',
   'auth/routes.ts',
   'wiring.ts',
@@ -25,6 +26,7 @@ const rules = {
     'services',
     'jobs',
     'behaviour',
+    'events',
     'http',
     'auth',
     'wiring.ts',
@@ -32,11 +34,12 @@ const rules = {
   ],
   db: ABOVE_ROWS.concat('rows'),
   rows: ABOVE_ROWS,
-  resources: ['query', 'services', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  query: ['services', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
-  services: ['query', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
+  resources: ['query', 'services', 'jobs', 'behaviour', 'events', 'http', 'wiring.ts', 'app.ts'],
+  query: ['services', 'jobs', 'behaviour', 'events', 'http', 'wiring.ts', 'app.ts'],
+  services: ['query', 'jobs', 'behaviour', 'events', 'http', 'wiring.ts', 'app.ts'],
   jobs: ['behaviour', 'http', 'wiring.ts', 'app.ts'],
-  behaviour: ['http', 'wiring.ts', 'app.ts'],
+  behaviour: ['events', 'http', 'wiring.ts', 'app.ts'],
+  events: ['services', 'jobs', 'behaviour', 'http', 'wiring.ts', 'app.ts'],
 };
 
 const src = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');

@@ -6,6 +6,9 @@ import { type TokenIssuer, TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import type { Database, DbEvent } from './db/client';
 import { startStatisticsKeeper } from './db/statistics';
+import { seedEvents } from './events/catalog';
+import { startDeliverer } from './events/deliver';
+import { startStockWatch } from './events/stock-watch';
 import { registerApplicationRoute } from './http/application';
 import { registerConsole } from './http/console';
 import { registerParsers } from './http/content';
@@ -116,12 +119,23 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // imports and exports run in the background, in whichever process claims them first
   const workers = startJobWorkers(database, reg, {
     workers: config.jobWorkers,
-    onError: (err, job) => {
-      console.error('JOBERR', err);
-      app.log.error({ err, job }, 'background job');
-    },
+    onError: (err, job) => app.log.error({ err, job }, 'background job'),
   });
   app.addHook('onClose', () => workers.stop());
+  await seedEvents(database.sql, reg);
+  const stopDeliverer = startDeliverer(database, {
+    ...config.webhooks,
+    perWebhook: Math.max(1, Math.floor(config.webhooks.concurrency / 4)),
+    reg,
+    baseUrl: config.publicUrl ?? `https://${config.organizationSlug}.${config.domain}`,
+    organizationId: issuer.organization.id,
+    log: (m, err) => app.log.warn({ err }, m),
+  });
+  app.addHook('onClose', () => stopDeliverer());
+  const stopStockWatch = startStockWatch(database.db, reg, config.webhooks.pollMs, (err) =>
+    app.log.warn({ err }, 'stock watch'),
+  );
+  app.addHook('onClose', () => stopStockWatch());
   const deps: AppDeps = {
     config,
     database,

@@ -40,6 +40,11 @@ export interface Config {
   responseCacheMb: number;
   /** Imports and exports this process runs at once (0: it leaves them to other processes). */
   jobWorkers: number;
+  /**
+   * Webhook delivery (docs/webhooks.md): how long a receiver has to answer, the first retry's delay
+   * (doubling), how often to look for due events, and tries in flight per process.
+   */
+  webhooks: { timeoutMs: number; retryMs: number; pollMs: number; concurrency: number };
 }
 
 export class ConfigError extends Error {}
@@ -109,5 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsToken: env.METRICS_TOKEN || undefined,
     responseCacheMb: int(env, 'RESPONSE_CACHE_MB', 64, 0, 65_536),
     jobWorkers: int(env, 'JOB_WORKERS', 2, 0, 64),
+    webhooks: {
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5_000, 1, 60_000),
+      retryMs: int(env, 'WEBHOOK_RETRY_MS', 10_000, 1, 3_600_000),
+      pollMs: int(env, 'WEBHOOK_POLL_MS', 250, 1, 60_000),
+      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 32, 1, 1_000),
+    },
   };
 }

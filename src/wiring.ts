@@ -7,6 +7,7 @@ import { returnLineItems, returns } from './behaviour/returns';
 import { skus } from './behaviour/skus';
 import { stockItems } from './behaviour/stock_items';
 import { stockTransfers } from './behaviour/transfers';
+import { events, inStockSubscriptions, webhooks } from './behaviour/webhooks';
 import { type Behaviour, bind } from './resources/bind';
 import { definitions } from './resources/index';
 import { Registry } from './resources/registry';
@@ -32,6 +33,9 @@ const behaviours: Record<string, Behaviour> = {
   skus,
   imports: importsBehaviour,
   exports: exportsBehaviour,
+  webhooks,
+  events,
+  in_stock_subscriptions: inStockSubscriptions,
 };
 
 /** Every served type with its behaviour bound; a trigger without an action (or the reverse) fails here, at start. */

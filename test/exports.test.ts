@@ -6,7 +6,7 @@ import { download, postExport, settle } from './helpers/jobs';
 import { network, order, trigger } from './helpers/orders';
 import { useTestApp } from './helpers/use-app';
 
-// spec §3: exports read one snapshot and match the equivalent list call row for row.
+// Exports (README, "Imports and exports") read one snapshot and match the equivalent list call row for row.
 let t: TestApp;
 let api: Client;
 useTestApp({}, (s) => ({ t, api } = s));

@@ -5,7 +5,7 @@ import type { Client } from './helpers/http';
 import { download, importAndSettle, postImport, settle } from './helpers/jobs';
 import { useTestApp } from './helpers/use-app';
 
-// spec §2: imports as Commerce Layer has them, through the same write path as the API.
+// Imports (README, "Imports and exports") as Commerce Layer has them, through the same write path as the API.
 let t: TestApp;
 let api: Client;
 useTestApp({ clean: true }, (s) => ({ t, api } = s));

@@ -5,7 +5,7 @@ import { violation } from '../jsonapi/violations';
 import type { Behaviour } from '../resources/bind';
 
 /**
- * Imports and exports (spec §2–§3): `_interrupt` stops a job between two batches (the worker reads
+ * Imports and exports (README, "Imports and exports"): `_interrupt` stops a job between two batches (the worker reads
  * the status under the same row lock), `attachment_url` is a fresh signed link, and deleting one
  * deletes the job and its file, never what an import wrote.
  */

@@ -16,7 +16,7 @@ export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 type Req = FastifyRequest<{ Querystring: Record<string, string | string[]> }>;
 
 /**
- * Creating imports and exports (spec §2–§3): their bodies carry arrays and CSV text that the
+ * Creating imports and exports (README, "Imports and exports"): their bodies carry arrays and CSV text that the
  * generic input check does not take, and an import's body is larger than any other. Reading,
  * `_interrupt` and deleting them are the generic routes'. Inside the /api prefix.
  */

@@ -14,7 +14,9 @@ function attrSchema(a: Attribute): Schema {
       ? { type: 'string', format: 'date-time' }
       : a.type === 'float'
         ? { type: 'number' }
-        : { type: a.type };
+        : a.type === 'array'
+          ? { type: 'array', items: { type: 'string' } }
+          : { type: a.type };
   if (a.enum) s.enum = [...a.enum];
   if (a.min !== undefined) s.minimum = a.min;
   if (a.max !== undefined) s.maximum = a.max;

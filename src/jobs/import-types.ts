@@ -6,7 +6,7 @@ import type { ResourceDefinition } from '../resources/define';
 import type { Input } from './inputs';
 
 /**
- * How an import writes one type (spec §2). `parent`: the relationship `parent_resource_id` fills
+ * How an import writes one type (README, "Imports and exports"). `parent`: the relationship `parent_resource_id` fills
  * when an input leaves it out. `existing`: the record an input without `id` updates, found by its
  * natural key (stock items: SKU + stock location; codes unique per mode), so an import is an upsert.
  * `key`: what names an input in `errors_log`.

@@ -57,6 +57,9 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
         await t`select status, cursor, errors_count, processed_count, errors_log from imports where id = ${id}
           for update`;
       if (cur?.status !== 'in_progress') return false;
+      // what an import writes fires no webhooks (Commerce Layer's imports_trigger_webhooks is false);
+      // the import's own status change below does
+      await t`select set_config('allot.events', 'off', true)`;
       let { cursor, errors_count: errorsCount, processed_count: processed } = cur;
       const log: Record<string, unknown> = {};
       const taken = { ...cur.errors_log };
@@ -100,6 +103,7 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
       }
       const done = interrupted || cursor >= inputs.length;
       const status = interrupted ? 'interrupted' : done ? 'completed' : 'in_progress';
+      await t`select set_config('allot.events', 'on', true)`;
       await t`update imports set cursor = ${cursor}, processed_count = ${processed}, errors_count = ${errorsCount},
         errors_log = errors_log || ${JSON.stringify(log)}::jsonb, status = ${status}, updated_at = now(),
         completed_at = case when ${status} = 'completed' then now() end,

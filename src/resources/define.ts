@@ -24,7 +24,8 @@ import type { ScopeParams } from '../rows/scope';
  *     relationships: { inventory_stock_locations: rel.toMany('inventory_stock_locations', 'inventory_model_id') },
  *   })
  */
-export type AttrType = 'string' | 'integer' | 'boolean' | 'object' | 'datetime' | 'float';
+/** `array`: a list of strings (a webhook's `include_resources`). */
+export type AttrType = 'string' | 'integer' | 'boolean' | 'object' | 'datetime' | 'float' | 'array';
 export type Action = 'list' | 'retrieve' | 'create' | 'update' | 'delete';
 
 export interface Attribute {
@@ -161,6 +162,7 @@ export const attr = {
   object: mk('object'),
   datetime: mk('datetime'),
   float: mk('float'),
+  array: mk('array'),
 };
 
 export const rel = {

@@ -2,6 +2,7 @@ import { addressesResource } from './addresses';
 import { shippingCategoriesResource, skusResource } from './catalog';
 import type { ResourceDefinition } from './define';
 import { shipmentsResource, stockLineItemsResource, stockReservationsResource } from './fulfilment';
+import { inStockSubscriptionsResource } from './in_stock_subscriptions';
 import {
   inventoryReturnLocationsResource,
   inventoryStockLocationsResource,
@@ -16,6 +17,7 @@ import { reservedStocksResource, stockItemsResource } from './stock_items';
 import { stockLocationsResource } from './stock_locations';
 import { stockTransfersResource } from './transfers';
 import { versionsResource } from './versions';
+import { eventCallbacksResource, eventsResource, webhooksResource } from './webhooks';
 
 /** Every served type, in one place. Adding a resource is adding its definition here (its behaviour: wiring.ts). */
 export const definitions: ResourceDefinition[] = [
@@ -43,4 +45,8 @@ export const definitions: ResourceDefinition[] = [
   versionsResource,
   importsResource,
   exportsResource,
+  webhooksResource,
+  eventsResource,
+  eventCallbacksResource,
+  inStockSubscriptionsResource,
 ];

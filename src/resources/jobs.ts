@@ -4,7 +4,10 @@ import { attr, defineResource } from './define';
 const read = { filter: true, sort: true } as const;
 const STATUS = ['pending', 'in_progress', 'interrupted', 'completed'] as const;
 
-/** Types an import may write (spec §2): each with the same rules as the API (jobs/import-types.ts). */
+/**
+ * Types an import may write (README, "Imports and exports"): each with the same rules as the API
+ * (jobs/import-types.ts).
+ */
 export const IMPORT_TYPES = [
   'addresses',
   'inventory_models',
@@ -16,7 +19,7 @@ export const IMPORT_TYPES = [
   'stock_transfers',
 ] as const;
 
-/** Types an export may read (spec §3). */
+/** Types an export may read (README, "Imports and exports"). */
 export const EXPORT_TYPES = [
   'addresses',
   'inventory_models',
@@ -49,7 +52,7 @@ const common = (t: typeof imports | typeof exports) => ({
 
 const i = imports;
 
-/** spec §2: inputs written in the background through the same rules as the API. */
+/** inputs written in the background through the same rules as the API. */
 export const importsResource = defineResource({
   type: 'imports',
   singular: 'import',
@@ -85,7 +88,7 @@ export const importsResource = defineResource({
 
 const e = exports;
 
-/** spec §3: records of one type written to a gzip file from one snapshot. */
+/** records of one type written to a gzip file from one snapshot. */
 export const exportsResource = defineResource({
   type: 'exports',
   singular: 'export',

@@ -107,6 +107,11 @@ export function checkValue(name: string, a: Attribute, sent: unknown): { value: 
         return bad((f, x) => violation.notValid(f, 'datetime', x));
       return { value: d };
     }
+    case 'array':
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+        return bad((f) => violation.unacceptable(f, 'must be an array of strings'));
+      if (!storableText(v)) return bad((f, x) => violation.notStorable(f, x, true));
+      return { value: v };
     case 'object':
       if (!isPlainObject(v)) return bad((f, x) => violation.notA(f, 'object', x));
       if (!storableText(v)) return bad((f, x) => violation.notStorable(f, x, true));

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { generate } from 'selfsigned';
 
 /**
- * The official Commerce Layer CLI (`@commercelayer/cli` with its resources, triggers, token, imports
- * and exports plugins), unmodified, against a local Allot. The CLI only speaks `https://{slug}.{domain}` and
+ * The official Commerce Layer CLI (`@commercelayer/cli` with its resources, triggers, token, imports,
+ * exports and webhooks plugins), unmodified, against a local Allot. The CLI only speaks `https://{slug}.{domain}` and
  * `https://auth.{domain}`, so the harness
  * - generates a throw-away certificate for `{domain}` and `*.{domain}`, trusted by the CLI's
  *   process through NODE_EXTRA_CA_CERTS;
@@ -19,7 +19,7 @@ import { generate } from 'selfsigned';
  *   organization's host);
  * - preloads cli-preload.cjs into the CLI (NODE_OPTIONS=--require), which resolves those hosts to
  *   127.0.0.1 and sends their port 443 to the proxy;
- * - gives the CLI a home of its own (HOME, XDG_*), with the three plugins linked from node_modules
+ * - gives the CLI a home of its own (HOME, XDG_*), with the plugins linked from node_modules
  *   in its user plugins file, as `commercelayer plugins:link` would record them (without the
  *   network: nothing is installed);
  * - answers a prompt when asked to (`input` is written to the CLI's standard input).
@@ -28,7 +28,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const CLI = path.join(ROOT, 'node_modules/@commercelayer/cli/bin/run.js');
 const PRELOAD = path.join(HERE, 'cli-preload.cjs');
-export const CLI_PLUGINS = ['resources', 'triggers', 'token', 'imports', 'exports'].map(
+export const CLI_PLUGINS = ['resources', 'triggers', 'token', 'imports', 'exports', 'webhooks'].map(
   (p) => `@commercelayer/cli-plugin-${p}`,
 );
 

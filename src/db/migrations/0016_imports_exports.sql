@@ -79,3 +79,19 @@ DROP TRIGGER "stock_items_ledger" ON "stock_items";--> statement-breakpoint
 CREATE TRIGGER "stock_items_ledger" AFTER INSERT OR DELETE OR UPDATE OF quantity, reserved_quantity ON "stock_items"
   FOR EACH ROW WHEN (current_setting('allot.ledger_by_statement', true) IS DISTINCT FROM 'on')
   EXECUTE FUNCTION "stock_movement"();
+--> statement-breakpoint
+-- imports and exports fire create, start, complete, interrupt and destroy through 0015's record_events()
+-- (hand-written, as in 0015)
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['imports', 'exports'] LOOP
+    IF to_regclass('public.' || t) IS NOT NULL THEN
+      EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I FOR EACH ROW EXECUTE FUNCTION record_events()', t || '_events_0_create', t);
+      EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OF status ON %I FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status)
+        EXECUTE FUNCTION record_events(%L, %L, %L, %L)', t || '_events_1_status', t, 'status', 'in_progress=start', 'completed=complete', 'interrupted=interrupt');
+      EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I FOR EACH ROW EXECUTE FUNCTION record_events()', t || '_events_2_destroy', t);
+    END IF;
+  END LOOP;
+END $$;

@@ -11,3 +11,4 @@ export * from './returns';
 export * from './revocations';
 export * from './stock';
 export * from './transfers';
+export * from './webhooks';

@@ -18,7 +18,7 @@ const jobColumns = () => ({
   created_by: jsonb('created_by').$type<Record<string, unknown>>().notNull(),
 });
 
-/** spec §2: a batch of inputs written in the background (inputs: `job_attachments`, same id). */
+/** a batch of inputs written in the background (inputs: `job_attachments`, same id). */
 export const imports = pgTable(
   'imports',
   {
@@ -41,7 +41,7 @@ export const imports = pgTable(
   ],
 );
 
-/** spec §3: records written to a file in the background, from one snapshot. */
+/** records written to a file in the background, from one snapshot. */
 export const exports = pgTable(
   'exports',
   {

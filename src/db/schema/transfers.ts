@@ -73,5 +73,7 @@ export const stockMovements = pgTable(
   (t) => [
     index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id),
     index('stock_movements_mode_created_idx').on(t.mode, t.created_at),
+    // the stock watcher reads the ledger by transaction id (src/events/stock-watch.ts)
+    index('stock_movements_txid_idx').on(t.txid),
   ],
 );
