@@ -104,38 +104,33 @@ each try is an event callback', async () => {
 
   it('sends nothing for a write that rolls back', async () => {
     const n = await network(api, { stock: { X: { A: 1, B: 0 } } });
-    const w = await webhook(api, 'stock_transfers.create', rx.url);
-    const res = await api.post(
-      '/api/stock_transfers',
-      doc(
-        'stock_transfers',
-        { sku_code: n.code('X'), quantity: 5 },
-        {
-          origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } },
-          destination_stock_location: { data: { type: 'stock_locations', id: n.loc.B } },
-        },
-      ),
-    );
-    expect(res.status).toBe(422); // the insert happened (and recorded its event), then the hold failed
-    const [{ count }] = await t.database
-      .sql`select count(*)::int as count from stock_transfers where sku_code = ${n.code('X')}`;
-    expect(count).toBe(0);
+    const w = await webhook(api, 'stock_transfers.upcoming', rx.url);
+    const transfer = async (quantity: number) => {
+      const res = await api.post(
+        '/api/stock_transfers',
+        doc(
+          'stock_transfers',
+          { sku_code: n.code('X'), quantity },
+          {
+            origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } },
+            destination_stock_location: { data: { type: 'stock_locations', id: n.loc.B } },
+          },
+        ),
+      );
+      expect(res.status).toBe(201); // a draft holds nothing (docs/transfers-and-returns.md)
+      return res.body.data.id as string;
+    };
+    const tooMany = await transfer(5);
+    // the status changed (and recorded its event), then the hold failed: the whole write rolls back
+    expect((await trigger(api, 'stock_transfers', tooMany, '_upcoming')).status).toBe(422);
+    const [{ status }] = await t.database.sql`select status from stock_transfers where id = ${tooMany}`;
+    expect(status).toBe('draft');
     expect(await deliveriesOf(t, w.id)).toEqual([]);
     // the same write that commits is sent
-    const ok = await api.post(
-      '/api/stock_transfers',
-      doc(
-        'stock_transfers',
-        { sku_code: n.code('X'), quantity: 1 },
-        {
-          origin_stock_location: { data: { type: 'stock_locations', id: n.loc.A } },
-          destination_stock_location: { data: { type: 'stock_locations', id: n.loc.B } },
-        },
-      ),
-    );
-    expect(ok.status).toBe(201);
-    await rx.until((r) => r.some((x) => x.json.data.id === ok.body.data.id));
-    expect((await deliveriesOf(t, w.id)).map((d) => d.resource_id)).toEqual([ok.body.data.id]);
+    const fits = await transfer(1);
+    expect((await trigger(api, 'stock_transfers', fits, '_upcoming')).status).toBe(200);
+    await rx.until((r) => r.some((x) => x.json.data.id === fits));
+    expect((await deliveriesOf(t, w.id)).map((d) => d.resource_id)).toEqual([fits]);
     await api.delete(`/api/webhooks/${w.id}`);
   });
 

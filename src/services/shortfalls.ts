@@ -29,8 +29,12 @@ export interface Shortfall {
   holds: ShortHold[];
 }
 
-/** Reasons a client's count leaves in the ledger (`adjusted …`), or a quantity lowered by hand in SQL. */
-const COUNT = (reason: string) => reason.startsWith('adjusted') || reason === 'decreased';
+/**
+ * Reasons a client's count leaves in the ledger (`adjusted …`, `import …`), or a quantity lowered by
+ * hand in SQL.
+ */
+const COUNT = (reason: string) =>
+  reason.startsWith('adjusted') || reason.startsWith('import') || reason === 'decreased';
 
 /**
  * Replay each stock item's ledger in order (its movements are serialised by the row lock, so id

@@ -197,11 +197,16 @@ export async function reserveLineStock(tx: Tx, mode: string, orderId: string, sc
 /**
  * A stock item's quantity set by a client (a count): its movement reads `adjusted`, or
  * `adjusted (short by 3)` when it leaves fewer units than are held; null clears the reason after
- * the statement (docs/ledger-and-check.md#reasons).
+ * the statement (docs/ledger-and-check.md#reasons). A reason the caller named for the whole
+ * transaction (`import`) stays, with the shortfall added, and is what null restores.
  */
 export async function countReason(tx: Tx, shortBy: number | null): Promise<void> {
-  const reason = shortBy === null ? '' : shortBy > 0 ? `adjusted (short by ${shortBy})` : 'adjusted';
-  await rawClient(tx)`select set_config('allot.reason', ${reason}, true)`;
+  await rawClient(tx)`
+    select set_config('allot.reason',
+      case when ${shortBy}::int is null then case when r like 'adjusted%' then '' else base end
+        else base || case when ${shortBy}::int > 0 then ' (short by ' || ${shortBy}::int || ')' else '' end end, true)
+    from (select r, case when r = '' or r like 'adjusted%' then 'adjusted' else split_part(r, ' (short by', 1) end
+      as base from (select coalesce(current_setting('allot.reason', true), '') as r) c) x`;
 }
 
 /** Name the movements one statement writes in the ledger (otherwise the trigger infers the reason). */
