@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
-import { benchDatabase, freePort, ROOT, startProcess, stopProcess } from './lib';
+import { benchDatabase, benchHeaders, freePort, ROOT, startProcess, stopProcess } from './lib';
 
 /**
  * `npm run bench -- import`: `allot import` of 1M stock items (100k SKUs × 10 locations) into a
@@ -149,21 +149,7 @@ export default async function main() {
     );
     try {
       const base = `http://127.0.0.1:${port}`;
-      const token = await fetch(`${base}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          grant_type: 'client_credentials',
-          client_id: 'bench-integration',
-          client_secret: 'bench-integration-secret',
-        }),
-      });
-      const { access_token } = (await token.json()) as { access_token: string };
-      const headers = {
-        accept: 'application/vnd.api+json',
-        'content-type': 'application/vnd.api+json',
-        authorization: `Bearer ${access_token}`,
-      };
+      const headers = await benchHeaders(base);
       const seconds = await apiImports(base, headers);
       const drift = await checkInvariants(sql);
       say(

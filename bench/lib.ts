@@ -240,4 +240,23 @@ export function table(rows: Figures[], baseline?: Figures): string {
   return lines.join('\n');
 }
 
+/** JSON:API headers with a token of the integration application every bench seeds (`bench-integration`). */
+export async function benchHeaders(base: string): Promise<Record<string, string>> {
+  const res = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: 'bench-integration',
+      client_secret: 'bench-integration-secret',
+    }),
+  });
+  const { access_token } = (await res.json()) as { access_token: string };
+  return {
+    accept: 'application/vnd.api+json',
+    'content-type': 'application/vnd.api+json',
+    authorization: `Bearer ${access_token}`,
+  };
+}
+
 export { freePort };

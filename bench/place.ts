@@ -7,6 +7,7 @@ import { checkInvariants } from '../src/services/check';
 import { bareWriteBaselines } from './bare-db';
 import {
   benchDatabase,
+  benchHeaders,
   type Figures,
   freePort,
   measureCpu,
@@ -151,21 +152,7 @@ export default async function placeBench() {
   );
   const base = `http://127.0.0.1:${port}`;
   try {
-    const tokenRes = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: 'bench-integration',
-        client_secret: 'bench-integration-secret',
-      }),
-    });
-    const { access_token } = (await tokenRes.json()) as { access_token: string };
-    const headers = {
-      accept: 'application/vnd.api+json',
-      'content-type': 'application/vnd.api+json',
-      authorization: `Bearer ${access_token}`,
-    };
+    const headers = await benchHeaders(base);
     const sample = await (await fetch(`${base}/api/orders/${uniform[0]}`, { headers })).text();
     const barePort = await freePort();
     const bare = await startProcess(
