@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { periodic } from '../lib/periodic';
 
 /**
  * Keeps planner statistics up with tables that grow fast (a new install's first sale, a bench).
@@ -17,27 +18,18 @@ export function startStatisticsKeeper(
   everyMs = 2_000,
   log: (e: unknown) => void = () => {},
 ): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  let stopped = false;
-  const run = async () => {
-    const grown = await sql<Array<{ name: string }>>`
-      select c.oid::regclass::text as name from pg_stat_user_tables s join pg_class c on c.oid = s.relid
-      where s.schemaname = current_schema() and pg_has_role(c.relowner, 'USAGE')
-        and s.n_live_tup > greatest(100, 2 * c.reltuples)`;
-    for (const { name } of grown)
-      if (!stopped) await sql.unsafe(`analyze (skip_locked) ${name}`, [], { prepare: false });
-  };
-  const timer = setInterval(() => {
-    if (current || stopped) return;
-    current = run()
-      .catch(log)
-      .finally(() => (current = undefined));
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    // a statement the server never answers must not hold up shutdown
-    await Promise.race([current, new Promise((r) => setTimeout(r, 5_000).unref())]);
-  };
+  // a statement the server never answers must not hold up shutdown: stop waits 5 s at most
+  return periodic(
+    everyMs,
+    async (stopping) => {
+      const grown = await sql<Array<{ name: string }>>`
+        select c.oid::regclass::text as name from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+        where s.schemaname = current_schema() and pg_has_role(c.relowner, 'USAGE')
+          and s.n_live_tup > greatest(100, 2 * c.reltuples)`;
+      for (const { name } of grown)
+        if (!stopping()) await sql.unsafe(`analyze (skip_locked) ${name}`, [], { prepare: false });
+    },
+    log,
+    5_000,
+  );
 }

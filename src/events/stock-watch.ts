@@ -2,6 +2,7 @@ import type { Mode, RequestContext } from '../auth/context';
 import { type Db, rawClient } from '../db/client';
 import type { Tx } from '../db/tx';
 import type { Inventory } from '../inventory/availability';
+import { periodic } from '../lib/periodic';
 import type { Registry } from '../resources/registry';
 import type { Row } from '../rows/row';
 
@@ -155,18 +156,5 @@ export function startStockWatch(
   everyMs: number,
   log: (e: unknown) => void,
 ): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (current || stopped) return;
-    current = watchStockOnce(db, reg)
-      .catch(log)
-      .finally(() => (current = undefined));
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await current;
-  };
+  return periodic(everyMs, () => watchStockOnce(db, reg), log);
 }
