@@ -54,7 +54,7 @@ export function ExportsPage({ api, canWrite }) {
   // while one runs, every second and a half; otherwise every five minutes, so download links stay fresh
   usePoll(r.reload, !!r.data, (r.data?.items ?? []).some(running) ? 1500 : 300_000);
   return html`<h1 tabindex="-1">Exports</h1>
-    <p class="hint">Newest first. A finished export's file is a gzip download, its link valid ten minutes.</p>
+    <p class="hint">Newest first. A finished export gives a gzip file to download; the link lasts ten minutes.</p>
     ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
     ${
       !r.data

@@ -179,16 +179,26 @@ export function ImportPage({ api, canWrite, id }) {
   const x = r.data;
   usePoll(r.reload, running(x), 1000);
   const [dialog, ask] = useConfirm(r.reload);
+  const into = PARENT[x?.resource_type];
+  const parent = useAsync(
+    () =>
+      into && x.parent_resource_id
+        ? api.get(into.type, x.parent_resource_id, { [`fields[${into.type}]`]: 'name' })
+        : Promise.resolve(null),
+    [x?.resource_type, x?.parent_resource_id],
+  );
   const done = x ? x.processed_count + x.errors_count : 0;
   return html`<h1 tabindex="-1">${x ? `Import of ${label(x.resource_type)}` : 'Import'}</h1>
     <p><a href="#/imports">All imports</a></p>
     ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${!x ? html`<${Loading} what="the import" />` : null}
+    ${!x ? html`<${Loading} what="the import job" />` : null}
     ${
       x
         ? html`<dl class="facts">
         <div><dt>Status</dt><dd data-field="status"><${Status} value=${x.status} /></dd></div>
+        ${into ? html`<div><dt>${into.label}</dt><dd>${parent.data?.name ?? (x.parent_resource_id ? '…' : 'named in the file')}</dd></div>` : null}
         <div><dt>Format</dt><dd>${x.format}</dd></div>
+        <div><dt>Skip errors</dt><dd>${x.skip_errors ? 'yes' : 'no'}</dd></div>
         <div><dt>Inputs</dt><dd data-field="inputs_size">${x.inputs_size}</dd></div>
         <div><dt>Processed</dt><dd data-field="processed_count">${x.processed_count}</dd></div>
         <div><dt>Errors</dt><dd data-field="errors_count">${x.errors_count}</dd></div>
@@ -204,16 +214,16 @@ export function ImportPage({ api, canWrite, id }) {
       ${x.attachment_url ? html`<p><a href=${x.attachment_url} download>Download the inputs (gzip)</a></p>` : null}
       ${
         canWrite && running(x)
-          ? html`<div class="triggers" role="group" aria-label="Triggers of the import">
+          ? html`<div class="triggers" role="group" aria-label="Triggers of the import job">
           <button type="button" class="danger" onClick=${() =>
             ask({
-              title: 'Interrupt the import',
+              title: 'Interrupt the import job',
               lines: [
                 `Stop this import of ${x.inputs_size} ${label(x.resource_type)}: no further input is applied.`,
                 'Inputs already written stay written; its status becomes interrupted.',
                 'Sends _interrupt to imports.',
               ],
-              label: 'Interrupt import',
+              label: 'Interrupt the job',
               run: () => api.trigger('imports', x.id, '_interrupt'),
             })}>Interrupt</button>
         </div>`

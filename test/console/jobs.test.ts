@@ -19,6 +19,8 @@ import {
 // watched and downloaded. What each did is checked through the API.
 
 const s: ConsoleSetup = useConsole();
+/** API answers under a loaded machine: polls wait up to 15 s (a wrong value still fails). */
+const patient = { timeout: 15_000 };
 let loc: string;
 
 const quantityOf = async (code: string) =>
@@ -50,6 +52,7 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
 
     await page.getByRole('heading', { name: 'Import of stock items', level: 1 }).waitFor();
     await expect.poll(() => page.locator('[data-field="status"]').textContent(), { timeout: 30_000 }).toBe('completed');
+    expect(await page.locator('.facts').textContent()).toContain('Stock locationTurin store');
     expect(await page.locator('[data-field="processed_count"]').textContent()).toBe('2');
     expect(await page.locator('[data-field="errors_count"]').textContent()).toBe('1');
     expect(await page.getByRole('status').textContent()).toBe('3 of 3 inputs read.');
@@ -89,12 +92,14 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
     await file.setInputFiles(json('one.json', '{"sku_code": "JOB-3", "quantity": 1}'));
     expect(await form.getByLabel('Format').inputValue()).toBe('json'); // chosen from the file's name
     await form.getByRole('button', { name: 'Upload and import' }).click();
-    await expect.poll(() => form.locator('.field-error').textContent()).toBe('inputs - must be an array of objects');
+    await expect
+      .poll(() => form.locator('.field-error').textContent(), patient)
+      .toBe('inputs - must be an array of objects');
     expect(await file.getAttribute('aria-invalid')).toBe('true');
 
     await file.setInputFiles(csvFile('empty.csv', 'sku_code,quantity\n'));
     await form.getByRole('button', { name: 'Upload and import' }).click();
-    await expect.poll(() => form.locator('.field-error').textContent()).toMatch(/^inputs - /);
+    await expect.poll(() => form.locator('.field-error').textContent(), patient).toMatch(/^inputs - /);
     const empty = (await form.locator('.field-error').textContent())!;
     const api = await postImport(s.api, { resource_type: 'stock_items', format: 'csv', inputs: 'sku_code,quantity\n' });
     expect(empty).toBe(api.body.errors[0].detail); // as the API words it
@@ -126,9 +131,9 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
       await signIn(s, page, s.admin);
       await page.goto(`${s.base}/console#/imports/${id}`);
       await page.getByRole('button', { name: 'Interrupt' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Interrupt the import' });
+      const dialog = page.getByRole('dialog', { name: 'Interrupt the import job' });
       expect(await dialog.textContent()).toContain('no further input is applied');
-      await dialog.getByRole('button', { name: 'Interrupt import' }).click();
+      await dialog.getByRole('button', { name: 'Interrupt the job' }).click();
       // a running import takes the trigger between two batches of a hundred inputs
       const slow = { timeout: 30_000 };
       await expect.poll(() => page.locator('[data-field="status"]').textContent(), slow).toBe('interrupted');
@@ -151,7 +156,7 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
     const filters = form.getByLabel('Filters');
     await filters.fill('nope_eq=1');
     await form.getByRole('button', { name: 'Start export' }).click();
-    await expect.poll(() => form.locator('.field-error').count()).toBe(1);
+    await expect.poll(() => form.locator('.field-error').count(), patient).toBe(1);
     const bad = await s.api.post('/api/exports', {
       data: { type: 'exports', attributes: { resource_type: 'stock_items', filters: { nope_eq: '1' } } },
     });
@@ -160,13 +165,15 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
 
     await filters.fill('sku_code_start=NOTHING-');
     await form.getByRole('button', { name: 'Start export' }).click();
-    await expect.poll(() => form.getByRole('alert').textContent()).toContain('records_count');
+    await expect.poll(() => form.getByRole('alert').textContent(), patient).toContain('records_count');
 
     await filters.fill(`sku_code_start=JOB-\nstock_location_id_eq=${loc}`);
     await form.getByLabel('Fields').fill('sku_code,quantity');
     await form.getByLabel(/Dry data/).check(); // no ids
     await form.getByRole('button', { name: 'Start export' }).click();
-    await expect.poll(() => form.getByRole('status').textContent()).toMatch(/^Export of 3 stock items started/);
+    await expect
+      .poll(() => form.getByRole('status').textContent(), patient)
+      .toMatch(/^Export of 3 stock items started/);
     const link = page.getByRole('link', { name: 'Download stock items (csv, gzip)' });
     await link.waitFor({ timeout: 30_000 });
     await expectAccessible(page, 'exports');

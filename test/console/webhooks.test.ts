@@ -20,6 +20,8 @@ import {
 // console; a topic's last event is sent again. What each did is checked at the receiver and the API.
 
 const s: ConsoleSetup = useConsole(FAST_WEBHOOKS);
+/** API answers under a loaded machine: polls wait up to 15 s (a wrong value still fails). */
+const patient = { timeout: 15_000 };
 let rx: Receiver;
 beforeAll(async () => {
   rx = await startReceiver('fail');
@@ -42,7 +44,7 @@ its last event sent again, and it is disabled and enabled, each after a confirm 
     const withCredentials = `http://user:pw@127.0.0.1:${rx.port}/hook`;
     await form.getByLabel('Callback URL').fill(withCredentials);
     await form.getByRole('button', { name: 'Create webhook' }).click();
-    await expect.poll(() => form.locator('.field-error').textContent()).toMatch(/^callback_url - /);
+    await expect.poll(() => form.locator('.field-error').textContent(), patient).toMatch(/^callback_url - /);
     const refused = await s.api.post(
       '/api/webhooks',
       doc('webhooks', { topic: 'orders.create', callback_url: withCredentials }),
@@ -107,11 +109,11 @@ its last event sent again, and it is disabled and enabled, each after a confirm 
     const disable = page.getByRole('dialog', { name: 'Disable: webhook Failing receiver' });
     expect(await disable.textContent()).toContain(`Stop sending orders.create events to ${rx.url}`);
     await disable.getByRole('button', { name: 'Disable' }).click();
-    await expect.poll(() => page.locator('[data-field="state"]').textContent()).toBe('disabled');
+    await expect.poll(() => page.locator('[data-field="state"]').textContent(), patient).toBe('disabled');
     expect((await webhookOf(id)).disabled_at).toBeTruthy();
     await page.getByRole('button', { name: 'Enable' }).click();
     await page.getByRole('dialog', { name: 'Enable: webhook Failing receiver' }).getByRole('button').first().click();
-    await expect.poll(() => page.locator('[data-field="state"]').textContent()).toBe('enabled');
+    await expect.poll(() => page.locator('[data-field="state"]').textContent(), patient).toBe('enabled');
     expect((await webhookOf(id)).disabled_at).toBeNull();
     await screenshot(page, 'webhook');
     expect(page.problems).toEqual([]);
