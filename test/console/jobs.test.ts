@@ -133,6 +133,7 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
       await page.getByRole('button', { name: 'Interrupt' }).click();
       const dialog = page.getByRole('dialog', { name: 'Interrupt the import job' });
       expect(await dialog.textContent()).toContain('no further input is applied');
+      await expectAccessible(page, 'interrupt confirm');
       await dialog.getByRole('button', { name: 'Interrupt the job' }).click();
       // a running import takes the trigger between two batches of a hundred inputs
       const slow = { timeout: 30_000 };
@@ -177,6 +178,7 @@ describe.skipIf(!hasChromium)('imports and exports in the console', () => {
     const link = page.getByRole('link', { name: 'Download stock items (csv, gzip)' });
     await link.waitFor({ timeout: 30_000 });
     await expectAccessible(page, 'exports');
+    await expectKeyboardReachable(page, 'exports');
     await screenshot(page, 'exports');
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const text = gunzipSync(await readFile((await download.path())!)).toString('utf8');
