@@ -2,13 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { clearStalePidFile, leftoverProcesses } from './pg-process';
 
 /**
- * Keeps the embedded PostgreSQL running. When its postmaster exits while nobody asked it to (a
- * crash, SIGKILL, the OOM killer), it is started again on the same data directory and port: the
+ * Keeps the embedded PostgreSQL running. When its postmaster dies (killed by a signal: a crash,
+ * SIGKILL, the OOM killer; or exits with an error), it is started again on the same data directory and port: the
  * start runs PostgreSQL's crash recovery, and the pools reconnect on their own (their circuit
  * probes every 100 ms). Before a start, the dead postmaster's other processes are given a moment to
  * notice and exit (PostgreSQL refuses to start while they still hold its shared memory), then
  * killed. A postmaster that keeps dying, or will not start, is retried after a growing pause and
- * given up after MAX_FAILURES in a row. Each event is one log line.
+ * given up after MAX_FAILURES in a row. Each event is one log line. A clean exit (code 0) is an
+ * orderly shutdown someone asked for (`pg_ctl stop`, another Allot taking the data directory over):
+ * it is logged, not fought. A backend's crash is PostgreSQL's own to handle (restart_after_crash).
  */
 export interface Launched {
   proc: ChildProcess;
@@ -22,6 +24,8 @@ export interface SupervisorOptions {
   dir: string;
   port: number;
   log: (msg: string) => void;
+  /** The pause before a start after `failures` failures in a row (default pauseBefore). */
+  pauseMs?: (failures: number) => number;
 }
 
 export interface Supervisor {
@@ -78,6 +82,14 @@ export function supervise(o: SupervisorOptions): Supervisor {
   const died = async (proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null) => {
     if (stopping || current !== proc) return;
     current = undefined;
+    if (code === 0) {
+      // an orderly shutdown someone else asked for (pg_ctl stop, another Allot taking the directory over)
+      o.log(
+        `embedded PostgreSQL (pid ${proc.pid}) was shut down from outside Allot; not restarting it: the API ` +
+          'answers 503 until Allot is restarted',
+      );
+      return;
+    }
     const downAt = Date.now();
     if (restarts > 0 && downAt - upAt < STABLE_MS) failures++;
     else failures = 0;
@@ -91,7 +103,7 @@ export function supervise(o: SupervisorOptions): Supervisor {
         );
         return;
       }
-      const pause = pauseBefore(failures);
+      const pause = (o.pauseMs ?? pauseBefore)(failures);
       if (pause) {
         o.log(`embedded PostgreSQL: next start in ${pause} ms (${failures} failure(s) in a row)`);
         await new Promise<void>((r) => {
@@ -144,7 +156,7 @@ export function supervise(o: SupervisorOptions): Supervisor {
   };
 }
 
-/** Wait for the processes of a dead postmaster to exit (they notice its death within milliseconds), then kill any left. */
+/** Wait for a dead postmaster's processes to exit (they notice its death within milliseconds); kill any left. */
 async function clearLeftovers(dir: string, log: (m: string) => void): Promise<void> {
   const until = Date.now() + LEFTOVER_GRACE_MS;
   let left = leftoverProcesses(dir);
@@ -154,7 +166,8 @@ async function clearLeftovers(dir: string, log: (m: string) => void): Promise<vo
   }
   if (!left.length) return;
   log(
-    `embedded PostgreSQL: ${left.length} process(es) of the dead server still running after ${LEFTOVER_GRACE_MS} ms; killing them`,
+    `embedded PostgreSQL: ${left.length} process(es) of the dead server still running after ` +
+      `${LEFTOVER_GRACE_MS} ms; killing them`,
   );
   for (const pid of left)
     try {
