@@ -1,7 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_FAILURES, pauseBefore, STOP_FAST_MS, supervise } from './supervise';
+import { clearStalePidFile, leftoverProcesses } from './pg-process';
+import { LEFTOVER_GRACE_MS, MAX_FAILURES, pauseBefore, STOP_FAST_MS, supervise } from './supervise';
 
 /**
  * The supervisor's decisions, on stand-in postmasters (test/supervise.test.ts kills a real one under
@@ -30,13 +34,13 @@ class FakePostmaster extends EventEmitter {
   }
 }
 
-function harness(opts: { failStarts?: number; obeys?: (s: NodeJS.Signals) => boolean } = {}) {
+function harness(opts: { failStarts?: number; obeys?: (s: NodeJS.Signals) => boolean; dir?: string } = {}) {
   const procs: FakePostmaster[] = [];
   const log: string[] = [];
   const pauses: number[] = [];
   let failStarts = opts.failStarts ?? 0;
   const sup = supervise({
-    dir: '/nonexistent/allot-supervise-test',
+    dir: opts.dir ?? '/nonexistent/allot-supervise-test',
     port: 5999,
     log: (m) => log.push(m),
     pauseMs: (n) => {
@@ -128,5 +132,76 @@ answers 503 until Allot is restarted`,
     expect(performance.now() - t).toBeGreaterThanOrEqual(STOP_FAST_MS - 50);
     expect(performance.now() - t).toBeLessThan(4_000);
     expect(stuck.procs).toHaveLength(1);
+  });
+});
+
+const linux = process.platform === 'linux';
+
+/** A process named `postgres` (argv[0]) working in `dir`, as a dead postmaster's backend would be. */
+function fakeBackend(dir: string): ChildProcess {
+  return spawn('bash', ['-c', 'exec -a "postgres: allot allot 127.0.0.1(1) idle" sleep 30'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+}
+
+describe.skipIf(!linux)('what a dead postmaster leaves', () => {
+  it('kills the processes of the dead server that are still running after the grace period, then starts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'allot-leftover-'));
+    const other = spawn('sleep', ['30'], { cwd: dir, stdio: 'ignore' }); // not PostgreSQL: never touched
+    const backend = fakeBackend(dir);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(leftoverProcesses(dir)).toEqual([backend.pid]);
+      const { sup, procs, log } = harness({ dir });
+      await sup.start();
+      const t = performance.now();
+      procs[0]!.exit(null, 'SIGSEGV');
+      await new Promise<void>((r) => {
+        const poll = setInterval(() => {
+          if (procs.length < 2) return;
+          clearInterval(poll);
+          r();
+        }, 20);
+      });
+      expect(performance.now() - t).toBeGreaterThanOrEqual(LEFTOVER_GRACE_MS - 50);
+      expect(log[1]).toBe(
+        `embedded PostgreSQL: 1 process(es) of the dead server still running after ${LEFTOVER_GRACE_MS} ms; ` +
+          'killing them',
+      );
+      const running = backend.exitCode === null && backend.signalCode === null;
+      if (running) await new Promise((r) => backend.once('exit', r));
+      expect(backend.signalCode).toBe('SIGKILL');
+      expect(leftoverProcesses(dir)).toEqual([]);
+      expect(other.exitCode).toBeNull();
+      expect(other.signalCode).toBeNull();
+      await sup.stop();
+    } finally {
+      other.kill();
+      backend.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes a postmaster.pid whose pid is another program now, and leaves one naming a dead process', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'allot-pidfile-'));
+    const file = path.join(dir, 'postmaster.pid');
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const log: string[] = [];
+    try {
+      writeFileSync(file, `${other.pid}\n${dir}\n0\n5432\n`);
+      clearStalePidFile(dir, (m) => log.push(m));
+      expect(existsSync(file)).toBe(false);
+      expect(log).toEqual([`removing the stale ${file}: pid ${other.pid} is another program now`]);
+      const gone = spawn('true');
+      await new Promise((r) => gone.once('exit', r));
+      writeFileSync(file, `${gone.pid}\n${dir}\n0\n5432\n`);
+      clearStalePidFile(dir, (m) => log.push(m));
+      expect(existsSync(file)).toBe(true); // PostgreSQL checks a dead one's shared memory itself
+      expect(log).toHaveLength(1);
+    } finally {
+      other.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
