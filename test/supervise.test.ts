@@ -17,8 +17,8 @@ import { exited, spawnServer } from './helpers/server';
  * its own DATA_DIR; under a light placement storm its postmaster is SIGKILLed. The server survives,
  * says so in its log, restarts PostgreSQL (crash recovery), and serves again; clients saw only 200,
  * 4xx or 503; every acknowledged placement is there and the stock invariants hold. SIGTERM ends the
- * process group within 5 s with the database up, down or restarting, WORKERS=1 and 2, and leaves no
- * PostgreSQL process behind. Bounds are generous for a loaded machine; the figures are printed.
+ * process group within 5 s with the database up, down, restarting or hung, WORKERS=1 and 2, and
+ * leaves no PostgreSQL process behind. Bounds are generous for a loaded machine; the figures are printed.
  */
 const RECOVERY_BOUND_MS = 3_000;
 const SIGTERM_BOUND_MS = 6_000;
@@ -200,5 +200,29 @@ describe('WORKERS=2: the primary supervises the PostgreSQL it started', () => {
   it('SIGTERM with the database up, under placements, exits within 5 s', async () => {
     s = await start(2);
     await sigtermUnderStorm(s);
+  }, 120_000);
+
+  it('SIGTERM with the database hung (its processes stopped), under placements, exits within 5 s', async () => {
+    s = await start(2);
+    const ids = await draftOrders(dbUrl, `h${++round}_`, 600);
+    const st = storm(s.base, s.token, ids, 6);
+    await sleep(400);
+    const hung = leftoverProcesses(pgDir);
+    expect(hung.length).toBeGreaterThan(1);
+    for (const pid of hung) process.kill(pid, 'SIGSTOP');
+    try {
+      await sleep(300);
+      const took = await terminate(s);
+      console.log(`supervise: SIGTERM with PostgreSQL hung: ${Math.round(took)} ms`);
+      expect(took).toBeLessThan(SIGTERM_BOUND_MS);
+      expect(s.output()).toMatch(/did not stop within 1000 ms; immediate shutdown/);
+    } finally {
+      await st.stop();
+      for (const pid of hung)
+        try {
+          process.kill(pid, 'SIGCONT'); // the postmaster was killed; its backends now notice and exit
+        } catch {}
+    }
+    await until('no PostgreSQL process left', () => leftoverProcesses(pgDir).length === 0, 10_000);
   }, 120_000);
 });

@@ -24,7 +24,7 @@ export interface Serving {
  */
 export const DRAIN_REQUESTS_MS = 2_000;
 export const EXIT_MS = 4_500;
-export const WORKER_EXIT_MS = 3_000;
+export const WORKER_EXIT_MS = 2_600;
 
 /**
  * One server process (alone, or a worker): the app on the shared port, with the process's logger.
