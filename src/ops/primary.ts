@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { openDatabase } from '../db/open';
 import { clusterSource, serveMetrics } from './metrics-endpoint';
 import { poolPerWorker, prepare } from './prepare';
+import { WORKER_EXIT_MS } from './serve';
 
 /**
  * WORKERS > 1: this process opens the database once (the embedded PostgreSQL is started here, and
@@ -50,9 +51,11 @@ export async function runPrimary(config: Config, say: (m: string) => void): Prom
     const workers = [...born.keys()];
     const gone = Promise.all(workers.map((w) => new Promise((r) => (w.isDead() ? r(null) : w.once('exit', r)))));
     for (const w of workers) w.process.kill('SIGTERM');
+    // a worker exits by WORKER_EXIT_MS itself; one that does not is killed, so PostgreSQL stops within 5 s
     const late = setTimeout(() => {
       for (const w of workers) if (!w.isDead()) w.process.kill('SIGKILL');
-    }, 30_000).unref();
+    }, WORKER_EXIT_MS + 200).unref();
+    setTimeout(() => process.exit(1), 4_800).unref(); // the last bound: whatever is pending, exit within 5 s
     await gone;
     clearTimeout(late);
     metricsServer?.close();

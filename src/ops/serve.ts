@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app';
 import type { Config } from '../config';
@@ -6,6 +7,8 @@ import { createLogger } from './logger';
 import { setPoolConnections } from './metrics';
 import type { MetricsSource } from './metrics-endpoint';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
 export interface Serving {
   app: FastifyInstance;
   /** Stop taking requests, finish those in flight, then run `after` (close the pool…) and flush the log. */
@@ -13,9 +16,20 @@ export interface Serving {
 }
 
 /**
+ * How long a SIGTERM may take, in every state (database up, down, restarting; placements in flight):
+ * requests in flight get DRAIN_REQUESTS_MS to finish (then their connections are closed), then
+ * `after` runs (pool end, bounded in open.ts; the embedded PostgreSQL's stop, bounded in
+ * supervise.ts), and the process exits at EXIT_MS (a worker at WORKER_EXIT_MS, so that its primary
+ * can still stop PostgreSQL within the same 5 s) whatever is still pending.
+ */
+export const DRAIN_REQUESTS_MS = 2_000;
+export const EXIT_MS = 4_500;
+export const WORKER_EXIT_MS = 2_600;
+
+/**
  * One server process (alone, or a worker): the app on the shared port, with the process's logger.
  * On drain, `/ready` turns 503 at once, the listening socket closes, requests in flight finish
- * (keep-alive connections are closed as they go idle), and the process has 25 s to get there.
+ * (keep-alive connections are closed as they go idle), within the bounds above.
  */
 export async function serve(config: Config, database: Database, metricsSource?: MetricsSource): Promise<Serving> {
   const { logger, flush } = createLogger(config.logLevel);
@@ -26,10 +40,14 @@ export async function serve(config: Config, database: Database, metricsSource?: 
   const drain = (after: () => Promise<void>) => {
     draining ??= (async () => {
       app.readiness.draining = true;
-      const force = setTimeout(() => process.exit(1), 25_000).unref();
+      const force = setTimeout(() => process.exit(1), cluster.isWorker ? WORKER_EXIT_MS : EXIT_MS).unref();
       const idle = setInterval(() => app.server.closeIdleConnections(), 50).unref();
       try {
-        await app.close();
+        const closed = app.close().then(() => true);
+        if (!(await Promise.race([closed, sleep(DRAIN_REQUESTS_MS).then(() => false)]))) {
+          logger.warn(`requests still in flight after ${DRAIN_REQUESTS_MS} ms of shutdown: closing their connections`);
+          app.server.closeAllConnections();
+        }
         await after();
       } finally {
         clearInterval(idle);
