@@ -93,7 +93,7 @@ describe('POST /oauth/token bounds', () => {
     ]);
   });
 
-  it('refuses the 50,000-term (~0.94 MB) request fast with 413, and a normal request during it keeps its pace', async () => {
+  it('refuses the 50,000-term (0.94 MB) request fast with 413; a normal request meanwhile keeps its pace', async () => {
     const huge = Array.from({ length: 50_000 }, (_, i) => `market:code:m${String(i).padStart(5, '0')}`).join(' ');
     expect(huge.length).toBeGreaterThan(900_000);
     const normal = () => token({ client_id: sc.client_id, scope: 'market:code:tb-market' });

@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import { createLogger } from './logger';
 import { setPoolConnections } from './metrics';
 import type { MetricsSource } from './metrics-endpoint';
+import { warmStart } from './warm';
 
 export interface Serving {
   app: FastifyInstance;
@@ -21,6 +22,7 @@ export async function serve(config: Config, database: Database, metricsSource?: 
   const { logger, flush } = createLogger(config.logLevel);
   setPoolConnections(database.sql.options.max);
   const app = await buildApp({ config, database, loggerInstance: logger, metricsSource });
+  await warmStart(app, database, config);
   await app.listen({ port: config.port, host: config.host });
   let draining: Promise<void> | undefined;
   const drain = (after: () => Promise<void>) => {
