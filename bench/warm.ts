@@ -10,10 +10,11 @@ import { orders, seed } from './place';
 
 /**
  * `npm run bench -- warm`: placements in the first second after a start, next to the same server's
- * steady state. Each run starts the server on a fresh copy of one seeded database (never analyzed,
- * no connection open), takes a token as soon as it says it is ready, then `BENCH_CLIENTS` (20)
- * clients place orders of 3 line items for `SECONDS`; runs alternate `WARM_START=off` (the bare baseline: no preparation)
- * and on, `BENCH_ROUNDS` times each (default 3).
+ * first second in a later burst, once traffic has warmed it (the ratio; 1.00 is full speed). Each
+ * run starts the server on a fresh copy of one seeded database (never analyzed, no connection
+ * open), takes a token as soon as it says it is ready, then `BENCH_CLIENTS` (20) clients place
+ * orders of 3 line items for 5 s; a second later, for 2 s more. Runs alternate `WARM_START=off`
+ * (the baseline: no preparation) and on, `BENCH_ROUNDS` times each (default 3).
  */
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const SECONDS = 5;
@@ -29,6 +30,9 @@ interface Run {
   /** From the start of the load to the first placement answered, ms. */
   firstMs: number;
   other: number;
+  /** The first second (and first placement) of a later burst on the same server, warmed by traffic. */
+  laterFirstSecond: number;
+  laterFirstMs: number;
 }
 
 export default async function warmBench() {
@@ -66,18 +70,35 @@ export default async function warmBench() {
     await rm(dir, { recursive: true, force: true });
   }
   const lines = [
-    `warm: placements (orders of 3 line items, ${CLIENTS} clients) in each second after the start, ` +
-      `a fresh copy of one database each run, DB_POOL_SIZE 50`,
-    `${'warm start'.padEnd(11)} ${'ready in'.padStart(9)} ${'first placed'.padStart(13)}  ${'1st s'.padStart(6)} ` +
-      `${'2nd s'.padStart(6)} ${'steady/s (3rd–5th)'.padStart(19)}  1st s / steady  non-200`,
+    `warm: placements (orders of 3 line items, ${CLIENTS} clients) in the first second after the start, ` +
+      `next to a later burst on the same server (warmed by traffic); a fresh copy of one database each run, ` +
+      `DB_POOL_SIZE 50`,
+    [
+      'warm start'.padEnd(10),
+      'ready in'.padStart(9),
+      'first placed'.padStart(13),
+      '1st s'.padStart(6),
+      '2nd s'.padStart(6),
+      'later: first placed'.padStart(20),
+      'later: 1st s'.padStart(13),
+      'ratio'.padStart(6),
+      'steady/s'.padStart(9),
+    ].join(' '),
   ];
   for (const r of runs) {
     const steady = r.perSecond.slice(2).reduce((a, b) => a + b, 0) / (r.perSecond.length - 2);
     lines.push(
-      `${(r.warm ? 'on' : 'off').padEnd(11)} ${`${r.startMs} ms`.padStart(9)} ${`${r.firstMs} ms`.padStart(13)}  ` +
-        `${String(r.perSecond[0]).padStart(6)} ` +
-        `${String(r.perSecond[1]).padStart(6)} ${steady.toFixed(0).padStart(19)}  ` +
-        `${(r.perSecond[0]! / steady).toFixed(2).padStart(14)}  ${String(r.other).padStart(7)}`,
+      [
+        (r.warm ? 'on' : 'off').padEnd(10),
+        `${r.startMs} ms`.padStart(9),
+        `${r.firstMs} ms`.padStart(13),
+        String(r.perSecond[0]).padStart(6),
+        String(r.perSecond[1]).padStart(6),
+        `${r.laterFirstMs} ms`.padStart(20),
+        String(r.laterFirstSecond).padStart(13),
+        (r.perSecond[0]! / r.laterFirstSecond).toFixed(2).padStart(6),
+        steady.toFixed(0).padStart(9),
+      ].join(' ') + (r.other ? `  (${r.other} non-200)` : ''),
     );
   }
   process.stdout.write(`\n${lines.join('\n')}\n`);
@@ -103,31 +124,39 @@ async function oneRun(dbUrl: string, warm: boolean, ids: string[]): Promise<Run>
   const startMs = Date.now() - t0;
   try {
     const headers = await benchHeaders(base);
-    const began = performance.now();
-    const until = began + SECONDS * 1000;
-    const perSecond = Array<number>(SECONDS).fill(0);
     let next = 0;
-    let other = 0;
-    let firstMs = -1;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (performance.now() < until && next < ids.length) {
-          const id = ids[next++]!;
-          const res = await fetch(`${base}/api/orders/${id}`, {
-            method: 'PATCH',
-            headers,
-            body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }),
-          });
-          await res.arrayBuffer();
-          const second = Math.floor((performance.now() - began) / 1000);
-          if (res.status === 200 && firstMs < 0) firstMs = Math.round(performance.now() - began);
-          if (res.status !== 200) other++;
-          else if (second < SECONDS) perSecond[second]!++;
-        }
-      }),
-    );
-    return { warm, startMs, perSecond, firstMs, other };
+    const first = await burst(base, headers, () => ids[next++], SECONDS);
+    await new Promise((r) => setTimeout(r, 1000));
+    // the same measurement on the same server once traffic has warmed it: what "full speed" means here
+    const later = await burst(base, headers, () => ids[next++], 2);
+    return { warm, startMs, ...first, laterFirstSecond: later.perSecond[0]!, laterFirstMs: later.firstMs };
   } finally {
     await stopProcess(server);
   }
+}
+
+/** `CLIENTS` clients placing orders for `seconds`: placements answered 200 in each second. */
+async function burst(base: string, headers: Record<string, string>, nextId: () => string | undefined, seconds: number) {
+  const began = performance.now();
+  const until = began + seconds * 1000;
+  const perSecond = Array<number>(seconds).fill(0);
+  let other = 0;
+  let firstMs = -1;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let id = nextId(); id && performance.now() < until; id = nextId()) {
+        const res = await fetch(`${base}/api/orders/${id}`, {
+          method: 'PATCH',
+          headers,
+          body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }),
+        });
+        await res.arrayBuffer();
+        const second = Math.floor((performance.now() - began) / 1000);
+        if (res.status === 200 && firstMs < 0) firstMs = Math.round(performance.now() - began);
+        if (res.status !== 200) other++;
+        else if (second < seconds) perSecond[second]!++;
+      }
+    }),
+  );
+  return { perSecond, firstMs, other };
 }

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertApplication } from '../src/auth/applications';
 import { connect, type Database } from '../src/db/client';
 import { freePort } from '../src/db/embedded';
-import { createTestDatabase } from './helpers/app';
+import { warmUp } from '../src/ops/warm';
+import { createTestDatabase, type TestApp } from './helpers/app';
 import { remoteClient } from './helpers/http';
 import { network, order, trigger } from './helpers/orders';
 import { spawnServer, stopServerProcess } from './helpers/server';
+import { useTestApp } from './helpers/use-app';
 
 /**
  * Warm start (README, "Warm start"): a server process listens only once its tables have statistics
@@ -91,5 +93,20 @@ describe('warm start', () => {
     const placed = await trigger(api, 'orders', id, '_place');
     expect(placed.status, JSON.stringify(placed.body)).toBe(200);
     expect(placed.body.data.attributes).toMatchObject({ status: 'placed', number: 1 });
+  });
+});
+
+describe('/ready during the warm-up', () => {
+  let w: TestApp;
+  useTestApp({}, (s) => ({ t: w } = s));
+
+  it('is 503 "warming up" until every connection has rehearsed, then 200', async () => {
+    const problems: unknown[] = [];
+    const warming = warmUp(w.app, w.database, (_m, err) => problems.push(err));
+    const during = await w.app.inject({ url: '/ready' });
+    expect([during.statusCode, during.json().reason]).toEqual([503, expect.stringMatching(/^warming up/)]);
+    expect(await warming).toMatchObject({ connections: w.database.sql.options.max });
+    expect(problems).toEqual([]);
+    expect((await w.app.inject({ url: '/ready' })).statusCode).toBe(200);
   });
 });
