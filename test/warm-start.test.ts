@@ -75,7 +75,7 @@ describe('warm start', () => {
     expect((await fetch(`${base}/ready`)).status).toBe(200);
   });
 
-  it('leaves nothing behind: no rows, no order number taken; the first placement is served', async () => {
+  it('leaves nothing behind: no rows, no number taken from a sequence; the first placement is served', async () => {
     for (const table of ['orders', 'skus', 'markets', 'stock_items', 'shipments', 'stock_movements', 'versions'])
       expect((await database.sql.unsafe(`select count(*)::int as n from ${table}`))[0]!.n, table).toBe(0);
     const res = await fetch(`${base}/oauth/token`, {
@@ -93,6 +93,9 @@ describe('warm start', () => {
     const placed = await trigger(api, 'orders', id, '_place');
     expect(placed.status, JSON.stringify(placed.body)).toBe(200);
     expect(placed.body.data.attributes).toMatchObject({ status: 'placed', number: 1 });
+    const numbers = await database.sql`select (select number from markets) as market,
+      (select number from stock_locations) as location`;
+    expect(numbers[0]).toEqual({ market: 1, location: 1 });
   });
 });
 

@@ -26,7 +26,7 @@ import { buildRegistry } from '../wiring';
  *   `_place`, so the same statements, triggers and foreign-key checks) and a sales channel's read of
  *   a SKU with its availability. The transactions wait for each other before they begin, so each
  *   holds its own connection. Nothing is written: the rows exist only inside the rolled-back
- *   transactions, and the order takes no number from the sequence.
+ *   transactions, and the order, market and stock location take no number from their sequences.
  *
  * Failures are not fatal: the process then starts cold, as before, and the reason goes to `log`.
  */
@@ -114,13 +114,13 @@ async function rehearse(tx: Tx, reg: ReturnType<typeof buildRegistry>): Promise<
   };
   await sql`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
     values (${k.address}, 'test', 'Warm', 'Start', 'Street', 'City', '00000', 'IT', '+39')`;
-  await sql`insert into stock_locations (id, mode, name, code, address_id)
-    values (${k.location}, 'test', 'Warm start', ${k.code}, ${k.address})`;
+  await sql`insert into stock_locations (id, mode, number, name, code, address_id)
+    values (${k.location}, 'test', 0, 'Warm start', ${k.code}, ${k.address})`;
   await sql`insert into inventory_models (id, mode, name, strategy) values (${k.model}, 'test', 'Warm', 'no_split')`;
   await sql`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
     values (${k.isl}, 'test', 1, ${k.model}, ${k.location})`;
-  await sql`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
-    values (${k.market}, 'test', 'Warm start', ${k.code}, 'warm', ${k.model})`;
+  await sql`insert into markets (id, mode, number, name, code, shared_secret, inventory_model_id)
+    values (${k.market}, 'test', 0, 'Warm start', ${k.code}, 'warm', ${k.model})`;
   await sql`insert into shipping_categories (id, mode, name) values (${k.category}, 'test', 'Warm start')`;
   await sql`insert into skus (id, mode, code, name, shipping_category_id)
     values (${k.sku}, 'test', ${k.code}, 'Warm start', ${k.category})`;
