@@ -4,6 +4,7 @@ export {};
 const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
   availability: () => import('./availability'),
   faults: () => import('./faults'),
+  warm: () => import('./warm'),
   place: () => import('./place'),
   scale: () => import('./scale'),
   import: () => import('./import'),

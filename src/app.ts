@@ -90,7 +90,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       limiter.close();
     });
   }
-  const readiness = new Readiness(database.sql);
+  const readiness = new Readiness(database);
   app.decorate('readiness', readiness);
   app.addHook('onClose', async () => void (readiness.draining = true));
   const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));

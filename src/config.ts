@@ -25,6 +25,8 @@ export interface Config {
    */
   trustProxy: TrustProxy;
   rateLimits: boolean;
+  /** Prepare the pool and statistics before listening (src/ops/warm.ts); WARM_START=off skips it. */
+  warmStart: boolean;
   logLevel: string;
   /** Size of the PostgreSQL connection pool of this process. */
   dbPoolSize: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl,
     trustProxy: trustProxy(env.TRUST_PROXY),
     rateLimits: !['off', 'false', '0'].includes(rateLimits),
+    warmStart: !['off', 'false', '0'].includes((env.WARM_START ?? 'on').toLowerCase()),
     logLevel: env.LOG_LEVEL || 'info',
     // placements hold a connection for their whole transaction: the pool bounds write concurrency
     // (the whole process group's: WORKERS share it out)

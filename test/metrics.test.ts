@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countHoldsRefused } from '../src/ops/metrics';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
-import { client } from './helpers/http';
+import { client, doc } from './helpers/http';
 import { network, order, trigger } from './helpers/orders';
 import { scrape } from './helpers/prometheus';
 import { useTestApp } from './helpers/use-app';
@@ -59,14 +58,14 @@ refused', async () => {
     const [first, second] = [await order(api, n, { X: 2 }), await order(api, n, { X: 1 })];
     expect((await trigger(api, 'orders', first, '_place')).status).toBe(200);
     expect((await trigger(api, 'orders', second, '_place')).status).toBe(422); // the stock went to the first
-    countHoldsRefused(); // what the stock service will call (it is not wired yet)
+    expect((await trigger(api, 'orders', first, '_place')).status).toBe(200); // placed already: no placement
     const after = await metrics();
 
     const reqs = (labels: Record<string, string>) =>
       after.value('allot_http_requests_total', labels) - before.value('allot_http_requests_total', labels);
     expect(reqs({ method: 'GET', route: '/api/skus/:id', status: '200' })).toBe(3);
     expect(reqs({ method: 'GET', route: '/api/skus/:id', status: '404' })).toBe(1);
-    expect(reqs({ method: 'PATCH', route: '/api/orders/:id', status: '200' })).toBe(1);
+    expect(reqs({ method: 'PATCH', route: '/api/orders/:id', status: '200' })).toBe(2);
     const delta = (name: string, labels: Record<string, string> = {}) =>
       after.value(name, labels) - before.value(name, labels);
     // the first read found nothing kept, the next two were served from memory
@@ -80,5 +79,30 @@ refused', async () => {
       before.sum('allot_db_statement_duration_seconds'),
     );
     expect(after.value('allot_db_statements_in_flight')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts each placement once, where the order service places or refuses it: a replayed request is not \
+another placement, and a refusal counts its short holds', async () => {
+    const api = client(t.app, t.tokens.admin);
+    const n = await network(api, { stock: { X: { A: 3 } } });
+    const [placed, short] = [await order(api, n, { X: 2 }), await order(api, n, { X: 2 })];
+    const before = await metrics();
+    const place = (id: string, key: string) =>
+      api.call({
+        method: 'PATCH',
+        url: `/api/orders/${id}`,
+        headers: { 'idempotency-key': key },
+        payload: JSON.stringify(doc('orders', { _place: true }, {}, id)),
+      });
+    // the same request twice under one key: the second is a replay of the first's answer
+    expect((await place(placed, `metrics-${placed}`)).status).toBe(200);
+    expect((await place(placed, `metrics-${placed}`)).status).toBe(200);
+    expect((await place(short, `metrics-${short}`)).status).toBe(422);
+    const after = await metrics();
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      after.value(name, labels) - before.value(name, labels);
+    expect(delta('allot_placements_total', { outcome: 'placed' })).toBe(1);
+    expect(delta('allot_placements_total', { outcome: 'refused' })).toBe(1);
+    expect(delta('allot_stock_holds_refused_total')).toBe(1);
   });
 });

@@ -55,6 +55,12 @@ describe('/health and /ready', () => {
     expect(down.body.status).toBe('unavailable');
     expect(down.body.reason).toMatch(/database/);
     expect(await probe('/health')).toEqual({ status: 200, body: { status: 'ok' } });
+    // once the pool's circuit is open, /ready answers from it at once, sending no statement
+    await expect.poll(() => database.unreachable(), { timeout: 10_000, interval: 50 }).toBe(true);
+    const t0 = performance.now();
+    const open = await probe('/ready');
+    expect(open).toMatchObject({ status: 503, body: { reason: expect.stringMatching(/unreachable/) } });
+    expect(performance.now() - t0).toBeLessThan(1_000);
 
     pg = await startEmbedded(dir, () => {}, { port });
     expect((await until('/ready', 200)).body).toEqual({ status: 'ready' });

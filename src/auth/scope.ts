@@ -1,7 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { markets } from '../db/schema/markets';
-import { inventoryStockLocations, stockLocations } from '../db/schema/stock';
+import { rawClient } from '../db/client';
 import { errors } from '../jsonapi/errors';
 import type { ApplicationRow } from './applications';
 
@@ -17,12 +15,24 @@ export interface ScopeTerm {
   value: string;
 }
 
+/**
+ * The most terms one scope may name (README, "The token endpoint's limits"): far more than a sales
+ * channel needs (a market or a few, and the stock locations it may see), few enough that a token
+ * request is one cheap statement.
+ */
+export const MAX_SCOPE_TERMS = 100;
+
 const invalid = (detail: string) => errors.badRequest('INVALID_SCOPE', 'Invalid scope', detail);
 
 /** `market:code:eu stock_location:id:X` → terms; `market:all` (or nothing) → no terms (docs/wire-format.md#scopes). */
 export function parseScope(scope: string): ScopeTerm[] {
+  const parts = scope
+    .trim()
+    .split(/\s+/, MAX_SCOPE_TERMS + 1)
+    .filter(Boolean);
+  if (parts.length > MAX_SCOPE_TERMS) throw invalid(`A scope may name at most ${MAX_SCOPE_TERMS} terms.`);
   const terms: ScopeTerm[] = [];
-  for (const part of scope.trim().split(/\s+/).filter(Boolean)) {
+  for (const part of parts) {
     if (part === 'market:all') continue;
     const m = part.match(/^(market|stock_location):(id|code):([^\s:]+)$/);
     if (!m)
@@ -34,51 +44,55 @@ export function parseScope(scope: string): ScopeTerm[] {
   return terms;
 }
 
+interface Found {
+  kind: ScopeTerm['kind'];
+  id: string;
+  code: string | null;
+  disabled: boolean;
+  /** A market's inventory model; for a stock location, the models it belongs to. */
+  models: string[];
+}
+
 /**
- * Resolve the scope asked for at /oauth/token in the application's mode. An unknown or disabled
- * market, a stock location without a market, or one outside the market's inventory model → 400.
- * Several markets must share one inventory model, so that availability has one meaning.
+ * Resolve the scope asked for at /oauth/token in the application's mode, in one statement whatever
+ * the number of terms. An unknown or disabled market, a stock location without a market, or one
+ * outside the market's inventory model → 400. Several markets must share one inventory model, so
+ * that availability has one meaning.
  */
 export async function resolveScope(db: Db, app: ApplicationRow, requested: string | undefined): Promise<ResolvedScope> {
   const scope = (requested ?? app.scope ?? 'market:all').trim() || 'market:all';
   const terms = parseScope(scope);
   if (!terms.length) return { scope: 'market:all', marketIds: [], stockLocationIds: [] };
-  const mode = app.mode;
-  const found = await Promise.all(
-    terms.map(async (t) => {
-      const table = t.kind === 'market' ? markets : stockLocations;
-      const rows = await db
-        .select()
-        .from(table)
-        .where(and(eq(table.mode, mode), eq(t.by === 'id' ? table.id : table.code, t.value)))
-        .limit(1);
-      const row = rows[0] as { id: string; disabled_at?: Date | null; inventory_model_id?: string } | undefined;
-      if (!row || (t.kind === 'market' && row.disabled_at))
-        throw invalid(`${t.kind}:${t.by}:${t.value} was not found${t.kind === 'market' ? ' or is disabled' : ''}.`);
-      return { t, row };
-    }),
-  );
-  const marketRows = found.filter((f) => f.t.kind === 'market').map((f) => f.row);
-  const locationIds = [...new Set(found.filter((f) => f.t.kind === 'stock_location').map((f) => f.row.id))];
+  const wanted = (kind: ScopeTerm['kind'], by: ScopeTerm['by']) =>
+    terms.filter((t) => t.kind === kind && t.by === by).map((t) => t.value);
+  const rows = await rawClient(db)<Found[]>`
+    select 'market' as kind, id, code, disabled_at is not null as disabled, array[inventory_model_id] as models
+    from markets
+    where mode = ${app.mode} and (id = any(${wanted('market', 'id')}::text[])
+      or code = any(${wanted('market', 'code')}::text[]))
+    union all
+    select 'stock_location', sl.id, sl.code, false,
+      array(select isl.inventory_model_id from inventory_stock_locations isl where isl.stock_location_id = sl.id)
+    from stock_locations sl
+    where sl.mode = ${app.mode} and (sl.id = any(${wanted('stock_location', 'id')}::text[])
+      or sl.code = any(${wanted('stock_location', 'code')}::text[]))`;
+  const found = terms.map((t) => {
+    const row = rows.find((r) => r.kind === t.kind && (t.by === 'id' ? r.id : r.code) === t.value);
+    if (!row || row.disabled)
+      throw invalid(`${t.kind}:${t.by}:${t.value} was not found${t.kind === 'market' ? ' or is disabled' : ''}.`);
+    return row;
+  });
+  const marketRows = found.filter((r) => r.kind === 'market');
+  const locations = found.filter((r) => r.kind === 'stock_location');
   if (!marketRows.length) throw invalid('A stock location scope needs a market scope too.');
-  const models = new Set(marketRows.map((r) => r.inventory_model_id));
+  const models = new Set(marketRows.map((r) => r.models[0]));
   if (models.size > 1) throw invalid('The markets in one scope must share their inventory model.');
-  if (locationIds.length) {
-    const inModel = await db
-      .select({ id: inventoryStockLocations.stock_location_id })
-      .from(inventoryStockLocations)
-      .where(
-        and(
-          eq(inventoryStockLocations.inventory_model_id, [...models][0]!),
-          inArray(inventoryStockLocations.stock_location_id, locationIds),
-        ),
-      );
-    if (inModel.length !== locationIds.length)
-      throw invalid("A stock location in the scope is not in the market's inventory model.");
-  }
+  const model = [...models][0]!;
+  if (locations.some((l) => !l.models.includes(model)))
+    throw invalid("A stock location in the scope is not in the market's inventory model.");
   return {
     scope: terms.map((t) => `${t.kind}:${t.by}:${t.value}`).join(' '),
     marketIds: [...new Set(marketRows.map((r) => r.id))],
-    stockLocationIds: locationIds,
+    stockLocationIds: [...new Set(locations.map((r) => r.id))],
   };
 }

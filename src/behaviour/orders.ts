@@ -3,6 +3,7 @@ import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import { relationship, violation } from '../jsonapi/violations';
+import { countedPlacement } from '../ops/metrics';
 import type { Behaviour } from '../resources/bind';
 import type { Row } from '../rows/row';
 import { checkLineQuantity, orderOf, requireEditable, reserveLine } from '../services/line-items';
@@ -13,7 +14,7 @@ import { skuIdByCode } from './sku-code';
 /** Placing allocates, approving decrements, cancelling releases (services/orders.ts). */
 export const orders: Behaviour = {
   triggers: {
-    _place: ({ tx, ctx, row }) => placeOrder(tx, ctx, row),
+    _place: ({ tx, ctx, row }) => countedPlacement(placeOrder(tx, ctx, row), row.status === 'placed'),
     _approve: ({ tx, ctx, row }) => approveOrder(tx, ctx, row),
     _cancel: ({ tx, ctx, row }) => cancelOrder(tx, ctx, row),
   },

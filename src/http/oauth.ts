@@ -9,16 +9,25 @@ import { authLimit } from './rate-limit';
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
+ * The largest body the auth endpoints read (README, "The token endpoint's limits"): a scope of
+ * MAX_SCOPE_TERMS long terms and the credentials fit with room to spare; more is a 413 before any of
+ * it is read.
+ */
+export const AUTH_BODY_LIMIT = 16 * 1024;
+
+/**
  * The auth endpoints (docs/wire-format.md#tokens), JSON or form-encoded bodies; errors in OAuth's
  * JSON flavour (numeric status).
  */
 export function registerOAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const limit = (request: FastifyRequest, reply: FastifyReply) => {
+  // counted (deployment-wide) as the request arrives, before its body is read: a refused one costs nothing more
+  const limit = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.limiter) return;
-    const v = deps.limiter.hit(authLimit(request.ip));
+    const v = await deps.limiter.check(authLimit(request.ip));
     void reply.headers(v.headers);
     if (!v.allowed) throw errors.tooManyRequests(v.headers);
   };
+  const bounded = { bodyLimit: AUTH_BODY_LIMIT, onRequest: limit };
   const bodyOf = (request: FastifyRequest, required: string) => {
     const body = request.body ?? {};
     if (typeof body !== 'object' || Array.isArray(body)) throw errors.paramMissing(required);
@@ -31,8 +40,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     return found;
   };
 
-  app.post('/oauth/token', async (request, reply) => {
-    limit(request, reply);
+  app.post('/oauth/token', bounded, async (request, reply) => {
     const body = bodyOf(request, 'grant_type');
     const grant = str(body.grant_type);
     if (!grant) throw errors.paramMissing('grant_type');
@@ -57,8 +65,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   // RFC 7009, as js-auth's revoke() and the CLI's token:revoke send it: the client authenticates as at
   // /oauth/token and may revoke only its own tokens; one that is already invalid is answered like a success
-  app.post('/oauth/revoke', async (request, reply) => {
-    limit(request, reply);
+  app.post('/oauth/revoke', bounded, async (request, reply) => {
     const body = bodyOf(request, 'token');
     const token = str(body.token);
     if (!token) throw errors.paramMissing('token');

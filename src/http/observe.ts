@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { countPlacement, countRateLimited, observeRequest } from '../ops/metrics';
+import { countRateLimited, observeRequest } from '../ops/metrics';
 
 /** Probes and scrapes: counted in metrics, logged only at debug (load balancers ask every few seconds). */
 const QUIET = new Set(['/health', '/ready', '/metrics']);
@@ -9,8 +9,8 @@ const QUIET = new Set(['/health', '/ready', '/metrics']);
 /**
  * One access-log line per request, written when the response has gone (instead of Fastify's
  * "incoming request" and "request completed" pair): method, route pattern, status, duration in ms,
- * the calling application and the request id. The same moment feeds the request metrics, and a
- * PATCH that sent `_place` is counted as a placement by its status (until the service counts it).
+ * the calling application and the request id. The same moment feeds the request metrics
+ * (placements are counted by the `_place` trigger itself: src/behaviour/orders.ts).
  */
 export function registerObservation(app: FastifyInstance, knownType: (type: string) => boolean): void {
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -19,8 +19,6 @@ export function registerObservation(app: FastifyInstance, knownType: (type: stri
     const route = routeOf(request, status, knownType);
     observeRequest(request.method, route, status, ms / 1000);
     if (status === 429) countRateLimited();
-    if (request.method === 'PATCH' && isPlacement(request.body))
-      countPlacement(status < 300 ? 'placed' : status < 500 ? 'refused' : 'failed');
     const line = {
       method: request.method,
       route,
@@ -39,11 +37,6 @@ function routeOf(request: FastifyRequest, status: number, knownType: (type: stri
   if (!url) return status === 404 ? '(no route)' : '(unrouted)';
   const type = (request.params as { type?: string } | undefined)?.type;
   return type && knownType(type) ? url.replace(':type', type) : url;
-}
-
-function isPlacement(body: unknown): boolean {
-  const attrs = (body as { data?: { attributes?: Record<string, unknown> } } | undefined)?.data?.attributes;
-  return !!attrs && attrs._place !== undefined && attrs._place !== false;
 }
 
 /**

@@ -111,14 +111,28 @@ export class RateLimiter {
         c.grant--;
         c.touched = true;
       }
-    return {
-      allowed,
-      headers: {
-        'X-Ratelimit-Limit': String(tightest!.c.limit),
-        'X-Ratelimit-Interval': String(tightest!.c.size / 1000),
-        'X-Ratelimit-Remaining': String(Math.max(0, tightest!.remaining - (allowed ? 1 : 0))),
-      },
+    const headers: Record<string, string> = {
+      'X-Ratelimit-Limit': String(tightest!.c.limit),
+      'X-Ratelimit-Interval': String(tightest!.c.size / 1000),
+      'X-Ratelimit-Remaining': String(Math.max(0, tightest!.remaining - (allowed ? 1 : 0))),
     };
+    if (!allowed) {
+      // the client may come back once every exhausted limit admits again (whole seconds, at least 1)
+      const ms = Math.max(0, ...cs.filter((c) => c.limit - this.used(c, t) <= 0).map((c) => this.waitMs(c, t)));
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(ms / 1000)));
+    }
+    return { allowed, headers };
+  }
+
+  /** ms until `c` admits one more request, if nothing more is counted meanwhile (see `used`). */
+  private waitMs(c: Counter, t: number): number {
+    const cur = c.own + c.others;
+    if (cur >= c.limit) {
+      // in the next window this one is the previous: cur · (1 − elapsed) < limit once elapsed > 1 − limit / cur
+      return c.start + c.size - t + c.size * (1 - c.limit / cur) + 1;
+    }
+    // prevTotal · (1 − elapsed) + cur < limit once elapsed > 1 − (limit − cur) / prevTotal
+    return c.start + c.size * (1 - (c.limit - cur) / c.prevTotal) - t + 1;
   }
 
   private used(c: Counter, t: number): number {

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { isApiError } from '../jsonapi/errors';
 import { RequestMetrics } from './http-metrics';
 
 /**
@@ -79,6 +80,21 @@ export type PlacementOutcome = 'placed' | 'refused' | 'failed';
 /** One order placement attempt and how it ended. */
 export function countPlacement(outcome: PlacementOutcome): void {
   placements.inc({ outcome });
+}
+
+/**
+ * Counts one order placement by how `attempt` ends (a 4xx refused, anything else thrown failed) and
+ * passes its outcome on; the `_place` trigger calls it, so a placement counts once whatever its path
+ * (API, import). A `repeat` (`_place` on a placed order, which does nothing) is not counted.
+ */
+export async function countedPlacement(attempt: Promise<void>, repeat = false): Promise<void> {
+  try {
+    await attempt;
+  } catch (e) {
+    if (!repeat) countPlacement(isApiError(e) && e.status < 500 ? 'refused' : 'failed');
+    throw e;
+  }
+  if (!repeat) countPlacement('placed');
 }
 
 /** `n` stock holds refused because the stock was not there (an oversell prevented). */

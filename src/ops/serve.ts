@@ -6,6 +6,7 @@ import type { Database } from '../db/client';
 import { createLogger } from './logger';
 import { setPoolConnections } from './metrics';
 import type { MetricsSource } from './metrics-endpoint';
+import { warmStart } from './warm';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -35,6 +36,7 @@ export async function serve(config: Config, database: Database, metricsSource?: 
   const { logger, flush } = createLogger(config.logLevel);
   setPoolConnections(database.sql.options.max);
   const app = await buildApp({ config, database, loggerInstance: logger, metricsSource });
+  await warmStart(app, database, config);
   await app.listen({ port: config.port, host: config.host });
   let draining: Promise<void> | undefined;
   const drain = (after: () => Promise<void>) => {

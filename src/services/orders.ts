@@ -6,6 +6,7 @@ import type { Line, Plan } from '../inventory/types';
 import { errors } from '../jsonapi/errors';
 import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
+import { countHoldsRefused } from '../ops/metrics';
 import type { Row } from '../rows/row';
 import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
 import { type Hold, holdFragments, release, shortHolds } from './stock';
@@ -16,12 +17,14 @@ import { cancelTransfers, startTransfers } from './transfers';
 const illegal = (trigger: string, status: string) =>
   errors.validation([violation.invalidTransition(trigger, status, 'order')]);
 
-const shortfallError = (plan: Plan) =>
-  errors.validation(
+const shortfallError = (plan: Plan) => {
+  countHoldsRefused(plan.shortfalls.length);
+  return errors.validation(
     plan.shortfalls.map((s) =>
       violation.outOfStock({ code: s.skuCode, requested: s.requested, available: s.available }, plan.strategy),
     ),
   );
+};
 
 /**
  * `_place`, inside the caller's transaction: the order's own draft holds go back to

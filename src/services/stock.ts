@@ -3,6 +3,7 @@ import type { Tx } from '../db/tx';
 import { errors } from '../jsonapi/errors';
 import { violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
+import { countHoldsRefused } from '../ops/metrics';
 
 /**
  * The only code that changes stock counters. Every change is one statement that moves the counter
@@ -111,6 +112,7 @@ export function shortHolds(
 ): never {
   const ok = new Set(done);
   const failed = items.filter(([id]) => !ok.has(id)).map(([id]) => skuOf(id));
+  countHoldsRefused(failed.length);
   throw errors.validation(failed.map((code) => violation.notEnoughStock(code)));
 }
 

@@ -46,6 +46,8 @@ export async function startServerProcess(dbUrl: string, env: Record<string, stri
     RATE_LIMITS: 'off',
     LOG_LEVEL: 'warn',
     WORKERS: '1',
+    // its warm start opens every connection of the pool: the test PostgreSQL is shared (max_connections 200)
+    DB_POOL_SIZE: '10',
     ...env,
   });
   await ready;
