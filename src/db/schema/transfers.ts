@@ -68,7 +68,9 @@ export const stockMovements = pgTable(
     reason: text('reason').notNull(),
     actor: jsonb('actor').$type<Record<string, unknown>>(),
     txid: bigint('txid', { mode: 'number' }).notNull(),
-    created_at: ts('created_at').notNull().defaultNow(),
+    // the moment of the change, taken under the stock item's row lock (not the transaction's start):
+    // a stock item's movements are in time order, and `as_of` a time is what a reader waiting for the lock saw
+    created_at: ts('created_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id),
