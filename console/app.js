@@ -2,6 +2,7 @@
 import { createApi } from './lib/api.js';
 import { html, render, useEffect, useMemo, useState } from './lib/html.js';
 import { loadSession, signOut } from './lib/session.js';
+import { LedgerPage } from './pages/ledger.js';
 import { ModelPage, ModelsPage } from './pages/models.js';
 import { OrderPage } from './pages/order.js';
 import { OrdersPage } from './pages/orders.js';
@@ -17,6 +18,8 @@ const PAGES = {
   orders: { title: 'Orders', list: OrdersPage, one: OrderPage },
   transfers: { title: 'Stock transfers', list: TransfersPage },
   returns: { title: 'Returns', list: ReturnsPage, one: ReturnPage },
+  // reached from a SKU's stock item, not from the navigation
+  ledger: { title: 'Stock ledger', list: LedgerPage, one: LedgerPage, nav: false },
 };
 
 /** `#/orders/abc` → { page: 'orders', id: 'abc' }; other fragments (the skip link's) leave the route alone. */
@@ -42,10 +45,12 @@ function Header({ session, onSignOut }) {
 function Nav({ current }) {
   return html`<nav class="main-nav" aria-label="Console sections">
     <ul>
-      ${Object.entries(PAGES).map(
-        ([k, p]) =>
-          html`<li><a href=${`#/${k}`} aria-current=${k === current ? 'page' : undefined}>${p.title}</a></li>`,
-      )}
+      ${Object.entries(PAGES)
+        .filter(([, p]) => p.nav !== false)
+        .map(
+          ([k, p]) =>
+            html`<li><a href=${`#/${k}`} aria-current=${k === current ? 'page' : undefined}>${p.title}</a></li>`,
+        )}
     </ul>
   </nav>`;
 }

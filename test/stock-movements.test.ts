@@ -40,7 +40,7 @@ async function everything(item: string) {
 }
 
 describe('stock_movements', () => {
-  it('lists a stock item’s ledger newest first with counters after each movement, who and the order behind it', async () => {
+  it('lists a ledger newest first, the counters after each movement, who and the order behind it', async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });
     const item = n.item['X@A']!;
     const id = await order(api, n, { X: 3 });
@@ -196,7 +196,7 @@ describe('stock_movements', () => {
     expect(before.meta.as_of).toEqual({ at: '2000-01-01T00:00:00.000Z', quantity: 0, reserved: 0 });
   });
 
-  it('as of a time = the ledger replayed to it = the counters a reader saw then, sampled during a placement storm', async () => {
+  it('as of a time = the ledger replayed to it = the counters seen then, sampled in a placement storm', async () => {
     const n: Network = await network(api, { stock: { X: { A: 500 } } });
     const item = n.item['X@A']!;
     const orders = await Promise.all(

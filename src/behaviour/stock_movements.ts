@@ -70,7 +70,8 @@ const after = perPage<Counters>(async (db, rows) => {
  */
 const who = perPage<Who>(async (db, rows) => {
   const found = await rawClient(db)`
-    select m.id::text as id, m.reason, v.who->'application'->>'id' as application_id, v.who->>'request_id' as request_id,
+    select m.id::text as id, m.reason, v.who->'application'->>'id' as application_id,
+      v.who->>'request_id' as request_id,
       v.resource_type, v.resource_id, i.id as import_id,
       case v.resource_type
         when 'shipments' then (select order_id from shipments where id = v.resource_id)
@@ -84,7 +85,8 @@ const who = perPage<Who>(async (db, rows) => {
       end as other_id
     from stock_movements m
     left join lateral (select x.resource_type, x.resource_id, x.who from versions x where x.txid = m.txid
-      and x.mode = m.mode order by x.resource_type in ('orders', 'stock_transfers', 'returns') desc, x.id limit 1) v on true
+      and x.mode = m.mode order by x.resource_type in ('orders', 'stock_transfers', 'returns') desc, x.id
+      limit 1) v on true
     left join imports i on m.reason like 'import%' and i.id = v.who->>'request_id' and i.mode = m.mode
     where m.id = any(${rows.map((r) => String(r.id))}::bigint[])`;
   const out = new Map<unknown, Who>();
@@ -130,7 +132,8 @@ const listMeta: ListMeta = async ({ db, ctx, params, q, parent }) => {
   if (!stockItemId || stockItemId.includes(',')) throw errors.paramMissing('filter[q][stock_item_id_eq]');
   const [c] = await rawClient(db)`
     select coalesce(sum(quantity_delta), 0)::int as quantity, coalesce(sum(reserved_delta), 0)::int as reserved
-    from stock_movements where stock_item_id = ${stockItemId} and mode = ${ctx.mode} and created_at <= ${at.toISOString()}::timestamptz`;
+    from stock_movements where stock_item_id = ${stockItemId} and mode = ${ctx.mode}
+      and created_at <= ${at.toISOString()}::timestamptz`;
   return { as_of: { at: at.toISOString(), quantity: c!.quantity, reserved: c!.reserved } };
 };
 
