@@ -200,7 +200,7 @@ describe('stock_movements', () => {
     const n: Network = await network(api, { stock: { X: { A: 500 } } });
     const item = n.item['X@A']!;
     const orders = await Promise.all(
-      Array.from({ length: 24 }, () => order(api, n, { X: 1 + Math.floor(Math.random() * 3) })),
+      Array.from({ length: 30 }, () => order(api, n, { X: 1 + Math.floor(Math.random() * 3) })),
     );
     const samples: Array<{ at: string; quantity: number; reserved: number }> = [];
     let storming = true;
@@ -217,14 +217,25 @@ describe('stock_movements', () => {
         await new Promise((r) => setTimeout(r, Math.random() * 15));
       }
     })();
-    const placed = await Promise.all(orders.map((id) => trigger(api, 'orders', id, '_place')));
+    // waves of concurrent placements, so that the samples fall between them as well as within them
+    const placed = [];
+    for (let w = 0; w < orders.length; w += 6) {
+      placed.push(...(await Promise.all(orders.slice(w, w + 6).map((id) => trigger(api, 'orders', id, '_place')))));
+      await new Promise((r) => setTimeout(r, 40));
+    }
     storming = false;
     await sampler;
     expect(placed.map((p) => p.status)).toEqual(orders.map(() => 200));
     const all = await everything(item);
-    expect(all).toHaveLength(25);
+    expect(all).toHaveLength(31);
     const distinct = new Set(samples.map((s) => s.reserved));
     expect(distinct.size, 'the samples fell at different stages of the storm').toBeGreaterThan(2);
+    // and the counters after each movement are its running sums, oldest first
+    let run = { quantity: 0, reserved: 0 };
+    for (const m of [...all].reverse()) {
+      run = { quantity: run.quantity + m.quantity_delta, reserved: run.reserved + m.reserved_delta };
+      expect([m.quantity_after, m.reserved_after]).toEqual([run.quantity, run.reserved]);
+    }
     // random times across the storm too, each compared with the ledger replayed by hand
     const times = all.map((m) => Date.parse(m.created_at));
     const [lo, hi] = [Math.min(...times), Math.max(...times)];
