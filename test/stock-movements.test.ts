@@ -159,6 +159,21 @@ describe('stock_movements', () => {
     expect((await api.get('/api/stock_movements?sort=reason')).status).toBe(400);
   });
 
+  it('keeps a deleted stock item’s ledger, replayed from its start', async () => {
+    const n = await network(api, { stock: { X: { A: 5 } } });
+    const item = n.item['X@A']!;
+    await api.patch(`/api/stock_items/${item}`, doc('stock_items', { quantity: 7 }, {}, item));
+    expect((await api.delete(`/api/stock_items/${item}`)).status).toBe(204);
+    const left = rows(await ledger(`/api/stock_movements?filter[q][stock_item_id_eq]=${item}`));
+    expect(left.map((m) => [m.reason, m.quantity_delta, m.quantity_after])).toEqual([
+      ['deleted', -7, 0],
+      ['adjusted', 2, 7],
+      ['created', 5, 5],
+    ]);
+    const old = await ledger(`/api/stock_movements?filter[q][stock_item_id_eq]=${item}&as_of=${left[1]!.created_at}`);
+    expect(old.meta.as_of).toMatchObject({ quantity: 7, reserved: 0 });
+  });
+
   it('integration tokens read it, admin and read_only alike; sales channels are refused as for versions', async () => {
     const n = await network(api, { stock: { X: { A: 5 } } });
     const item = n.item['X@A']!;

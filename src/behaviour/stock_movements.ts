@@ -42,15 +42,17 @@ const after = perPage<Counters>(async (db, rows) => {
     span.set(r.stock_item_id, { lo: Math.min(s?.lo ?? id, id), hi: Math.max(s?.hi ?? id, id) });
   }
   const items = [...span.keys()];
+  const sql = rawClient(db);
   const before = (col: string) =>
-    `(select coalesce(sum(m.${col}), 0) from stock_movements m where m.stock_item_id = p.si and m.id < p.lo)`;
-  const found = await rawClient(db)`
+    sql.unsafe(
+      `(select coalesce(sum(m.${col}), 0) from stock_movements m where m.stock_item_id = p.si and m.id < p.lo)`,
+    );
+  const found = await sql`
     with p (si, lo, hi) as (select * from unnest(${items}::text[], ${items.map((i) => span.get(i)!.lo)}::bigint[],
       ${items.map((i) => span.get(i)!.hi)}::bigint[]))
     select p.si, 0::bigint as id,
-      (case when s.id is null then ${rawClient(db).unsafe(before('quantity_delta'))} else s.quantity - a.q end)::int as q,
-      (case when s.id is null then ${rawClient(db).unsafe(before('reserved_delta'))} else s.reserved_quantity - a.r end)::int
-        as r
+      (case when s.id is null then ${before('quantity_delta')} else s.quantity - a.q end)::int as q,
+      (case when s.id is null then ${before('reserved_delta')} else s.reserved_quantity - a.r end)::int as r
     from p left join stock_items s on s.id = p.si
     cross join lateral (select coalesce(sum(m.quantity_delta), 0) as q, coalesce(sum(m.reserved_delta), 0) as r
       from stock_movements m where m.stock_item_id = p.si and m.id >= p.lo) a

@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)('the stock ledger in the console', () => {
     item = n.item['X@A']!;
   });
 
-  it('explains a placement: newest first, deltas, reason, who and the order; as of shows the earlier number', async () => {
+  it('explains a placement: newest first, deltas, reason, who, the order; as of shows the earlier number', async () => {
     const page = await openTab(s);
     await signIn(s, page, s.admin);
     await page.goto(`${s.base}/console#/skus/${n.sku.X}`);
@@ -82,7 +82,8 @@ describe.skipIf(!hasChromium)('the stock ledger in the console', () => {
     const local = await page.evaluate((ms) => {
       const d = new Date(ms);
       const p = (x: number) => String(x).padStart(2, '0');
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+      const day = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+      return `${day} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
     }, before);
     const asOf = page.getByRole('form', { name: 'Quantity as of a time' });
     await asOf.getByLabel('As of').fill(local);
