@@ -73,6 +73,8 @@ export const stockMovements = pgTable(
     created_at: ts('created_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
+    // INCLUDE (mode, created_at, quantity_delta, reserved_delta) in migration 0018: a stock item's ledger
+    // counted and summed from the index alone (the stock_movements resource's lists and as_of)
     index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id),
     index('stock_movements_mode_created_idx').on(t.mode, t.created_at),
     // the stock watcher reads the ledger by transaction id (src/events/stock-watch.ts)
