@@ -2,6 +2,8 @@
 import { createApi } from './lib/api.js';
 import { html, render, useEffect, useMemo, useState } from './lib/html.js';
 import { loadSession, signOut } from './lib/session.js';
+import { ExportsPage } from './pages/exports.js';
+import { ImportPage, ImportsPage } from './pages/imports.js';
 import { LedgerPage } from './pages/ledger.js';
 import { ModelPage, ModelsPage } from './pages/models.js';
 import { OrderPage } from './pages/order.js';
@@ -11,6 +13,7 @@ import { SignIn } from './pages/signin.js';
 import { SkuPage } from './pages/sku.js';
 import { SkusPage } from './pages/skus.js';
 import { TransfersPage } from './pages/transfers.js';
+import { WebhookPage, WebhooksPage } from './pages/webhooks.js';
 
 const PAGES = {
   skus: { title: 'SKUs', list: SkusPage, one: SkuPage },
@@ -18,6 +21,9 @@ const PAGES = {
   orders: { title: 'Orders', list: OrdersPage, one: OrderPage },
   transfers: { title: 'Stock transfers', list: TransfersPage },
   returns: { title: 'Returns', list: ReturnsPage, one: ReturnPage },
+  imports: { title: 'Imports', list: ImportsPage, one: ImportPage },
+  exports: { title: 'Exports', list: ExportsPage },
+  webhooks: { title: 'Webhooks', list: WebhooksPage, one: WebhookPage },
   // reached from a SKU's stock item, not from the navigation
   ledger: { title: 'Stock ledger', list: LedgerPage, one: LedgerPage, nav: false },
 };

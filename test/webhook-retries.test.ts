@@ -164,8 +164,8 @@ _trigger sends the last payload again', async () => {
     const gone = await webhook(api, 'orders.create', rx.url);
     const delivery = async (webhookId: string) => {
       const [d] = await t.database
-        .sql`insert into webhook_deliveries (mode, webhook_id, topic, resource_type, resource_id)
-        values ('test', ${webhookId}, 'orders.create', 'orders', 'nope') returning id`;
+        .sql`insert into webhook_deliveries (mode, webhook_id, topic, resource_type, resource_id, next_attempt_at)
+        values ('test', ${webhookId}, 'orders.create', 'orders', 'nope', now() + interval '1 hour') returning id`;
       return {
         id: Number(d!.id),
         mode: 'test',

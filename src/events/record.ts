@@ -47,7 +47,10 @@ export function recorder(
     }
     const col = <T>(f: (o: Outcome) => T) => batch.map(f);
     const cs = [...circuits];
-    await sql`
+    // the webhooks first, as a delete takes them before their deliveries (no deadlock with one)
+    await sql.begin(async (sql) => {
+      await sql`select 1 from webhooks where id = any(${cs.map(([id]) => id)}::text[]) order by id for key share`;
+      await sql`
       with r as (
         select * from unnest(${col((o) => o.d.id)}::bigint[], ${col(() => newId())}::text[],
           ${col((o) => o.d.mode)}::text[],
@@ -75,12 +78,13 @@ export function recorder(
               ${cs.map(([, c]) => c.add)}::int[])
               as c(id, reset, add) join webhooks w on w.id = c.id) c
       where w.id = c.id and w.circuit_failure_count <> c.n`;
+    });
   };
 
   /**
-   * One try's record alone, again if it deadlocked (a webhook deleted meanwhile locks its row, then
-   * its deliveries; a record the other way round). A webhook deleted meanwhile took its deliveries
-   * with it: there is nothing left to record.
+   * One try's record alone, again if it deadlocked (both sides take webhooks before deliveries, so
+   * only a writer outside that order can). A webhook deleted meanwhile took its deliveries with it:
+   * there is nothing left to record.
    */
   const writeAlone = async (o: Outcome) => {
     for (let tries = 1; ; tries++) {

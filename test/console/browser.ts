@@ -41,10 +41,10 @@ export interface ConsoleSetup {
   readOnly: Credentials;
 }
 
-/** An app on its own database, listening on loopback, and one Chromium for the file. */
-export function useConsole(): ConsoleSetup {
+/** An app on its own database (`env`: its settings), listening on loopback, and one Chromium for the file. */
+export function useConsole(env: Record<string, string> = {}): ConsoleSetup {
   const s = {} as ConsoleSetup;
-  const app = useTestApp({}, ({ t, api }) => Object.assign(s, { t, api }));
+  const app = useTestApp({ env }, ({ t, api }) => Object.assign(s, { t, api }));
   let dir: string | undefined;
   beforeAll(async () => {
     if (!hasChromium) return;

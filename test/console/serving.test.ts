@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import * as lexer from 'es-module-lexer';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_CSP, CONSOLE_DIR } from '../../src/http/console';
@@ -55,9 +56,9 @@ describe('serving /console', () => {
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type'], url).toBe('text/javascript; charset=utf-8');
       expect(res.headers['content-security-policy'], url).toBe(CONSOLE_CSP);
-      const imports = [...res.body.matchAll(/(?:import|export)\s*(?:[^'"]*?\sfrom\s*)?["']([^"']+)["']/g)].map(
-        (m) => m[1]!,
-      );
+      await lexer.init;
+      // the module's own import and export statements, as a parser reads them (not words in its text)
+      const imports = lexer.parse(res.body)[0].flatMap((m) => (m.n === undefined ? [] : [m.n]));
       for (const spec of imports) {
         expect(spec, `${url} imports ${spec}`).toMatch(/^\.\.?\//); // no bare specifier: no import map needed
         await visit(new URL(spec, `http://x${url}`).pathname);
