@@ -4,6 +4,7 @@ import { html, render, useEffect, useMemo, useState } from './lib/html.js';
 import { loadSession, signOut } from './lib/session.js';
 import { ExportsPage } from './pages/exports.js';
 import { ImportPage, ImportsPage } from './pages/imports.js';
+import { LedgerPage } from './pages/ledger.js';
 import { ModelPage, ModelsPage } from './pages/models.js';
 import { OrderPage } from './pages/order.js';
 import { OrdersPage } from './pages/orders.js';
@@ -23,6 +24,8 @@ const PAGES = {
   imports: { title: 'Imports', list: ImportsPage, one: ImportPage },
   exports: { title: 'Exports', list: ExportsPage },
   webhooks: { title: 'Webhooks', list: WebhooksPage, one: WebhookPage },
+  // reached from a SKU's stock item, not from the navigation
+  ledger: { title: 'Stock ledger', list: LedgerPage, one: LedgerPage, nav: false },
 };
 
 /** `#/orders/abc` → { page: 'orders', id: 'abc' }; other fragments (the skip link's) leave the route alone. */
@@ -48,10 +51,12 @@ function Header({ session, onSignOut }) {
 function Nav({ current }) {
   return html`<nav class="main-nav" aria-label="Console sections">
     <ul>
-      ${Object.entries(PAGES).map(
-        ([k, p]) =>
-          html`<li><a href=${`#/${k}`} aria-current=${k === current ? 'page' : undefined}>${p.title}</a></li>`,
-      )}
+      ${Object.entries(PAGES)
+        .filter(([, p]) => p.nav !== false)
+        .map(
+          ([k, p]) =>
+            html`<li><a href=${`#/${k}`} aria-current=${k === current ? 'page' : undefined}>${p.title}</a></li>`,
+        )}
     </ul>
   </nav>`;
 }

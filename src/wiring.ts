@@ -6,6 +6,7 @@ import { lineItems, orders } from './behaviour/orders';
 import { returnLineItems, returns } from './behaviour/returns';
 import { skus } from './behaviour/skus';
 import { stockItems } from './behaviour/stock_items';
+import { stockMovements } from './behaviour/stock_movements';
 import { stockTransfers } from './behaviour/transfers';
 import { events, inStockSubscriptions, webhooks } from './behaviour/webhooks';
 import { type Behaviour, bind } from './resources/bind';
@@ -36,6 +37,7 @@ const behaviours: Record<string, Behaviour> = {
   webhooks,
   events,
   in_stock_subscriptions: inStockSubscriptions,
+  stock_movements: stockMovements,
 };
 
 /** Every served type with its behaviour bound; a trigger without an action (or the reverse) fails here, at start. */

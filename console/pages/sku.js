@@ -42,7 +42,7 @@ function StockTable({ api, items, canWrite, onChange }) {
   return html`<table class="stock">
     <caption class="sr-only">Stock per location</caption>
     <thead><tr>
-      <th scope="col">Stock location</th><th scope="col">Quantity</th><th scope="col">Reserved</th><th scope="col">Available</th>
+      <th scope="col">Stock location</th><th scope="col">Quantity</th><th scope="col">Reserved</th><th scope="col">Available</th><th scope="col">Why this number</th>
       ${canWrite ? html`<th scope="col">Set quantity</th>` : null}
     </tr></thead>
     <tbody>${items.map((i) => html`<${StockRow} key=${i.id} api=${api} item=${i} canWrite=${canWrite} onChange=${onChange} />`)}</tbody>
@@ -73,6 +73,7 @@ function StockRow({ api, item, canWrite, onChange }) {
     <td class="num" data-cell="quantity">${item.quantity}</td>
     <td class="num" data-cell="reserved">${reserved}${reserved > item.quantity ? html`<small data-cell="short"> short by ${reserved - item.quantity}</small>` : null}</td>
     <td class="num" data-cell="available">${Math.max(0, item.quantity - reserved)}</td>
+    <td><a href=${`#/ledger/${encodeURIComponent(item.id)}`}>Ledger<span class="sr-only"> of ${where}</span></a></td>
     ${
       canWrite
         ? html`<td><form class="inline" onSubmit=${save}>

@@ -114,6 +114,7 @@ const listParams = (def: ResourceDefinition) => [
       .join(', ')} and relationship paths.`,
     schema: { type: 'object' },
   },
+  ...Object.entries(def.listParams ?? {}).map(([name, o]) => ({ name, in: 'query', ...o })),
 ];
 const readParams = (def: ResourceDefinition) => [
   {
@@ -266,7 +267,8 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
           tags: tag,
           operationId: `retrieve_${def.singular}_${name}`,
           summary: `The ${name} of a ${def.singular}`,
-          parameters: r.kind === 'to_many' ? [...listParams(def), ...readParams(def)] : readParams(def),
+          parameters:
+            r.kind === 'to_many' ? [...listParams(reg.target(r) ?? def), ...readParams(def)] : readParams(def),
           responses: { '200': ok(r.type, { type: 'object' }), ...common },
         },
       };

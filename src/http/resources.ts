@@ -60,28 +60,45 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     return reply.status(status).type(JSONAPI).send(body);
   };
 
+  /** A list's own parameters (`listParams`) taken out of the query before the JSON:API ones are parsed. */
+  const splitQuery = (def: ResourceDefinition | undefined, query: Req['query']) => {
+    const rest = { ...query };
+    const params: Record<string, string> = {};
+    for (const name of Object.keys(def?.listParams ?? {})) {
+      const v = rest[name];
+      if (v === undefined) continue;
+      if (typeof v !== 'string') throw errors.paramNotAllowed(name);
+      params[name] = v;
+      delete rest[name];
+    }
+    return { params, q: parseQuery(rest) };
+  };
+
   const collection = async (
     reply: FastifyReply,
     request: Req,
-    def: ResourceDefinition,
-    q: ParsedQuery,
+    def: BoundDefinition,
+    { params, q }: ReturnType<typeof splitQuery>,
     extra?: ReturnType<typeof eq>,
+    parent?: { type: string; row: Row },
   ) => {
     const p = preparePresentation(reg, def, q, request.ctx);
+    const more = def.listMeta ? await def.listMeta({ db, ctx: request.ctx, params, q, parent }) : {};
     const { rows, total } = await listRows(db, reg, def, request.ctx, q, extra);
     const doc = await present(db, request.ctx, def, rows, p, { organizationId: orgId, single: false });
     const pageCount = Math.ceil(total / q.page.size);
     return send(reply, 200, {
       data: doc.data,
       ...(q.include.length ? { included: doc.included } : {}),
-      meta: { record_count: total, page_count: pageCount },
+      meta: { record_count: total, page_count: pageCount, ...more },
       links: pageLinks(request.ctx.baseUrl, request.url, q.page, pageCount),
     });
   };
 
-  app.get('/:type', async (request: Req, reply) =>
-    collection(reply, request, resolve(request, 'list'), parseQuery(request.query)),
-  );
+  app.get('/:type', async (request: Req, reply) => {
+    const def = resolve(request, 'list');
+    return collection(reply, request, def, splitQuery(def, request.query));
+  });
 
   app.get('/:type/:id', async (request: Req, reply) => {
     const def = resolve(request, 'retrieve');
@@ -132,8 +149,11 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
   };
 
   app.get('/:type/:id/:rel', async (request: Req, reply) => {
-    const q = parseQuery(request.query);
-    const { r, parent, target } = await related(request);
+    const declared = reg.get(request.params.type)?.relationships[request.params.rel!];
+    const listed = declared?.kind === 'to_many' ? reg.target(declared) : undefined;
+    const split = splitQuery(listed, request.query);
+    const { q } = split;
+    const { def, r, parent, target } = await related(request);
     if (r.kind === 'to_many') {
       if (!target)
         return send(reply, 200, {
@@ -142,7 +162,10 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
           links: pageLinks(request.ctx.baseUrl, request.url, q.page, 0),
         });
       authorize(target, 'list', request.ctx.caller);
-      return collection(reply, request, target, q, eq(col(target.table, r.inverse!), parent.id));
+      return collection(reply, request, target, split, eq(col(target.table, r.inverse!), parent.id), {
+        type: def.type,
+        row: parent,
+      });
     }
     if (!target) return send(reply, 200, { data: null });
     authorize(target, 'retrieve', request.ctx.caller);

@@ -56,5 +56,5 @@ export function serializeResource(
   }
   const meta: ResourceObject['meta'] = { mode: opts.ctx.mode };
   if (opts.organizationId) meta.organization_id = opts.organizationId;
-  return { id: row.id, type: def.type, links: { self: base }, attributes, relationships, meta };
+  return { id: String(row.id), type: def.type, links: { self: base }, attributes, relationships, meta };
 }

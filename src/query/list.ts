@@ -12,14 +12,15 @@ import { col } from '../rows/statement';
 import { buildFilters, guardFor } from './filters';
 
 export function orderBy(def: ResourceDefinition, q: ParsedQuery) {
-  const order = q.sort.map(({ field, desc: d }) => {
+  const sorts = q.sort.length ? q.sort : (def.defaultSort ?? []);
+  const order = sorts.map(({ field, desc: d }) => {
     const a = def.attributes[field];
     if (!a?.sort || !a.column) throw errors.invalidSort(def.type, field);
     return d ? desc(col(def.table, field)) : asc(col(def.table, field));
   });
   // default and tie-break: creation order, then id, so pages never overlap
-  if (!q.sort.length) order.push(asc(col(def.table, 'created_at')));
-  order.push(asc(col(def.table, 'id')));
+  if (!sorts.length) order.push(asc(col(def.table, 'created_at')));
+  order.push(def.defaultSort && sorts[0]?.desc ? desc(col(def.table, 'id')) : asc(col(def.table, 'id')));
   return order;
 }
 

@@ -1,4 +1,7 @@
+import { parseDate } from '../lib/dates';
 import type { AttrType } from '../resources/define';
+
+export { parseDate };
 
 /** Coerce one filter operand to the attribute's type; undefined means "not a valid value". */
 export function coerceFilterValue(type: AttrType, raw: string): unknown {
@@ -30,15 +33,6 @@ export function parseFlag(raw: string): boolean | undefined {
   if (['true', 't', '1', 'yes'].includes(v)) return true;
   if (['false', 'f', '0', 'no'].includes(v)) return false;
   return undefined;
-}
-
-/** ISO-8601 dates and datetimes within PostgreSQL's and JavaScript's common range. */
-export function parseDate(raw: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) return undefined;
-  const d = new Date(raw);
-  if (Number.isNaN(d.getTime())) return undefined;
-  const y = d.getUTCFullYear();
-  return y >= 1 && y <= 9999 ? d : undefined;
 }
 
 /** Escape LIKE wildcards so `cont`, `start` and `end` match the text literally. */

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
 import type { Tx } from '../db/tx';
+import type { ParsedQuery } from '../jsonapi/query';
 import type { Row } from '../rows/row';
 import { dict, type Loader, type ResourceDefinition, type TriggerSpec } from './define';
 
@@ -52,12 +53,26 @@ export interface Behaviour {
   triggers?: Record<string, TriggerRun>;
   hooks?: Hooks;
   loaders?: Record<string, Loader>;
+  listMeta?: ListMeta;
 }
+
+/**
+ * What a list adds to its top-level `meta` from the definition's `listParams` (given as sent,
+ * absent ones left out); `parent` is set on a related endpoint (`/api/stock_items/{id}/stock_movements`).
+ */
+export type ListMeta = (a: {
+  db: Tx;
+  ctx: RequestContext;
+  params: Record<string, string>;
+  q: ParsedQuery;
+  parent?: { type: string; row: Row };
+}) => Promise<Record<string, unknown>>;
 
 /** A definition with its behaviour bound: what the registry serves. */
 export interface BoundDefinition extends ResourceDefinition {
   triggers: Record<string, Trigger>;
   hooks: Hooks;
+  listMeta?: ListMeta;
 }
 
 /**
@@ -80,5 +95,6 @@ export function bind(def: ResourceDefinition, b: Behaviour = {}): BoundDefinitio
     if (!a || a.column || a.read) throw new Error(`${def.type}: ${name} is not a computed attribute`);
     attributes[name] = { ...a, load };
   }
-  return { ...def, attributes, triggers, hooks: b.hooks ?? {} };
+  if (!def.listParams !== !b.listMeta) throw new Error(`${def.type}: listParams and listMeta go together`);
+  return { ...def, attributes, triggers, hooks: b.hooks ?? {}, listMeta: b.listMeta };
 }

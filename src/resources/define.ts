@@ -148,6 +148,13 @@ export interface ResourceDefinition {
   versioned?: boolean;
   /** A single GET may be answered from memory while nothing it reads has changed (http/single-cache.ts). */
   cache?: CachePolicy;
+  /** Order of a list sent without `sort` (default: creation order); the id tie-break follows its first key. */
+  defaultSort?: Array<{ field: string; desc: boolean }>;
+  /**
+   * Query parameters a list of this type takes beyond JSON:API's (`as_of`), shown in the OpenAPI
+   * document; its behaviour's `listMeta` reads them and adds to the list's top-level `meta`.
+   */
+  listParams?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 
 type AttrOpts = Omit<Attribute, 'type'>;

@@ -15,6 +15,7 @@ import { lineItemsResource, ordersResource } from './orders';
 import { returnLineItemsResource, returnsResource } from './returns';
 import { reservedStocksResource, stockItemsResource } from './stock_items';
 import { stockLocationsResource } from './stock_locations';
+import { stockMovementsResource } from './stock_movements';
 import { stockTransfersResource } from './transfers';
 import { versionsResource } from './versions';
 import { eventCallbacksResource, eventsResource, webhooksResource } from './webhooks';
@@ -49,4 +50,5 @@ export const definitions: ResourceDefinition[] = [
   eventsResource,
   eventCallbacksResource,
   inStockSubscriptionsResource,
+  stockMovementsResource,
 ];

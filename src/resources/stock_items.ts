@@ -43,6 +43,11 @@ export const stockItemsResource = defineResource({
     sku: rel.toOne('skus', 'sku_id', { create: true, update: true, required: true, requiredUnless: 'sku_code' }),
     reserved_stock: rel.hasOne('reserved_stocks', 'stock_item_id'),
     stock_reservations: rel.toMany('stock_reservations', 'stock_item_id'),
+    stock_movements: rel.toMany('stock_movements', 'stock_item_id', {
+      includable: false,
+      filter: false,
+      description: 'Its stock ledger, newest first (Allot extension); `as_of` gives the counters at a time.',
+    }),
   },
   filterAliases: { sku_codes: 'sku_code_in', sku_ids: 'sku_id_in' },
   uniques: { stock_items_sku_location_key: 'sku' },

@@ -26,6 +26,7 @@ export async function findRow(
   extra?: SQL,
   versioned = false,
 ): Promise<Row | undefined> {
+  if (numericIds(src) && !/^\d{1,18}$/.test(id)) return undefined;
   if (!extra && !(db instanceof PgTransaction)) return findCoalesced(db, src, ctx, id, false, versioned);
   const rows = await db
     .select()
@@ -34,6 +35,9 @@ export async function findRow(
     .limit(1);
   return rows[0] as Row | undefined;
 }
+
+/** A table keyed by a bigserial (the stock ledger) rather than a text id: its ids are strings of digits on the wire. */
+const numericIds = (src: RowSource) => col(src.table, 'id').dataType === 'number';
 
 /** A source's attributes selected with the row, listed once per source: the lookup below is a hot path. */
 const withRows = new WeakMap<RowSource, Array<[string, WithRow]>>();
@@ -73,7 +77,7 @@ function findCoalesced(
     const where = and(
       eq(col(src.table, 'mode'), sql.placeholder('mode')),
       scoped ? src.scope!(scopePlaceholders()) : undefined,
-      sql`${col(src.table, 'id')} = any(${sql.placeholder('ids')}::text[])`,
+      sql`${col(src.table, 'id')} = any(${sql.placeholder('ids')}::${sql.raw(numericIds(src) ? 'bigint' : 'text')}[])`,
     );
     const extra = Object.fromEntries(withRow.map(([name, w]) => [withRowKey(name), w.select(col(src.table, 'id'))]));
     finds.set(
@@ -88,7 +92,7 @@ function findCoalesced(
     `${scoped || withRow.length || versioned ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
     const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
-    return new Map(rows.map((r) => [r.id as string, r]));
+    return new Map(rows.map((r) => [String(r.id), r]));
   });
 }
 

@@ -69,5 +69,7 @@ export const versions = pgTable(
   (t) => [
     index('versions_resource_idx').on(t.resource_id, t.created_at),
     index('versions_mode_created_idx').on(t.mode, t.created_at, t.id),
+    // who moved stock: a ledger movement's version by its transaction id (resources/stock_movements.ts)
+    index('versions_txid_idx').on(t.txid),
   ],
 );

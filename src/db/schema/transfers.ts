@@ -68,9 +68,13 @@ export const stockMovements = pgTable(
     reason: text('reason').notNull(),
     actor: jsonb('actor').$type<Record<string, unknown>>(),
     txid: bigint('txid', { mode: 'number' }).notNull(),
-    created_at: ts('created_at').notNull().defaultNow(),
+    // the moment of the change, taken under the stock item's row lock (not the transaction's start):
+    // a stock item's movements are in time order, and `as_of` a time is what a reader waiting for the lock saw
+    created_at: ts('created_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
+    // INCLUDE (mode, created_at, quantity_delta, reserved_delta) in migration 0018: a stock item's ledger
+    // counted and summed from the index alone (the stock_movements resource's lists and as_of)
     index('stock_movements_stock_item_idx').on(t.stock_item_id, t.id),
     index('stock_movements_mode_created_idx').on(t.mode, t.created_at),
     // the stock watcher reads the ledger by transaction id (src/events/stock-watch.ts)
