@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import { currentWriteScope } from '../db/scope';
 import type { Tx } from '../db/tx';
 import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
@@ -48,7 +49,7 @@ export async function placeOrder(tx: Tx, ctx: RequestContext, order: Row): Promi
       scopedLocationIds: ctx.caller.stockLocationIds,
       stock,
     });
-  if (!holds) {
+  if (!holds && !currentWriteScope()?.lockStock) {
     // own drafts would count against the order on a snapshot: an order holding any is placed the locking way
     const seenPlan = plan(seen.stock);
     if (!seenPlan.shortfalls.length && (await applyPlan(tx, ctx, order, model, seenPlan, lines, seen.itemOf, true)))
@@ -136,11 +137,13 @@ async function applyPlan(
   ];
   const items = holdItems(holds);
   const ids = holds.map(() => newId());
-  if (optimistic)
+  // a write request's transaction: nothing waits, COMMIT follows right behind the counters
+  const scope = optimistic ? currentWriteScope() : undefined;
+  if (optimistic && !scope)
     sql
       .unsafe('savepoint allot_place')
       .execute()
-      .catch(() => {}); // a failure fails what follows
+      .catch(() => {}); // fails what follows
   const written = sql`
     with new_shipments as (
       insert into shipments (id, mode, number, status, order_id, inventory_stock_location_id, stock_location_id,
@@ -177,6 +180,17 @@ async function applyPlan(
     )
     select 1`.execute();
   written.catch(() => {}); // awaited below
+  if (scope) {
+    // every counter takes its units or the statement fails (stock_items_hold_check) and COMMIT rolls back;
+    // the transaction runner reports it, and the write runs again the locking way (scope.raced)
+    const took = (items.length ? counterUpdate(sql, ctx.mode, items, true).execute() : Promise.resolve()).catch((e) => {
+      if (e?.code === '23514' && e?.constraint_name === 'stock_items_hold_check') scope.raced = true;
+      throw e;
+    });
+    took.catch(() => {}); // settled by the transaction runner
+    (scope.unsettled ??= []).push(written, took);
+    return true;
+  }
   // sent right behind the writes, without waiting for them: the stock rows are locked from here to COMMIT
   const taken = items.length ? counterUpdate(sql, ctx.mode, items).execute() : Promise.resolve([]);
   taken.catch(() => {}); // awaited below, after the statement it follows

@@ -82,16 +82,22 @@ export function holdItems(holds: Hold[]): Array<[string, number]> {
 
 /**
  * Increments each stock item's counter if `quantity − reserved ≥ q`, returning the items it could;
- * the rows it updates stay locked until the transaction ends.
+ * the rows it updates stay locked until the transaction ends. `orFail`: unconditionally, so a counter
+ * short of units fails the statement (the stock_items_hold_check trigger refuses any oversell).
  */
-export function counterUpdate(sql: ReturnType<typeof rawClient>, mode: string, items: Array<[string, number]>) {
+export function counterUpdate(
+  sql: ReturnType<typeof rawClient>,
+  mode: string,
+  items: Array<[string, number]>,
+  orFail = false,
+) {
   // the rows are locked in id order by the inner select before any is updated: no deadlock
   return sql`
     update stock_items si set reserved_quantity = si.reserved_quantity + d.q, reserved_updated_at = now()
     from (select s.id, t.q from stock_items s
       join unnest(${items.map(([id]) => id)}::text[], ${items.map(([, q]) => q)}::int[]) as t(id, q) on s.id = t.id
       where s.mode = ${mode} order by s.id for no key update of s) d
-    where si.id = d.id and si.quantity - si.reserved_quantity >= d.q
+    where si.id = d.id ${orFail ? sql`` : sql`and si.quantity - si.reserved_quantity >= d.q`}
     returning si.id`;
 }
 
