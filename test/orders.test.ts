@@ -107,3 +107,22 @@ second approve changes nothing`, async () => {
     expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 10, reserved: 0 });
   });
 });
+
+describe('stock items a placement refers to (migration 0020: their keys are checked at COMMIT)', () => {
+  it('a held stock item cannot be deleted, and no writer can refer to a missing one', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 3, B: 0 } } });
+    const id = await order(api, n, { X: 2 });
+    expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
+    expect((await api.delete(`/api/stock_items/${n.item['X@A']}`)).status).toBe(423);
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 3, reserved: 2 });
+    const [r] = await t.database.sql`select * from stock_reservations where order_id = ${id}`;
+    // SQL typed by hand: the deferred key still refuses a reservation of a stock item that does not exist
+    const dangling = t.database.sql.begin(
+      (tx) => tx`update stock_reservations set stock_item_id = 'NO_SUCH_ITEM' where id = ${r!.id}`,
+    );
+    await expect(dangling).rejects.toMatchObject({ code: '23503' });
+    expect((await t.database.sql`select stock_item_id from stock_reservations where id = ${r!.id}`)[0]).toEqual({
+      stock_item_id: n.item['X@A'],
+    });
+  });
+});

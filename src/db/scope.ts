@@ -22,6 +22,15 @@ export interface WriteScope {
   beforeCommit?: (tx: postgres.Sql, result: unknown) => Promise<void>;
   /** The transaction ended (committed or not): hooks that claimed something for it may let go. */
   ended?: (committed: boolean) => void;
+  /**
+   * Statements sent right before COMMIT without waiting for them (placement's stock counters): if one
+   * failed, COMMIT rolled the transaction back, and the transaction runner reports that failure.
+   */
+  unsettled?: Promise<unknown>[];
+  /** Set when such a statement lost a race for stock: the write is run again, locking stock first. */
+  raced?: boolean;
+  /** The write runs again after a lost race: placement locks stock before it plans. */
+  lockStock?: boolean;
 }
 
 const storage = new AsyncLocalStorage<WriteScope>();

@@ -63,7 +63,20 @@ export function boundedTransaction(
     }, limits.deadlineMs);
     timer.unref();
   });
-  const run = begin();
+  // a statement sent right before COMMIT that failed made COMMIT a rollback: its error is the outcome
+  const settle = async () => {
+    for (const p of scope.unsettled?.splice(0) ?? []) await p;
+  };
+  const run = begin().then(
+    async (r) => {
+      await settle();
+      return r;
+    },
+    async (e) => {
+      await settle().catch(() => {}); // rolled back already; `raced` says whether to run it again
+      throw e;
+    },
+  );
   return Promise.race([run, deadline]).then(
     (r) => {
       clearTimeout(timer);

@@ -67,7 +67,7 @@ where problem is null order by sku_id, loc_id, line desc`;
 const LOCK = `
 insert into cur select si.id, r.line, r.sku_code, r.location, r.q, si.quantity, si.reserved_quantity
 from latest r join stock_items si on si.sku_id = r.sku_id and si.stock_location_id = r.loc_id
-order by si.id for update of si`;
+order by si.id for no key update of si`;
 
 /** What the row trigger would write, one movement per changed row, written by the same statement. */
 const LEDGER = `insert into stock_movements (mode, stock_item_id, sku_id, stock_location_id, quantity_delta,

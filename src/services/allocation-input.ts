@@ -69,35 +69,8 @@ const toLine = ([lineItemId, quantity, skuId, skuCode, doNotShip, doNotTrack, sh
   shippingCategoryId,
 });
 
-/**
- * Everything placement reads before locking stock, in one statement: the model, the lines, and
- * whether the order holds stock already.
- */
-export async function loadPlacement(
-  tx: Tx,
-  mode: string,
-  order: { id: string; market_id: string },
-): Promise<{ model: OrderModel; lines: Line[]; holds: boolean }> {
-  const sql = rawClient(tx);
-  const [m] = await sql`
-    select ${MODEL_COLUMNS(sql)},
-      (select coalesce(json_agg(json_build_array(li.id, li.quantity, s.id, s.code, s.do_not_ship, s.do_not_track,
-        s.shipping_category_id) order by li.created_at, li.id), '[]')
-         from line_items li join skus s on s.id = li.sku_id where li.order_id = ${order.id}) as lines,
-      exists (select 1 from stock_reservations r where r.order_id = ${order.id}) as holds
-    from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id}
-      and m.mode = ${mode}`;
-  return { model: toModel(m), lines: ((m?.lines ?? []) as Tuple[]).map(toLine), holds: !!m?.holds };
-}
-
-/** Locked stock of these SKUs in the model's locations, as the engine's stock map. */
-export async function lockedStock(tx: Tx, mode: string, skuIds: string[], model: OrderModel) {
-  const rows = await lockStock(
-    tx,
-    mode,
-    skuIds,
-    model.slots.map((s) => s.stockLocationId),
-  );
+/** Stock rows as the engine's stock map, and the stock item of a SKU in a location. */
+function stockMap(rows: LockedStock[]) {
   const stock = new Map<string, Map<string, Stock>>();
   for (const r of rows) {
     let m = stock.get(r.sku_id);
@@ -107,4 +80,59 @@ export async function lockedStock(tx: Tx, mode: string, skuIds: string[], model:
   const itemOf = (skuId: string, locationId: string): LockedStock | undefined =>
     rows.find((r) => r.sku_id === skuId && r.stock_location_id === locationId);
   return { stock, itemOf };
+}
+
+export type StockView = ReturnType<typeof stockMap>;
+
+/**
+ * Everything placement reads, in one statement and without locks: the model, the lines, whether the
+ * order holds stock already, and the stock of the lines' SKUs in the model's locations as this
+ * statement saw it (drafts past expiry not counted) — what an optimistic plan is made on.
+ */
+export async function loadPlacement(
+  tx: Tx,
+  mode: string,
+  order: { id: string; market_id: string },
+): Promise<{ model: OrderModel; lines: Line[]; holds: boolean; seen: StockView }> {
+  const sql = rawClient(tx);
+  const [m] = await sql`
+    select ${MODEL_COLUMNS(sql)},
+      (select coalesce(json_agg(json_build_array(li.id, li.quantity, s.id, s.code, s.do_not_ship, s.do_not_track,
+        s.shipping_category_id) order by li.created_at, li.id), '[]')
+         from line_items li join skus s on s.id = li.sku_id where li.order_id = ${order.id}) as lines,
+      exists (select 1 from stock_reservations r where r.order_id = ${order.id}) as holds,
+      (select coalesce(json_agg(json_build_array(si.id, si.sku_id, si.stock_location_id, si.quantity,
+          si.reserved_quantity - (select coalesce(sum(r.quantity), 0)::int from stock_reservations r
+            where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()))), '[]')
+         from stock_items si where si.mode = ${mode}
+           and si.sku_id in (select li.sku_id from line_items li where li.order_id = ${order.id})
+           and si.stock_location_id in (select isl.stock_location_id from inventory_stock_locations isl
+             where isl.inventory_model_id = im.id)) as stock
+    from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id}
+      and m.mode = ${mode}`;
+  const seen = ((m?.stock ?? []) as Tuple[]).map(([id, sku_id, stock_location_id, quantity, reserved_quantity]) => ({
+    id,
+    sku_id,
+    stock_location_id,
+    quantity,
+    reserved_quantity,
+  }));
+  return {
+    model: toModel(m),
+    lines: ((m?.lines ?? []) as Tuple[]).map(toLine),
+    holds: !!m?.holds,
+    seen: stockMap(seen),
+  };
+}
+
+/** Locked stock of these SKUs in the model's locations, as the engine's stock map. */
+export async function lockedStock(tx: Tx, mode: string, skuIds: string[], model: OrderModel): Promise<StockView> {
+  return stockMap(
+    await lockStock(
+      tx,
+      mode,
+      skuIds,
+      model.slots.map((s) => s.stockLocationId),
+    ),
+  );
 }

@@ -2,6 +2,7 @@ import { and, eq, getTableName, SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import { type Db, rawClient } from '../db/client';
 import { translateDbError } from '../db/errors';
+import { currentWriteScope } from '../db/scope';
 import type { Tx } from '../db/tx';
 import type { ParsedDocument } from '../jsonapi/document';
 import { ApiError, errors } from '../jsonapi/errors';
@@ -29,14 +30,23 @@ export async function inTransaction<T>(
 ): Promise<T> {
   try {
     let answer: ApiError | undefined;
-    const result = await deps.db.transaction(async (tx) => {
-      try {
-        return await fn(tx);
-      } catch (e) {
-        if (!(e instanceof ApiError && e.commitFirst)) throw e;
-        answer = e;
-        return undefined as T;
-      }
+    const attempt = () =>
+      deps.db.transaction(async (tx) => {
+        try {
+          return await fn(tx);
+        } catch (e) {
+          if (!(e instanceof ApiError && e.commitFirst)) throw e;
+          answer = e;
+          return undefined as T;
+        }
+      });
+    const scope = currentWriteScope();
+    const result = await attempt().catch((e) => {
+      // an optimistic placement lost its stock to another one: once more, locking stock first
+      if (!scope?.raced) throw e;
+      scope.raced = false;
+      scope.lockStock = true;
+      return attempt();
     });
     if (answer) throw answer;
     return result;

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../auth/context';
 import { rawClient } from '../db/client';
+import { currentWriteScope } from '../db/scope';
 import type { Tx } from '../db/tx';
 import { strategyFor } from '../inventory/strategies/index';
 import type { Line, Plan } from '../inventory/types';
@@ -8,8 +9,8 @@ import { relationship, violation } from '../jsonapi/violations';
 import { newId } from '../lib/ids';
 import { countHoldsRefused } from '../ops/metrics';
 import type { Row } from '../rows/row';
-import { loadModel, loadPlacement, lockedStock, type OrderModel } from './allocation-input';
-import { type Hold, holdFragments, release, shortHolds } from './stock';
+import { loadModel, loadPlacement, lockedStock, type OrderModel, type StockView } from './allocation-input';
+import { counterUpdate, type Hold, holdItems, release, reservationRows, shortHolds } from './stock';
 import { decrementOrder, lockOrderStock, restockOrder } from './stock-moves';
 import { cancelTransfers, startTransfers } from './transfers';
 
@@ -27,32 +28,48 @@ const shortfallError = (plan: Plan) => {
 };
 
 /**
- * `_place`, inside the caller's transaction: the order's own draft holds go back to
- * the pool, the stock of its SKUs is locked, the strategy plans, and the plan is applied — shipments,
- * stock line items, pending reservations and the order's new state in one statement — or nothing
- * changes (422 naming each short SKU). Four statements in the common case: every round trip here
- * is time the stock rows stay locked.
+ * `_place`, inside the caller's transaction. Optimistic first: the order's lines, its model and the
+ * stock of its SKUs are read in one statement without locks, the strategy plans on what it saw, and
+ * the plan is written — shipments, stock line items, transfers, reservations and the order's new
+ * state — before the stock counters are taken with one conditional UPDATE, last, so stock rows stay
+ * locked only for that statement and COMMIT. If a counter cannot give its units any more (another
+ * placement took them meanwhile), the writes are rolled back to a savepoint and the order is placed
+ * the locking way: its own draft holds go back to the pool, the stock rows are locked in id order,
+ * the strategy plans on them, and the plan is applied, or nothing changes (422 naming each short SKU).
  */
 export async function placeOrder(tx: Tx, ctx: RequestContext, order: Row): Promise<void> {
   if (order.status === 'placed') return; // a repeated _place is harmless
   if (order.status !== 'draft' && order.status !== 'pending') throw illegal('_place', order.status);
-  const { model, lines, holds } = await loadPlacement(tx, ctx.mode, order as { id: string; market_id: string });
+  const { model, lines, holds, seen } = await loadPlacement(tx, ctx.mode, order as { id: string; market_id: string });
   if (!lines.length) throw errors.validation([violation.empty(relationship('line_items'))]);
   const strategy = strategyFor(model.strategy);
   if (!strategy) throw errors.validation([violation.strategyUnavailable(model.strategy)]);
-  if (holds) await release(tx, ctx.mode, { orderId: order.id }); // own drafts never block their own order
+  const plan = (stock: StockView['stock']) =>
+    strategy({
+      lines,
+      slots: model.slots,
+      cutoff: model.cutoff,
+      scopedLocationIds: ctx.caller.stockLocationIds,
+      stock,
+    });
+  if (!holds && !currentWriteScope()?.lockStock) {
+    // own drafts would count against the order on a snapshot: an order holding any is placed the locking way
+    const seenPlan = plan(seen.stock);
+    if (!seenPlan.shortfalls.length && (await applyPlan(tx, ctx, order, model, seenPlan, lines, seen.itemOf, true)))
+      return;
+  } else await release(tx, ctx.mode, { orderId: order.id }); // own drafts never block their own order
   const { stock, itemOf } = await lockedStock(tx, ctx.mode, [...new Set(lines.map((l) => l.skuId))], model);
-  const plan = strategy({
-    lines,
-    slots: model.slots,
-    cutoff: model.cutoff,
-    scopedLocationIds: ctx.caller.stockLocationIds,
-    stock,
-  });
-  if (plan.shortfalls.length) throw shortfallError(plan);
-  await applyPlan(tx, ctx, order, model, plan, lines, itemOf);
+  const locked = plan(stock);
+  if (locked.shortfalls.length) throw shortfallError(locked);
+  await applyPlan(tx, ctx, order, model, locked, lines, itemOf, false);
 }
 
+/**
+ * Writes a plan: everything but the stock counters in one statement, then the counters in another,
+ * pipelined (no round trip between them). `optimistic`: under a savepoint, and a counter that cannot
+ * give its units rolls it all back and answers false; otherwise the stock was locked and planned on,
+ * so that cannot happen (if it ever does, 422 and the transaction rolls back).
+ */
 async function applyPlan(
   tx: Tx,
   ctx: RequestContext,
@@ -60,8 +77,9 @@ async function applyPlan(
   model: OrderModel,
   plan: Plan,
   lines: Line[],
-  itemOf: (sku: string, loc: string) => { id: string } | undefined,
-) {
+  itemOf: StockView['itemOf'],
+  optimistic: boolean,
+): Promise<boolean> {
   const sql = rawClient(tx);
   const byLine = new Map(lines.map((l) => [l.lineItemId, l]));
   const islOf = new Map(model.slots.map((s) => [s.stockLocationId, s.id]));
@@ -120,8 +138,16 @@ async function applyPlan(
       stockTransferId: x.id,
     })),
   ];
-  const f = holdFragments(sql, ctx.mode, holds);
-  const [r] = await sql`
+  const items = holdItems(holds);
+  const ids = holds.map(() => newId());
+  // a write request's transaction: nothing waits, COMMIT follows right behind the counters
+  const scope = optimistic ? currentWriteScope() : undefined;
+  if (optimistic && !scope)
+    sql
+      .unsafe('savepoint allot_place')
+      .execute()
+      .catch(() => {}); // fails what follows
+  const written = sql`
     with new_shipments as (
       insert into shipments (id, mode, number, status, order_id, inventory_stock_location_id, stock_location_id,
         shipping_category_id, allocation)
@@ -150,17 +176,40 @@ async function applyPlan(
         ${tr.map((x) => x.shipment)}::text[], ${tr.map((x) => x.t.lineItemId)}::text[])
         as t(id, number, sku, code, q, orig, dest, shipment, line)
       returning id
-    ), held_counters as (${f.counters}), held_rows as (${f.rows}), placed as (
+    ), held_rows as (${reservationRows(sql, ctx.mode, holds, ids)}), placed as (
       update orders set status = 'placed', payment_status = 'authorized', placed_at = now(), updated_at = now(),
         fulfillment_status = ${plan.shipments.length ? 'unfulfilled' : 'not_required'}
-      where id = ${order.id} and (select count(*) from held_counters) = ${f.items.length}
-      returning id
+      where id = ${order.id}
     )
-    select array(select id from held_counters) as done`;
+    select 1`.execute();
+  written.catch(() => {}); // awaited below
+  if (scope) {
+    // every counter takes its units or the statement fails (stock_items_hold_check) and COMMIT rolls back;
+    // the transaction runner reports it, and the write runs again the locking way (scope.raced)
+    const took = (items.length ? counterUpdate(sql, ctx.mode, items, true).execute() : Promise.resolve()).catch((e) => {
+      if (e?.code === '23514' && e?.constraint_name === 'stock_items_hold_check') scope.raced = true;
+      throw e;
+    });
+    took.catch(() => {}); // settled by the transaction runner
+    (scope.unsettled ??= []).push(written, took);
+    return true;
+  }
+  // sent right behind the writes, without waiting for them: the stock rows are locked from here to COMMIT
+  const taken = items.length ? counterUpdate(sql, ctx.mode, items).execute() : Promise.resolve([]);
+  taken.catch(() => {}); // awaited below, after the statement it follows
+  await written;
+  const done = (await taken).map((r) => r.id as string);
+  if (done.length === items.length) return true;
+  if (optimistic) {
+    await sql.unsafe('rollback to savepoint allot_place');
+    return false;
+  }
   // stock was locked and planned on, so this cannot fail; if it ever does, the transaction rolls back
-  const done = r!.done as string[];
-  if (done.length !== f.items.length)
-    shortHolds(f.items, done, (id) => slis.find((s) => s.item === id)?.code ?? tr.find((x) => x.origin === id)!.code);
+  return shortHolds(
+    items,
+    done,
+    (id) => slis.find((s) => s.item === id)?.code ?? tr.find((x) => x.origin === id)!.code,
+  );
 }
 
 /** `_approve` (integration only): decrement and drop the holds unless the model decrements manually. */

@@ -229,7 +229,7 @@ export async function restockReturn(tx: Tx, mode: string, returnId: string, line
     and si.stock_location_id = r.stock_location_id
     where si.sku_id in (select li.sku_id from return_line_items rli join line_items li on li.id = rli.line_item_id
       where rli.return_id = ${returnId} and rli.restocked_at is null ${lineId ? sql`and rli.id = ${lineId}` : sql``})
-    order by si.id for update of si`;
+    order by si.id for no key update of si`;
   const rows = await withReason(
     tx,
     `restock return ${returnId}`,
@@ -260,5 +260,5 @@ export async function lockOrderStock(tx: Tx, orderId: string): Promise<void> {
   await rawClient(tx)`select id from stock_items where id in (
       select stock_item_id from stock_line_items where order_id = ${orderId} and stock_item_id is not null
       union select stock_item_id from stock_reservations where order_id = ${orderId})
-    order by id for update`;
+    order by id for no key update`;
 }

@@ -63,7 +63,7 @@ export async function lockStock(tx: Tx, mode: string, skuIds: string[], location
     from stock_items si
     where si.mode = ${mode} and si.sku_id = any(${skuIds}::text[])
       and si.stock_location_id = any(${locationIds}::text[])
-    order by si.id for update of si`;
+    order by si.id for no key update of si`;
   const stale = rows.filter((r) => r.expired > 0);
   if (stale.length)
     await sweepExpired(
@@ -74,22 +74,43 @@ export async function lockStock(tx: Tx, mode: string, skuIds: string[], location
   return rows.map(({ expired, ...r }) => ({ ...r, reserved_quantity: r.reserved_quantity - expired }));
 }
 
-/**
- * The two halves of taking holds, as statement fragments for one CTE: `held_counters` increments
- * each stock item's counter if `quantity − reserved ≥ q` (returning the items it could), and the
- * reservation rows are inserted only if every item could. Callers check `held_items` = `expected`.
- */
-export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, holds: Hold[]) {
+/** Units per stock item, in id order (the order every writer locks stock items in). */
+export function holdItems(holds: Hold[]): Array<[string, number]> {
   const per = new Map<string, number>();
   for (const h of holds) per.set(h.stockItemId, (per.get(h.stockItemId) ?? 0) + h.quantity);
-  const items = [...per].sort(([a], [b]) => (a < b ? -1 : 1));
-  const ids = holds.map(() => newId());
-  const counters = sql`
+  return [...per].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/**
+ * Increments each stock item's counter if `quantity − reserved ≥ q`, returning the items it could;
+ * the rows it updates stay locked until the transaction ends. `orFail`: unconditionally, so a counter
+ * short of units fails the statement (the stock_items_hold_check trigger refuses any oversell).
+ */
+export function counterUpdate(
+  sql: ReturnType<typeof rawClient>,
+  mode: string,
+  items: Array<[string, number]>,
+  orFail = false,
+) {
+  // the rows are locked in id order by the inner select before any is updated: no deadlock
+  return sql`
     update stock_items si set reserved_quantity = si.reserved_quantity + d.q, reserved_updated_at = now()
-    from (select unnest(${items.map(([id]) => id)}::text[]) as id, unnest(${items.map(([, q]) => q)}::int[]) as q) d
-    where si.id = d.id and si.mode = ${mode} and si.quantity - si.reserved_quantity >= d.q
+    from (select s.id, t.q from stock_items s
+      join unnest(${items.map(([id]) => id)}::text[], ${items.map(([, q]) => q)}::int[]) as t(id, q) on s.id = t.id
+      where s.mode = ${mode} order by s.id for no key update of s) d
+    where si.id = d.id ${orFail ? sql`` : sql`and si.quantity - si.reserved_quantity >= d.q`}
     returning si.id`;
-  const rows = sql`
+}
+
+/** Inserts the reservation rows of `holds` (ids given), if `when` holds (a condition on the same statement). */
+export function reservationRows(
+  sql: ReturnType<typeof rawClient>,
+  mode: string,
+  holds: Hold[],
+  ids: string[],
+  when = sql`true`,
+) {
+  return sql`
     insert into stock_reservations (id, mode, status, quantity, expires_at, stock_item_id, sku_id, order_id,
       line_item_id, stock_line_item_id, stock_transfer_id)
     select id, ${mode}, status, q, case when secs is null then null else now() + make_interval(secs => secs) end,
@@ -100,7 +121,19 @@ export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, h
       ${holds.map((h) => h.lineItemId ?? null)}::text[], ${holds.map((h) => h.stockLineItemId ?? null)}::text[],
       ${holds.map((h) => h.stockTransferId ?? null)}::text[])
       as t(id, status, q, secs, item, sku, ord, line, sli, tr)
-    where (select count(*) from held_counters) = ${items.length}`;
+    where ${when}`;
+}
+
+/**
+ * The two halves of taking holds, as statement fragments for one CTE: `held_counters` increments
+ * each stock item's counter if `quantity − reserved ≥ q` (returning the items it could), and the
+ * reservation rows are inserted only if every item could. Callers check `held_items` = `expected`.
+ */
+export function holdFragments(sql: ReturnType<typeof rawClient>, mode: string, holds: Hold[]) {
+  const items = holdItems(holds);
+  const ids = holds.map(() => newId());
+  const counters = counterUpdate(sql, mode, items);
+  const rows = reservationRows(sql, mode, holds, ids, sql`(select count(*) from held_counters) = ${items.length}`);
   return { counters, rows, ids, items };
 }
 

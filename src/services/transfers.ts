@@ -60,7 +60,7 @@ async function completeTransfer(tx: Tx, ctx: RequestContext, t: Row): Promise<vo
     : [];
   await sql`select id from stock_items where mode = ${ctx.mode} and sku_id = ${t.sku_id}
     and stock_location_id in (${t.origin_stock_location_id}, ${t.destination_stock_location_id})
-      order by id for update`;
+      order by id for no key update`;
   const destItem = await moveTransferred(tx, ctx.mode, t as never);
   if (!t.shipment_id) return;
   if (!o || o.status === 'cancelled') return;

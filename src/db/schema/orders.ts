@@ -119,6 +119,8 @@ export const stockLineItems = pgTable(
       .notNull()
       .references(() => orders.id, { onDelete: 'cascade' }),
     line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'cascade' }),
+    // checked at COMMIT (migration 0020): placement writes its lines before it locks the stock row, and
+    // an immediate check would share-lock a row other placements update (a hot SKU's)
     stock_item_id: text('stock_item_id').references(() => stockItems.id, { onDelete: 'restrict' }),
     sku_id: text('sku_id')
       .notNull()

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { skus } from './catalog';
 import { baseColumns, ts } from './common';
 import { lineItems, orders, stockLineItems } from './orders';
 import { stockItems } from './stock';
@@ -19,12 +18,13 @@ export const stockReservations = pgTable(
     status: text('status').notNull().default('draft'),
     quantity: integer('quantity').notNull(),
     expires_at: ts('expires_at'),
+    // deferred to COMMIT (migration 0020), like stock_line_items.stock_item_id: checked once the
+    // transaction holds the stock row itself, so placements never share-lock a row another one updates
     stock_item_id: text('stock_item_id')
       .notNull()
       .references(() => stockItems.id, { onDelete: 'restrict' }),
-    sku_id: text('sku_id')
-      .notNull()
-      .references(() => skus.id, { onDelete: 'restrict' }),
+    // the stock item's SKU: the stock item keeps the SKU from being deleted
+    sku_id: text('sku_id').notNull(),
     order_id: text('order_id').references(() => orders.id, { onDelete: 'restrict' }),
     line_item_id: text('line_item_id').references(() => lineItems.id, { onDelete: 'restrict' }),
     stock_line_item_id: text('stock_line_item_id').references(() => stockLineItems.id, { onDelete: 'restrict' }),
