@@ -94,7 +94,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('readiness', readiness);
   app.addHook('onClose', async () => void (readiness.draining = true));
   const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
-  app.addHook('onClose', async () => stopSweeper());
+  app.addHook('onClose', () => stopSweeper());
   const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) =>
     app.log.warn({ err: e }, 'statistics keeper'),
   );
