@@ -33,7 +33,7 @@ const idsOf = async (webhookId: string) =>
   );
 
 describe('webhook retention', () => {
-  it('prunes old finished deliveries and their callbacks in the background, keeping the newest per webhook', async () => {
+  it('prunes old finished deliveries and callbacks in the background, keeping the newest per webhook', async () => {
     const n = await network(api, { stock: { X: { A: 5 } } });
     const w = await webhook(api, 'orders.create', rx.url);
     const orders = [await order(api, n, {}), await order(api, n, {})];
