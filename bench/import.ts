@@ -122,13 +122,15 @@ export default async function main() {
       ['update', update],
     ] as const) {
       const copy = await bareCopy(sql, file);
+      const load = os.loadavg()[0]!;
       const run = await allotImport(db.url, file);
       const drift = await checkInvariants(sql);
       say(
         `allot import, ${name.padEnd(6)} ${fmt(rows)} rows in ${run.seconds.toFixed(1)} s: ` +
           `${fmt(rows / run.seconds).padStart(7)} rows/s | bare COPY ${copy.toFixed(1)} s: ` +
           `${fmt(rows / copy).padStart(9)} rows/s | ratio ${(copy / run.seconds).toFixed(2)} | ` +
-          `allot check: ${drift.length ? `${drift.length} drift(s)` : 'clean'}`,
+          `allot check: ${drift.length ? `${drift.length} drift(s)` : 'clean'} | ` +
+          `load average ${load.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,
       );
       say(`  ${run.out.trim().split('\n').join('\n  ')}`);
       await sql`analyze stock_items`;

@@ -8,6 +8,7 @@ import type { Database, DbEvent } from './db/client';
 import { startStatisticsKeeper } from './db/statistics';
 import { seedEvents } from './events/catalog';
 import { startDeliverer } from './events/deliver';
+import { startRetention } from './events/retention';
 import { startStockWatch } from './events/stock-watch';
 import { registerApplicationRoute } from './http/application';
 import { registerConsole } from './http/console';
@@ -94,7 +95,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('readiness', readiness);
   app.addHook('onClose', async () => void (readiness.draining = true));
   const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
-  app.addHook('onClose', async () => stopSweeper());
+  app.addHook('onClose', () => stopSweeper());
   const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) =>
     app.log.warn({ err: e }, 'statistics keeper'),
   );
@@ -132,6 +133,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     log: (m, err) => app.log.warn({ err }, m),
   });
   app.addHook('onClose', () => stopDeliverer());
+  const { retentionDays: days, pruneEveryMs: everyMs } = config.webhooks;
+  const stopRetention = startRetention(database.sql, { days, everyMs, batch: 1_000 }, (err) =>
+    app.log.warn({ err }, 'webhook retention'),
+  );
+  app.addHook('onClose', () => stopRetention());
   const stopStockWatch = startStockWatch(database.db, reg, config.webhooks.pollMs, (err) =>
     app.log.warn({ err }, 'stock watch'),
   );

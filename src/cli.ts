@@ -15,9 +15,10 @@ const USAGE = `usage:
   allot check
       verifies the stock invariants (quantity ≥ 0, reserved = Σ reservations = the ledger, no hold ever granted
       beyond stock) and lists stock items a count left short of their holds; exits 1 on any drift, not on shortfalls
-  allot import stock_items FILE.csv [--location CODE] [--mode test|live] [--errors FILE] [--batch N]
+  allot import stock_items FILE.csv [--location CODE] [--validate] [--mode test|live] [--errors FILE] [--batch N]
       loads a CSV of any size (sku_code,quantity[,stock_location_code]) a batch per transaction, with the
-      API's checks and the stock ledger; rejected rows go to FILE.errors.csv and the exit code is 1
+      API's checks and the stock ledger; rejected rows go to FILE.errors.csv and the exit code is 1. A quantity
+      is a count: below the reserved stock it leaves a shortfall (as the API does), or is rejected with --validate
   allot import skus|stock_locations FILE.csv [--mode test|live] [--errors FILE] [--batch N]
       the same for records keyed by code (columns: the attributes a create takes, <relationship>_id)`;
 
@@ -91,6 +92,7 @@ async function bulkImport(argv: string[]) {
       mode: { type: 'string', default: 'test' },
       errors: { type: 'string' },
       batch: { type: 'string' },
+      validate: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -114,6 +116,7 @@ async function bulkImport(argv: string[]) {
     const p = await load({
       mode: values.mode,
       location: values.location,
+      validate: values.validate,
       batchSize: values.batch === undefined ? undefined : batchSize,
       progress: (x) => process.stderr.write(tty ? `\r${progressBar(x)}` : `${progressLine(x)}\n`),
       reject: (r) => {

@@ -44,9 +44,17 @@ export interface Config {
   jobWorkers: number;
   /**
    * Webhook delivery (docs/webhooks.md): how long a receiver has to answer, the first retry's delay
-   * (doubling), how often to look for due events, and tries in flight per process.
+   * (doubling), how often to look for due events, and tries in flight per process; how many days
+   * finished deliveries and their callbacks are kept (0: for ever), and how often they are pruned.
    */
-  webhooks: { timeoutMs: number; retryMs: number; pollMs: number; concurrency: number };
+  webhooks: {
+    timeoutMs: number;
+    retryMs: number;
+    pollMs: number;
+    concurrency: number;
+    retentionDays: number;
+    pruneEveryMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -122,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retryMs: int(env, 'WEBHOOK_RETRY_MS', 10_000, 1, 3_600_000),
       pollMs: int(env, 'WEBHOOK_POLL_MS', 250, 1, 60_000),
       concurrency: int(env, 'WEBHOOK_CONCURRENCY', 32, 1, 1_000),
+      retentionDays: int(env, 'WEBHOOK_RETAIN_DAYS', 30, 0, 36_500),
+      pruneEveryMs: int(env, 'WEBHOOK_PRUNE_MS', 600_000, 10, 86_400_000),
     },
   };
 }

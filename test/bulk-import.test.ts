@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkImportRecords, bulkImportStockItems } from '../src/jobs/bulk-import';
+import { bulkImportRecords, bulkImportStockItems, lanes } from '../src/jobs/bulk-import';
 import { definitions } from '../src/resources/index';
-import { checkInvariants } from '../src/services/check';
+import { checkInvariants, checkStock } from '../src/services/check';
 import type { TestApp } from './helpers/app';
 import { factory } from './helpers/factory';
 import type { Client } from './helpers/http';
@@ -85,26 +85,43 @@ describe('allot import stock_items', () => {
     ]);
   });
 
-  it('never sets a quantity below the reserved stock', async () => {
+  it('counts below the reserved stock as the API does: a shortfall, or refused with validate', async () => {
     await t.database.sql`update stock_items set reserved_quantity = 3 where id = (select si.id from stock_items si
       join skus s on s.id = si.sku_id where s.code = 'BULK-8')`;
     await t.database.sql`insert into stock_reservations (id, mode, quantity, status, stock_item_id, sku_id)
       select 'bulk-resv', 'test', 3, 'pending', si.id, si.sku_id from stock_items si join skus s on s.id =
         si.sku_id where s.code = 'BULK-8'`;
     const rejected: Array<{ message: string }> = [];
-    const p = await bulkImportStockItems(t.database.sql, await csvFile('c.csv', 'sku_code,quantity\nBULK-8,2'), {
+    const file = await csvFile('c.csv', 'sku_code,quantity\nBULK-8,2');
+    const refused = await bulkImportStockItems(t.database.sql, file, {
       mode: 'test',
       location: 'bulk-a',
+      validate: true,
       reject: (r) => rejected.push(r),
     });
-    expect(p.rejected).toBe(1);
+    expect(refused).toMatchObject({ rejected: 1, short: 0, updated: 0 });
     expect(rejected[0]!.message).toBe('must be greater than or equal to 3 (reserved stock)');
     expect((await quantities('bulk-a')).get('BULK-8')).toBe(4);
+    // without validate, the count goes through as PATCH quantity does, and the shortfall is named
+    const warned: unknown[] = [];
+    const counted = await bulkImportStockItems(t.database.sql, file, {
+      mode: 'test',
+      location: 'bulk-a',
+      warn: (w) => warned.push(w),
+    });
+    expect(counted).toMatchObject({ rejected: 0, short: 1, updated: 1 });
+    expect(warned).toEqual([{ line: 2, key: 'BULK-8@bulk-a', short: 1 }]);
+    expect((await quantities('bulk-a')).get('BULK-8')).toBe(2);
+    const [m] = await t.database.sql`select m.reason, m.quantity_delta from stock_movements m join skus s on
+      s.id = m.sku_id where s.code = 'BULK-8' order by m.id desc limit 1`;
+    expect(m).toEqual({ reason: 'import (short by 1)', quantity_delta: -2 });
+    const { shortfalls } = await checkStock(t.database.sql);
+    expect(shortfalls.map((f) => [f.skuCode, f.short])).toEqual([['BULK-8', 1]]);
     await t.database.sql`delete from stock_reservations where id = 'bulk-resv'`;
-    await t.database.sql`update stock_items set reserved_quantity = 0 where reserved_quantity = 3`;
+    await t.database.sql`update stock_items set reserved_quantity = 0, quantity = 4 where reserved_quantity = 3`;
   });
 
-  it('commits a batch at a time: readers see whole batches, never part of one', async () => {
+  it('commits a batch at a time, spread over two connections: readers see whole parts, never less', async () => {
     const lines = Array.from({ length: 2000 }, (_, i) => `BULK-${i + 1},1`);
     const file = await csvFile('d.csv', `sku_code,quantity\n${lines.join('\n')}`);
     await t.database
@@ -117,11 +134,27 @@ describe('allot import stock_items', () => {
         seen.add(res.body.meta.record_count);
       }
     })();
-    await bulkImportStockItems(t.database.sql, file, { mode: 'test', location: 'bulk-b', batchSize: 250 });
+    const p = await bulkImportStockItems(t.database.sql, file, { mode: 'test', location: 'bulk-b', batchSize: 250 });
     done = true;
     await reader;
-    expect([...seen].every((n) => n % 250 === 0)).toBe(true);
+    expect(p).toMatchObject({ rows: 2000, created: 2000 });
+    // each batch of 250 rows is two transactions, one per part (by SKU and location): what a reader may see
+    const rows = lines.map((l, i) => ({ line: i + 2, sku_code: l.split(',')[0]!, quantity: '1', location: 'bulk-b' }));
+    const parts = Array.from({ length: 8 }, (_, b) => lanes(rows.slice(b * 250, (b + 1) * 250), 2));
+    expect(parts.every((ps) => ps.length === 2)).toBe(true);
+    const possible = new Set(parts.flatMap((ps, b) => [b * 250, ...ps.map((x) => b * 250 + x.length)]));
+    possible.add(2000);
+    expect([...seen].filter((n) => !possible.has(n))).toEqual([]);
     expect(await checkInvariants(t.database.sql)).toEqual([]);
+  });
+
+  it('keeps the last row of a stock item when its rows are spread over batches and connections', async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => `BULK-${(i % 150) + 1},${i}`);
+    const file = await csvFile('f.csv', `sku_code,quantity\n${rows.join('\n')}`);
+    const p = await bulkImportStockItems(t.database.sql, file, { mode: 'test', location: 'bulk-b', batchSize: 100 });
+    expect(p.rejected).toBe(0);
+    const b = await quantities('bulk-b');
+    for (let k = 1; k <= 150; k++) expect(b.get(`BULK-${k}`)).toBe(450 + k - 1);
   });
 
   it('runs as `npx allot import`, with progress lines, a summary and an error file', async () => {

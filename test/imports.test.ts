@@ -115,7 +115,7 @@ describe('stock_items imports', () => {
     expect(move!.who.request_id).toBe(imp.id);
   });
 
-  it('refuses a quantity below the reserved stock per input (_validate), logging it', async () => {
+  it('refuses a quantity below the reserved stock with _validate; without, applies it with a warning', async () => {
     const [item] = await t.database.sql`select si.id from stock_items si join skus s on s.id = si.sku_id
       where s.code = ${skuCodes[1]!} and si.stock_location_id = ${location}`;
     await t.database.sql`insert into stock_reservations (id, mode, quantity, status, stock_item_id, sku_id)
@@ -128,6 +128,28 @@ describe('stock_items imports', () => {
       inputs: [{ sku_code: skuCodes[1], quantity: 2, _validate: true }],
     });
     expect(imp.errors_log[skuCodes[1]!].quantity[0]).toMatch(/greater than or equal to 5/);
+    expect(imp).toMatchObject({ errors_count: 1, warnings_count: 0, warnings_log: {} });
+    // without _validate it is a count, as PATCH quantity is: applied, short of the holds, and said as a warning
+    const counted = await importAndSettle(api, {
+      resource_type: 'stock_items',
+      parent_resource_id: location,
+      inputs: [
+        { sku_code: skuCodes[1], quantity: 2 },
+        { sku_code: skuCodes[0], quantity: 50 },
+      ],
+    });
+    expect(counted).toMatchObject({
+      status: 'completed',
+      processed_count: 2,
+      errors_count: 0,
+      errors_log: {},
+      warnings_count: 1,
+      warnings_log: { [skuCodes[1]!]: ['quantity 2 is below the reserved stock (5): the holds are short by 3'] },
+    });
+    expect(await stockOf(skuCodes[1]!)).toEqual([2]);
+    const [move] = await t.database.sql`select reason from stock_movements where stock_item_id = ${item!.id}
+      order by id desc limit 1`;
+    expect(move!.reason).toBe('import (short by 3)');
     await t.database.sql`update stock_items set reserved_quantity = reserved_quantity - 5 where id = ${item!.id}`;
     await t.database.sql`delete from stock_reservations where id = 'resv-imp-1'`;
   });

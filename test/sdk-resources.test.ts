@@ -345,6 +345,14 @@ application', async () => {
   it('the organization and the application singletons', async () => {
     const org = await cl.organization.retrieve();
     expect(org).toMatchObject({ type: 'organizations', slug: 'local', name: expect.any(String) });
+    // the settings of imports and exports, as the SDK types them: Allot's limits and behaviour
+    expect(org).toMatchObject({
+      imports_max_concurrent_count: 10,
+      exports_max_concurrent_count: 10,
+      imports_skip_errors: false,
+      imports_trigger_webhooks: false,
+      imports_purge_cache: true,
+    });
     const app = await cl.application.retrieve();
     expect(cl.application.isApplication(app)).toBe(true);
     expect(app).toMatchObject({ type: 'applications', kind: 'integration', name: 'sdk resources' });

@@ -93,12 +93,13 @@ each try is an event callback', async () => {
     const sorted = (d: any) => ({ ...d, included: [...d.included].sort((a, b) => a.id.localeCompare(b.id)) });
     expect(sorted(got!.json)).toEqual(sorted(read.body));
     expect(got!.json.included.map((x: { type: string }) => x.type).sort()).toEqual(['line_items', 'shipments']);
+    // the try that got the 204 (on a loaded machine an earlier one may have run out of its 300 ms)
     const cb = await eventually(async () => {
       const r = await api.get(`/api/webhooks/${w.id}/last_event_callbacks`);
-      return r.body.data.length ? r.body.data : undefined;
+      return r.body.data.find((c: { attributes: { response_code: string } }) => c.attributes.response_code === '204');
     });
-    expect(cb[0].attributes).toMatchObject({ callback_url: rx.url, response_code: '204' });
-    expect(sorted(cb[0].attributes.payload)).toEqual(sorted(read.body));
+    expect(cb.attributes).toMatchObject({ callback_url: rx.url, response_code: '204' });
+    expect(sorted(cb.attributes.payload)).toEqual(sorted(read.body));
     await api.delete(`/api/webhooks/${w.id}`);
   });
 

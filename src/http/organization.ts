@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { settings } from '../db/schema/auth';
 import { type Attribute, attr, defineResource } from '../resources/define';
+import { JOB_LIMITS } from '../resources/jobs';
 import type { AppDeps } from './deps';
 import { registerSingleton, singletonOf } from './singleton';
 
@@ -11,8 +12,18 @@ const MEANINGFUL: Record<string, Attribute> = {
     read: () => 10,
     description: 'The maximum stock_locations_cutoff of an inventory model.',
   }),
-  imports_max_concurrent_count: attr.integer({ read: () => 10, description: 'Concurrent imports allowed.' }),
-  exports_max_concurrent_count: attr.integer({ read: () => 10, description: 'Concurrent exports allowed.' }),
+  imports_max_concurrent_count: attr.integer({
+    read: () => JOB_LIMITS.maxConcurrent,
+    description: 'Imports pending or in progress at once (both modes) before a new one is refused (422).',
+  }),
+  exports_max_concurrent_count: attr.integer({
+    read: () => JOB_LIMITS.maxConcurrent,
+    description: 'Exports pending or in progress at once (both modes) before a new one is refused (422).',
+  }),
+  imports_purge_cache: attr.boolean({
+    read: () => true,
+    description: 'What an import writes is seen at once by every read, the response cache included (always, in Allot).',
+  }),
   imports_skip_errors: attr.boolean({
     read: () => false,
     description: 'Imports are interrupted when more than 10% of their inputs fail, unless they skip errors.',
@@ -61,7 +72,6 @@ const UNUSED = [
   'gift_cards_min_code_length',
   'gift_cards_max_code_length',
   'cleanups_max_concurrent_count',
-  'imports_purge_cache',
   'promotions_max_concurrent_count',
   'promotions_max_conditions_size',
   'promotions_max_rules_size',

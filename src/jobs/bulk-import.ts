@@ -5,7 +5,7 @@ import type postgres from 'postgres';
 import { newId } from '../lib/ids';
 import type { ResourceDefinition } from '../resources/define';
 import { applyRecordBatch, cliContext, recordColumns } from './bulk-records';
-import { applyStockBatch, type Rejected, type StockRow } from './bulk-stock-items';
+import { applyStockBatch, type BatchResult, type Rejected, type Short, type StockRow } from './bulk-stock-items';
 import { castCsvRow, type Input } from './inputs';
 
 export interface BulkOptions {
@@ -13,10 +13,16 @@ export interface BulkOptions {
   /** stock location code for rows without a `stock_location_code` column */
   location?: string;
   batchSize?: number;
+  /** stock items: connections a batch is spread over, by SKU code and location (default 2) */
+  parallel?: number;
+  /** stock items: refuse a quantity below the reserved stock (as `_validate`) instead of leaving a shortfall */
+  validate?: boolean;
   /** after each committed batch: rows read so far, bytes read of the file's size */
   progress?: (p: Progress) => void;
   /** each refused row, in file order */
   reject?: (r: Rejected) => void;
+  /** each row applied below its reserved stock, in file order */
+  warn?: (r: Short) => void;
 }
 
 export interface Progress {
@@ -27,6 +33,8 @@ export interface Progress {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** stock items left below their reserved stock by the count (a shortfall, as through the API) */
+  short: number;
   seconds: number;
 }
 
@@ -41,7 +49,17 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
   const size = (await stat(file)).size;
   const started = Date.now();
   const run = { id: `import-${newId()}`, file };
-  const p: Progress = { rows: 0, bytes: 0, size, created: 0, updated: 0, unchanged: 0, rejected: 0, seconds: 0 };
+  const p: Progress = {
+    rows: 0,
+    bytes: 0,
+    size,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    short: 0,
+    seconds: 0,
+  };
   const input = createReadStream(file);
   input.on('data', (b) => {
     p.bytes += b.length;
@@ -61,13 +79,19 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
     inFlight.catch(() => {}); // awaited by the next flush or at the end
   };
   const apply = async (rows: StockRow[]) => {
-    const r = await applyStockBatch(sql, o.mode, rows, run);
+    const r = merge(
+      await Promise.all(
+        lanes(rows, o.parallel ?? 2).map((part) => applyStockBatch(sql, o.mode, part, run, o.validate)),
+      ),
+    );
     p.rows += rows.length;
     p.created += r.created;
     p.updated += r.updated;
     p.unchanged += r.unchanged;
     p.rejected += r.rejected.length;
+    p.short += r.short.length;
     for (const x of r.rejected) o.reject?.(x);
+    for (const x of r.short) o.warn?.(x);
     p.seconds = (Date.now() - started) / 1000;
     o.progress?.({ ...p });
   };
@@ -95,6 +119,35 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
 }
 
 /**
+ * A batch split over `n` connections by SKU code and location: the rows of one stock item stay in one
+ * part (in file order, so the last still wins), and parts touch disjoint stock items, so they never
+ * wait on each other's row locks. FNV-1a of the key.
+ */
+export function lanes(rows: StockRow[], n: number): StockRow[][] {
+  if (n <= 1) return [rows];
+  const parts: StockRow[][] = Array.from({ length: n }, () => []);
+  for (const r of rows) {
+    let h = 0x811c9dc5;
+    const key = `${r.sku_code}\u0000${r.location}`;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    parts[(h >>> 0) % n]!.push(r);
+  }
+  return parts.filter((part) => part.length);
+}
+
+/** The parts' results as one batch's, refused and short rows in file order. */
+function merge(rs: BatchResult[]): BatchResult {
+  const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
+  return {
+    created: rs.reduce((n, r) => n + r.created, 0),
+    updated: rs.reduce((n, r) => n + r.updated, 0),
+    unchanged: rs.reduce((n, r) => n + r.unchanged, 0),
+    rejected: rs.flatMap((r) => r.rejected).sort(byLine),
+    short: rs.flatMap((r) => r.short).sort(byLine),
+  };
+}
+
+/**
  * Stream a CSV file of SKUs or stock locations (keyed by `code`; columns are the attributes a create
  * takes and `<relationship>_id`), a batch per transaction.
  */
@@ -107,7 +160,17 @@ export async function bulkImportRecords(
   const size = (await stat(file)).size;
   const started = Date.now();
   const run = { id: `import-${newId()}`, file };
-  const p: Progress = { rows: 0, bytes: 0, size, created: 0, updated: 0, unchanged: 0, rejected: 0, seconds: 0 };
+  const p: Progress = {
+    rows: 0,
+    bytes: 0,
+    size,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    short: 0,
+    seconds: 0,
+  };
   const input = createReadStream(file);
   input.on('data', (b) => {
     p.bytes += b.length;

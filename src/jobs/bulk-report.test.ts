@@ -10,6 +10,7 @@ const at = (o: Partial<Progress>): Progress => ({
   updated: 0,
   unchanged: 0,
   rejected: 0,
+  short: 0,
   seconds: 0,
   ...o,
 });
@@ -27,6 +28,9 @@ describe('allot import progress', () => {
     expect(progressLine(p)).toBe('2 rows (100%) in 0.5 s, 4 rows/s, 1 rejected');
     expect(summary('stock_items', p)).toBe(
       'stock_items: 2 rows in 0.5 s (4 rows/s)\n  created 1, updated 0, unchanged 0, rejected 1',
+    );
+    expect(summary('stock_items', { ...p, short: 3 })).toContain(
+      '\n  3 left below their reserved stock: npx allot check lists the shortfalls',
     );
   });
 });

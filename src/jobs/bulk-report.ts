@@ -27,5 +27,6 @@ export function summary(type: string, p: Progress): string {
   return [
     `${type}: ${n(p.rows)} rows in ${p.seconds.toFixed(1)} s (${n(rate(p))} rows/s)`,
     `  created ${n(p.created)}, updated ${n(p.updated)}, unchanged ${n(p.unchanged)}, rejected ${n(p.rejected)}`,
+    ...(p.short ? [`  ${n(p.short)} left below their reserved stock: npx allot check lists the shortfalls`] : []),
   ].join('\n');
 }

@@ -5,10 +5,12 @@ import { newId } from '../lib/ids';
  * `allot import stock_items`: one batch of rows, set-based, in one transaction (README "Imports and
  * exports"). The rows go into a temporary table with COPY; then a handful of statements resolve
  * SKU codes and stock locations, check every value as the API would (same wording), lock the
- * stock items that exist in id order, update them — never below their reserved stock — and insert
- * the rest. Each of those two statements writes its ledger rows itself (one movement per changed
- * row, reason `import`, as the row trigger would), and one `versions` row names the run. Rows
- * refused come back with their line, field and message.
+ * stock items that exist in id order, update them and insert the rest. A quantity is a count, as
+ * through the API: it may fall below the reserved stock, leaving a shortfall (`allot check` lists
+ * it), unless `validate` refuses such rows as `_validate` does (docs/reservations.md). Each of those
+ * two statements writes its ledger rows itself (one movement per changed row, reason `import`, or
+ * `import (short by N)`, as the statement trigger would), and one `versions` row names the batch.
+ * Rows refused come back with their line, field and message; rows left short with their shortfall.
  */
 
 export interface StockRow {
@@ -26,11 +28,19 @@ export interface Rejected {
   message: string;
 }
 
+/** A row applied below its stock item's reserved stock: the count leaves the holds `short` units short. */
+export interface Short {
+  line: number;
+  key: string;
+  short: number;
+}
+
 export interface BatchResult {
   created: number;
   updated: number;
   unchanged: number;
   rejected: Rejected[];
+  short: Short[];
 }
 
 /** COPY's text format: backslash, tab and line breaks escaped. */
@@ -72,13 +82,14 @@ order by si.id for no key update of si`;
 /** What the row trigger would write, one movement per changed row, written by the same statement. */
 const LEDGER = `insert into stock_movements (mode, stock_item_id, sku_id, stock_location_id, quantity_delta,
   reserved_delta, reason, txid)
-  select mode, id, sku_id, stock_location_id, dq, 0, 'import', txid_current() from changed where dq <> 0`;
+  select mode, id, sku_id, stock_location_id, dq, 0, reason, txid_current() from changed where dq <> 0`;
 
 const UPDATE = `
 with changed as (
   update stock_items si set quantity = c.q, updated_at = now()
-  from cur c where si.id = c.id and c.q <> c.quantity and c.q >= c.reserved
-  returning si.id, si.mode, si.sku_id, si.stock_location_id, c.q - c.quantity as dq),
+  from cur c where si.id = c.id and c.q <> c.quantity and (not $1::boolean or c.q >= c.reserved)
+  returning si.id, si.mode, si.sku_id, si.stock_location_id, c.q - c.quantity as dq,
+    'import' || case when c.reserved > c.q then ' (short by ' || (c.reserved - c.q) || ')' else '' end as reason),
 moved as (${LEDGER})
 select count(*)::int as n from changed`;
 
@@ -88,7 +99,7 @@ with changed as (
   select r.id, $1, r.q, r.sku_id, r.loc_id, r.rs from latest r
   where not exists (select 1 from cur c where c.line = r.line)
   on conflict (sku_id, stock_location_id) do nothing
-  returning id, mode, sku_id, stock_location_id, quantity as dq),
+  returning id, mode, sku_id, stock_location_id, quantity as dq, 'import' as reason),
 moved as (${LEDGER})
 select count(*)::int as n from changed`;
 
@@ -98,10 +109,11 @@ export async function applyStockBatch(
   mode: string,
   rows: StockRow[],
   run: { id: string; file: string },
+  validate = false,
 ): Promise<BatchResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await sql.begin((tx) => batch(tx, mode, rows, run));
+      return await sql.begin((tx) => batch(tx, mode, rows, run, validate));
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (attempt >= 5 || !(code === '40P01' || code === '40001' || e instanceof RaceLost)) throw e;
@@ -111,9 +123,16 @@ export async function applyStockBatch(
 
 class RaceLost extends Error {}
 
-async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[], run: { id: string; file: string }) {
+async function batch(
+  tx: postgres.TransactionSql,
+  mode: string,
+  rows: StockRow[],
+  run: { id: string; file: string },
+  validate: boolean,
+) {
   const q = (text: string, params: unknown[] = []) => tx.unsafe(text, params as never[], { prepare: false });
-  await q(`select set_config('allot.reason', 'import', true)`);
+  // the temporary tables are analyzed for their joins' plans: a small sample is plenty
+  await q(`select set_config('allot.reason', 'import', true), set_config('default_statistics_target', '10', true)`);
   await q(
     'create temp table stage (line int, id text, rs text, sku_code text, quantity text, location text) on commit drop',
   );
@@ -149,10 +168,12 @@ async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[]
   await q(LOCK);
   let unchanged = 0;
   let below = 0;
+  const short: Short[] = [];
   for (const r of await q(
-    'select line, sku_code, location, q = quantity as same, reserved from cur where q = quantity or q < reserved',
+    'select line, sku_code, location, q = quantity as same, q, reserved from cur where q = quantity or q < reserved',
   )) {
     if (r.same) unchanged++;
+    else if (!validate) short.push({ line: r.line, key: `${r.sku_code}@${r.location}`, short: r.reserved - r.q });
     else {
       below++;
       rejected.push({
@@ -165,7 +186,7 @@ async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[]
   }
   // these two statements write their own ledger rows (LEDGER): the row trigger stands aside for them only
   await q(`select set_config('allot.ledger_by_statement', 'on', true)`);
-  const [{ n: updated }] = await q(UPDATE);
+  const [{ n: updated }] = await q(UPDATE, [validate]);
   const [{ n: created }] = await q(INSERT, [mode]);
   await q(`select set_config('allot.ledger_by_statement', '', true)`);
   // a stock item created by someone else since the lock: run the batch again
@@ -177,5 +198,5 @@ async function batch(tx: postgres.TransactionSql, mode: string, rows: StockRow[]
      values ($1, $2, 'stock_items', $3, 'import', $4::jsonb, $5::jsonb)`,
     [newId(), mode, run.id, changes, who],
   );
-  return { created, updated, unchanged, rejected: rejected.sort((a, b) => a.line - b.line) };
+  return { created, updated, unchanged, rejected: rejected.sort((a, b) => a.line - b.line), short };
 }

@@ -54,15 +54,17 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
     const more = await deps.db.transaction(async (tx) => {
       const t = rawClient(tx);
       const [cur] =
-        await t`select status, cursor, errors_count, processed_count, errors_log from imports where id = ${id}
-          for update`;
+        await t`select status, cursor, errors_count, processed_count, errors_log, warnings_count, warnings_log
+          from imports where id = ${id} for update`;
       if (cur?.status !== 'in_progress') return false;
       // what an import writes fires no webhooks (Commerce Layer's imports_trigger_webhooks is false);
       // the import's own status change below does
       await t`select set_config('allot.events', 'off', true)`;
-      let { cursor, errors_count: errorsCount, processed_count: processed } = cur;
+      let { cursor, errors_count: errorsCount, processed_count: processed, warnings_count: warningsCount } = cur;
       const log: Record<string, unknown> = {};
       const taken = { ...cur.errors_log };
+      const warned: Record<string, string[]> = {};
+      const takenWarnings = { ...cur.warnings_log };
       let interrupted = false;
       let named = false;
       let triggered = false;
@@ -74,25 +76,36 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
           const apply = async () => {
             const target = doc.id ?? (await type.existing?.(tx, ctx.mode, doc));
             const w = { db: tx as unknown as Db, reg: deps.reg };
-            if (target) return void (await updateResource(w, def, target, { ...doc, id: target }, ctx));
+            if (target) {
+              await updateResource(w, def, target, { ...doc, id: target }, ctx);
+              return target;
+            }
             // a check of updates (stock items): nothing to check on create
             const { _validate, ...attributes } = doc.attributes;
             await createResource(w, def, { ...doc, attributes }, ctx);
+            return undefined;
           };
           // the ledger's reason for this transaction; a trigger (`_complete`…) names its own and clears it after
           if (!named || triggered) await t`select set_config('allot.reason', 'import', true)`;
           named = true;
           triggered = Object.keys(doc.attributes).some((k) => def.triggers[k]);
           // a lock fight lost to a concurrent write (409) rolled back only this input's savepoint: try it again
+          let updated: string | undefined;
           for (let attempt = 1; ; attempt++) {
             try {
-              await apply();
+              updated = await apply();
               break;
             } catch (e) {
               if (!(e instanceof ApiError && e.status === 409 && attempt < 3)) throw e;
             }
           }
           processed++;
+          const said = updated && type.warn ? await type.warn(tx, updated, doc) : [];
+          if (said.length) {
+            const key = inputKey(def.type, input, cursor, takenWarnings);
+            takenWarnings[key] = warned[key] = said;
+            warningsCount++;
+          }
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
           const key = inputKey(def.type, input, cursor, taken);
@@ -105,7 +118,8 @@ export async function runImport(deps: RunDeps, id: string): Promise<'done' | 'st
       const status = interrupted ? 'interrupted' : done ? 'completed' : 'in_progress';
       await t`select set_config('allot.events', 'on', true)`;
       await t`update imports set cursor = ${cursor}, processed_count = ${processed}, errors_count = ${errorsCount},
-        errors_log = errors_log || ${JSON.stringify(log)}::jsonb, status = ${status}, updated_at = now(),
+        errors_log = errors_log || ${JSON.stringify(log)}::jsonb, warnings_count = ${warningsCount},
+        warnings_log = warnings_log || ${JSON.stringify(warned)}::jsonb, status = ${status}, updated_at = now(),
         completed_at = case when ${status} = 'completed' then now() end,
         interrupted_at = case when ${status} = 'interrupted' then now() end
         where id = ${id}`;

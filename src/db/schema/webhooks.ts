@@ -82,6 +82,9 @@ export const webhookDeliveries = pgTable(
       .on(t.resource_type, t.resource_id, t.id)
       .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_topic_idx').on(t.mode, t.topic, t.id),
+    // a webhook's newest delivery (`_trigger`, kept by retention) and what retention may prune
+    index('webhook_deliveries_webhook_idx').on(t.webhook_id, t.id),
+    index('webhook_deliveries_finished_idx').on(t.updated_at, t.id).where(sql`${t.status} <> 'pending'`),
   ],
 );
 
