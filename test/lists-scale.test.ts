@@ -32,7 +32,8 @@ beforeAll(async () => {
   await sql`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
     values ('LSADDR', 'test', 'A', 'B', 'Street', 'Milan', '20100', 'IT', '+39')`;
   for (const id of LOCS)
-    await sql`insert into stock_locations (id, mode, name, code, address_id) values (${id}, 'test', ${id}, ${id}, 'LSADDR')`;
+    await sql`insert into stock_locations (id, mode, name, code, address_id)
+      values (${id}, 'test', ${id}, ${id}, 'LSADDR')`;
   await sql`insert into inventory_models (id, mode, name, stock_locations_cutoff) values
     ('LSMODEL1', 'test', 'M1', 3), ('LSMODEL2', 'test', 'M2', 3)`;
   await sql`insert into markets (id, mode, name, code, shared_secret, inventory_model_id) values
@@ -224,7 +225,8 @@ describe('SKU pages from the maintained counts', () => {
         let i = 0;
         while (!stop) {
           i++;
-          await pool.sql`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
+          await pool.sql`insert into inventory_stock_locations
+            (id, mode, priority, inventory_model_id, stock_location_id)
             values (${`LSISLC${i}`}, 'test', 9, 'LSMODEL1', ${LOCS[2 + (i % 4)]!}) on conflict do nothing`;
           await pool.sql`select sku_list_rebalance(${1 + (i % 4)})`;
           await pool.sql`delete from inventory_stock_locations where id = ${`LSISLC${i}`}`;
