@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
+import { keepListCounts } from '../src/query/list-keeper';
 import { benchDatabase, type Figures, freePort, load, postmasterPid, startProcess, stopProcess, table } from './lib';
 
 /**
@@ -40,10 +41,16 @@ async function seed(sql: Sql, skus: number) {
         'S' || lpad(s::text, 9, '0'), 'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s::bigint * 10 + l)::text, 11, '0')
       from generate_series(1, ${skus}) s, generate_series(1, ${LOCATIONS}) l`;
   });
+  // what a bulk load is followed by: the list counts' buckets split (the server's keeper would within 5 s)
+  const t1 = Date.now();
+  await keepListCounts(sql);
+  const keepSeconds = (Date.now() - t1) / 1000;
   await sql`vacuum analyze`;
   const [{ bytes }] = await sql<{ bytes: number }[]>`select (pg_total_relation_size('stock_items')
     + pg_total_relation_size('stock_movements'))::float8 as bytes`;
-  return { seconds: (Date.now() - t0) / 1000, bytesPerItem: bytes / (skus * LOCATIONS) };
+  const [{ lists }] = await sql<{ lists: number }[]>`select (pg_total_relation_size('sku_visibility')
+    + pg_total_relation_size('sku_list_counts') + pg_total_relation_size('sku_list_marks'))::float8 as lists`;
+  return { seconds: (Date.now() - t0) / 1000, keepSeconds, bytesPerItem: bytes / (skus * LOCATIONS), listBytes: lists };
 }
 
 async function token(base: string, body: Record<string, string>): Promise<string> {
@@ -60,7 +67,10 @@ async function measure(skus: number): Promise<{ rows: Figures[]; notes: string[]
   const { sql } = db.database;
   const notes: string[] = [];
   const s = await seed(sql, skus);
-  notes.push(`${skus} SKUs: seeded in ${s.seconds.toFixed(0)} s, ${s.bytesPerItem.toFixed(0)} B per stock item`);
+  notes.push(
+    `${skus} SKUs: seeded in ${s.seconds.toFixed(0)} s (list buckets split in ${s.keepSeconds.toFixed(1)} s), ` +
+      `${s.bytesPerItem.toFixed(0)} B per stock item, list counts ${(s.listBytes / skus).toFixed(0)} B per SKU`,
+  );
   for (const app of [
     { name: 'sc', kind: 'sales_channel' as const, mode: 'test' as const, client_id: 'bench-sc' },
     { name: 'in', kind: 'integration' as const, role: 'admin' as const, mode: 'test' as const },
@@ -96,6 +106,14 @@ async function measure(skus: number): Promise<{ rows: Figures[]; notes: string[]
         ),
       ],
       ['skus page 1 (integration)', integ, ['/api/skus?fields[skus]=code,name&page[size]=25']],
+      [
+        'skus deep pages, inventory (integration)',
+        integ,
+        Array.from(
+          { length: 50 },
+          (_, i) => `/api/skus?fields[skus]=code,inventory&page[size]=25&page[number]=${1 + ((i * 7919) % pages)}`,
+        ),
+      ],
       [
         'skus code_start (integration)',
         integ,

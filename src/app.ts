@@ -31,6 +31,7 @@ import { startJobWorkers } from './jobs/workers';
 import { errors } from './jsonapi/errors';
 import { localMetrics, type MetricsSource, registerMetricsRoute } from './ops/metrics-endpoint';
 import { Readiness } from './ops/readiness';
+import { startListKeeper } from './query/list-keeper';
 import { commitsAreDurable } from './query/probe';
 import { startSweeper } from './services/sweeper';
 import { buildRegistry } from './wiring';
@@ -100,6 +101,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     app.log.warn({ err: e }, 'statistics keeper'),
   );
   app.addHook('onClose', async () => stopStatistics());
+  const stopListKeeper = startListKeeper(database.sql, 5_000, (e) => app.log.warn({ err: e }, 'list counts keeper'));
+  app.addHook('onClose', async () => stopListKeeper());
   const durable = config.responseCacheMb > 0 && (await commitsAreDurable(database.sql));
   if (config.responseCacheMb > 0 && !durable)
     app.log.warn(

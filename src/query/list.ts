@@ -10,6 +10,7 @@ import { visible } from '../rows/find';
 import type { Row } from '../rows/row';
 import { col } from '../rows/statement';
 import { buildFilters, guardFor } from './filters';
+import { servesPages, skuPage } from './sku-pages';
 
 export function orderBy(def: ResourceDefinition, q: ParsedQuery) {
   const sorts = q.sort.length ? q.sort : (def.defaultSort ?? []);
@@ -41,6 +42,10 @@ export async function listRows(
   q: ParsedQuery,
   extra?: SQL,
 ): Promise<ListResult> {
+  if (servesPages(def, q, extra)) {
+    const page = await skuPage(db, ctx, q);
+    if (page) return page;
+  }
   const adhoc = q.ransack.length || q.filters.length || q.sort.length ? sql.raw(`${ADHOC} true`) : undefined;
   const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q, guardFor(ctx)), extra, adhoc);
   const order = orderBy(def, q);

@@ -1,0 +1,83 @@
+import { and, asc, eq, param, type SQL, sql } from 'drizzle-orm';
+import type { RequestContext } from '../auth/context';
+import { skus } from '../db/schema/catalog';
+import type { Tx } from '../db/tx';
+import type { ParsedQuery } from '../jsonapi/query';
+import type { ResourceDefinition } from '../resources/define';
+import type { Row } from '../rows/row';
+
+/*
+ * Pages of SKUs in list order, with exact totals, from the counts migration 0019 keeps
+ * (docs/lists.md): the total is a sum over the scope's buckets of about 1,000 SKUs, and page N
+ * starts from the bucket where its first row falls, so no request walks the catalogue. Serves the
+ * plain collection (no filter, no sort, not a related endpoint) for integration tokens and for sales
+ * channels whose enabled markets share one inventory model, without a stock location scope; any
+ * other list takes the general path (list.ts).
+ */
+
+/**
+ * The counts' scope of the caller's SKUs: `all:{mode}`, an inventory model's id, '' when the
+ * caller sees none, or null when no one scope describes what it sees.
+ */
+function scopeOf(ctx: RequestContext): SQL {
+  if (ctx.caller.kind !== 'sales_channel') return sql`${`all:${ctx.mode}`}::text`;
+  if (ctx.caller.stockLocationIds.length) return sql`null::text`;
+  return sql`(select case count(distinct m.inventory_model_id) when 0 then '' when 1 then min(m.inventory_model_id) end
+    from markets m where m.id = any(${param(ctx.caller.marketIds)}::text[]) and m.disabled_at is null)`;
+}
+
+interface Start {
+  scope: string | null;
+  total: number;
+  mark_at: string | null;
+  mark_id: string | null;
+  before: number | null;
+}
+
+export function servesPages(def: ResourceDefinition, q: ParsedQuery, extra?: SQL): boolean {
+  return def.table === skus && !extra && !q.ransack.length && !q.filters.length && !q.sort.length;
+}
+
+/** A page of the caller's SKUs and their total; undefined when the general path must answer. */
+export async function skuPage(
+  db: Tx,
+  ctx: RequestContext,
+  q: ParsedQuery,
+): Promise<{ rows: Row[]; total: number } | undefined> {
+  const offset = (q.page.number - 1) * q.page.size;
+  // the scope's buckets in list order; the page starts in the first whose SKUs reach past `offset`
+  const [start] = (await db.execute(sql`with sc as (select ${scopeOf(ctx)} as scope),
+    c as (select k.mark_at, k.mark_id, sum(k.n)::int as n from sku_list_counts k
+      where k.scope = (select scope from sc) group by 1, 2),
+    cum as (select mark_at, mark_id, n, (sum(n) over (order by mark_at, mark_id))::int - n as before from c)
+    select (select scope from sc) as scope, (select coalesce(sum(n), 0)::int from c) as total,
+      st.mark_at::text as mark_at, st.mark_id, st.before
+    from (select 1) one left join lateral (select * from cum where before + n > ${offset}
+      order by mark_at, mark_id limit 1) st on true`)) as unknown as Start[];
+  if (!start || start.scope === null) return undefined;
+  if (start.mark_at === null || start.scope === '') return { rows: [], total: start.total };
+  const from = sql`(${start.mark_at}::timestamptz, ${start.mark_id}::text)`;
+  const skip = offset - start.before!;
+  const order = [asc(skus.created_at), asc(skus.id)];
+  const inMode = eq(skus.mode, ctx.mode);
+  if (start.scope.startsWith('all:')) {
+    const rows = await db
+      .select()
+      .from(skus)
+      .where(and(inMode, sql`(${skus.created_at}, ${skus.id}) >= ${from}`))
+      .orderBy(...order)
+      .limit(q.page.size)
+      .offset(skip);
+    return { rows: rows as Row[], total: start.total };
+  }
+  // the model's SKUs in list order, from its own index; then the page's rows by id
+  const ids = sql`array(select v.sku_id from sku_visibility v where v.inventory_model_id = ${start.scope}
+    and (v.sku_created_at, v.sku_id) >= ${from} order by v.sku_created_at, v.sku_id
+    offset ${skip} limit ${q.page.size})`;
+  const rows = await db
+    .select()
+    .from(skus)
+    .where(and(inMode, sql`${skus.id} = any(${ids})`))
+    .orderBy(...order);
+  return { rows: rows as Row[], total: start.total };
+}

@@ -1,0 +1,251 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/db/client';
+import { keepListCounts } from '../src/query/list-keeper';
+import type { TestApp } from './helpers/app';
+import { type Client, client } from './helpers/http';
+import { useTestApp } from './helpers/use-app';
+
+/*
+ * SKU lists served from the maintained counts (migration 0019, query/sku-pages.ts): every page and
+ * meta.record_count must be what the plain query gives (count(*), ORDER BY created_at, id with
+ * OFFSET), for integration and sales channel tokens, after any mix of writes, bucket splits and
+ * folds, and after concurrent writers.
+ */
+let t: TestApp;
+let api: Client;
+const callers: Record<string, { client: Client; locations: () => Promise<string[] | null> }> = {};
+
+const LOCS = Array.from({ length: 6 }, (_, i) => `LSLOC${i}`);
+const sqlOf = () => t.database.sql;
+
+/** The model's stock locations now (null: every SKU of the mode). */
+const modelLocations = (model: string) => async () =>
+  (
+    await sqlOf()<{ id: string }[]>`select stock_location_id as id from inventory_stock_locations
+      where inventory_model_id = ${model}`
+  ).map((r) => r.id);
+
+useTestApp({}, (s) => ({ t, api } = s));
+beforeAll(async () => {
+  const sql = sqlOf();
+  await sql`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
+    values ('LSADDR', 'test', 'A', 'B', 'Street', 'Milan', '20100', 'IT', '+39')`;
+  for (const id of LOCS)
+    await sql`insert into stock_locations (id, mode, name, code, address_id)
+      values (${id}, 'test', ${id}, ${id}, 'LSADDR')`;
+  await sql`insert into inventory_models (id, mode, name, stock_locations_cutoff) values
+    ('LSMODEL1', 'test', 'M1', 3), ('LSMODEL2', 'test', 'M2', 3)`;
+  await sql`insert into markets (id, mode, name, code, shared_secret, inventory_model_id) values
+    ('LSMKT1', 'test', 'One', 'ls-one', 's', 'LSMODEL1'), ('LSMKT2', 'test', 'Two', 'ls-two', 's', 'LSMODEL2'),
+    ('LSMKT3', 'test', 'Three', 'ls-three', 's', 'LSMODEL1')`;
+  const sc = await t.application({ kind: 'sales_channel', role: undefined });
+  const token = (scope: string) => t.token(sc, scope);
+  callers.integration = { client: api, locations: async () => null };
+  callers.market1 = { client: client(t.app, await token('market:code:ls-one')), locations: modelLocations('LSMODEL1') };
+  callers.market2 = { client: client(t.app, await token('market:code:ls-two')), locations: modelLocations('LSMODEL2') };
+  callers.sameModel = {
+    client: client(t.app, await token('market:code:ls-one market:code:ls-three')),
+    locations: modelLocations('LSMODEL1'),
+  };
+});
+
+/** What the plain query answers: the caller's SKUs in list order. */
+async function expected(locations: string[] | null): Promise<string[]> {
+  const sql = sqlOf();
+  const rows = locations
+    ? await sql<{ id: string }[]>`select s.id from skus s where s.mode = 'test' and exists (select 1 from stock_items si
+        where si.sku_id = s.id and si.stock_location_id = any(${locations}::text[])) order by s.created_at, s.id`
+    : await sql<{ id: string }[]>`select id from skus where mode = 'test' order by created_at, id`;
+  return rows.map((r) => r.id);
+}
+
+async function expectPages(name: string, size: number) {
+  const { client: c, locations } = callers[name]!;
+  const want = await expected(await locations());
+  const got: string[] = [];
+  const pages = Math.max(1, Math.ceil(want.length / size));
+  for (let n = 1; n <= pages + 1; n++) {
+    const res = await c.get(`/api/skus?fields[skus]=code&page[size]=${size}&page[number]=${n}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.meta, `${name} page ${n}`).toEqual({
+      record_count: want.length,
+      page_count: Math.ceil(want.length / size),
+    });
+    got.push(...res.body.data.map((d: { id: string }) => d.id));
+  }
+  expect(got, name).toEqual(want);
+}
+
+async function reset() {
+  const sql = sqlOf();
+  // the app's stock watcher may hold SKU rows meanwhile (a deadlock is retried)
+  await retried(() => sql`delete from stock_items where stock_location_id like 'LSLOC%'`);
+  await retried(() => sql`delete from skus where id like 'LSSKU%'`);
+  await sql`delete from inventory_stock_locations where id like 'LSISL%'`;
+  await sql`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id) values
+    ('LSISL1', 'test', 1, 'LSMODEL1', 'LSLOC0'), ('LSISL2', 'test', 2, 'LSMODEL1', 'LSLOC1'),
+    ('LSISL3', 'test', 1, 'LSMODEL2', 'LSLOC1'), ('LSISL4', 'test', 2, 'LSMODEL2', 'LSLOC2')`;
+}
+
+type Op =
+  | { op: 'skus'; n: number; tick: number }
+  | { op: 'item'; sku: number; loc: number }
+  | { op: 'unitem'; sku: number; loc: number }
+  | { op: 'move'; sku: number; loc: number; to: number }
+  | { op: 'join'; model: number; loc: number }
+  | { op: 'leave'; model: number; loc: number }
+  | { op: 'unsku'; sku: number }
+  | { op: 'keep'; size: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    op: fc.constant('skus' as const),
+    n: fc.integer({ min: 1, max: 12 }),
+    tick: fc.integer({ min: 0, max: 3 }),
+  }),
+  fc.record({ op: fc.constant('item' as const), sku: fc.nat(60), loc: fc.nat(5) }),
+  fc.record({ op: fc.constant('item' as const), sku: fc.nat(60), loc: fc.nat(5) }),
+  fc.record({ op: fc.constant('unitem' as const), sku: fc.nat(60), loc: fc.nat(5) }),
+  fc.record({ op: fc.constant('move' as const), sku: fc.nat(60), loc: fc.nat(5), to: fc.nat(5) }),
+  fc.record({ op: fc.constant('join' as const), model: fc.integer({ min: 1, max: 2 }), loc: fc.nat(5) }),
+  fc.record({ op: fc.constant('leave' as const), model: fc.integer({ min: 1, max: 2 }), loc: fc.nat(5) }),
+  fc.record({ op: fc.constant('unsku' as const), sku: fc.nat(60) }),
+  fc.record({ op: fc.constant('keep' as const), size: fc.integer({ min: 1, max: 4 }) }),
+);
+
+let serial = 0;
+async function apply(o: Op, skus: string[]) {
+  const sql = sqlOf();
+  const sku = (i: number) => skus[i % Math.max(1, skus.length)];
+  switch (o.op) {
+    case 'skus': {
+      // one statement: every new SKU shares created_at unless ticks set it apart, so ids break the ties
+      const ids = Array.from({ length: o.n }, () => `LSSKU${String(serial++).padStart(6, '0')}`);
+      const shuffled = [...ids].reverse();
+      await sql`insert into skus (id, mode, code, name, do_not_ship, created_at)
+        select id, 'test', id, 'n', true, timestamptz '2026-01-01' + (ord % ${o.tick + 1}) * interval '1 ms'
+        from unnest(${shuffled}::text[]) with ordinality as u(id, ord)`;
+      skus.push(...ids);
+      return;
+    }
+    case 'item':
+      if (!skus.length) return;
+      await sql`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+        values (${`LSI${serial}`}, 'test', 1, ${sku(o.sku)!}, ${LOCS[o.loc]!}, ${`LSR${serial++}`})
+        on conflict do nothing`;
+      return;
+    case 'unitem':
+      if (skus.length)
+        await sql`delete from stock_items where sku_id = ${sku(o.sku)!} and stock_location_id = ${LOCS[o.loc]!}`;
+      return;
+    case 'move':
+      if (skus.length)
+        await sql`update stock_items set stock_location_id = ${LOCS[o.to]!} where sku_id = ${sku(o.sku)!}
+          and stock_location_id = ${LOCS[o.loc]!} and not exists (select 1 from stock_items x
+            where x.sku_id = ${sku(o.sku)!} and x.stock_location_id = ${LOCS[o.to]!})`;
+      return;
+    case 'join':
+      await sql`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
+        values (${`LSISL${serial++}`}, 'test', 5, ${`LSMODEL${o.model}`}, ${LOCS[o.loc]!}) on conflict do nothing`;
+      return;
+    case 'leave':
+      await sql`delete from inventory_stock_locations where inventory_model_id = ${`LSMODEL${o.model}`}
+        and stock_location_id = ${LOCS[o.loc]!}`;
+      return;
+    case 'unsku': {
+      const id = sku(o.sku);
+      if (!id) return;
+      const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from stock_items where sku_id = ${id}`;
+      if (n) return;
+      await sql`delete from skus where id = ${id}`;
+      skus.splice(skus.indexOf(id), 1);
+      return;
+    }
+    case 'keep':
+      await sql`select sku_list_rebalance(${o.size})`;
+      await sql`select sku_list_compact()`;
+  }
+}
+
+/** Deadlocks between the writers themselves (rows locked in different orders) are retried, as a client would. */
+async function retried(f: () => Promise<unknown>) {
+  for (;;) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!['40P01', '40001'].includes((e as { code?: string }).code ?? '')) throw e;
+    }
+  }
+}
+
+describe('SKU pages from the maintained counts', () => {
+  it('give every page and record_count the plain query gives, after any writes, splits and folds', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(opArb, { minLength: 5, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (ops, size) => {
+          await reset();
+          const skus: string[] = [];
+          for (const o of ops) await apply(o, skus);
+          for (const name of Object.keys(callers)) await expectPages(name, size);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 240_000);
+
+  it('keep record_count exact under concurrent stock item, SKU and model writes', async () => {
+    await reset();
+    const pool = connect(t.dbUrl, 12);
+    try {
+      const skus: string[] = [];
+      await apply({ op: 'skus', n: 40, tick: 2 }, skus);
+      let stop = false;
+      const worker = async (w: number) => {
+        let i = 0;
+        while (!stop) {
+          i++;
+          const sku = skus[(w * 7 + i * 13) % skus.length]!;
+          const loc = LOCS[(w + i) % LOCS.length]!;
+          await retried(() =>
+            pool.sql.begin(async (tx) => {
+              await tx`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+              values (${`LSC${w}_${i}`}, 'test', 1, ${sku}, ${loc}, ${`LSCR${w}_${i}`}) on conflict do nothing`;
+              if (i % 3 === 0) await tx`delete from stock_items where sku_id = ${skus[(w + i) % skus.length]!}`;
+              if (i % 5 === 0)
+                await tx`insert into skus (id, mode, code, name, do_not_ship) values (${`LSSKUC${w}_${i}`}, 'test',
+                ${`LSSKUC${w}_${i}`}, 'n', true)`;
+            }),
+          );
+        }
+      };
+      const config = async () => {
+        let i = 0;
+        while (!stop) {
+          i++;
+          await pool.sql`insert into inventory_stock_locations
+            (id, mode, priority, inventory_model_id, stock_location_id)
+            values (${`LSISLC${i}`}, 'test', 9, 'LSMODEL1', ${LOCS[2 + (i % 4)]!}) on conflict do nothing`;
+          await pool.sql`select sku_list_rebalance(${1 + (i % 4)})`;
+          await pool.sql`delete from inventory_stock_locations where id = ${`LSISLC${i}`}`;
+          await pool.sql`select sku_list_compact()`;
+        }
+      };
+      const runs = [...Array.from({ length: 6 }, (_, w) => worker(w)), config(), keepListCounts(pool.sql)];
+      await new Promise((r) => setTimeout(r, 4_000));
+      stop = true;
+      await Promise.all(runs);
+      for (const name of Object.keys(callers)) {
+        const want = await expected(await callers[name]!.locations());
+        const res = await callers[name]!.client.get('/api/skus?page[size]=25');
+        expect(res.body.meta.record_count, name).toBe(want.length);
+      }
+      await expectPages('market1', 25);
+      await expectPages('integration', 25);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+});
