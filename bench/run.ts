@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> =
   faults: () => import('./faults'),
   place: () => import('./place'),
   scale: () => import('./scale'),
+  check: () => import('./check'),
   import: () => import('./import'),
 };
 
