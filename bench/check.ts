@@ -45,8 +45,9 @@ export default async function checkBench() {
       if (r.drift.length) throw new Error(`${label}: ${r.drift.length} problem(s)`);
       lines.push(
         `${label.padEnd(34)} ${mode.padEnd(11)} ${String(n).padStart(11)} ${s.toFixed(2).padStart(8)} ` +
-          `${b.items.toFixed(2).padStart(8)} ${(s / b.items).toFixed(1).padStart(6)} ${b.ledger.toFixed(2).padStart(8)} ` +
-          `${(s / b.ledger).toFixed(1).padStart(6)} ${String(r.stats.collected).padStart(9)}`,
+          `${b.items.toFixed(2).padStart(8)} ${(s / b.items).toFixed(1).padStart(6)} ` +
+          `${b.ledger.toFixed(2).padStart(8)} ${(s / b.ledger).toFixed(1).padStart(6)} ` +
+          `${String(r.stats.collected).padStart(9)}`,
       );
       process.stderr.write(`  steps (ms): ${JSON.stringify(r.stats.steps)}\n`);
       process.stderr.write(`${lines.at(-1)}\n`);

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkInvariants, checkStock } from '../src/services/check';
 import type { TestApp } from './helpers/app';
@@ -156,5 +159,28 @@ describe('ledger checkpoints', () => {
     expect((await checkInvariants(t.database.sql, 'from-zero')).map((d) => d.kind)).toEqual(['ledger_drift']);
     await t.database.sql`update stock_movements set quantity_delta = quantity_delta - 1 where id = ${m!.id}`;
     expect(await checkInvariants(t.database.sql, 'from-zero')).toEqual([]);
+  });
+
+  it('npx allot check takes --since-last and --from-zero, and says on stderr what it read', async () => {
+    const n = await network(api, { stock: { X: { A: 4 } } });
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['bin/allot.mjs', 'check', ...args], {
+        cwd: path.resolve(__dirname, '..'),
+        env: { ...process.env, DATABASE_URL: t.dbUrl },
+      });
+    expect((await run()).stdout).toMatch(/stock invariants hold: no drift\n$/);
+    await bypass(n.item['X@A']!, 1);
+    const id = await order(api, n, { X: 1 });
+    expect((await trigger(api, 'orders', id, '_place')).status).toBe(200);
+    const since = await run('--since-last').catch((e) => e);
+    expect(since.code).toBe(1);
+    expect(since.stdout).toMatch(
+      /^ledger_drift\t\S+\tcounters 5\/1 but the ledger replays to 4\/1\n1 problem\(s\) found\n$/,
+    );
+    expect(since.stderr).toMatch(/^check since-last: 1 stock item\(s\) collected, 0 checkpoint\(s\) written, /);
+    await bypass(n.item['X@A']!, -1);
+    const zero = await run('--from-zero');
+    expect(zero.stderr).toMatch(/^check from-zero: /);
+    expect((await run('--since-last', '--from-zero').catch((e) => e)).stderr).toMatch(/not both/);
   });
 });
