@@ -31,6 +31,7 @@ export default async function checkBench() {
   const db = await benchDatabase();
   const { sql } = db.database;
   const lines: string[] = [];
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
   try {
     await seed(sql, SKUS);
     const bare = async () => {
@@ -71,7 +72,6 @@ export default async function checkBench() {
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ');
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
     process.stdout.write(
       `\ncheck: ${SKUS} SKUs × 10 stock locations, commit ${commit}, ${new Date().toISOString().slice(0, 10)}, ` +
         `load average ${load}; ratio: the check's seconds over a bare count(*), sum() of the same run\n` +

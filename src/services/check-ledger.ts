@@ -66,6 +66,7 @@ export async function collectItems(tx: Tx, mode: CheckMode, run: Run | undefined
       greatest(cp.movement_id, u.last) as last
     from ${items} left join ${cp} left join u on u.stock_item_id = si.id left join res on res.stock_item_id = si.id
     where ${keep}`;
+  await tx`analyze check_items`; // a temporary table has no statistics until told: the joins below need them
   if (zero) return;
   // stock items without a checkpoint (new since, or that drifted): their whole ledger
   await tx`update check_items c set lq = coalesce(f.q, 0), lr = coalesce(f.r, 0), last = f.last
@@ -137,10 +138,14 @@ export async function writeCheckpoints(tx: Tx, zero: boolean, bad: string[]): Pr
       where not exists (select 1 from stock_items si where si.id = cp.stock_item_id)`;
   await tx`delete from ledger_checkpoints where stock_item_id in (select id from check_items where deleted)
     or stock_item_id = any(${bad}::text[])`;
-  const written = await tx`insert into ledger_checkpoints (stock_item_id, movement_id, quantity, reserved_quantity)
-    select id, coalesce(last, 0), lq, lr from check_items
-    where not deleted and (moved or not has_cp or ${zero}) and not (id = any(${bad}::text[]))
-    on conflict (stock_item_id) do update set movement_id = excluded.movement_id, quantity = excluded.quantity,
-      reserved_quantity = excluded.reserved_quantity, checked_at = excluded.checked_at`;
-  return written.count;
+  // rewrite in place where a checkpoint exists (a join, not a conflict probe per row), insert the others
+  const updated = await tx`update ledger_checkpoints cp set movement_id = coalesce(c.last, 0), quantity = c.lq,
+      reserved_quantity = c.lr, checked_at = now()
+    from check_items c where cp.stock_item_id = c.id and not c.deleted and c.has_cp and (c.moved or ${zero})
+      and not (c.id = any(${bad}::text[]))`;
+  const inserted = await tx`insert into ledger_checkpoints (stock_item_id, movement_id, quantity, reserved_quantity)
+    select id, coalesce(last, 0), lq, lr from check_items c
+    where not deleted and not (id = any(${bad}::text[]))
+      and not exists (select 1 from ledger_checkpoints cp where cp.stock_item_id = c.id)`;
+  return updated.count + inserted.count;
 }
