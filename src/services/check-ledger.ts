@@ -133,19 +133,22 @@ export async function counterDrift(tx: Tx): Promise<Drift[]> {
  * a deleted one too. Returns how many were written.
  */
 export async function writeCheckpoints(tx: Tx, zero: boolean, bad: string[]): Promise<number> {
-  if (zero)
-    await tx`delete from ledger_checkpoints cp
-      where not exists (select 1 from stock_items si where si.id = cp.stock_item_id)`;
+  if (zero) {
+    // every stock item was collected: the checkpoints are written anew (only checks read this table)
+    await tx`truncate ledger_checkpoints`;
+    const written = await tx`insert into ledger_checkpoints (stock_item_id, movement_id, quantity, reserved_quantity)
+      select id, coalesce(last, 0), lq, lr from check_items where not deleted and not (id = any(${bad}::text[]))`;
+    return written.count;
+  }
   await tx`delete from ledger_checkpoints where stock_item_id in (select id from check_items where deleted)
     or stock_item_id = any(${bad}::text[])`;
   // rewrite in place where a checkpoint exists (a join, not a conflict probe per row), insert the others
   const updated = await tx`update ledger_checkpoints cp set movement_id = coalesce(c.last, 0), quantity = c.lq,
       reserved_quantity = c.lr, checked_at = now()
-    from check_items c where cp.stock_item_id = c.id and not c.deleted and c.has_cp and (c.moved or ${zero})
+    from check_items c where cp.stock_item_id = c.id and not c.deleted and c.has_cp and c.moved
       and not (c.id = any(${bad}::text[]))`;
   const inserted = await tx`insert into ledger_checkpoints (stock_item_id, movement_id, quantity, reserved_quantity)
-    select id, coalesce(last, 0), lq, lr from check_items c
-    where not deleted and not (id = any(${bad}::text[]))
-      and not exists (select 1 from ledger_checkpoints cp where cp.stock_item_id = c.id)`;
+    select id, coalesce(last, 0), lq, lr from check_items
+    where not deleted and not has_cp and not (id = any(${bad}::text[]))`;
   return updated.count + inserted.count;
 }
