@@ -29,7 +29,8 @@ const uncovered = (tx: Tx, run: Run) =>
  * Fill the temporary table check_items with the stock items to look at: each one's counters, the sum
  * of its reservation rows and its ledger balance (lq, lr; the checkpoint plus the movements since, or
  * the whole ledger where there is no checkpoint). Full mode keeps only the items that moved, lack a
- * checkpoint or break an invariant, so the table stays as small as the activity since the last check.
+ * checkpoint, break an invariant or are short of their holds (for the shortfalls), so the table stays as
+ * small as the activity since the last check.
  */
 export async function collectItems(tx: Tx, mode: CheckMode, run: Run | undefined): Promise<void> {
   const zero = mode === 'from-zero' || !run;
@@ -55,6 +56,7 @@ export async function collectItems(tx: Tx, mode: CheckMode, run: Run | undefined
   const keep = zero
     ? tx`true`
     : tx`cp.stock_item_id is null or u.stock_item_id is not null or si.quantity < 0
+        or si.reserved_quantity > si.quantity
         or si.reserved_quantity <> coalesce(res.s, 0) or si.quantity <> cp.quantity + coalesce(u.q, 0)
         or si.reserved_quantity <> cp.reserved_quantity + coalesce(u.r, 0)`;
   await tx`create temp table check_items on commit drop as

@@ -76,7 +76,7 @@ async function checkOnce(sql: postgres.Sql, asked: CheckMode): Promise<StockRepo
     const bad = [...new Set(drift.filter((d) => ITEM_KINDS.has(d.kind)).map((d) => d.id))];
     const checkpoints = await step('checkpoints', () => writeCheckpoints(tx, zero, bad));
     const [{ collected }] = await tx`select count(*)::int as collected from check_items`;
-    const short = await step('shortfalls', () => shortfalls(tx, mode === 'since-last'));
+    const short = await step('shortfalls', () => shortfalls(tx, true));
     const ms = Date.now() - t0;
     await tx`insert into ledger_check_runs (snapshot, open_since, "full", items_checked, drift, milliseconds)
       values (${snapshot}, ${open_since}, ${mode !== 'since-last'}, ${collected}, ${drift.length}, ${ms})`;

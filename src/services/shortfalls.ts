@@ -71,7 +71,7 @@ export function oversold(rows: readonly postgres.Row[]): Drift[] {
 
 /**
  * Stock items short of their holds now, and which holds (newest first to go short) the stock no longer covers;
- * with `collected`, only among the stock items an incremental check collected (src/services/check-ledger.ts).
+ * with `collected`, only among the stock items the check collected (src/services/check-ledger.ts).
  */
 export async function shortfalls(sql: postgres.Sql | postgres.TransactionSql, collected = false): Promise<Shortfall[]> {
   const items = await sql`
