@@ -142,8 +142,9 @@ export async function writeCheckpoints(tx: Tx, zero: boolean, bad: string[]): Pr
       select id, coalesce(last, 0), lq, lr from check_items where not deleted and not (id = any(${bad}::text[]))`;
     return written.count;
   }
-  await tx`delete from ledger_checkpoints where stock_item_id in (select id from check_items where deleted)
-    or stock_item_id = any(${bad}::text[])`;
+  // two statements: an OR of the two would scan every checkpoint instead of probing the key
+  await tx`delete from ledger_checkpoints where stock_item_id in (select id from check_items where deleted)`;
+  if (bad.length) await tx`delete from ledger_checkpoints where stock_item_id = any(${bad}::text[])`;
   // rewrite in place where a checkpoint exists (a join, not a conflict probe per row), insert the others
   const updated = await tx`update ledger_checkpoints cp set movement_id = coalesce(c.last, 0), quantity = c.lq,
       reserved_quantity = c.lr, checked_at = now()
