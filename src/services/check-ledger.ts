@@ -42,7 +42,10 @@ export async function collectItems(tx: Tx, mode: CheckMode, run: Run | undefined
   const cp = zero
     ? tx`(select ''::text as stock_item_id, 0 as quantity, 0 as reserved_quantity, 0::bigint as movement_id) cp
         on true`
-    : tx`ledger_checkpoints cp on cp.stock_item_id = si.id`;
+    : mode === 'since-last'
+      ? // a probe per collected item: a hash join would read all the checkpoints to find a few
+        tx`lateral (select * from ledger_checkpoints c where c.stock_item_id = si.id) cp on true`
+      : tx`ledger_checkpoints cp on cp.stock_item_id = si.id`;
   const incremental = mode === 'since-last' && run;
   const items = incremental
     ? tx`(select stock_item_id as id from u union select stock_item_id from stock_reservations
