@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ default: () => Promise<void> }>> =
   warm: () => import('./warm'),
   place: () => import('./place'),
   scale: () => import('./scale'),
+  check: () => import('./check'),
   import: () => import('./import'),
 };
 

@@ -14,7 +14,7 @@ const LOCATIONS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 
-async function seed(sql: Sql, skus: number) {
+export async function seed(sql: Sql, skus: number) {
   process.stderr.write(`seeding ${skus} SKUs × ${LOCATIONS} stock locations…\n`);
   const t0 = Date.now();
   await sql.begin(async (tx) => {

@@ -44,7 +44,7 @@ const COUNT = (reason: string) =>
  * setting the quantity, which Commerce Layer allows below what is held. Those are shortfalls, and
  * not drift.
  */
-export async function replayLedger(sql: postgres.Sql): Promise<Drift[]> {
+export async function replayLedger(sql: postgres.Sql | postgres.TransactionSql): Promise<Drift[]> {
   const rows = await sql`
     select stock_item_id, id, reason, quantity_delta as dq, reserved_delta as dr, q, r from (
       select m.*, sum(m.quantity_delta) over w as q, sum(m.reserved_delta) over w as r
@@ -52,6 +52,11 @@ export async function replayLedger(sql: postgres.Sql): Promise<Drift[]> {
     ) m
     where r > q and (reserved_delta > 0 or r - q > greatest(0, (r - reserved_delta) - (q - quantity_delta)))
     order by stock_item_id, id`;
+  return oversold(rows);
+}
+
+/** Movements that left more held than on hand, as the replay finds them: the oversold ones as drift. */
+export function oversold(rows: readonly postgres.Row[]): Drift[] {
   const drift: Drift[] = [];
   for (const m of rows) {
     const at =
@@ -64,12 +69,16 @@ export async function replayLedger(sql: postgres.Sql): Promise<Drift[]> {
   return drift;
 }
 
-/** Stock items short of their holds now, and which holds (newest first to go short) the stock no longer covers. */
-export async function shortfalls(sql: postgres.Sql): Promise<Shortfall[]> {
+/**
+ * Stock items short of their holds now, and which holds (newest first to go short) the stock no longer covers;
+ * with `collected`, only among the stock items the check collected (src/services/check-ledger.ts).
+ */
+export async function shortfalls(sql: postgres.Sql | postgres.TransactionSql, collected = false): Promise<Shortfall[]> {
   const items = await sql`
     select si.id, s.code, coalesce(sl.code, sl.name) as location, si.quantity, si.reserved_quantity
     from stock_items si join skus s on s.id = si.sku_id join stock_locations sl on sl.id = si.stock_location_id
-    where si.reserved_quantity > si.quantity order by si.id`;
+    where si.reserved_quantity > si.quantity ${collected ? sql`and si.id in (select id from check_items)` : sql``}
+    order by si.id`;
   if (!items.length) return [];
   const holds = await sql`
     select r.stock_item_id, r.quantity, r.order_id, r.stock_transfer_id, r.id, o.number as order_number,
