@@ -40,15 +40,9 @@ export interface Progress {
 
 export class BulkError extends Error {}
 
-/**
- * Stream a CSV file of stock items into the database, a batch per transaction (each commits on its
- * own, so readers see whole batches and never a half-applied one). Columns: `sku_code`,
- * `quantity`, and `stock_location_code` unless `location` names one for every row.
- */
-export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: BulkOptions): Promise<Progress> {
+/** A run over one file: its id, its progress (bytes counted as they are read) and the file's stream. */
+async function openRun(file: string) {
   const size = (await stat(file)).size;
-  const started = Date.now();
-  const run = { id: `import-${newId()}`, file };
   const p: Progress = {
     rows: 0,
     bytes: 0,
@@ -64,6 +58,16 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
   input.on('data', (b) => {
     p.bytes += b.length;
   });
+  return { started: Date.now(), run: { id: `import-${newId()}`, file }, p, input };
+}
+
+/**
+ * Stream a CSV file of stock items into the database, a batch per transaction (each commits on its
+ * own, so readers see whole batches and never a half-applied one). Columns: `sku_code`,
+ * `quantity`, and `stock_location_code` unless `location` names one for every row.
+ */
+export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: BulkOptions): Promise<Progress> {
+  const { started, run, p, input } = await openRun(file);
   const parser = input.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }));
   let columns: { sku: number; quantity: number; location: number } | undefined;
   let batch: StockRow[] = [];
@@ -113,7 +117,7 @@ export async function bulkImportStockItems(sql: postgres.Sql, file: string, o: B
     throw new BulkError(`${file} is empty: a header row is needed (sku_code,quantity[,stock_location_code])`);
   await flush();
   await inFlight;
-  p.bytes = size;
+  p.bytes = p.size;
   p.seconds = (Date.now() - started) / 1000;
   return p;
 }
@@ -157,24 +161,7 @@ export async function bulkImportRecords(
   file: string,
   o: BulkOptions,
 ): Promise<Progress> {
-  const size = (await stat(file)).size;
-  const started = Date.now();
-  const run = { id: `import-${newId()}`, file };
-  const p: Progress = {
-    rows: 0,
-    bytes: 0,
-    size,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    rejected: 0,
-    short: 0,
-    seconds: 0,
-  };
-  const input = createReadStream(file);
-  input.on('data', (b) => {
-    p.bytes += b.length;
-  });
+  const { started, run, p, input } = await openRun(file);
   const allowed = recordColumns(def);
   let header: string[] | undefined;
   const parser = input.pipe(
@@ -214,7 +201,7 @@ export async function bulkImportRecords(
     if (batch.length >= (o.batchSize ?? 10_000)) await flush();
   }
   await flush();
-  p.bytes = size;
+  p.bytes = p.size;
   p.seconds = (Date.now() - started) / 1000;
   return p;
 }
