@@ -1,6 +1,16 @@
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
-import { benchDatabase, type Figures, freePort, load, postmasterPid, startProcess, stopProcess, table } from './lib';
+import {
+  benchDatabase,
+  type Figures,
+  freePort,
+  load,
+  postmasterPid,
+  seedNetwork,
+  startProcess,
+  stopProcess,
+  table,
+} from './lib';
 
 /**
  * `npm run bench -- availability`: a storefront's product page read, `GET /api/skus/{id}` with a
@@ -205,21 +215,7 @@ async function asDeployed(
 export async function seedAvailability(sql: Sql) {
   process.stderr.write(`seeding ${SKUS} SKUs × ${LOCATIONS} stock locations…\n`);
   await sql.begin(async (tx) => {
-    await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
-             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark',
-                    'Street ' || g, 'Milan', '20100', 'IT', '+39'
-             from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into stock_locations (id, mode, name, code, address_id)
-             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
-             from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff)
-             values ('MODEL00001', 'test', 'Bench', 2)`;
-    await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
-             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
-             from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
-             values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
-    await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
+    await seedNetwork(tx, { locations: LOCATIONS, cutoff: 2 });
     await tx`insert into skus (id, mode, code, name, shipping_category_id)
              select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01'
              from generate_series(1, ${SKUS}) g`;

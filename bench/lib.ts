@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { connect, type Database } from '../src/db/client';
 import { type EmbeddedServer, freePort, startEmbedded } from '../src/db/embedded';
 import { runMigrations } from '../src/db/migrate';
@@ -260,3 +260,28 @@ export async function benchHeaders(base: string): Promise<Record<string, string>
 }
 
 export { freePort };
+
+/**
+ * The network every seeding bench starts from: `locations` stock locations with their addresses, one
+ * inventory model listing them by priority (cutoff and strategy as given), its market, and the
+ * default shipping category. Ids: ADDR000001…, LOC0000001…, MODEL00001, MARKET0001, CATEGORY01.
+ */
+export async function seedNetwork(
+  tx: TransactionSql,
+  o: { locations: number; cutoff?: number; strategy?: string },
+): Promise<void> {
+  await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
+    select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street ' || g, 'Milan', '20100', 'IT', '+39'
+    from generate_series(1, ${o.locations}) g`;
+  await tx`insert into stock_locations (id, mode, name, code, address_id)
+    select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
+    from generate_series(1, ${o.locations}) g`;
+  await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff, strategy)
+    values ('MODEL00001', 'test', 'Bench', ${o.cutoff ?? 2}, ${o.strategy ?? 'no_split'})`;
+  await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
+    select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
+    from generate_series(1, ${o.locations}) g`;
+  await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
+    values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
+  await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
+}

@@ -13,6 +13,7 @@ import {
   measureCpu,
   postmasterPid,
   resetStatements,
+  seedNetwork,
   startProcess,
   statementProfile,
   stopProcess,
@@ -34,20 +35,7 @@ const CONNECTIONS = 50;
 
 export async function seed(sql: Sql) {
   await sql.begin(async (tx) => {
-    await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
-             select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street', 'Milan', '20100', 'IT', '+39'
-             from generate_series(1, 2) g`;
-    await tx`insert into stock_locations (id, mode, name, code, address_id)
-             select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
-             from generate_series(1, 2) g`;
-    await tx`insert into inventory_models (id, mode, name, strategy)
-             values ('MODEL00001', 'test', 'Bench', 'split_shipments')`;
-    await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
-             select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
-             from generate_series(1, 2) g`;
-    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
-             values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
-    await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
+    await seedNetwork(tx, { locations: 2, strategy: 'split_shipments' });
     await tx`insert into skus (id, mode, code, name, shipping_category_id)
              select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'SKU ' || g, 'CATEGORY01'
              from generate_series(1, ${SKUS}) g`;

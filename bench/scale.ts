@@ -1,7 +1,17 @@
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { keepListCounts } from '../src/query/list-keeper';
-import { benchDatabase, type Figures, freePort, load, postmasterPid, startProcess, stopProcess, table } from './lib';
+import {
+  benchDatabase,
+  type Figures,
+  freePort,
+  load,
+  postmasterPid,
+  seedNetwork,
+  startProcess,
+  stopProcess,
+  table,
+} from './lib';
 
 /**
  * `npm run bench -- scale`: the same reads at 10,000 SKUs × 10 stock locations and at SCALE_SKUS
@@ -18,20 +28,7 @@ export async function seed(sql: Sql, skus: number) {
   process.stderr.write(`seeding ${skus} SKUs × ${LOCATIONS} stock locations…\n`);
   const t0 = Date.now();
   await sql.begin(async (tx) => {
-    await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
-      select 'ADDR' || lpad(g::text, 6, '0'), 'test', 'Bench', 'Mark', 'Street', 'Milan', '20100', 'IT', '+39'
-      from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into stock_locations (id, mode, name, code, address_id)
-      select 'LOC' || lpad(g::text, 7, '0'), 'test', 'WH ' || g, 'wh-' || g, 'ADDR' || lpad(g::text, 6, '0')
-      from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into inventory_models (id, mode, name, stock_locations_cutoff)
-      values ('MODEL00001', 'test', 'B', 3)`;
-    await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
-      select 'ISL' || lpad(g::text, 7, '0'), 'test', g, 'MODEL00001', 'LOC' || lpad(g::text, 7, '0')
-      from generate_series(1, ${LOCATIONS}) g`;
-    await tx`insert into markets (id, mode, name, code, shared_secret, inventory_model_id)
-      values ('MARKET0001', 'test', 'Bench', 'bench', 's', 'MODEL00001')`;
-    await tx`insert into shipping_categories (id, mode, name) values ('CATEGORY01', 'test', 'Default')`;
+    await seedNetwork(tx, { locations: LOCATIONS, cutoff: 3 });
     await tx`insert into skus (id, mode, code, name, shipping_category_id)
       select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'Shirt ' || md5(g::text), 'CATEGORY01'
       from generate_series(1, ${skus}) g`;
