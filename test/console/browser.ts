@@ -137,3 +137,10 @@ export async function expectKeyboardReachable(page: Page, what: string) {
   );
   expect(missed, `controls of ${what} not reached by Tab`).toEqual([]);
 }
+
+/** The buttons a page offers beyond signing out, searching and paging: what a read_only token must not get. */
+export const writeButtons = (page: Page) =>
+  page
+    .getByRole('button')
+    .filter({ hasNotText: /^(Sign out|Search|Previous|Next)$/ })
+    .allTextContents();
