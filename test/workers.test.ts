@@ -162,18 +162,23 @@ describe('WORKERS=2', () => {
     await expect
       .poll(() => out, { timeout: 5_000 })
       .toMatch(new RegExp(`worker ${victim} exited \\(SIGKILL\\); starting another`));
-    const fresh = workers().find((p) => p !== survivor)!;
-    // once it has started, the new worker takes its share of the connections
+    // once it has started, a new worker takes its share of the connections (whichever new one: a
+    // worker that fails while starting is replaced in turn)
+    const fresh = (l: Line) => l.pid !== survivor && l.pid !== victim;
     await expect
       .poll(
         async () => {
           expect((await request('GET', '/api/inventory_models')).status).toBe(200);
-          return accessLines((l) => l.pid === fresh).length;
+          return accessLines(fresh).length;
         },
         // under a loaded machine the new worker may take a while to start listening
         { timeout: 45_000, interval: 250 },
       )
-      .toBeGreaterThan(0);
+      .toBeGreaterThan(0)
+      .catch((e: Error) => {
+        // what the instance said meanwhile (start-up lines, exits), for whoever reads the failure
+        throw new Error(`${e.message}\n--- the server's last output ---\n${out.slice(-4_000)}`);
+      });
   }, 90_000);
 
   it('on SIGTERM, every worker finishes the requests it has in flight, then all exit', async () => {
