@@ -113,3 +113,57 @@ describe('/ready during the warm-up', () => {
     expect((await w.app.inject({ url: '/ready' })).statusCode).toBe(200);
   });
 });
+
+describe('warm-up beside writers', () => {
+  let w: TestApp;
+  useTestApp({}, (s) => ({ t: w } = s));
+
+  it('finishes while an import-like writer keeps a SKU insert open, and holds up no writer meanwhile', async () => {
+    // a transaction that has created a SKU and stays open (as an import does for as long as it runs)
+    const held = connect(w.dbUrl, 1);
+    let commit!: () => void;
+    const open = new Promise<void>((ready) => {
+      void held.sql.begin(async (tx) => {
+        await tx`insert into shipping_categories (id, mode, name) values ('heldcat', 'test', 'Held')`;
+        await tx`insert into skus (id, mode, code, name, shipping_category_id)
+          values ('heldsku', 'test', 'HELD', 'Held', 'heldcat')`;
+        ready();
+        await new Promise<void>((r) => (commit = r));
+      });
+    });
+    await open;
+    try {
+      const bound = new Promise((r) => setTimeout(() => r('still warming after 20 s'), 20_000));
+      const result = await Promise.race([warmUp(w.app, w.database, () => {}), bound]);
+      expect(result).toMatchObject({ connections: w.database.sql.options.max });
+      // and another writer of SKUs is not queued behind a warm-up's lock either
+      const other = connect(w.dbUrl, 1);
+      await other.sql`insert into shipping_categories (id, mode, name) values ('othercat', 'test', 'Other')`;
+      await other.sql`insert into skus (id, mode, code, name, shipping_category_id)
+        values ('othersku', 'test', 'OTHER', 'Other', 'othercat')`;
+      await other.close();
+    } finally {
+      commit();
+      await held.close();
+    }
+    const [{ n }] = await w.database.sql<{ n: number }[]>`select count(*)::int as n from skus`;
+    expect(n).toBe(2);
+  }, 40_000);
+
+  it('a transaction that says it rehearses cannot commit what it skipped the list lock for', async () => {
+    const sql = w.database.sql;
+    const attempt = sql.begin(async (tx) => {
+      await tx`select set_config('allot.rehearsal', 'rollback', true)`;
+      await tx`insert into inventory_models (id, mode, name, strategy) values ('rehmodel', 'test', 'R', 'no_split')`;
+      await tx`insert into addresses (id, mode, first_name, last_name, line_1, city, zip_code, country_code, phone)
+        values ('rehaddr', 'test', 'R', 'R', 'Street', 'City', '00000', 'IT', '+39')`;
+      await tx`insert into stock_locations (id, mode, number, name, code, address_id)
+        values ('rehloc', 'test', 0, 'R', 'rehloc', 'rehaddr')`;
+      await tx`insert into inventory_stock_locations (id, mode, priority, inventory_model_id, stock_location_id)
+        values ('rehisl', 'test', 1, 'rehmodel', 'rehloc')`;
+    });
+    await expect(attempt).rejects.toMatchObject({ code: '25000' });
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from inventory_models where id = 'rehmodel'`;
+    expect(n).toBe(0);
+  });
+});
