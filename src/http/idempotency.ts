@@ -95,21 +95,26 @@ export function registerWrites(api: FastifyInstance, deps: AppDeps): void {
     );
   });
 
-  api.addHook('onSend', async (request, reply, payload) => {
+  // a callback, not an async function: most replies (every GET) pass through untouched, without a promise
+  api.addHook('onSend', (request, reply, payload, done) => {
     const st = request.idempotency;
     if (!st || st.replayed || (payload !== null && payload !== undefined && typeof payload !== 'string'))
-      return payload;
+      return done(null, payload);
     const status = reply.statusCode;
     const body = (payload as string | null) ?? '';
-    try {
-      // stored before the reply leaves: a client that got this reply finds it again with the key
-      if (st.claimed) {
-        if (status < 500) await storeReply(sql, st.k, status, body);
-      } else if (status < 500 && status !== 409 && status !== 429) await claim(sql, st.k, status, body);
-    } catch (err) {
-      request.log.warn({ err }, 'idempotency: the reply could not be stored');
-    }
-    return payload;
+    // stored before the reply leaves: a client that got this reply finds it again with the key
+    let store: Promise<unknown> | undefined;
+    if (st.claimed) {
+      if (status < 500) store = storeReply(sql, st.k, status, body);
+    } else if (status < 500 && status !== 409 && status !== 429) store = claim(sql, st.k, status, body);
+    if (!store) return done(null, payload);
+    store.then(
+      () => done(null, payload),
+      (err) => {
+        request.log.warn({ err }, 'idempotency: the reply could not be stored');
+        done(null, payload);
+      },
+    );
   });
 }
 

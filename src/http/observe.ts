@@ -13,7 +13,8 @@ const QUIET = new Set(['/health', '/ready', '/metrics']);
  * (placements are counted by the `_place` trigger itself: src/behaviour/orders.ts).
  */
 export function registerObservation(app: FastifyInstance, knownType: (type: string) => boolean): void {
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  // a callback, not an async function: no promise per request
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const ms = reply.elapsedTime;
     const status = reply.statusCode;
     const route = routeOf(request, status, knownType);
@@ -28,6 +29,7 @@ export function registerObservation(app: FastifyInstance, knownType: (type: stri
     };
     if (QUIET.has(route)) request.log.debug(line);
     else request.log.info(line);
+    done();
   });
 }
 
