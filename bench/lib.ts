@@ -7,6 +7,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import { connect, type Database } from '../src/db/client';
 import { type EmbeddedServer, freePort, startEmbedded } from '../src/db/embedded';
 import { runMigrations } from '../src/db/migrate';
+import { NPM_START_ARGS } from '../test/helpers/server';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -83,7 +84,9 @@ export async function startProcess(
   readyText: string,
 ): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], {
+  // the server as `npm start` runs it (its node flags included); other scripts through tsx
+  const node = args[0] === 'src/server.ts' ? NPM_START_ARGS : ['--import', 'tsx', ...args];
+  const proc = spawn(process.execPath, [...prof, ...node], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -130,6 +130,9 @@ const workers = () =>
 describe('WORKERS=2', () => {
   it('runs two processes on one port, each answering, with one access-log line per request', async () => {
     expect(workers()).toHaveLength(2);
+    // each worker runs with the node flags npm start gives the primary (a larger young generation)
+    for (const pid of workers())
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=64');
     for (let i = 0; i < 20; i++) expect((await request('GET', '/api/inventory_models')).status).toBe(200);
     // the log is written in batches, at least once a second
     await expect

@@ -1,15 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** The arguments `npm start` gives node (package.json), so tests and benches run the server as users do. */
+export const NPM_START_ARGS: string[] = (() => {
+  const script: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const [node, ...args] = script.split(/\s+/);
+  if (node !== 'node') throw new Error(`npm start runs ${node}, not node: ${script}`);
+  return args;
+})();
+
 /**
- * `src/server.ts` in a child process, with `env` over this process's; `ready` resolves with its
- * output once it logs "ready on".
+ * The server in a child process as `npm start` runs it, with `env` over this process's; `ready`
+ * resolves with its output once it logs "ready on".
  */
 export function spawnServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<string> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const proc = spawn(process.execPath, NPM_START_ARGS, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
