@@ -112,6 +112,11 @@ export interface TriggerSpec {
   on: Array<'create' | 'update'>;
   /** Sales channels may not send it. */
   prohibited?: boolean;
+  /**
+   * Its action sets the row's `updated_at` in its own statement whenever it changes the row, so an
+   * update that sends only triggers needs no separate bump of it (a second write of the row).
+   */
+  touchesRow?: true;
   description: string;
 }
 

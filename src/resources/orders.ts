@@ -44,14 +44,20 @@ export const ordersResource = defineResource({
     cancelled_at: attr.datetime({ column: o.cancelled_at, ...read }),
   },
   triggers: {
-    _place: { on: ['update'], description: 'Place the order: allocate stock, build shipments, hold the stock.' },
+    _place: {
+      on: ['update'],
+      touchesRow: true,
+      description: 'Place the order: allocate stock, build shipments, hold the stock.',
+    },
     _approve: {
       on: ['update'],
       prohibited: true,
+      touchesRow: true,
       description: 'Approve the placed order: decrement stock (unless decremented manually).',
     },
     _cancel: {
       on: ['update'],
+      touchesRow: true,
       description: 'Cancel the order: release every hold; restock what approval decremented.',
     },
   },

@@ -146,7 +146,7 @@ export async function updateResource(
           .where(and(inMode(def, ctx), eq(col(def.table, 'id'), id)))
           .returning();
         row = updated as Row;
-      } else if (input.triggers.length) {
+      } else if (input.triggers.some((name) => !def.triggers[name]!.touchesRow)) {
         pipeline(
           rawClient(tx)
             .unsafe(`update "${getTableName(def.table)}" set updated_at = now() where mode = $1 and id = $2`, [
