@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/db/embedded';
 
-const ROOT = path.resolve(__dirname, '../..');
+// import.meta, not __dirname: the benches load this file as an ES module
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The arguments `npm start` gives node (package.json), so tests and benches run the server as users do. */
 export const NPM_START_ARGS: string[] = (() => {
