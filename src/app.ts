@@ -29,6 +29,7 @@ import { registerResourceRoutes } from './http/resources';
 import { SingleCache } from './http/single-cache';
 import { startJobWorkers } from './jobs/workers';
 import { errors } from './jsonapi/errors';
+import { backgroundLog } from './ops/background-log';
 import { localMetrics, type MetricsSource, registerMetricsRoute } from './ops/metrics-endpoint';
 import { Readiness } from './ops/readiness';
 import { startListKeeper } from './query/list-keeper';
@@ -80,9 +81,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     issuer: `https://auth.${config.domain}`,
     organization: { id: await organizationId(database.db), slug: config.organizationSlug },
   };
+  // a background task failing the same way again is counted, not written out each time (ops/background-log.ts)
+  const bg = backgroundLog(app.log);
   const limiter = config.rateLimits
     ? new RateLimiter(Date.now, new TableCounts(database.sql), {
-        onError: (e) => app.log.warn({ err: e }, 'rate limits: counted locally for 1 s, the database did not answer'),
+        onError: (e) => bg('warn', 'rate limits: counted locally for 1 s, the database did not answer', e),
       })
     : undefined;
   if (limiter) {
@@ -95,13 +98,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const readiness = new Readiness(database);
   app.decorate('readiness', readiness);
   app.addHook('onClose', async () => void (readiness.draining = true));
-  const stopSweeper = startSweeper(database.db, 30_000, (e) => app.log.error({ err: e }, 'reservation sweeper'));
+  const stopSweeper = startSweeper(database.db, 30_000, (e) => bg('error', 'reservation sweeper', e));
   app.addHook('onClose', () => stopSweeper());
-  const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) =>
-    app.log.warn({ err: e }, 'statistics keeper'),
-  );
+  const stopStatistics = startStatisticsKeeper(database.sql, 2_000, (e) => bg('warn', 'statistics keeper', e));
   app.addHook('onClose', async () => stopStatistics());
-  const stopListKeeper = startListKeeper(database.sql, 5_000, (e) => app.log.warn({ err: e }, 'list counts keeper'));
+  const stopListKeeper = startListKeeper(database.sql, 5_000, (e) => bg('warn', 'list counts keeper', e));
   app.addHook('onClose', async () => stopListKeeper());
   const durable = config.responseCacheMb > 0 && (await commitsAreDurable(database.sql));
   if (config.responseCacheMb > 0 && !durable)
@@ -116,14 +117,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const forget = () => responseCache.clear();
   database.onConnectionClosed.add(forget);
   app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
-  const revocations = new Revocations(database, (m, err) => app.log.warn({ err }, m));
+  const revocations = new Revocations(database, (m, err) => bg('warn', m, err));
   await revocations.start();
   app.addHook('onClose', () => revocations.close());
   const reg = buildRegistry();
   // imports and exports run in the background, in whichever process claims them first
   const workers = startJobWorkers(database, reg, {
     workers: config.jobWorkers,
-    onError: (err, job) => app.log.error({ err, job }, 'background job'),
+    onError: (err, job) => bg('error', 'background job', err, { job }),
   });
   app.addHook('onClose', () => workers.stop());
   await seedEvents(database.sql, reg);
@@ -133,16 +134,16 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     reg,
     baseUrl: config.publicUrl ?? `https://${config.organizationSlug}.${config.domain}`,
     organizationId: issuer.organization.id,
-    log: (m, err) => app.log.warn({ err }, m),
+    log: (m, err) => bg('warn', m, err),
   });
   app.addHook('onClose', () => stopDeliverer());
   const { retentionDays: days, pruneEveryMs: everyMs } = config.webhooks;
   const stopRetention = startRetention(database.sql, { days, everyMs, batch: 1_000 }, (err) =>
-    app.log.warn({ err }, 'webhook retention'),
+    bg('warn', 'webhook retention', err),
   );
   app.addHook('onClose', () => stopRetention());
   const stopStockWatch = startStockWatch(database.db, reg, config.webhooks.pollMs, (err) =>
-    app.log.warn({ err }, 'stock watch'),
+    bg('warn', 'stock watch', err),
   );
   app.addHook('onClose', () => stopStockWatch());
   const deps: AppDeps = {
