@@ -148,9 +148,32 @@ describe('POST /oauth/token under its rate limit', () => {
     // a 413 would mean the body was looked at before the limit
     expect(big.statusCode).toBe(429);
     expect(big.json().errors[0]).toMatchObject({ code: 'TOO_MANY_REQUESTS', status: 429 });
+    expect(big.headers['content-type']).toMatch(/^application\/json/);
     const after = Number(big.headers['retry-after']);
     expect(Number.isInteger(after)).toBe(true);
     expect(after).toBeGreaterThanOrEqual(1);
     expect(after).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('/openapi.json', () => {
+  it("lists the token endpoint's 400, 413 and 429 as they come, and Retry-After on every 429", async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const r = doc.paths['/oauth/token'].post.responses;
+    expect(Object.keys(r).sort()).toEqual(['200', '400', '401', '413', '429']);
+    for (const code of ['400', '413', '429']) expect(Object.keys(r[code].content), code).toEqual(['application/json']);
+    let documented = 0;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>))
+      for (const [method, op] of Object.entries(ops))
+        if (op.responses?.['429']) {
+          documented++;
+          expect(Object.keys(op.responses['429'].headers ?? {}), `${method} ${path}`).toEqual([
+            'Retry-After',
+            'X-Ratelimit-Limit',
+            'X-Ratelimit-Interval',
+            'X-Ratelimit-Remaining',
+          ]);
+        }
+    expect(documented).toBeGreaterThan(20);
   });
 });

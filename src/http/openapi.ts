@@ -129,9 +129,21 @@ const readParams = (def: ResourceDefinition) => [
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** Beyond Commerce Layer (src/http/idempotency.ts): on every write. */
 const idempotencyKey = { $ref: '#/components/parameters/idempotency_key' };
-const errorsResponse = (d: string) => ({
+/** An errors document: JSON:API's media type on /api, plain JSON on /oauth (as Commerce Layer answers). */
+const errorsResponse = (d: string, type = 'application/vnd.api+json') => ({
   description: d,
-  content: { 'application/vnd.api+json': { schema: ref('errors') } },
+  content: { [type]: { schema: ref('errors') } },
+});
+const rateHeader = (description: string) => ({ description, schema: { type: 'integer' } });
+/** 429: the limit's figures, and when to come back. */
+const rateLimited = (type?: string) => ({
+  ...errorsResponse('Rate limit exceeded', type),
+  headers: {
+    'Retry-After': rateHeader('Seconds until every exhausted limit admits a request again (at least 1)'),
+    'X-Ratelimit-Limit': rateHeader('Requests the tightest limit allows per interval'),
+    'X-Ratelimit-Interval': rateHeader("That limit's interval, in seconds"),
+    'X-Ratelimit-Remaining': rateHeader('Requests left in it'),
+  },
 });
 const body = (schema: Schema) => ({ required: true, content: { 'application/vnd.api+json': { schema } } });
 const ok = (d: string, schema: Schema) => ({ description: d, content: { 'application/vnd.api+json': { schema } } });
@@ -185,7 +197,7 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
   const common = {
     '401': errorsResponse('Missing, invalid or insufficient token'),
     '400': errorsResponse('Bad request'),
-    '429': errorsResponse('Rate limit exceeded'),
+    '429': rateLimited(),
   };
   for (const def of reg.all()) {
     schemas[def.type] = readSchema(def);
@@ -312,7 +324,16 @@ export function buildOpenApi(reg: Registry, singletons: ResourceDefinition[] = [
             ...clientCredentials,
             scope: { type: 'string' },
           }),
-          responses: { '200': { description: 'Token' }, '401': { description: 'Invalid credentials' } },
+          responses: {
+            '200': { description: 'Token' },
+            '400': errorsResponse(
+              'A parameter is missing, or the scope is invalid or has more than 100 terms',
+              'application/json',
+            ),
+            '401': { description: 'Invalid credentials' },
+            '413': errorsResponse('The request body is over 16 KiB (refused before it is read)', 'application/json'),
+            '429': rateLimited('application/json'),
+          },
         },
       },
       '/oauth/revoke': {
