@@ -66,11 +66,15 @@ describe('backgroundLog', () => {
     expect(lines[4]!.obj.err).toBe(back);
   });
 
-  it('writes nothing more for a failure repeated within the window', () => {
+  it('writes nothing more for a failure repeated within the window, unless it is about something else', () => {
     const { lines, log, tick } = setup();
     log('warn', 'deliveries', refused());
     tick(29_000);
     log('warn', 'deliveries', refused());
     expect(lines).toHaveLength(1);
+    log('error', 'background job', refused(), { job: 'j1' });
+    log('error', 'background job', refused(), { job: 'j2' });
+    log('error', 'background job', refused(), { job: 'j2' });
+    expect(lines.map((l) => l.obj.job)).toEqual([undefined, 'j1', 'j2']);
   });
 });

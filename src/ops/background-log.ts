@@ -13,7 +13,7 @@ interface Seen {
  * How background tasks (keepers, watchers, the deliverer, job workers) report failures. While the
  * database is away, a dozen of them fail on every round, and writing each failure with its stack
  * made about ten stack traces a second per process. So a task's failure is written in full the
- * first time; the same failure again (same code and message) is counted, and written once every
+ * first time; the same failure again (same code, message and context) is counted, and written once every
  * `windowMs` as one line with the count and no stack. A different failure is written in full at
  * once, and so is one that comes back after a quiet window.
  */
@@ -21,7 +21,8 @@ export function backgroundLog(logger: Record<Level, Log>, windowMs = 30_000, now
   const seen = new Map<string, Seen>();
   return (level: Level, task: string, err: unknown, extra: Record<string, unknown> = {}): void => {
     const e = (err ?? {}) as { code?: unknown; message?: unknown; name?: unknown };
-    const key = `${String(e.code ?? '')}|${String(e.message ?? err)}`;
+    // what the failure is about is part of it: two jobs failing the same way are two failures
+    const key = `${String(e.code ?? '')}|${String(e.message ?? err)}|${JSON.stringify(extra)}`;
     const t = now();
     const last = seen.get(task);
     if (last && last.key === key && (last.repeats > 0 || t - last.at < windowMs)) {
