@@ -149,7 +149,18 @@ async function measure(skus: number): Promise<{ rows: Figures[]; notes: string[]
       }
       await load('warm-up', base, paths, headers, 1, undefined, undefined, CONNECTIONS);
       rows.push({
-        ...(await load(`${name} @${skus / 1000}k`, base, paths, headers, SECONDS, server.pid, dbPid, CONNECTIONS)),
+        // the server runs one worker per CPU under a primary: its CPU is the whole process tree's
+        ...(await load(
+          `${name} @${skus / 1000}k`,
+          base,
+          paths,
+          headers,
+          SECONDS,
+          server.pid,
+          dbPid,
+          CONNECTIONS,
+          true,
+        )),
         vs,
       });
     }
