@@ -99,6 +99,22 @@ export const Status = ({ value }) =>
 
 export const Loading = ({ what }) => html`<p class="loading" role="status">Loading ${what}…</p>`;
 
+/** What a page could not load, above the rest of it. */
+export const LoadError = ({ r }) => (r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null);
+
+/**
+ * A list page's body: its failure, then "Loading…", the `empty` sentence, or the table that `table`
+ * makes of the items.
+ */
+export const ListBody = ({ r, what, empty, table }) =>
+  html`<${LoadError} r=${r} />${
+    !r.data
+      ? html`<${Loading} what=${what} />`
+      : !r.data.items.length
+        ? html`<p role="status">${empty}</p>`
+        : table(r.data.items)
+  }`;
+
 /**
  * A modal confirm step: says what the action will do before it is done; focus starts on "Go back",
  * so a stray Enter sends nothing. `ask({ title, lines, label,

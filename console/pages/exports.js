@@ -8,7 +8,7 @@ import {
   errorsAt,
   Field,
   FormErrors,
-  Loading,
+  ListBody,
   Pager,
   SelectField,
   Status,
@@ -55,17 +55,11 @@ export function ExportsPage({ api, canWrite }) {
   usePoll(r.reload, !!r.data, (r.data?.items ?? []).some(running) ? 1500 : 300_000);
   return html`<h1 tabindex="-1">Exports</h1>
     <p class="hint">Newest first. A finished export gives a gzip file to download; the link lasts ten minutes.</p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${
-      !r.data
-        ? html`<${Loading} what="exports" />`
-        : !r.data.items.length
-          ? html`<p role="status">No export yet.</p>`
-          : html`<table>
+    <${ListBody} r=${r} what="exports" empty="No export yet." table=${(items) => html`<table>
         <caption class="sr-only">Exports</caption>
         <thead><tr><th scope="col">Created</th><th scope="col">Type</th><th scope="col">Format</th><th scope="col">Filters</th>
           <th scope="col">Status</th><th scope="col">Records</th><th scope="col">Progress</th><th scope="col">File</th></tr></thead>
-        <tbody>${r.data.items.map(
+        <tbody>${items.map(
           (x) => html`<tr data-export=${x.id}>
             <td>${when(x.created_at)}</td><td>${label(x.resource_type)}</td><td>${x.format}</td>
             <td>${Object.keys(x.filters ?? {}).length ? html`<code>${predicates(x.filters)}</code>` : '—'}</td>
@@ -78,8 +72,7 @@ export function ExportsPage({ api, canWrite }) {
             }</td>
           </tr>`,
         )}</tbody>
-      </table>`
-    }
+      </table>`} />
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="Exports" />
     ${canWrite ? html`<${NewExport} api=${api} onCreated=${r.reload} />` : null}`;
 }

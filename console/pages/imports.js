@@ -7,6 +7,8 @@ import {
   CheckField,
   errorsAt,
   FormErrors,
+  ListBody,
+  LoadError,
   Loading,
   Pager,
   SelectField,
@@ -49,25 +51,18 @@ export function ImportsPage({ api, canWrite }) {
   usePoll(r.reload, (r.data?.items ?? []).some(running), 1500);
   return html`<h1 tabindex="-1">Imports</h1>
     <p class="hint">Newest first. Open an import to watch it and read its error log.</p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${
-      !r.data
-        ? html`<${Loading} what="imports" />`
-        : !r.data.items.length
-          ? html`<p role="status">No import yet.</p>`
-          : html`<table>
+    <${ListBody} r=${r} what="imports" empty="No import yet." table=${(items) => html`<table>
         <caption class="sr-only">Imports</caption>
         <thead><tr><th scope="col">Created</th><th scope="col">Type</th><th scope="col">Format</th><th scope="col">Status</th>
           <th scope="col">Inputs</th><th scope="col">Processed</th><th scope="col">Errors</th><th scope="col">Warnings</th></tr></thead>
-        <tbody>${r.data.items.map(
+        <tbody>${items.map(
           (x) => html`<tr data-import=${x.id}>
             <td><a href=${`#/imports/${x.id}`}>${when(x.created_at)}</a></td><td>${label(x.resource_type)}</td><td>${x.format}</td>
             <td><${Status} value=${x.status} /></td><td class="num">${x.inputs_size}</td><td class="num">${x.processed_count}</td>
             <td class="num">${x.errors_count}</td><td class="num">${x.warnings_count}</td>
           </tr>`,
         )}</tbody>
-      </table>`
-    }
+      </table>`} />
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="Imports" />
     ${canWrite ? html`<${NewImport} api=${api} />` : null}`;
 }
@@ -190,7 +185,7 @@ export function ImportPage({ api, canWrite, id }) {
   const done = x ? x.processed_count + x.errors_count : 0;
   return html`<h1 tabindex="-1">${x ? `Import of ${label(x.resource_type)}` : 'Import'}</h1>
     <p><a href="#/imports">All imports</a></p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${!x ? html`<${Loading} what="the import job" />` : null}
     ${
       x

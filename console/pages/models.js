@@ -1,6 +1,16 @@
 // Inventory models: the list, a new model, and one model's settings with its locations by priority.
 import { html, useState } from '../lib/html.js';
-import { CheckField, Field, FormErrors, Loading, Pager, SelectField, useAsync } from '../lib/ui.js';
+import {
+  CheckField,
+  Field,
+  FormErrors,
+  ListBody,
+  LoadError,
+  Loading,
+  Pager,
+  SelectField,
+  useAsync,
+} from '../lib/ui.js';
 import { PriorityList } from './priority-list.js';
 
 export const STRATEGIES = [
@@ -19,21 +29,14 @@ export function ModelsPage({ api, canWrite }) {
     [page],
   );
   return html`<h1 tabindex="-1">Inventory models</h1>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${
-      !r.data
-        ? html`<${Loading} what="inventory models" />`
-        : !r.data.items.length
-          ? html`<p role="status">No inventory model yet.</p>`
-          : html`<table>
+    <${ListBody} r=${r} what="inventory models" empty="No inventory model yet." table=${(items) => html`<table>
         <caption class="sr-only">Inventory models</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">Strategy</th><th scope="col">Stock locations cutoff</th><th scope="col">Reservation cutoff (s)</th></tr></thead>
-        <tbody>${r.data.items.map(
+        <tbody>${items.map(
           (m) =>
             html`<tr><td><a href=${`#/models/${m.id}`}>${m.name}</a></td><td>${m.strategy}</td><td class="num">${m.stock_locations_cutoff}</td><td class="num">${m.stock_reservation_cutoff}</td></tr>`,
         )}</tbody>
-      </table>`
-    }
+      </table>`} />
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="Inventory models" />
     ${canWrite ? html`<${NewModel} api=${api} />` : null}`;
 }
@@ -69,7 +72,7 @@ export function ModelPage({ api, canWrite, id }) {
   const r = useAsync(() => api.get('inventory_models', id), [id]);
   const m = r.data;
   return html`<h1 tabindex="-1">${m ? `Inventory model ${m.name}` : 'Inventory model'}</h1>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${!m ? html`<${Loading} what="the model" />` : null}
     ${m ? html`<${Settings} api=${api} model=${m} canWrite=${canWrite} onSaved=${r.reload} />` : null}
     ${m ? html`<${PriorityList} api=${api} model=${m} type="inventory_stock_locations" title="Stock locations" canWrite=${canWrite} cutoff=${m.stock_locations_cutoff} />` : null}

@@ -2,7 +2,7 @@
 // triggers of the order and of each shipment, each stated in a confirm step before it is sent.
 import { html } from '../lib/html.js';
 import { allowed, ORDER, SHIPMENT } from '../lib/triggers.js';
-import { Loading, Status, useAsync, useConfirm } from '../lib/ui.js';
+import { LoadError, Loading, Status, useAsync, useConfirm } from '../lib/ui.js';
 
 const INCLUDE = [
   'market',
@@ -37,7 +37,7 @@ export function OrderPage({ api, canWrite, id }) {
   const o = r.data;
   return html`<h1 tabindex="-1">${o ? `Order #${o.number}` : 'Order'}</h1>
     <p><a href="#/orders">Back to the board</a></p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${!o ? html`<${Loading} what="the order" />` : null}
     ${
       o

@@ -1,6 +1,6 @@
 // Orders as a board by status; each column pages on the server on its own.
 import { html, useState } from '../lib/html.js';
-import { Pager, Status, useAsync } from '../lib/ui.js';
+import { LoadError, Pager, Status, useAsync } from '../lib/ui.js';
 
 export const ORDER_STATUSES = ['draft', 'pending', 'placed', 'approved', 'cancelled'];
 
@@ -27,7 +27,7 @@ function Column({ api, status }) {
   const hid = `col-${status}`;
   return html`<section class="column" aria-labelledby=${hid} data-status=${status}>
     <h2 id=${hid}><${Status} value=${status} /> <span class="count">${r.data ? r.data.meta.record_count : ''}</span></h2>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     <ul class="cards">
       ${(r.data?.items ?? []).map(
         (o) => html`<li class="order-card">

@@ -1,7 +1,18 @@
 // Returns: list, create for an approved order, add lines, and move through the return's steps.
 import { html, useState } from '../lib/html.js';
 import { RETURN } from '../lib/triggers.js';
-import { Field, FormErrors, Loading, Pager, SelectField, Status, useAsync, useConfirm } from '../lib/ui.js';
+import {
+  Field,
+  FormErrors,
+  ListBody,
+  LoadError,
+  Loading,
+  Pager,
+  SelectField,
+  Status,
+  useAsync,
+  useConfirm,
+} from '../lib/ui.js';
 import { TriggerButtons } from './order.js';
 
 export function ReturnsPage({ api, canWrite }) {
@@ -19,21 +30,14 @@ export function ReturnsPage({ api, canWrite }) {
     [page],
   );
   return html`<h1 tabindex="-1">Returns</h1>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${
-      !r.data
-        ? html`<${Loading} what="returns" />`
-        : !r.data.items.length
-          ? html`<p role="status">No return yet.</p>`
-          : html`<table>
+    <${ListBody} r=${r} what="returns" empty="No return yet." table=${(items) => html`<table>
         <caption class="sr-only">Returns</caption>
         <thead><tr><th scope="col">Number</th><th scope="col">Order</th><th scope="col">Back to</th><th scope="col">Status</th></tr></thead>
-        <tbody>${r.data.items.map(
+        <tbody>${items.map(
           (x) =>
             html`<tr><td><a href=${`#/returns/${x.id}`}>${x.number}</a></td><td>#${x.order?.number}</td><td>${x.stock_location?.name ?? '—'}</td><td><${Status} value=${x.status} /></td></tr>`,
         )}</tbody>
-      </table>`
-    }
+      </table>`} />
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="Returns" />
     ${canWrite ? html`<${NewReturn} api=${api} />` : null}`;
 }
@@ -94,7 +98,7 @@ export function ReturnPage({ api, canWrite, id }) {
   const x = r.data;
   return html`<h1 tabindex="-1">${x ? `Return ${x.number}` : 'Return'}</h1>
     <p><a href="#/returns">All returns</a></p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${!x ? html`<${Loading} what="the return" />` : null}
     ${
       x

@@ -1,6 +1,6 @@
 // SKUs: search by code or name (filter[q][code_or_name_cont]), 25 a page, on the server.
 import { html, useEffect, useState } from '../lib/html.js';
-import { Loading, Pager, useAsync, useId } from '../lib/ui.js';
+import { LoadError, Loading, Pager, useAsync, useId } from '../lib/ui.js';
 
 export function SkusPage({ api }) {
   const [text, setText] = useState('');
@@ -35,7 +35,7 @@ export function SkusPage({ api }) {
       <input id=${id} type="search" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
       <button type="submit">Search</button>
     </form>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${!r.data ? html`<${Loading} what="SKUs" />` : html`<${SkuTable} items=${r.data.items} term=${term} />`}
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="SKUs" />`;
 }

@@ -1,7 +1,7 @@
 // Stock transfers: filter by status, create one, advance or cancel it (each step confirmed first).
 import { html, useState } from '../lib/html.js';
 import { TRANSFER } from '../lib/triggers.js';
-import { Field, FormErrors, Loading, Pager, SelectField, Status, useAsync, useConfirm } from '../lib/ui.js';
+import { Field, FormErrors, ListBody, Pager, SelectField, Status, useAsync, useConfirm } from '../lib/ui.js';
 import { TriggerButtons } from './order.js';
 
 const STATUSES = ['draft', 'upcoming', 'on_hold', 'picking', 'in_transit', 'completed', 'cancelled'];
@@ -31,24 +31,19 @@ export function TransfersPage({ api, canWrite }) {
       }}
         options=${STATUSES.map((s) => ({ value: s, label: s.replaceAll('_', ' ') }))} />
     </div>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${
-      !r.data
-        ? html`<${Loading} what="stock transfers" />`
-        : !r.data.items.length
-          ? html`<p role="status">No stock transfer${status ? ` is ${status.replaceAll('_', ' ')}` : ' yet'}.</p>`
-          : html`<table>
+    <${ListBody} r=${r} what="stock transfers" empty=${`No stock transfer${status ? ` is ${status.replaceAll('_', ' ')}` : ' yet'}.`} table=${(
+      items,
+    ) => html`<table>
         <caption class="sr-only">Stock transfers</caption>
         <thead><tr><th scope="col">Number</th><th scope="col">SKU</th><th scope="col">Quantity</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Status</th>${canWrite ? html`<th scope="col">Actions</th>` : null}</tr></thead>
-        <tbody>${r.data.items.map(
+        <tbody>${items.map(
           (t) => html`<tr data-transfer=${t.number}>
             <th scope="row">${t.number}</th><td>${t.sku_code}</td><td class="num">${t.quantity}</td>
             <td>${at(t.origin_stock_location)}</td><td>${at(t.destination_stock_location)}</td><td><${Status} value=${t.status} /></td>
             ${canWrite ? html`<td><${TriggerButtons} machine=${TRANSFER} record=${t} name=${`transfer ${t.number}`} type="stock_transfers" api=${api} ask=${ask} canWrite=${canWrite} /></td>` : null}
           </tr>`,
         )}</tbody>
-      </table>`
-    }
+      </table>`} />
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="Stock transfers" />
     ${canWrite ? html`<${NewTransfer} api=${api} onCreated=${r.reload} />` : null}
     ${dialog}`;

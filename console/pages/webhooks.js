@@ -3,7 +3,18 @@
 // event again (events _trigger) — each stated in a confirm step before it is sent.
 import { html, useState } from '../lib/html.js';
 import { usePoll, when } from '../lib/poll.js';
-import { Field, FormErrors, Loading, Pager, SelectField, Status, useAsync, useConfirm } from '../lib/ui.js';
+import {
+  Field,
+  FormErrors,
+  ListBody,
+  LoadError,
+  Loading,
+  Pager,
+  SelectField,
+  Status,
+  useAsync,
+  useConfirm,
+} from '../lib/ui.js';
 
 const P = {
   name: '/data/attributes/name',
@@ -30,24 +41,17 @@ export function WebhooksPage({ api, canWrite }) {
   usePoll(r.reload, !!r.data, 5000);
   return html`<h1 tabindex="-1">Webhooks</h1>
     <p class="hint">Open a webhook to see its deliveries, reset its circuit or send its last event again.</p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
-    ${
-      !r.data
-        ? html`<${Loading} what="webhooks" />`
-        : !r.data.items.length
-          ? html`<p role="status">No webhook yet.</p>`
-          : html`<table>
+    <${ListBody} r=${r} what="webhooks" empty="No webhook yet." table=${(items) => html`<table>
         <caption class="sr-only">Webhooks</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">Topic</th><th scope="col">Callback URL</th><th scope="col">State</th>
           <th scope="col">Circuit</th></tr></thead>
-        <tbody>${r.data.items.map(
+        <tbody>${items.map(
           (w) => html`<tr data-webhook=${w.id}>
             <td><a href=${`#/webhooks/${w.id}`}>${w.name || w.topic}</a></td><td>${w.topic}</td><td><code>${w.callback_url}</code></td>
             <td><${Status} value=${w.disabled_at ? 'disabled' : 'enabled'} /></td><td><${Circuit} w=${w} /></td>
           </tr>`,
         )}</tbody>
-      </table>`
-    }
+      </table>`} />
     <${Pager} meta=${r.data?.meta} page=${page} onPage=${setPage} label="Webhooks" />
     ${canWrite ? html`<${NewWebhook} api=${api} onCreated=${r.reload} />` : null}`;
 }
@@ -117,7 +121,7 @@ export function WebhookPage({ api, canWrite, id }) {
   };
   return html`<h1 tabindex="-1">${w ? `Webhook ${w.name || w.topic}` : 'Webhook'}</h1>
     <p><a href="#/webhooks">All webhooks</a></p>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${!w ? html`<${Loading} what="the webhook" />` : null}
     ${
       w
@@ -192,7 +196,7 @@ function Deliveries({ api, webhook }) {
   usePoll(r.reload, page === 1, 2000);
   return html`<section aria-labelledby="deliveries-h">
     <h2 id="deliveries-h">Recent deliveries <span class="count">${r.data ? r.data.meta.record_count : ''}</span></h2>
-    ${r.error ? html`<p class="form-errors" role="alert">${r.error.message}</p>` : null}
+    <${LoadError} r=${r} />
     ${
       !r.data
         ? html`<${Loading} what="deliveries" />`
