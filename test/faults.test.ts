@@ -111,7 +111,14 @@ describe('the server survives its database failing under a placement storm', () 
     it(`pg_terminate_backend of its sessions (${n})`, async () => {
       await expectSurvived(
         await underFault(async () => {
-          expect(await pg.terminate('allot')).toBeGreaterThan(0);
+          // three times, 50 ms apart: one pass can land while every session sits idle between
+          // transactions, and then no request feels it (seen once in CI)
+          let terminated = 0;
+          for (let i = 0; i < 3; i++) {
+            terminated += await pg.terminate('allot');
+            await sleep(50);
+          }
+          expect(terminated).toBeGreaterThan(0);
           return performance.now();
         }),
       );
