@@ -39,7 +39,12 @@ export interface ConnectOptions extends Partial<TransactionLimits> {
 
 /**
  * Marks a statement whose text depends on client input (list filters and sorts): it is not kept as
- * a prepared statement, so clients cannot grow the per-connection statement cache without bound.
+ * a prepared statement, so clients cannot grow the per-connection statement cache without bound,
+ * and it is planned for its values. The pool's connections force generic plans (see `connect`),
+ * and PostgreSQL applies that to unnamed statements too: `name ILIKE $2 ORDER BY created_at LIMIT
+ * $3` would walk the catalogue in list order, not the trigram index. Ad hoc statements therefore
+ * run on a small pool of their own, whose connections keep PostgreSQL's default (`auto`: an
+ * unnamed statement always gets a plan made with its values).
  */
 export const ADHOC = '/*adhoc*/';
 
@@ -52,14 +57,21 @@ export const ADHOC = '/*adhoc*/';
 function preparing(
   sql: postgres.Sql,
   transaction?: (begin: () => Promise<unknown>, setWrap: (w: TxWrap) => void) => unknown,
+  adhoc?: postgres.Sql,
 ): postgres.Sql {
   return new Proxy(sql, {
     // tagged templates: timed for the statement metrics (a fragment is never dispatched, so never counted)
     apply: (target, self, args) => timed(Reflect.apply(target, self, args)),
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
-        return (q: string, params?: unknown[], opts?: object) =>
-          timed(target.unsafe(q, params as never, { ...opts, prepare: !q.includes(ADHOC) }));
+        return (q: string, params?: unknown[], opts?: object) => {
+          if (!q.includes(ADHOC)) return timed(target.unsafe(q, params as never, { ...opts, prepare: true }));
+          // planned for its values (see ADHOC): on the pool, by a connection of the ad hoc pool; in a
+          // transaction, after a SET LOCAL sent ahead of it on the same connection
+          if (adhoc) return timed(adhoc.unsafe(q, params as never, { ...opts, prepare: false }));
+          target.unsafe('set local plan_cache_mode = auto').catch(() => {});
+          return timed(target.unsafe(q, params as never, { ...opts, prepare: false }));
+        };
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
@@ -98,8 +110,7 @@ export function connect(url: string, max = 10, options: ConnectOptions = {}): Da
           : { level: 'info', msg: 'reachable again' },
       ),
   });
-  const sql = postgres(url, {
-    max,
+  const poolOptions = {
     onnotice: () => {},
     onclose: () => {
       for (const f of onConnectionClosed) f();
@@ -107,8 +118,6 @@ export function connect(url: string, max = 10, options: ConnectOptions = {}): Da
     // connections live until the server or the network ends them, so a close means exactly that
     // (the response cache empties itself on it); postgres.js would otherwise recycle each one every 30–60 min
     max_lifetime: null,
-    // every prepared statement is a key lookup of fixed shape: plan it once per connection
-    connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan' },
     // the connector fails fast while the database is away; once it is back, a connection slot
     // waits at most 250 ms before trying again (postgres.js's default grows to 20 s)
     socket: connector.socket,
@@ -116,16 +125,32 @@ export function connect(url: string, max = 10, options: ConnectOptions = {}): Da
     backoff: (retries: number) => Math.min(0.25, 0.01 * 2 ** retries),
     // `socket` (a connection factory) is documented but missing from the 3.4.9 typings
     // biome-ignore lint/suspicious/noExplicitAny: see above
-  } as any);
+  } as any;
+  // every prepared statement is a key lookup of fixed shape: plan it once per connection
+  const sql = postgres(url, {
+    ...poolOptions,
+    max,
+    connection: { application_name: 'allot', plan_cache_mode: 'force_generic_plan' },
+  });
+  // client-shaped list statements (ADHOC): planned for their values, on a few connections of their own
+  const adhoc = postgres(url, {
+    ...poolOptions,
+    max: Math.max(2, Math.ceil(max / 4)),
+    connection: { application_name: 'allot' },
+  });
   const limits: TransactionLimits = {
     statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
     idleInTransactionMs: options.idleInTransactionMs ?? 10_000,
     deadlineMs: options.deadlineMs ?? 15_000,
   };
   const db = drizzle(
-    preparing(sql, (begin, wrap) => boundedTransaction(begin, wrap, limits, connector)),
+    preparing(sql, (begin, wrap) => boundedTransaction(begin, wrap, limits, connector), adhoc),
     { schema },
   );
+  // Drizzle made the pool pass dates and JSON through as text (its own mappers convert them): the
+  // ad hoc pool serves the same queries, so it parses and serializes them alike
+  Object.assign(adhoc.options.parsers, sql.options.parsers);
+  Object.assign(adhoc.options.serializers, sql.options.serializers);
   const unguard = guard({
     reset: (cause) =>
       connector.destroyAll(
@@ -141,7 +166,7 @@ export function connect(url: string, max = 10, options: ConnectOptions = {}): Da
     close: async () => {
       unguard();
       connector.close();
-      await sql.end({ timeout: 5 });
+      await Promise.all([sql.end({ timeout: 5 }), adhoc.end({ timeout: 5 })]);
     },
     onConnectionClosed,
     onEvent,

@@ -258,19 +258,23 @@ function depth(v: unknown, d = 0): number {
 }
 
 /**
- * `ILIKE 'x%'` as `lower(c) LIKE lower('x%')` (the same test: PostgreSQL's ILIKE lowercases both
- * sides) plus the bytewise range of strings that start with lower('x'), which an index on
- * `lower(c) text_pattern_ops` serves even in a generic plan (skus.code has one). The upper bound is
- * the prefix with its last character's code point + 1 (UTF-8 keeps code point order bytewise); a
- * prefix ending in U+D7FF or U+10FFFF keeps only the lower bound.
+ * `ILIKE 'x%'` as the bytewise range of lowercased strings that start with lower('x') (PostgreSQL's
+ * ILIKE lowercases both sides): an index on `lower(c) text_pattern_ops` serves it, and with `c` in
+ * that index too, a count reads the index alone (skus.code has one). The upper bound is the prefix
+ * with its last character's code point + 1; a prefix ending in U+D7FF or U+10FFFF has no such
+ * character, and keeps the LIKE with the lower bound.
  */
 function startsWith(c: Col, prefix: string): SQL {
-  const like = sql`lower(${c}) like lower(${`${likeEscape(prefix)}%`})`;
+  // Ransack ignores a blank value: every row with a value
+  if (prefix === '') return sql`${c} is not null`;
   const low = sql`lower(${c}) ~>=~ lower(${prefix})`;
   const last = prefix.codePointAt(prefix.length - 1) ?? 0;
-  if (last === 0xd7ff || last === 0x10ffff || (last >= 0xdc00 && last <= 0xdfff)) return sql`(${like} and ${low})`;
+  if (last === 0xd7ff || last === 0x10ffff || (last >= 0xdc00 && last <= 0xdfff))
+    return sql`(lower(${c}) like lower(${`${likeEscape(prefix)}%`}) and ${low})`;
+  // UTF-8 orders bytes as code points: the strings starting with p are exactly [p, p with its last
+  // character raised by one), so the range alone is the condition, and its row estimate is exact
   const high = sql`lower(${c}) ~<~ (left(lower(${prefix}), -1) || chr(ascii(right(lower(${prefix}), 1)) + 1))`;
-  return sql`(${like} and ${low} and ${high})`;
+  return sql`(${low} and ${high})`;
 }
 
 /** A client's LIKE pattern; a trailing lone backslash is invalid in PostgreSQL. */

@@ -36,9 +36,10 @@ export const skus = pgTable(
   (t) => [
     uniqueIndex('skus_mode_code_key').on(t.mode, t.code),
     index('skus_mode_created_idx').on(t.mode, t.created_at, t.id),
-    // code_start (query/filters.ts: a bytewise range on lower(code), which ILIKE 'x%' cannot use) and
-    // name_cont (pg_trgm, created in migration 0017, serves ILIKE '%x%')
-    index('skus_mode_code_prefix_idx').on(t.mode, sql`lower(${t.code}) text_pattern_ops`),
+    // code_start (query/filters.ts: a bytewise range on lower(code), which ILIKE 'x%' cannot use; code
+    // itself is a key too, so a count of a broad prefix is an index-only scan) and name_cont (pg_trgm,
+    // created in migration 0017, serves ILIKE '%x%')
+    index('skus_mode_code_prefix_idx').on(t.mode, sql`lower(${t.code}) text_pattern_ops`, t.code),
     index('skus_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('skus_shipping_category_idx').on(t.shipping_category_id),
     // the shipping category is required unless the SKU is not shipped (docs/resources.md#skus)
