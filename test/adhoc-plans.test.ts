@@ -23,7 +23,7 @@ const mode = async (run: (q: ReturnType<typeof sql.raw>) => Promise<unknown>, ad
 };
 
 describe('plans of client-shaped statements', () => {
-  it('prepared statements keep generic plans; ad hoc ones are planned for their values, in a transaction too', async () => {
+  it('keeps generic plans for prepared statements, plans ad hoc ones for their values (transactions too)', async () => {
     const db = t.database.db;
     expect(await mode((q) => db.execute(q), false)).toBe('force_generic_plan');
     expect(await mode((q) => db.execute(q), true)).toBe('auto');

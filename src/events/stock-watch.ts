@@ -18,6 +18,9 @@ interface Pair {
   sku_id: string;
 }
 
+/** SKUs whose present state one round records while a sweep runs (a short transaction each). */
+const SKUS_PER_SWEEP = 2_000;
+
 /**
  * `skus.out_of_stock` / `skus.back_in_stock` per market, and back-in-stock notifications, computed
  * after commit from the stock ledger, never on the write path. Each round reads the ledger rows of
@@ -26,10 +29,16 @@ interface Pair {
  * smaller id but commits after a larger one is simply read in a later round. For the (SKU, market)
  * pairs those rows touch, availability is computed by the same loader as `sku.inventory` for a
  * token of that market, compared with the last state seen, and the crossings recorded as events —
- * all in one transaction with the new watermark, so a round happens once or not at all. A pair
- * with no state yet is a SKU's first stock in that market: it was unavailable before.
+ * all in one transaction with the new watermark, so a round happens once or not at all.
+ *
+ * The first round, and a configuration change (a new market, a location new to a model), start a
+ * sweep that records the present state of the pairs that have none, without events, `sweepBatch`
+ * SKUs a round in id order: a million SKUs take many short transactions, not one that holds a core
+ * and vacuum back for a minute. Meanwhile a pair with no state is followed by the ledger once the
+ * sweep has passed its SKU (it then had no stock in the market: its first stock was unavailable
+ * before); before that, the sweep records it.
  */
-export async function watchStockOnce(db: Db, reg: Registry): Promise<void> {
+export async function watchStockOnce(db: Db, reg: Registry, sweepBatch = SKUS_PER_SWEEP): Promise<void> {
   await db.transaction(async (tx) => {
     const sql = rawClient(tx);
     const [{ locked }] = (await sql`select pg_try_advisory_xact_lock(${LOCK}) as locked`) as unknown as [
@@ -39,46 +48,59 @@ export async function watchStockOnce(db: Db, reg: Registry): Promise<void> {
     const [{ xmin }] = (await sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin`) as unknown as [
       { xmin: string },
     ];
-    const [w] = await sql`select next_xid, config_version, (select n from market_config_version) as config from
-        stock_watch where id = 1`;
+    const [w] = await sql`select next_xid, config_version, sweep_after, (select n from market_config_version) as config
+      from stock_watch where id = 1`;
     const from = w?.next_xid === null || w?.next_xid === undefined ? undefined : BigInt(w.next_xid);
     const horizon = BigInt(xmin);
-    // a new market, or a location new to a model, makes pairs the ledger has not touched: recorded as they are
+    let sweepAfter = (w?.sweep_after ?? null) as string | null;
     if (from === undefined || String(w!.config_version) !== String(w!.config)) {
-      await recordNewPairs(tx, reg);
+      sweepAfter = '';
       await sql`update stock_watch set config_version = ${w!.config}, next_xid = coalesce(next_xid,
         ${horizon.toString()}) where id = 1`;
-      if (from === undefined) return;
     }
-    if (horizon <= from) return;
+    if (sweepAfter !== null) {
+      sweepAfter = await sweep(tx, reg, sweepAfter, sweepBatch);
+      await sql`update stock_watch set sweep_after = ${sweepAfter} where id = 1`;
+    }
+    if (from === undefined || horizon <= from) return;
     // the transactions with ledger rows in range, a bounded number per round; none: nothing to write
     const txids = (await sql`select distinct txid from stock_movements where txid >= ${from.toString()} and txid <
         ${horizon.toString()}
       order by txid limit ${TXIDS_PER_ROUND + 1}`) as unknown as Array<{ txid: string }>;
     if (!txids.length) return;
     const upto = txids.length > TXIDS_PER_ROUND ? BigInt(txids[TXIDS_PER_ROUND]!.txid) : horizon;
+    // while a sweep runs, a pair with no state past its position is left to it
     const pairs = (await sql`
       select distinct m.mode, mk.id as market_id, m.sku_id from stock_movements m
         join inventory_stock_locations l on l.stock_location_id = m.stock_location_id
         join markets mk on mk.inventory_model_id = l.inventory_model_id and mk.mode = m.mode
-      where m.txid >= ${from.toString()} and m.txid < ${upto.toString()}`) as unknown as Pair[];
+      where m.txid >= ${from.toString()} and m.txid < ${upto.toString()}
+        and (${sweepAfter}::text is null or m.sku_id <= ${sweepAfter}
+          or exists (select 1 from sku_market_stock s where s.sku_id = m.sku_id and s.market_id = mk.id))
+    `) as unknown as Pair[];
     await observe(tx, reg, pairs, true);
     await sql`update stock_watch set next_xid = ${upto.toString()} where id = 1`;
   });
 }
 
 /**
- * The present state of every (SKU, market) pair with stock that has none recorded, without events:
- * at the first round, and after a configuration change (the ledger says nothing about those).
+ * The present state, without events, of the pairs with no state among the next `batch` SKUs after
+ * `after` (id order); the last SKU id seen, or null once every SKU has been seen.
  */
-async function recordNewPairs(tx: Tx, reg: Registry): Promise<void> {
-  const pairs = (await rawClient(tx)`
+async function sweep(tx: Tx, reg: Registry, after: string, batch: number): Promise<string | null> {
+  const sql = rawClient(tx);
+  const ids = (
+    (await sql`select id from skus where id > ${after} order by id limit ${batch}`) as unknown as Array<{ id: string }>
+  ).map((r) => r.id);
+  const pairs = (await sql`
     select distinct si.mode, mk.id as market_id, si.sku_id from stock_items si
       join inventory_stock_locations l on l.stock_location_id = si.stock_location_id
       join markets mk on mk.inventory_model_id = l.inventory_model_id and mk.mode = si.mode
-    where not exists
-      (select 1 from sku_market_stock s where s.sku_id = si.sku_id and s.market_id = mk.id)`) as unknown as Pair[];
+    where si.sku_id = any(${ids}::text[])
+      and not exists (select 1 from sku_market_stock s where s.sku_id = si.sku_id and s.market_id = mk.id)
+  `) as unknown as Pair[];
   await observe(tx, reg, pairs, false);
+  return ids.length < batch ? null : ids[ids.length - 1]!;
 }
 
 /** Availability of each pair now, against the last state seen; crossings become events when `fire`. */

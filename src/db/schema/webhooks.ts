@@ -167,4 +167,6 @@ export const stockWatch = pgTable('stock_watch', {
   id: integer('id').primaryKey(),
   next_xid: bigint('next_xid', { mode: 'number' }),
   config_version: bigint('config_version', { mode: 'number' }),
+  /** During a sweep (events/stock-watch.ts), the last SKU id it recorded ('' at its start); null otherwise. */
+  sweep_after: text('sweep_after'),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "stock_watch" ADD COLUMN "sweep_after" text;
