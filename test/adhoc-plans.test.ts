@@ -58,3 +58,47 @@ describe('plans of client-shaped statements', () => {
     expect(plan.map((r) => Object.values(r)[0]).join('\n')).toMatch(/Index Only Scan using skus_mode_code_prefix_idx/);
   });
 });
+
+describe('filtered pages, read from their matches or in list order', () => {
+  it('give the same pages either way: a few matches (sorted after reading) and thousands (index walk)', async () => {
+    const sqlc = t.database.sql;
+    // 5,100 SKUs named "Fence …", every 1,000th also "… rare"; a shared second created_at to test the id tie-break
+    await sqlc`insert into skus (id, mode, code, name, do_not_ship, created_at)
+      select 'FENCE' || lpad(g::text, 5, '0'), 'test', 'FENCE-' || g, 'Fence ' || g || case when g % 1000 = 0
+        then ' rare' else '' end, true, timestamptz '2026-01-01' + ((g / 3) || ' s')::interval
+      from generate_series(1, 5100) g`;
+    const expected = async (cond: string, order: string) =>
+      (await sqlc.unsafe(`select id from skus where mode = 'test' and ${cond} order by ${order}`)).map(
+        (r) => r.id as string,
+      );
+    const ids = async (query: string) => {
+      const res = await api.get(`/api/skus?${query}`);
+      expect(res.status).toBe(200);
+      return { ids: res.body.data.map((d: { id: string }) => d.id), meta: res.body.meta };
+    };
+    // few matches: read first, then sorted
+    const rare = await expected(`name ilike '%rare%'`, 'created_at, id');
+    expect(rare).toHaveLength(5);
+    expect(await ids('filter[q][name_cont]=RARE&page[size]=2&page[number]=2')).toEqual({
+      ids: rare.slice(2, 4),
+      meta: { record_count: 5, page_count: 3 },
+    });
+    // past the last page: none, with the count
+    expect(await ids('filter[q][name_cont]=rare&page[number]=9')).toEqual({
+      ids: [],
+      meta: { record_count: 5, page_count: 1 },
+    });
+    // thousands of matches: walked in list order, sorted by a client's key too
+    const all = await expected(`name ilike 'fence%'`, 'created_at, id');
+    for (const n of [1, 7, 204])
+      expect((await ids(`filter[q][name_start]=fence&page[size]=25&page[number]=${n}`)).ids).toEqual(
+        all.slice((n - 1) * 25, n * 25),
+      );
+    const byCode = await expected(`name ilike 'fence%'`, 'code desc, id asc');
+    expect((await ids('filter[q][name_start]=fence&sort=-code&page[size]=25&page[number]=3')).ids).toEqual(
+      byCode.slice(50, 75),
+    );
+    const rareByCode = await expected(`name ilike '%rare%'`, 'code desc, id asc');
+    expect((await ids('filter[q][name_cont]=rare&sort=-code')).ids).toEqual(rareByCode);
+  });
+});

@@ -12,18 +12,33 @@ import { col } from '../rows/statement';
 import { buildFilters, guardFor } from './filters';
 import { servesPages, skuPage } from './sku-pages';
 
-export function orderBy(def: ResourceDefinition, q: ParsedQuery) {
+/**
+ * The list order: the requested sorts (or the definition's default), then creation order and id, so
+ * pages never overlap. `fenced`: each key as `coalesce(c, c)`, the same order that no index offers,
+ * so PostgreSQL finds the matching rows first and sorts them (see listRows).
+ */
+export function orderBy(def: ResourceDefinition, q: ParsedQuery, fenced = false) {
   const sorts = q.sort.length ? q.sort : (def.defaultSort ?? []);
+  const key = (field: string) => {
+    const c = col(def.table, field);
+    return fenced ? sql`coalesce(${c}, ${c})` : c;
+  };
   const order = sorts.map(({ field, desc: d }) => {
     const a = def.attributes[field];
     if (!a?.sort || !a.column) throw errors.invalidSort(def.type, field);
-    return d ? desc(col(def.table, field)) : asc(col(def.table, field));
+    return d ? desc(key(field)) : asc(key(field));
   });
-  // default and tie-break: creation order, then id, so pages never overlap
-  if (!sorts.length) order.push(asc(col(def.table, 'created_at')));
-  order.push(def.defaultSort && sorts[0]?.desc ? desc(col(def.table, 'id')) : asc(col(def.table, 'id')));
+  if (!sorts.length) order.push(asc(key('created_at')));
+  order.push(def.defaultSort && sorts[0]?.desc ? desc(key('id')) : asc(key('id')));
   return order;
 }
+
+/**
+ * Up to this many matches, a filtered page is read from its matches (sorted), not by walking an
+ * index in list order until the page is full: PostgreSQL cannot know how many rows `name ILIKE
+ * '%abcd%'` matches and may walk the whole catalogue for three rows.
+ */
+const MATCHES_READ_FIRST = 5_000;
 
 export interface ListResult {
   rows: Row[];
@@ -48,17 +63,22 @@ export async function listRows(
   }
   const adhoc = q.ransack.length || q.filters.length || q.sort.length ? sql.raw(`${ADHOC} true`) : undefined;
   const where = and(visible(def, ctx), buildFilters(reg, def, def.table, q, guardFor(ctx)), extra, adhoc);
-  const order = orderBy(def, q);
   const offset = (q.page.number - 1) * q.page.size;
-  const [rows, count] = await Promise.all([
+  const page = (fenced: boolean) =>
     db
       .select()
       .from(def.table)
       .where(where)
-      .orderBy(...order)
+      .orderBy(...orderBy(def, q, fenced))
       .limit(q.page.size)
-      .offset(offset),
-    db.select({ n: sql<number>`count(*)::int` }).from(def.table).where(where),
-  ]);
-  return { rows: rows as Row[], total: count[0]?.n ?? 0 };
+      .offset(offset);
+  const count = db.select({ n: sql<number>`count(*)::int` }).from(def.table).where(where);
+  if (!adhoc) {
+    const [rows, [c]] = await Promise.all([page(false), count]);
+    return { rows: rows as Row[], total: c?.n ?? 0 };
+  }
+  // a filter's exact count comes first: it tells how the page is best read, and whether there is one
+  const total = (await count)[0]?.n ?? 0;
+  if (offset >= total) return { rows: [], total };
+  return { rows: (await page(total <= MATCHES_READ_FIRST)) as Row[], total };
 }
