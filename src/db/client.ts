@@ -59,6 +59,8 @@ function preparing(
   transaction?: (begin: () => Promise<unknown>, setWrap: (w: TxWrap) => void) => unknown,
   adhoc?: postgres.Sql,
 ): postgres.Sql {
+  // in a transaction (or savepoint): whether its SET LOCAL for ad hoc statements was sent
+  let planning = false;
   return new Proxy(sql, {
     // tagged templates: timed for the statement metrics (a fragment is never dispatched, so never counted)
     apply: (target, self, args) => timed(Reflect.apply(target, self, args)),
@@ -67,9 +69,12 @@ function preparing(
         return (q: string, params?: unknown[], opts?: object) => {
           if (!q.includes(ADHOC)) return timed(target.unsafe(q, params as never, { ...opts, prepare: true }));
           // planned for its values (see ADHOC): on the pool, by a connection of the ad hoc pool; in a
-          // transaction, after a SET LOCAL sent ahead of it on the same connection
+          // transaction, after a SET LOCAL sent ahead of the first on the same connection
           if (adhoc) return timed(adhoc.unsafe(q, params as never, { ...opts, prepare: false }));
-          target.unsafe('set local plan_cache_mode = auto').catch(() => {});
+          if (!planning) {
+            planning = true;
+            target.unsafe('set local plan_cache_mode = auto').catch(() => {});
+          }
           return timed(target.unsafe(q, params as never, { ...opts, prepare: false }));
         };
       }

@@ -92,6 +92,7 @@ async function sweep(tx: Tx, reg: Registry, after: string, batch: number): Promi
   const ids = (
     (await sql`select id from skus where id > ${after} order by id limit ${batch}`) as unknown as Array<{ id: string }>
   ).map((r) => r.id);
+  if (!ids.length) return null;
   const pairs = (await sql`
     select distinct si.mode, mk.id as market_id, si.sku_id from stock_items si
       join inventory_stock_locations l on l.stock_location_id = si.stock_location_id
