@@ -45,15 +45,26 @@ export async function skuPage(
   q: ParsedQuery,
 ): Promise<{ rows: Row[]; total: number } | undefined> {
   const offset = (q.page.number - 1) * q.page.size;
-  // the scope's buckets in list order; the page starts in the first whose SKUs reach past `offset`
+  // the scope's total, and the bucket where row `offset` falls: its running count is read from the
+  // nearer end, bucket by bucket, and stops there (at a million SKUs, half the buckets at most)
+  const n = sql`${offset}::int`;
   const [start] = (await db.execute(sql`with sc as (select ${scopeOf(ctx)} as scope),
-    c as (select k.mark_at, k.mark_id, sum(k.n)::int as n from sku_list_counts k
-      where k.scope = (select scope from sc) group by 1, 2),
-    cum as (select mark_at, mark_id, n, (sum(n) over (order by mark_at, mark_id))::int - n as before from c)
-    select (select scope from sc) as scope, (select coalesce(sum(n), 0)::int from c) as total,
+    t as (select coalesce(sum(k.n), 0)::int as total from sku_list_counts k where k.scope = (select scope from sc))
+    select (select scope from sc) as scope, (select total from t) as total,
       st.mark_at::text as mark_at, st.mark_id, st.before
-    from (select 1) one left join lateral (select * from cum where before + n > ${offset}
-      order by mark_at, mark_id limit 1) st on true`)) as unknown as Start[];
+    from (select 1) one left join lateral (
+      (select w.mark_at, w.mark_id, (w.upto - (select sum(b.n) from sku_list_counts b
+          where b.scope = (select scope from sc) and b.mark_at = w.mark_at and b.mark_id = w.mark_id))::int as before
+        from (select k.mark_at, k.mark_id, sum(k.n) over (order by k.mark_at, k.mark_id) as upto
+          from sku_list_counts k where k.scope = (select scope from sc)) w
+        where w.upto > ${n} and ${n} * 2 < (select total from t) order by w.mark_at, w.mark_id limit 1)
+      union all
+      (select w.mark_at, w.mark_id, ((select total from t) - w.tail)::int as before
+        from (select k.mark_at, k.mark_id, sum(k.n) over (order by k.mark_at desc, k.mark_id desc) as tail
+          from sku_list_counts k where k.scope = (select scope from sc)) w
+        where (select total from t) - w.tail <= ${n} and ${n} * 2 >= (select total from t)
+          and ${n} < (select total from t)
+        order by w.mark_at desc, w.mark_id desc limit 1)) st on true`)) as unknown as Start[];
   if (!start || start.scope === null) return undefined;
   if (start.mark_at === null || start.scope === '') return { rows: [], total: start.total };
   const from = sql`(${start.mark_at}::timestamptz, ${start.mark_id}::text)`;
