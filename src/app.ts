@@ -32,6 +32,7 @@ import { errors } from './jsonapi/errors';
 import { backgroundLog } from './ops/background-log';
 import { localMetrics, type MetricsSource, registerMetricsRoute } from './ops/metrics-endpoint';
 import { Readiness } from './ops/readiness';
+import { startFeedPruner } from './query/changes';
 import { startListKeeper } from './query/list-keeper';
 import { commitsAreDurable } from './query/probe';
 import { startSweeper } from './services/sweeper';
@@ -104,6 +105,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => stopStatistics());
   const stopListKeeper = startListKeeper(database.sql, 5_000, (e) => bg('warn', 'list counts keeper', e));
   app.addHook('onClose', async () => stopListKeeper());
+  const stopFeedPruner = startFeedPruner(database.sql, 5_000, (e) => bg('warn', 'change feed pruner', e));
+  app.addHook('onClose', async () => stopFeedPruner());
   const durable = config.responseCacheMb > 0 && (await commitsAreDurable(database.sql));
   if (config.responseCacheMb > 0 && !durable)
     app.log.warn(

@@ -71,10 +71,15 @@ describe('the response cache', () => {
     const again = await shop.get(`/api/skus/${ids.sku}`);
     expect(t.app.responseCache.stats.hits).toBe(hits + 1);
     expect(again.body).toEqual(first.body);
-    // a commit elsewhere moves the database's snapshot; the SKU's own version still confirms it
+    // commits elsewhere, one of them to another SKU's stock: the change feed lists only that SKU, so
+    // it confirms this one without asking for its version
     await factory(admin).address();
+    const elsewhere = await factory(admin).sku({});
+    await factory(admin).stockItem(elsewhere, ids.a!, 3);
+    const fromFeed = t.app.responseCache.stats.fromFeed;
     const after = await shop.get(`/api/skus/${ids.sku}`);
     expect(t.app.responseCache.stats.hits).toBe(hits + 2);
+    expect(t.app.responseCache.stats.fromFeed).toBe(fromFeed + 1);
     expect(after.body).toEqual(first.body);
   });
 
@@ -279,16 +284,17 @@ describe('its precondition', () => {
 describe('its memory', () => {
   it('is bounded in bytes, refuses outsized bodies, and keeps only plain URLs and sparse fieldsets', () => {
     const cache = new SingleCache(undefined as never, 4096);
-    // keys start with the cache's generation; an entry holds its body's UTF-8 bytes, key, version and
-    // snapshot (one byte a Latin-1 character) and 160 bytes of overhead: 'é' is two bytes in the body
-    const row = { id: 'x', '~version': '1', '~snapshot': '9:9:@1' };
-    for (let i = 0; i < 20; i++) cache.keep(`0 k${String(i).padStart(2, '0')}`, row, 'é'.repeat(20) + 'x'.repeat(40));
-    const each = 80 + 5 + 1 + 6 + 160;
+    // keys start with the cache's generation; an entry holds its body's UTF-8 bytes, key and version
+    // (one byte a Latin-1 character) and 160 bytes of overhead: 'é' is two bytes in the body
+    const row = { id: 'x', '~version': '1' };
+    for (let i = 0; i < 20; i++)
+      cache.keep(`0 k${String(i).padStart(2, '0')}`, row, 'é'.repeat(20) + 'x'.repeat(40), 0);
+    const each = 80 + 5 + 1 + 160;
     expect(cache.size).toEqual({ entries: Math.floor(4096 / each), bytes: Math.floor(4096 / each) * each });
-    cache.keep('0 big', row, 'x'.repeat(300)); // more than 1/16 of the budget
+    cache.keep('0 big', row, 'x'.repeat(300), 0); // more than 1/16 of the budget
     expect(cache.size.entries).toBe(Math.floor(4096 / each));
     cache.clear();
-    cache.keep('0 k00', { id: 'x', '~version': '1' }, 'x'); // read before the clear: not kept
+    cache.keep('0 k00', { id: 'x', '~version': '1' }, 'x', 0); // read before the clear: not kept
     expect(cache.size.entries).toBe(0);
     const def = { cache: { when: () => true } } as never;
     const ctx = { mode: 'test', baseUrl: 'http://h', caller: { marketIds: ['m'], stockLocationIds: [] } } as never;

@@ -49,14 +49,14 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     q: ParsedQuery,
     p: Presentation,
     status = 200,
-    keep?: string,
+    keep?: { key: string; at: number },
   ) => {
     const doc = await present(db, request.ctx, def, [row], p, { organizationId: orgId, single: true });
     const body = JSON.stringify({
       data: doc.data[0],
       ...(doc.included.length || q.include.length ? { included: doc.included } : {}),
     });
-    if (keep) cache.keep(keep, row, body);
+    if (keep) cache.keep(keep.key, row, body, keep.at);
     return reply.status(status).type(JSONAPI).send(body);
   };
 
@@ -105,10 +105,11 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     const key = cache.key(def, request.ctx, request.url, request.query);
     const kept = key && (await cache.fresh(key, def, request.ctx, request.params.id!));
     if (kept) return reply.type(JSONAPI).send(kept);
+    const at = cache.at; // before the row's statement is sent
     const q = parseQuery(request.query);
     const p = preparePresentation(reg, def, q, request.ctx);
     const row = await findVisibleOr401(db, def, request.ctx, request.params.id!, !!key);
-    return single(reply, request, def, row, q, p, 200, key);
+    return single(reply, request, def, row, q, p, 200, key ? { key, at } : undefined);
   });
 
   app.post('/:type', async (request: Req, reply) => {

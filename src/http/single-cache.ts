@@ -1,10 +1,11 @@
 import type { RequestContext } from '../auth/context';
 import type { Db } from '../db/client';
 import { countCacheLookup } from '../ops/metrics';
-import { probeSnapshot, probeVersion } from '../query/probe';
+import { probeVersion } from '../query/probe';
 import type { ResourceDefinition } from '../resources/define';
 import type { Row } from '../rows/row';
-import { SNAPSHOT, UNTIL, VERSION } from '../rows/version';
+import { UNTIL, VERSION } from '../rows/version';
+import { ChangeChain } from './change-chain';
 
 interface Entry {
   version: string;
@@ -12,8 +13,8 @@ interface Entry {
   until: number;
   /** The response's bytes, encoded once: a hit sends them as they are. */
   body: Buffer;
-  /** The latest snapshot the response is known to hold at. */
-  snapshot: string;
+  /** The latest read of the change chain the response is known to hold at. */
+  at: number;
   /** What the entry counts against the budget: its bytes (see `entryBytes`). */
   size: number;
 }
@@ -22,22 +23,24 @@ interface Entry {
 const ENTRY_OVERHEAD = 160;
 
 /**
- * The memory an entry holds: the body's UTF-8 bytes (a Buffer, outside V8's heap), the key, version
- * and snapshot as V8 keeps them (one byte a character for Latin-1 text, which ours is, two otherwise)
+ * The memory an entry holds: the body's UTF-8 bytes (a Buffer, outside V8's heap), the key and
+ * version as V8 keeps them (one byte a character for Latin-1 text, which ours is, two otherwise)
  * and a fixed overhead. The budget is then what the process holds, not twice the bodies' length.
  */
-function entryBytes(key: string, body: Buffer, version: string, snapshot: string): number {
+function entryBytes(key: string, body: Buffer, version: string): number {
   const text = (s: string) => {
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return 2 * s.length;
     return s.length;
   };
-  return body.byteLength + text(key) + text(version) + text(snapshot) + ENTRY_OVERHEAD;
+  return body.byteLength + text(key) + text(version) + ENTRY_OVERHEAD;
 }
 
 /**
- * Responses to single GETs, served again while the row's version (probe.ts) is unchanged. Exact:
- * every hit is confirmed by a probe that started after its request arrived, against the database
- * every process writes to, so a write is seen by the very next read, whichever process made it.
+ * Responses to single GETs, served again while nothing they depend on changed: the SKU change feed
+ * lists nothing for them since they were made (change-chain.ts), or the row's version (probe.ts) is
+ * unchanged. Exact: every hit is confirmed by a statement that started after its request arrived,
+ * against the database every process writes to, so a write is seen by the very next read,
+ * whichever process made it.
  * What is saved is the work between the probe and the bytes: the full statement (market, stock,
  * reservations), availability, presentation and serialization.
  *
@@ -51,17 +54,24 @@ function entryBytes(key: string, body: Buffer, version: string, snapshot: string
 export class SingleCache {
   private entries = new Map<string, Entry>();
   private bytes = 0;
-  /** Responses served from memory (tests read it). */
-  readonly stats = { hits: 0 };
-  /** The snapshot the latest probe saw: entries confirmed at it try the snapshot probe first. */
-  private lastSnapshot: string | undefined;
+  /** Responses served from memory, and how many of them the change feed confirmed (tests read it). */
+  readonly stats = { hits: 0, fromFeed: 0 };
+  /** Which SKUs changed since when (change-chain.ts). */
+  private chain: ChangeChain;
   /** Moves with every clear(): a probe that was in flight across one confirms nothing. */
   private generation = 0;
 
   constructor(
     private db: Db,
     private maxBytes = 64 * 1024 * 1024,
-  ) {}
+  ) {
+    this.chain = new ChangeChain(db);
+  }
+
+  /** The chain's latest read: a response read from a statement sent now holds at least as of it (for keep). */
+  get at(): number {
+    return this.chain.seq;
+  }
 
   /** The key of a request whose response may be kept, or undefined. */
   key(def: ResourceDefinition, ctx: RequestContext, url: string, query: Record<string, unknown>): string | undefined {
@@ -73,9 +83,9 @@ export class SingleCache {
   }
 
   /**
-   * The kept response for `key`, if nothing it depends on changed since it was made. While the
-   * database is quiet, one snapshot probe answers every concurrent request; once something has
-   * committed, the row's version decides, and the snapshot it was confirmed at is kept.
+   * The kept response for `key`, if nothing it depends on changed since it was made. Where the
+   * change feed covers the resource, one read of it answers every concurrent request, whatever is
+   * being written elsewhere; otherwise, or when the feed cannot tell, the row's version decides.
    */
   async fresh(key: string, def: ResourceDefinition, ctx: RequestContext, id: string): Promise<Buffer | undefined> {
     const body = await this.lookup(key, def, ctx, id);
@@ -87,17 +97,21 @@ export class SingleCache {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const generation = this.generation;
-    if (entry.snapshot === this.lastSnapshot) {
-      const s = await probeSnapshot(this.db);
+    if (def.cache?.changes) {
+      const read = await this.chain.read();
       if (generation !== this.generation) return undefined;
-      this.lastSnapshot = s.snapshot;
-      if (s.snapshot === entry.snapshot && s.now < entry.until) return this.hit(key, entry);
+      if (this.chain.unchanged(id, entry.at) && read.now < entry.until) {
+        entry.at = read.seq;
+        this.stats.fromFeed++;
+        return this.hit(key, entry);
+      }
     }
+    // the probe is sent after the chain's latest read answered: a confirmed response holds as of it
+    const at = this.chain.seq;
     const probe = await probeVersion(this.db, def, ctx, id);
     if (generation !== this.generation) return undefined;
-    if (probe) this.lastSnapshot = probe.snapshot;
     if (probe && probe.version === entry.version && probe.now < entry.until) {
-      entry.snapshot = probe.snapshot;
+      entry.at = at;
       return this.hit(key, entry);
     }
     if (this.entries.get(key) === entry) this.drop(key, entry);
@@ -118,13 +132,15 @@ export class SingleCache {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
-  /** Keep a response made from `row`, which carries the version it was read at. */
-  keep(key: string, row: Row, body: string): void {
+  /**
+   * Keep a response made from `row`, which carries the version it was read at; `at`: the chain's
+   * latest read when the row's statement was sent (`this.at` then).
+   */
+  keep(key: string, row: Row, body: string, at: number): void {
     const version = row[VERSION];
     if (typeof version !== 'string' || !key.startsWith(`${this.generation} `)) return;
     const bytes = Buffer.from(body);
-    const snapshot = row[SNAPSHOT] as string;
-    const size = entryBytes(key, bytes, version, snapshot ?? '');
+    const size = entryBytes(key, bytes, version);
     if (size > this.maxBytes / 16) return;
     const until = typeof row[UNTIL] === 'number' ? (row[UNTIL] as number) : Infinity;
     const old = this.entries.get(key);
@@ -133,7 +149,7 @@ export class SingleCache {
       if (this.bytes + size <= this.maxBytes) break;
       this.drop(k, e);
     }
-    this.entries.set(key, { version, until, body: bytes, snapshot, size });
+    this.entries.set(key, { version, until, body: bytes, at, size });
     this.bytes += size;
   }
 
@@ -142,7 +158,7 @@ export class SingleCache {
     this.generation++;
     this.entries.clear();
     this.bytes = 0;
-    this.lastSnapshot = undefined;
+    this.chain.reset();
   }
 
   private drop(key: string, entry: Entry): void {

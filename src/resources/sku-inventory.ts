@@ -73,6 +73,7 @@ export const inventoryCache: CachePolicy = {
       || ':' || coalesce((select array_agg(si.xmin)::text from stock_items si where si.sku_id = ${skuId}), '')
       || ':' || coalesce((select array_agg(r.xmin)::text from stock_items si
         join stock_reservations r on r.stock_item_id = si.id and r.status = 'draft' where si.sku_id = ${skuId}), '')`,
+  changes: true,
   until: (
     skuId: SQL | unknown,
   ): SQL => sql`(select (extract(epoch from min(r.expires_at)) * 1000)::float8 from stock_reservations r

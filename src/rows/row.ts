@@ -33,6 +33,11 @@ export interface CachePolicy {
   when: (ctx: RequestContext) => boolean;
   dependsOn: (id: unknown) => SQL;
   until: (id: unknown) => SQL;
+  /**
+   * The SKU change feed (migration 0026) lists the row's id for every write `dependsOn` and the row
+   * cover besides the market configuration: the response cache then asks the feed first.
+   */
+  changes?: true;
 }
 
 /**

@@ -6,7 +6,6 @@ import { col } from './statement';
 /** Where a row looked up for a cacheable response carries its version and how long it holds. */
 export const VERSION = '~version';
 export const UNTIL = '~until';
-export const SNAPSHOT = '~snapshot';
 
 /**
  * The server's incarnation: transaction ids and snapshots only compare within one server's history
@@ -40,6 +39,5 @@ export function versionFields(src: RowSource): Record<string, SQL> {
   return {
     [VERSION]: version(src),
     [UNTIL]: sql`floor(${src.cache!.until(col(src.table, 'id'))})::float8`,
-    [SNAPSHOT]: snapshot,
   };
 }

@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './catalog';
+export * from './changes';
 export * from './checkpoints';
 export * from './idempotency';
 export * from './inventory_models';

@@ -1,0 +1,107 @@
+CREATE TABLE "sku_changes" (
+	"txid" bigint NOT NULL,
+	"sku_id" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sku_changes_horizon" (
+	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
+	"floor" bigint NOT NULL,
+	"next" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "sku_changes_txid_idx" ON "sku_changes" USING btree ("txid");--> statement-breakpoint
+-- The response cache's change feed (src/query/changes.ts): a row per (transaction, SKU) for every
+-- write to what a SKU's single response reads besides the market configuration (which has its own
+-- counter): the SKU row, its stock items, and draft reservations on them (a draft counts until it
+-- expires). Statement triggers with transition tables, for every writer (SQL typed by hand, imports
+-- that bypass the ledger triggers); '*' for a TRUNCATE, which changes every SKU.
+INSERT INTO "sku_changes_horizon" ("id", "floor", "next")
+  SELECT 1, x, x FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) s;
+--> statement-breakpoint
+CREATE FUNCTION "sku_changes_by_sku_id"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s FROM (SELECT DISTINCT sku_id FROM new_rows) d(s);
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s FROM (SELECT DISTINCT sku_id FROM old_rows) d(s);
+  ELSE
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
+      FROM (SELECT sku_id FROM new_rows UNION SELECT sku_id FROM old_rows) d(s);
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION "sku_changes_by_draft"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
+      FROM (SELECT DISTINCT sku_id FROM new_rows WHERE status = 'draft') d(s);
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
+      FROM (SELECT DISTINCT sku_id FROM old_rows WHERE status = 'draft') d(s);
+  ELSE
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
+      FROM (SELECT sku_id FROM new_rows WHERE status = 'draft' UNION SELECT sku_id FROM old_rows WHERE status = 'draft') d(s);
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION "sku_changes_by_id"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), id FROM old_rows;
+  ELSE
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s FROM (SELECT id FROM new_rows UNION SELECT id FROM old_rows) d(s);
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION "sku_changes_all"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sku_changes (txid, sku_id) VALUES (txid_current(), '*');
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "stock_items_changes_insert" AFTER INSERT ON "stock_items" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_sku_id"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_items_changes_update" AFTER UPDATE ON "stock_items" REFERENCING OLD TABLE AS old_rows
+  NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_sku_id"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_items_changes_delete" AFTER DELETE ON "stock_items" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_sku_id"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_items_changes_truncate" AFTER TRUNCATE ON "stock_items"
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_all"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_reservations_changes_insert" AFTER INSERT ON "stock_reservations" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_draft"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_reservations_changes_update" AFTER UPDATE ON "stock_reservations" REFERENCING OLD TABLE AS old_rows
+  NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_draft"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_reservations_changes_delete" AFTER DELETE ON "stock_reservations" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_draft"();
+--> statement-breakpoint
+CREATE TRIGGER "stock_reservations_changes_truncate" AFTER TRUNCATE ON "stock_reservations"
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_all"();
+--> statement-breakpoint
+CREATE TRIGGER "skus_changes_update" AFTER UPDATE ON "skus" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_id"();
+--> statement-breakpoint
+CREATE TRIGGER "skus_changes_delete" AFTER DELETE ON "skus" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_id"();
+--> statement-breakpoint
+CREATE TRIGGER "skus_changes_truncate" AFTER TRUNCATE ON "skus" FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_all"();
+--> statement-breakpoint
+-- rows below `next` go, and `floor` says so; `next` becomes the oldest running transaction, so what
+-- a reader may still ask about stays one pruning interval longer (never lowered by a racing pruner)
+CREATE FUNCTION "sku_changes_prune"() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE k integer;
+BEGIN
+  DELETE FROM sku_changes WHERE txid < (SELECT next FROM sku_changes_horizon WHERE id = 1);
+  GET DIAGNOSTICS k = ROW_COUNT;
+  UPDATE sku_changes_horizon SET floor = next,
+    next = greatest(next, pg_snapshot_xmin(pg_current_snapshot())::text::bigint) WHERE id = 1;
+  RETURN k;
+END $$;
