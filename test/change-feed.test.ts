@@ -16,6 +16,12 @@ let t: TestApp;
 let api: Client;
 useTestApp({}, (s) => ({ t, api } = s));
 
+/** A pruning round now, as if the last one were 5 s old. */
+async function prune() {
+  await t.database.sql`update sku_changes_horizon set pruned_at = '-infinity'`;
+  await t.database.sql`select sku_changes_prune()`;
+}
+
 /** A chain, and a check of which of `skus` it still finds unchanged since read `at`. */
 async function chainOf() {
   const chain = new ChangeChain(t.database.db);
@@ -105,8 +111,8 @@ describe('the SKU change feed', () => {
         'pruned twice past the read',
         async () => {
           await sql`update skus set name = 'elsewhere' where id <> ${n.sku.A!}`; // a transaction after the read
-          await sql`select sku_changes_prune()`;
-          await sql`select sku_changes_prune()`;
+          await prune();
+          await prune();
         },
       ],
     ];
@@ -119,16 +125,22 @@ describe('the SKU change feed', () => {
     }
   });
 
-  it('prunes what no reader can ask about any more', async () => {
+  it('prunes what no reader can ask about any more, one round every 5 s whatever the callers', async () => {
     const { sql } = t.database;
     await sql`update skus set name = name`;
-    const [{ n: before }] = await sql<[{ n: number }]>`select count(*)::int as n from sku_changes`;
+    const count = async () => (await sql<[{ n: number }]>`select count(*)::int as n from sku_changes`)[0].n;
+    const horizon = async () => (await sql`select floor::text, next::text from sku_changes_horizon`)[0];
+    const before = await count();
     expect(before).toBeGreaterThan(0);
+    await prune();
+    const once = await horizon();
+    // a round less than 5 s after the last one leaves everything as it was
     await sql`select sku_changes_prune()`;
-    await sql`select sku_changes_prune()`;
-    const [{ n: after }] = await sql<[{ n: number }]>`select count(*)::int as n from sku_changes`;
-    expect(after).toBeLessThan(before);
-    const [h] = await sql<[{ floor: string; next: string }]>`select floor::text, next::text from sku_changes_horizon`;
-    expect(BigInt(h.floor)).toBeLessThanOrEqual(BigInt(h.next));
+    expect(await horizon()).toEqual(once);
+    await prune();
+    expect(await count()).toBeLessThan(before);
+    const h = await horizon();
+    expect(BigInt(h!.floor)).toBe(BigInt(once!.next));
+    expect(BigInt(h!.floor)).toBeLessThanOrEqual(BigInt(h!.next));
   });
 });

@@ -6,7 +6,8 @@ CREATE TABLE "sku_changes" (
 CREATE TABLE "sku_changes_horizon" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"floor" bigint NOT NULL,
-	"next" bigint NOT NULL
+	"next" bigint NOT NULL,
+	"pruned_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX "sku_changes_txid_idx" ON "sku_changes" USING btree ("txid");--> statement-breakpoint
@@ -95,13 +96,20 @@ CREATE TRIGGER "skus_changes_delete" AFTER DELETE ON "skus" REFERENCING OLD TABL
 CREATE TRIGGER "skus_changes_truncate" AFTER TRUNCATE ON "skus" FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_all"();
 --> statement-breakpoint
 -- rows below `next` go, and `floor` says so; `next` becomes the oldest running transaction, so what
--- a reader may still ask about stays one pruning interval longer (never lowered by a racing pruner)
+-- a reader may still ask about stays at least one pruning interval longer (never lowered by a racing
+-- pruner); at most one round every 5 s, however many processes call it
 CREATE FUNCTION "sku_changes_prune"() RETURNS integer LANGUAGE plpgsql AS $$
-DECLARE k integer;
+DECLARE
+  k integer := 0;
+  upto bigint;
 BEGIN
-  DELETE FROM sku_changes WHERE txid < (SELECT next FROM sku_changes_horizon WHERE id = 1);
-  GET DIAGNOSTICS k = ROW_COUNT;
-  UPDATE sku_changes_horizon SET floor = next,
-    next = greatest(next, pg_snapshot_xmin(pg_current_snapshot())::text::bigint) WHERE id = 1;
+  UPDATE sku_changes_horizon h SET floor = h.next,
+    next = greatest(h.next, pg_snapshot_xmin(pg_current_snapshot())::text::bigint), pruned_at = now()
+  WHERE h.id = 1 AND h.pruned_at <= now() - interval '5 seconds'
+  RETURNING floor INTO upto;
+  IF FOUND THEN
+    DELETE FROM sku_changes WHERE txid < upto;
+    GET DIAGNOSTICS k = ROW_COUNT;
+  END IF;
   RETURN k;
 END $$;

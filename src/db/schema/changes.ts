@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The response cache's change feed (http/single-cache.ts, docs/availability.md): every transaction
@@ -13,12 +13,14 @@ export const skuChanges = pgTable(
 );
 
 /**
- * How far back the feed is complete: no row of a transaction below `floor` is left. Pruning deletes
- * below `next` and moves `floor` there, then sets `next` to the oldest running transaction, so the
- * feed keeps one pruning interval of history past every transaction still running.
+ * How far back the feed is complete: no row of a transaction below `floor` is left. Pruning (at most
+ * every 5 s, whatever the number of processes: `pruned_at`) deletes below `next` and moves `floor`
+ * there, then sets `next` to the oldest running transaction, so the feed keeps at least one pruning
+ * interval of history past every transaction still running.
  */
 export const skuChangesHorizon = pgTable('sku_changes_horizon', {
   id: integer('id').primaryKey().default(1),
   floor: bigint('floor', { mode: 'number' }).notNull(),
   next: bigint('next', { mode: 'number' }).notNull(),
+  pruned_at: timestamp('pruned_at', { withTimezone: true }).notNull().defaultNow(),
 });
