@@ -2,8 +2,11 @@ import type { Db } from '../db/client';
 import { FEED_LIMIT, type FeedStep, readFeed, snapshotXmin } from '../query/changes';
 import { coalesce } from '../rows/coalesce';
 
-/** SKUs remembered as changed at most; past it the chain starts over (memory stays bounded). */
-const MAX_TRACKED = 200_000;
+/**
+ * SKUs remembered as changed at most (about 4 MB); past it the chain starts over, and kept answers
+ * are confirmed by their versions once, so memory stays bounded however many SKUs are written.
+ */
+const MAX_TRACKED = 50_000;
 
 /**
  * Consecutive reads of the SKU change feed (query/changes.ts), numbered: read n lists the SKUs
