@@ -152,6 +152,23 @@ describe('the response cache', () => {
     }
   });
 
+  it('confirms kept answers by version when the change feed cannot be read', async () => {
+    const first = await shop.get(`/api/skus/${ids.sku}`);
+    await t.database.sql`alter table sku_changes_horizon rename to sku_changes_horizon_away`;
+    try {
+      const { hits, fromFeed } = t.app.responseCache.stats;
+      const again = await shop.get(`/api/skus/${ids.sku}`);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+      expect(t.app.responseCache.stats).toEqual({ hits: hits + 1, fromFeed });
+      // and a write is still seen by the next read (the three processes agree)
+      expect((await patch('skus', ids.sku!, { name: 'Read by version' })).status).toBe(200);
+      expect((await readAll()).body.data.attributes.name).toBe('Read by version');
+    } finally {
+      await t.database.sql`alter table sku_changes_horizon_away rename to sku_changes_horizon`;
+    }
+  });
+
   it('stops serving a SKU when its market is disabled, and serves it again once enabled', async () => {
     await readAll();
     expect((await patch('markets', ids.market!, { _disable: true })).status).toBe(200);

@@ -98,9 +98,10 @@ export class SingleCache {
     if (!entry) return undefined;
     const generation = this.generation;
     if (def.cache?.changes) {
-      const read = await this.chain.read();
+      // a read that fails (the feed's tables locked or altered by hand) leaves the version to decide
+      const read = await this.chain.read().catch(() => undefined);
       if (generation !== this.generation) return undefined;
-      if (this.chain.unchanged(id, entry.at) && read.now < entry.until) {
+      if (read && this.chain.unchanged(id, entry.at) && read.now < entry.until) {
         entry.at = read.seq;
         this.stats.fromFeed++;
         return this.hit(key, entry);

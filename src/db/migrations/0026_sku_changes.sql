@@ -34,15 +34,22 @@ END $$;
 --> statement-breakpoint
 CREATE FUNCTION "sku_changes_by_draft"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- an answer reads drafts through their stock item's SKU, which may differ from the draft's own copy
+  -- (a stock item moved to another SKU): both are listed
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
-      FROM (SELECT DISTINCT sku_id FROM new_rows WHERE status = 'draft') d(s);
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s FROM (
+      SELECT n.sku_id FROM new_rows n WHERE n.status = 'draft'
+      UNION SELECT si.sku_id FROM new_rows n JOIN stock_items si ON si.id = n.stock_item_id WHERE n.status = 'draft') d(s);
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
-      FROM (SELECT DISTINCT sku_id FROM old_rows WHERE status = 'draft') d(s);
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s FROM (
+      SELECT o.sku_id FROM old_rows o WHERE o.status = 'draft'
+      UNION SELECT si.sku_id FROM old_rows o JOIN stock_items si ON si.id = o.stock_item_id WHERE o.status = 'draft') d(s);
   ELSE
-    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s
-      FROM (SELECT sku_id FROM new_rows WHERE status = 'draft' UNION SELECT sku_id FROM old_rows WHERE status = 'draft') d(s);
+    INSERT INTO sku_changes (txid, sku_id) SELECT txid_current(), s FROM (
+      SELECT n.sku_id FROM new_rows n WHERE n.status = 'draft'
+      UNION SELECT o.sku_id FROM old_rows o WHERE o.status = 'draft'
+      UNION SELECT si.sku_id FROM new_rows n JOIN stock_items si ON si.id = n.stock_item_id WHERE n.status = 'draft'
+      UNION SELECT si.sku_id FROM old_rows o JOIN stock_items si ON si.id = o.stock_item_id WHERE o.status = 'draft') d(s);
   END IF;
   RETURN NULL;
 END $$;
@@ -94,6 +101,30 @@ CREATE TRIGGER "skus_changes_delete" AFTER DELETE ON "skus" REFERENCING OLD TABL
   FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_by_id"();
 --> statement-breakpoint
 CREATE TRIGGER "skus_changes_truncate" AFTER TRUNCATE ON "skus" FOR EACH STATEMENT EXECUTE FUNCTION "sku_changes_all"();
+--> statement-breakpoint
+-- fired under session_replication_role = replica too (bulk loads, logical replication's apply): only a
+-- trigger disabled by hand keeps a write from the feed
+ALTER TABLE "stock_items" ENABLE ALWAYS TRIGGER "stock_items_changes_insert";
+--> statement-breakpoint
+ALTER TABLE "stock_items" ENABLE ALWAYS TRIGGER "stock_items_changes_update";
+--> statement-breakpoint
+ALTER TABLE "stock_items" ENABLE ALWAYS TRIGGER "stock_items_changes_delete";
+--> statement-breakpoint
+ALTER TABLE "stock_items" ENABLE ALWAYS TRIGGER "stock_items_changes_truncate";
+--> statement-breakpoint
+ALTER TABLE "stock_reservations" ENABLE ALWAYS TRIGGER "stock_reservations_changes_insert";
+--> statement-breakpoint
+ALTER TABLE "stock_reservations" ENABLE ALWAYS TRIGGER "stock_reservations_changes_update";
+--> statement-breakpoint
+ALTER TABLE "stock_reservations" ENABLE ALWAYS TRIGGER "stock_reservations_changes_delete";
+--> statement-breakpoint
+ALTER TABLE "stock_reservations" ENABLE ALWAYS TRIGGER "stock_reservations_changes_truncate";
+--> statement-breakpoint
+ALTER TABLE "skus" ENABLE ALWAYS TRIGGER "skus_changes_update";
+--> statement-breakpoint
+ALTER TABLE "skus" ENABLE ALWAYS TRIGGER "skus_changes_delete";
+--> statement-breakpoint
+ALTER TABLE "skus" ENABLE ALWAYS TRIGGER "skus_changes_truncate";
 --> statement-breakpoint
 -- rows below `next` go, and `floor` says so; `next` becomes the oldest running transaction, so what
 -- a reader may still ask about stays at least one pruning interval longer (never lowered by a racing
