@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../src/db/client';
 import { ChangeChain } from '../src/http/change-chain';
+import { probeVersion } from '../src/query/probe';
+import { skusResource } from '../src/resources/catalog';
 import type { TestApp } from './helpers/app';
 import type { Client } from './helpers/http';
 import { network } from './helpers/orders';
@@ -160,5 +163,64 @@ describe('the SKU change feed', () => {
     const h = await horizon();
     expect(BigInt(h!.floor)).toBe(BigInt(once!.next));
     expect(BigInt(h!.floor)).toBeLessThanOrEqual(BigInt(h!.next));
+  });
+
+  it('lists every SKU whose version moved, over random writes to SKUs, stock items and drafts', async () => {
+    const n = await network(api, { stock: { A: { L: 5, M: 5 }, B: { L: 5 }, C: { M: 5 } } });
+    const { sql } = t.database;
+    const skus = [n.sku.A!, n.sku.B!, n.sku.C!];
+    const locs = [n.loc.L!, n.loc.M!];
+    // the version the cache used before the feed: the SKU row's, its stock items' and drafts' xmin
+    const versions = async () =>
+      Promise.all(
+        skus.map(
+          async (id) => (await probeVersion(t.database.db, skusResource, { mode: 'test' } as never, id))?.version,
+        ),
+      );
+    const item = async (k: number) =>
+      (await sql<{ id: string }[]>`select id from stock_items where sku_id = any(${skus}) order by id`)[k]?.id;
+    let serial = 0;
+    const ops: Record<string, (k: number, j: number) => Promise<unknown>> = {
+      quantity: async (k) => sql`update stock_items set quantity = quantity + 1 where id = ${(await item(k)) ?? ''}`,
+      move: async (k, j) => sql`update stock_items set sku_id = ${skus[j % 3]!} where id = ${(await item(k)) ?? ''}
+        and not exists (select 1 from stock_items x where x.sku_id = ${skus[j % 3]!}
+          and x.stock_location_id = stock_items.stock_location_id)`,
+      add: (k, j) => sql`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+        values (${`FRI${serial}`}, 'test', ${k % 2}, ${skus[j % 3]!}, ${locs[k % 2]!}, ${`FRR${serial++}`})
+        on conflict do nothing`,
+      remove: async (k) => {
+        const id = (await item(k)) ?? '';
+        await sql`delete from stock_reservations where stock_item_id = ${id}`;
+        await sql`delete from stock_items where id = ${id}`;
+      },
+      draft: async (k, j) =>
+        sql`insert into stock_reservations (id, mode, status, quantity, stock_item_id, sku_id, expires_at)
+          select ${`FRD${serial++}`}, 'test', 'draft', 1, si.id, ${skus[j % 3]!}, now() + interval '1 hour'
+          from stock_items si where si.id = ${(await item(k)) ?? ''}`,
+      expiry: (k) => sql`update stock_reservations set expires_at = expires_at + interval '1 minute'
+        where id = (select id from stock_reservations where status = 'draft' order by id offset ${k} limit 1)`,
+      undraft: (k) => sql`delete from stock_reservations
+        where id = (select id from stock_reservations where status = 'draft' order by id offset ${k} limit 1)`,
+      rename: (_k, j) => sql`update skus set name = ${`n${serial++}`} where id = ${skus[j % 3]!}`,
+    };
+    const chain = new ChangeChain(t.database.db);
+    await chain.read();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...Object.keys(ops)), fc.nat(6), fc.nat(2)), { minLength: 1, maxLength: 8 }),
+        async (steps) => {
+          for (const [op, k, j] of steps) {
+            const before = await versions();
+            const { seq } = await chain.read();
+            await ops[op]!(k, j);
+            await chain.read();
+            const after = await versions();
+            for (const [i, id] of skus.entries())
+              if (before[i] !== after[i]) expect(chain.unchanged(id, seq), `${op} ${k} ${j}: ${id}`).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
