@@ -154,4 +154,26 @@ each try is an event callback', async () => {
     expect(picked!.json.data.attributes.status).toBe('picking');
     for (const h of hooks) await api.delete(`/api/webhooks/${h.id}`);
   });
+
+  it("records a table's events once an enabled webhook listens to one of its topics, \
+whatever other tables have", async () => {
+    const n = await network(api, { stock: { X: { A: 5 } } });
+    const onOrders = await webhook(api, 'orders.place', rx.url, { _disable: true });
+    const onShipments = await webhook(api, 'shipments.create', rx.url);
+    const first = await order(api, n, { X: 1 });
+    await trigger(api, 'orders', first, '_place');
+    // the disabled webhook gets nothing; the shipments one gets the shipment, though orders has no listener
+    expect(await deliveriesOf(t, onOrders.id)).toEqual([]);
+    const [shipment] = (await api.get(`/api/orders/${first}/shipments`)).body.data;
+    expect((await deliveriesOf(t, onShipments.id)).map((d) => [d.topic, d.resource_id])).toEqual([
+      ['shipments.create', shipment.id],
+    ]);
+    expect((await trigger(api, 'webhooks', onOrders.id, '_enable')).status).toBe(200);
+    const second = await order(api, n, { X: 1 });
+    await trigger(api, 'orders', second, '_place');
+    expect((await deliveriesOf(t, onOrders.id)).map((d) => [d.topic, d.resource_id])).toEqual([
+      ['orders.place', second],
+    ]);
+    for (const h of [onOrders, onShipments]) await api.delete(`/api/webhooks/${h.id}`);
+  });
 });

@@ -155,7 +155,6 @@ async function applyPlan(
       from unnest(${sh.map((s) => s.id)}::text[], ${sh.map((s) => s.number)}::text[], ${sh.map((s) => s.isl)}::text[],
         ${sh.map((s) => s.loc)}::text[], ${sh.map((s) => s.cat)}::text[], ${sh.map((s) => s.allocation)}::text[])
         as t(id, number, isl, loc, cat, alloc)
-      returning id
     ), new_slis as (
       insert into stock_line_items (id, mode, shipment_id, order_id, line_item_id, stock_item_id,
         sku_id, sku_code, quantity)
@@ -165,8 +164,10 @@ async function applyPlan(
         ${slis.map((s) => s.p.skuId)}::text[], ${slis.map((s) => s.code)}::text[],
         ${slis.map((s) => s.p.quantity)}::int[])
         as t(id, shipment, line, item, sku, code, q)
-      returning id
-    ), new_transfers as (
+    )${
+      // a CTE for no rows still opens its table and indexes: left out when there is nothing to write
+      tr.length
+        ? sql`, new_transfers as (
       insert into stock_transfers (id, mode, number, sku_id, sku_code, status, quantity, origin_stock_location_id,
         destination_stock_location_id, shipment_id, line_item_id, order_id)
       select id, ${ctx.mode}, number, sku, code, 'upcoming', q, orig, dest, shipment, line, ${order.id}
@@ -175,8 +176,9 @@ async function applyPlan(
         ${tr.map((x) => x.t.fromLocationId)}::text[], ${tr.map((x) => x.t.toLocationId)}::text[],
         ${tr.map((x) => x.shipment)}::text[], ${tr.map((x) => x.t.lineItemId)}::text[])
         as t(id, number, sku, code, q, orig, dest, shipment, line)
-      returning id
-    ), held_rows as (${reservationRows(sql, ctx.mode, holds, ids)}), placed as (
+    )`
+        : sql``
+    }, held_rows as (${reservationRows(sql, ctx.mode, holds, ids)}), placed as (
       update orders set status = 'placed', payment_status = 'authorized', placed_at = now(), updated_at = now(),
         fulfillment_status = ${plan.shipments.length ? 'unfulfilled' : 'not_required'}
       where id = ${order.id}
