@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import { socketOf } from '../src/db/socket-url';
 import type { TestApp } from './helpers/app';
 import { place } from './helpers/faults';
 import { type Client, client, doc } from './helpers/http';
@@ -165,7 +166,8 @@ describe('Idempotency-Key when the server dies between COMMIT and its reply', ()
 
   it('a placement sent again after a SIGKILL places once and answers with the placed order', async () => {
     const n = await network(api, { stock: { X: { A: 100 } } });
-    const sql = postgres(t.dbUrl, { max: 2, onnotice: () => {} });
+    const { url, path } = socketOf(t.dbUrl);
+    const sql = postgres(url, { path, max: 2, onnotice: () => {} });
     try {
       let caught = false;
       for (let attempt = 0; attempt < 5 && !caught; attempt++) {

@@ -4,6 +4,7 @@ import { type Connector, createConnector } from './connector';
 import { guard } from './guard';
 import { timed } from './instrument';
 import * as schema from './schema/index';
+import { socketOf } from './socket-url';
 import { boundedTransaction, type TransactionLimits, type TxWrap } from './transaction';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -96,7 +97,8 @@ function preparing(
   });
 }
 
-export function connect(url: string, max = 10, options: ConnectOptions = {}): Database {
+export function connect(given: string, max = 10, options: ConnectOptions = {}): Database {
+  const { url, path } = socketOf(given);
   const onConnectionClosed = new Set<() => void>();
   const onEvent = new Set<(e: DbEvent) => void>();
   const emit = (e: DbEvent) => {
@@ -116,6 +118,7 @@ export function connect(url: string, max = 10, options: ConnectOptions = {}): Da
       ),
   });
   const poolOptions = {
+    ...(path ? { path } : {}),
     onnotice: () => {},
     onclose: () => {
       for (const f of onConnectionClosed) f();

@@ -21,8 +21,11 @@ export interface Connector {
   open(): boolean;
   /** End every live connection with `reason`; returns how many there were. */
   destroyAll(reason: Error): number;
-  /** End the live connection whose local port is `port` (the server's `inet_client_port()`). */
-  destroyByLocalPort(port: number, reason: Error): boolean;
+  /**
+   * End the live connection the server knows as `port` (its `inet_client_port()`, TCP) or `pid` (its
+   * `pg_backend_pid()`, read from the startup of a Unix-socket connection, which has no port).
+   */
+  destroyConnection(who: { port?: number; pid?: number }, reason: Error): boolean;
   close(): void;
 }
 
@@ -37,6 +40,7 @@ export const CIRCUIT_OPEN = 'CONNECT_CIRCUIT_OPEN';
 
 export function createConnector(o: ConnectorOptions): Connector {
   const live = new Set<net.Socket>();
+  const pidOf = new WeakMap<net.Socket, number>();
   let openSince = 0;
   let lastError: Error | undefined;
   let probe: NodeJS.Timeout | undefined;
@@ -107,6 +111,7 @@ export function createConnector(o: ConnectorOptions): Connector {
       }
       try {
         const s = await dial(target);
+        if (target.path) watchStartup(s, (pid) => pidOf.set(s, pid));
         for (const x of live) if (x.destroyed) live.delete(x);
         live.add(s);
         s.once('close', () => live.delete(s));
@@ -126,9 +131,12 @@ export function createConnector(o: ConnectorOptions): Connector {
       live.clear();
       return n;
     },
-    destroyByLocalPort: (port, reason) => {
+    destroyConnection: ({ port, pid }, reason) => {
       for (const s of live)
-        if (s.localPort === port && !s.destroyed) {
+        if (
+          !s.destroyed &&
+          ((port !== undefined && s.localPort === port) || (pid !== undefined && pidOf.get(s) === pid))
+        ) {
           s.destroy(reason);
           return true;
         }
@@ -139,4 +147,37 @@ export function createConnector(o: ConnectorOptions): Connector {
       if (probe) clearTimeout(probe);
     },
   };
+}
+
+/**
+ * Reads, as it passes, the backend's process id from the startup's BackendKeyData message (type `K`:
+ * length, then the pid), and stops listening at ReadyForQuery, an error, TLS, or 64 KB. postgres.js
+ * reads the same bytes: nothing is consumed, and the server says nothing before the client's startup.
+ */
+export function watchStartup(s: net.Socket, found: (pid: number) => void): void {
+  let buf: Buffer = Buffer.alloc(0);
+  let seen = 0;
+  const stop = () => s.off('data', on);
+  function on(chunk: Buffer) {
+    if (seen === 0 && (chunk[0] === 0x53 || chunk[0] === 0x4e)) {
+      // the answer to an SSLRequest: 'S' (TLS follows: nothing readable) or 'N' (plain, one byte)
+      if (chunk[0] === 0x53) return stop();
+      chunk = chunk.subarray(1);
+    }
+    seen += chunk.length;
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    while (buf.length >= 5) {
+      const type = buf[0];
+      const length = buf.readInt32BE(1);
+      if (length < 4 || seen > 65_536) return stop();
+      if (buf.length < 1 + length) break;
+      if (type === 0x4b && length >= 8) {
+        found(buf.readInt32BE(5));
+        return stop();
+      }
+      if (type === 0x5a || type === 0x45) return stop(); // ReadyForQuery, ErrorResponse
+      buf = buf.subarray(1 + length);
+    }
+  }
+  s.on('data', on);
 }

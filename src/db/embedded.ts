@@ -25,6 +25,7 @@ import { type Launched, supervise } from './supervise';
  * Once up, it is supervised: restarted on the same port after a crash (supervise.ts).
  */
 export interface EmbeddedServer {
+  /** TCP on 127.0.0.1, with libpq's `host=/tmp` when the Unix socket is there (connect() prefers it: socket-url.ts). */
   url: string;
   port: number;
   /** Where the cluster's files are (differs from `{dataDir}/pg` when placed elsewhere for the postgres user). */
@@ -45,6 +46,9 @@ export interface EmbeddedOptions {
   /** More `-c name=value` settings (benchmarks load pg_stat_statements with them). */
   flags?: string[];
 }
+
+/** Where the embedded server's Unix socket goes: PostgreSQL's own default, which the postgres user can write. */
+const SOCKET_DIR = process.platform === 'win32' ? undefined : '/tmp';
 
 export const EMBEDDED_USER = 'allot';
 export const EMBEDDED_PASSWORD = 'allot';
@@ -107,6 +111,7 @@ export async function startEmbedded(
     // crash recovery starts by flushing the cluster's files to disk: one syncfs() instead of an fsync() per file
     // (seconds on a busy disk), so a restart after a crash serves again sooner
     ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : []),
+    ...(SOCKET_DIR ? ['-c', `unix_socket_directories=${SOCKET_DIR}`] : []),
     ...(opts.flags ?? []),
   ];
   const supervisor = supervise({
@@ -125,8 +130,10 @@ export async function startEmbedded(
       } catch {}
   };
   process.on('exit', onExit);
+  // a round trip through the Unix socket costs both ends less kernel time than TCP on loopback
+  const socket = SOCKET_DIR && existsSync(path.join(SOCKET_DIR, `.s.PGSQL.${port}`)) ? `?host=${SOCKET_DIR}` : '';
   return {
-    url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
+    url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres${socket}`,
     port,
     dir,
     pid: supervisor.pid,

@@ -47,5 +47,7 @@ async function ensureDatabase(server: EmbeddedServer): Promise<string> {
   } finally {
     await admin.close();
   }
-  return server.url.replace(/\/postgres$/, '/allot');
+  const u = new URL(server.url);
+  u.pathname = '/allot';
+  return u.toString();
 }

@@ -20,9 +20,10 @@ export interface TransactionLimits {
 
 export const DEADLINE = 'TRANSACTION_DEADLINE';
 
-// pipelined ahead of the service's first statement; the port names the connection's socket here
+// pipelined ahead of the service's first statement; the port (TCP) or the pid (a Unix socket) names
+// the connection's socket here
 const LIMITS = `select set_config('statement_timeout', $1, true),
-  set_config('idle_in_transaction_session_timeout', $2, true), inet_client_port() as port`;
+  set_config('idle_in_transaction_session_timeout', $2, true), inet_client_port() as port, pg_backend_pid() as pid`;
 
 /**
  * Runs a transaction of the write request being served (src/db/scope.ts) with its limits and its
@@ -38,12 +39,12 @@ export function boundedTransaction(
 ): Promise<unknown> {
   const scope = currentWriteScope();
   if (!scope) return begin();
-  let port: number | undefined;
+  let who: { port?: number; pid?: number } | undefined;
   setWrap(async (tx: postgres.Sql, fn) => {
     const set = tx
       .unsafe(LIMITS, [String(limits.statementTimeoutMs), String(limits.idleInTransactionMs)], { prepare: true })
       .then((rows) => {
-        port = (rows[0]?.port as number | null) ?? undefined;
+        who = { port: (rows[0]?.port as number | null) ?? undefined, pid: rows[0]?.pid as number };
       });
     set.catch(() => {}); // a failure aborts the transaction: the statements after it report it
     await scope.began?.(tx);
@@ -58,7 +59,7 @@ export function boundedTransaction(
       const e = Object.assign(new Error(`transaction still running after ${limits.deadlineMs} ms: given up`), {
         code: DEADLINE,
       });
-      if (port !== undefined) connector.destroyByLocalPort(port, e);
+      if (who) connector.destroyConnection(who, e);
       reject(e);
     }, limits.deadlineMs);
     timer.unref();

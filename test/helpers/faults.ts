@@ -8,6 +8,7 @@ import { upsertApplication } from '../../src/auth/applications';
 import { connect } from '../../src/db/client';
 import { freePort } from '../../src/db/embedded';
 import { runMigrations } from '../../src/db/migrate';
+import { socketOf } from '../../src/db/socket-url';
 
 /**
  * A PostgreSQL of its own for fault injection (shared by test/faults.test.ts and `npm run bench -- faults`):
@@ -168,7 +169,8 @@ export async function seedFaultDb(url: string, skus = 200): Promise<{ clientId: 
 
 /** `n` draft orders of one to three line items over the seeded SKUs, ids `{prefix}{i}`. */
 export async function draftOrders(url: string, prefix: string, n: number, skus = 200): Promise<string[]> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const { url: target, path } = socketOf(url);
+  const sql = postgres(target, { path, max: 1, onnotice: () => {} });
   try {
     await sql`insert into orders (id, mode, market_id) select ${prefix} || g, 'test', 'MARKET1' from
       generate_series(1, ${n}) g`;
