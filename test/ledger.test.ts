@@ -89,4 +89,20 @@ describe('stock ledger', () => {
     await expect(sql`update stock_items set id = 'renamed' where id = ${b}`).rejects.toThrow(/cannot change/);
     await expectClean(t);
   });
+
+  it("records nothing for a replica-mode update (logical replication's apply brings the ledger's rows)", async () => {
+    const n = await network(api, { stock: { X: { A: 5 } } });
+    const item = n.item['X@A']!;
+    const replica = (delta: number) =>
+      t.database.sql.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`;
+        await tx`update stock_items set quantity = quantity + ${delta} where id = ${item}`;
+      });
+    await replica(2);
+    expect((await movements(item)).map(({ q, reason }) => [q, reason])).toEqual([[5, 'created']]);
+    const { checkInvariants } = await import('../src/services/check');
+    expect((await checkInvariants(t.database.sql)).map((d) => d.kind)).toEqual(['ledger_drift']);
+    await replica(-2);
+    await expectClean(t);
+  });
 });
