@@ -6,8 +6,10 @@ import {
   freePort,
   load,
   postmasterPid,
+  resetStatements,
   seedNetwork,
   startProcess,
+  statementProfile,
   stopProcess,
   table,
 } from './lib';
@@ -125,6 +127,7 @@ export default async function availabilityBench() {
       await writer;
     }
     // every read a miss (as under constant writes to the same SKUs): the response cache off
+    let profile = ''; // its statements, with BENCH_STATEMENTS=1
     const uncachedPort = await freePort();
     const uncached = await startProcess(
       ['src/server.ts'],
@@ -140,24 +143,24 @@ export default async function availabilityBench() {
     );
     try {
       await load('warm-up', `http://127.0.0.1:${uncachedPort}`, paths, headers, 2);
-      rows.push({
-        ...(await load(
-          'cutoff 10, response cache off',
-          `http://127.0.0.1:${uncachedPort}`,
-          paths,
-          headers,
-          SECONDS,
-          uncached.pid,
-          dbPid,
-        )),
-        vs: rows[2], // the bare Fastify route at cutoff 10
-      });
+      await resetStatements(sql);
+      const row = await load(
+        'cutoff 10, response cache off',
+        `http://127.0.0.1:${uncachedPort}`,
+        paths,
+        headers,
+        SECONDS,
+        uncached.pid,
+        dbPid,
+      );
+      rows.push({ ...row, vs: rows[2] }); // against the bare Fastify route at cutoff 10
+      profile = await statementProfile(sql, Math.round(row.rps * SECONDS));
     } finally {
       await stopProcess(uncached);
     }
     process.stdout.write(
       `\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ` +
-        `ratio: to the bare route answering the same body\n${table(rows)}\n`,
+        `ratio: to the bare route answering the same body\n${table(rows)}\n${profile}`,
     );
   } finally {
     await stopProcess(server);
