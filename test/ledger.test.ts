@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkInvariants } from '../src/services/check';
 import type { TestApp } from './helpers/app';
 import { type Client, doc } from './helpers/http';
 import { expectClean, network, order, trigger } from './helpers/orders';
@@ -54,7 +55,6 @@ describe('stock ledger', () => {
     await t.database.sql`alter table stock_items disable trigger stock_items_ledger`;
     await t.database.sql`update stock_items set quantity = quantity + 1 where id = ${n.item['X@B']!}`;
     await t.database.sql`alter table stock_items enable trigger stock_items_ledger`;
-    const { checkInvariants } = await import('../src/services/check');
     expect((await checkInvariants(t.database.sql)).map((d) => d.kind)).toEqual(['ledger_drift']);
     await t.database.sql`alter table stock_items disable trigger stock_items_ledger`;
     await t.database.sql`update stock_items set quantity = quantity - 1 where id = ${n.item['X@B']!}`;
@@ -100,7 +100,6 @@ describe('stock ledger', () => {
       });
     await replica(2);
     expect((await movements(item)).map(({ q, reason }) => [q, reason])).toEqual([[5, 'created']]);
-    const { checkInvariants } = await import('../src/services/check');
     expect((await checkInvariants(t.database.sql)).map((d) => d.kind)).toEqual(['ledger_drift']);
     await replica(-2);
     await expectClean(t);
