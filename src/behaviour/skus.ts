@@ -9,6 +9,7 @@ import type { Behaviour } from '../resources/bind';
 import { marketJson, stockJson } from '../resources/sku-inventory';
 import { coalesce } from '../rows/coalesce';
 import { type Row, withRowKey } from '../rows/row';
+import { InventoryValue } from './inventory-json';
 
 /** Everything availability needs about one market: the model's cutoff, its locations, and lead times by location. */
 interface MarketStock {
@@ -117,14 +118,16 @@ async function loadInventory(db: Tx, ctx: RequestContext, rows: Row[]): Promise<
   for (const row of rows) {
     out.set(
       row.id,
-      availability({
-        slots: market.slots,
-        cutoff: market.cutoff,
-        scopedLocationIds: ctx.caller.stockLocationIds,
-        stock: stock.get(row.id) ?? new Map(),
-        leadTimes: market.leadTimes,
-        doNotTrack: row.do_not_track,
-      }),
+      InventoryValue.of(
+        availability({
+          slots: market.slots,
+          cutoff: market.cutoff,
+          scopedLocationIds: ctx.caller.stockLocationIds,
+          stock: stock.get(row.id) ?? new Map(),
+          leadTimes: market.leadTimes,
+          doNotTrack: row.do_not_track,
+        }),
+      ),
     );
   }
   return out;

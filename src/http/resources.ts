@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../auth/permissions';
 import { parseDocument } from '../jsonapi/document';
 import { errors } from '../jsonapi/errors';
+import { stringifyDocument } from '../jsonapi/json-text';
 import { pageLinks } from '../jsonapi/links';
 import { type ParsedQuery, parseQuery } from '../jsonapi/query';
 import { listRows } from '../query/list';
@@ -20,7 +21,7 @@ type P = { type: string; id?: string; rel?: string };
 type Req = FastifyRequest<{ Params: P; Querystring: Record<string, string | string[]> }>;
 
 const send = (reply: FastifyReply, status: number, body: unknown) =>
-  reply.status(status).type(JSONAPI).send(JSON.stringify(body));
+  reply.status(status).type(JSONAPI).send(stringifyDocument(body));
 
 /** The generic JSON:API routes, driven entirely by the registry: every served type gets the same endpoints. */
 export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -52,7 +53,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: AppDeps): voi
     keep?: { key: string; at: number },
   ) => {
     const doc = await present(db, request.ctx, def, [row], p, { organizationId: orgId, single: true });
-    const body = JSON.stringify({
+    const body = stringifyDocument({
       data: doc.data[0],
       ...(doc.included.length || q.include.length ? { included: doc.included } : {}),
     });
