@@ -30,8 +30,10 @@ export class InventoryValue extends WithJsonText implements Inventory {
 
   jsonText(): string {
     let levels = '';
-    for (const l of this.levels)
-      levels += `${levels ? ',' : ''}{"quantity":${JSON.stringify(l.quantity)},"delivery_lead_times":${leadTimesText(l.delivery_lead_times)}}`;
+    for (const l of this.levels) {
+      const leadTimes = leadTimesText(l.delivery_lead_times);
+      levels += `${levels ? ',' : ''}{"quantity":${JSON.stringify(l.quantity)},"delivery_lead_times":${leadTimes}}`;
+    }
     return `{"available":${this.available},"quantity":${JSON.stringify(this.quantity)},"levels":[${levels}]}`;
   }
 }
