@@ -35,6 +35,7 @@ import { Readiness } from './ops/readiness';
 import { startFeedPruner } from './query/changes';
 import { startListKeeper } from './query/list-keeper';
 import { commitsAreDurable } from './query/probe';
+import { forgetMarkets } from './resources/sku-inventory';
 import { startSweeper } from './services/sweeper';
 import { buildRegistry } from './wiring';
 
@@ -117,7 +118,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const logDb = (e: DbEvent) => app.log[e.level]({ err: e.err }, `database: ${e.msg}`);
   database.onEvent.add(logDb);
   app.addHook('onClose', async () => void database.onEvent.delete(logDb));
-  const forget = () => responseCache.clear();
+  const forget = () => {
+    responseCache.clear();
+    forgetMarkets(database.db);
+  };
   database.onConnectionClosed.add(forget);
   app.addHook('onClose', async () => void database.onConnectionClosed.delete(forget));
   const revocations = new Revocations(database, (m, err) => bg('warn', m, err));

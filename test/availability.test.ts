@@ -90,6 +90,35 @@ describe('the worked example of docs/availability.md', () => {
     expect(await inventoryOf(t.tokens.admin)).toBeNull();
   });
 
+  it('shows a configuration change typed in SQL in the very next read, and in every read after it', async () => {
+    const token = await t.token(await t.application({}), 'market:code:eu'); // no response cache for integrations
+    const firstAtA = async () =>
+      (await inventoryOf(token)).levels[0].delivery_lead_times.map((d: any) => [
+        d.shipping_method.name,
+        d.shipping_method.price_amount_cents,
+      ]);
+    expect(await firstAtA()).toEqual([
+      ['Standard', 700],
+      ['Express', 1200],
+    ]);
+    await t.database.sql`update shipping_methods set price_amount_cents = 1300 where name = 'Standard'`;
+    // the first read after the change carries the market's new JSON; the next ones are told it is known
+    for (let i = 0; i < 3; i++)
+      expect(await firstAtA()).toEqual([
+        ['Express', 1200],
+        ['Standard', 1300],
+      ]);
+    await t.database.sql`update markets set disabled_at = now() where id = ${ids.market!}`;
+    expect(await inventoryOf(token)).toBeNull();
+    await t.database.sql`update markets set disabled_at = null where id = ${ids.market!}`;
+    await t.database.sql`update shipping_methods set price_amount_cents = 700 where name = 'Standard'`;
+    expect(await firstAtA()).toEqual([
+      ['Standard', 700],
+      ['Express', 1200],
+    ]);
+    expect((await inventoryOf(token)).quantity).toBe(58);
+  });
+
   it('a sales channel list has no inventory attribute, and lists X because it has stock items there', async () => {
     const res = await client(t.app, await t.token(salesChannel, 'market:code:eu')).get('/api/skus');
     expect(res.status).toBe(200);

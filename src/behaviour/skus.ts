@@ -6,7 +6,7 @@ import { availability, type Inventory, type LeadTime, type Stock } from '../inve
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
 import type { Behaviour } from '../resources/bind';
-import { marketJson, stockJson } from '../resources/sku-inventory';
+import { knownMarket, marketJson, rememberMarket, stockJson } from '../resources/sku-inventory';
 import { coalesce } from '../rows/coalesce';
 import { type Row, withRowKey } from '../rows/row';
 import { InventoryValue } from './inventory-json';
@@ -92,6 +92,30 @@ async function loadMarketStock(db: Tx, mode: string, marketId: string, skuIds: s
 const WITH_ROW = withRowKey('inventory');
 
 /**
+ * What rows looked up by id carry (sku-inventory.ts), if it can be used: computed for this caller's
+ * market, all at one configuration version, with the market's JSON either carried or known.
+ */
+function carried(
+  db: object,
+  mode: string,
+  marketId: string,
+  rows: Row[],
+): { market: string; stock: string[] } | undefined {
+  let version: string | undefined;
+  let market: string | undefined;
+  const stock: string[] = [];
+  for (const r of rows) {
+    const c = typeof r[WITH_ROW] === 'string' ? (r[WITH_ROW] as string).split('\n') : undefined;
+    if (c?.length !== 4 || c[0] !== marketId || (version !== undefined && c[1] !== version)) return undefined;
+    version = c[1]!;
+    if (c[2]) rememberMarket(db, mode, marketId, version, (market = c[2]));
+    stock.push(c[3]!);
+  }
+  market ??= version === undefined ? undefined : knownMarket(db, mode, marketId, version);
+  return market === undefined ? undefined : { market, stock };
+}
+
+/**
  * The `inventory` attribute of SKU rows for the caller's market, or null without a market.
  * Rows looked up by id carry what it needs already; a page of rows is one statement.
  */
@@ -101,11 +125,10 @@ async function loadInventory(db: Tx, ctx: RequestContext, rows: Row[]): Promise<
   if (!marketId || !rows.length) return out;
   let market: MarketStock | undefined;
   let stock: Map<string, Map<string, Stock>>;
-  // what rows looked up by id carry counts only if it was computed for this caller's market
-  const carried = rows.map((r) => (typeof r[WITH_ROW] === 'string' ? (r[WITH_ROW] as string).split('\n') : undefined));
-  if (carried.every((c) => c?.length === 3 && c[0] === marketId)) {
-    market = parseMarket(carried[0]![1]!);
-    stock = parseStock(carried.flatMap((c) => JSON.parse(c![2]!) as Json[][]));
+  const withRow = carried(db, ctx.mode, marketId, rows);
+  if (withRow) {
+    market = parseMarket(withRow.market);
+    stock = parseStock(withRow.stock.flatMap((text) => JSON.parse(text) as Json[][]));
   } else {
     ({ market, stock } = await marketStock(
       db,

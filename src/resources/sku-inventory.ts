@@ -43,18 +43,48 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
       join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
 
 /**
+ * Markets' JSON as single reads last received it, per database, by mode, market and
+ * `market_config_version`. The counter moves in the same transaction as any change to what
+ * `marketJson` reads (migrations 0009, 0010), so equal versions mean equal text: a statement that
+ * finds the version it was told it knows leaves the JSON out, and the loader takes it from here.
+ * Bounded; a text no longer here makes the loader read market and stock again in one statement.
+ * Forgotten when a connection closes, as the response cache is (a restored database reuses counts).
+ */
+const known = new WeakMap<object, { texts: Map<string, string>; latest: Map<string, string> }>();
+
+export function rememberMarket(db: object, mode: string, marketId: string, version: string, text: string): void {
+  let k = known.get(db);
+  if (!k) known.set(db, (k = { texts: new Map(), latest: new Map() }));
+  if (k.texts.size >= 64) k.texts.delete(k.texts.keys().next().value!);
+  k.texts.set(`${mode}|${marketId}|${version}`, text);
+  k.latest.set(`${mode}|${marketId}`, version);
+}
+
+export const knownMarket = (db: object, mode: string, marketId: string, version: string): string | undefined =>
+  known.get(db)?.texts.get(`${mode}|${marketId}|${version}`);
+
+export const forgetMarkets = (db: object): boolean => known.delete(db);
+
+/**
  * Selected with a SKU when it is looked up by id (`withRow` of the definition): the inventory then
- * costs no statement of its own. Text, in three lines (JSON text has no raw newline): the market id
- * it was computed for, the market's JSON, the SKU's stock JSON. Placeholders: `mode`, `marketIds`
- * (the first one counts); selected only for callers with a market.
+ * costs no statement of its own. Text, in four lines (JSON text has no raw newline): the market id
+ * it was computed for, `market_config_version`, the market's JSON (empty when the version is the one
+ * bound as known), the SKU's stock JSON. Placeholders: `mode`, `marketIds` (the first one counts),
+ * `knownMarketVersion`; selected only for callers with a market.
  */
 export const inventoryWithRow: WithRow = {
   when: (ctx: RequestContext) => ctx.caller.marketIds.length > 0,
   select: (skuId: SQL | unknown): SQL => {
     const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
-    return sql`${market} || E'\n' || coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') || E'\n'
+    const version = sql`(select n from market_config_version)::text`;
+    return sql`${market} || E'\n' || ${version} || E'\n'
+      || case when ${version} = ${sql.placeholder('knownMarketVersion')}::text then ''
+         else coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') end || E'\n'
       || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
   },
+  bind: (ctx: RequestContext, db: object) => ({
+    knownMarketVersion: known.get(db)?.latest.get(`${ctx.mode}|${ctx.caller.marketIds[0]}`) ?? '',
+  }),
 };
 
 /**

@@ -91,7 +91,9 @@ function findCoalesced(
     `find|${key}|${ctx.mode}|` +
     `${scoped || withRow.length || versioned ? `${marketIds.join(',')}|${stockLocationIds.join(',')}` : ''}`;
   return coalesce(db, group, id, async (ids) => {
-    const rows = await runRendered(db, statement, { mode: ctx.mode, ids, marketIds, stockLocationIds });
+    const values: Record<string, unknown> = { mode: ctx.mode, ids, marketIds, stockLocationIds };
+    for (const [, w] of withRow) if (w.bind) Object.assign(values, w.bind(ctx, db));
+    const rows = await runRendered(db, statement, values);
     return new Map(rows.map((r) => [String(r.id), r]));
   });
 }

@@ -15,6 +15,11 @@ export type Row = Record<string, any>;
 export interface WithRow {
   when: (ctx: RequestContext) => boolean;
   select: (id: unknown) => SQL;
+  /**
+   * Values for placeholders of its own, taken as the statement is sent to `db`. Requests that share
+   * a statement share mode, markets and stock locations, so `bind` may depend on those alone.
+   */
+  bind?: (ctx: RequestContext, db: object) => Record<string, unknown>;
 }
 
 /** Where a row looked up by id carries an attribute's `withRow` value. */
