@@ -43,25 +43,28 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
       join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
 
 /**
- * Markets' JSON as single reads last received it, per database, by mode, market and
+ * Each market's JSON as single reads last received it, per database and mode, with its
  * `market_config_version`. The counter moves in the same transaction as any change to what
  * `marketJson` reads (migrations 0009, 0010), so equal versions mean equal text: a statement that
- * finds the version it was told it knows leaves the JSON out, and the loader takes it from here.
- * Bounded; a text no longer here makes the loader read market and stock again in one statement.
- * Forgotten when a connection closes, as the response cache is (a restored database reuses counts).
+ * finds the version it was told it knows leaves the JSON out, and the loader takes it from here. A
+ * row of another version finds nothing here, and the loader reads market and stock again in one
+ * statement. Forgotten when a connection closes, as the response cache is (a restored database
+ * reuses counts).
  */
-const known = new WeakMap<object, { texts: Map<string, string>; latest: Map<string, string> }>();
+const known = new WeakMap<object, Map<string, { version: string; text: string }>>();
 
 export function rememberMarket(db: object, mode: string, marketId: string, version: string, text: string): void {
-  let k = known.get(db);
-  if (!k) known.set(db, (k = { texts: new Map(), latest: new Map() }));
-  if (k.texts.size >= 64) k.texts.delete(k.texts.keys().next().value!);
-  k.texts.set(`${mode}|${marketId}|${version}`, text);
-  k.latest.set(`${mode}|${marketId}`, version);
+  let markets = known.get(db);
+  if (!markets) known.set(db, (markets = new Map()));
+  markets.set(`${mode}|${marketId}`, { version, text });
 }
 
-export const knownMarket = (db: object, mode: string, marketId: string, version: string): string | undefined =>
-  known.get(db)?.texts.get(`${mode}|${marketId}|${version}`);
+const latest = (db: object, mode: string, marketId: string | undefined) => known.get(db)?.get(`${mode}|${marketId}`);
+
+export const knownMarket = (db: object, mode: string, marketId: string, version: string): string | undefined => {
+  const m = latest(db, mode, marketId);
+  return m?.version === version ? m.text : undefined;
+};
 
 export const forgetMarkets = (db: object): boolean => known.delete(db);
 
@@ -83,7 +86,7 @@ export const inventoryWithRow: WithRow = {
       || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
   },
   bind: (ctx: RequestContext, db: object) => ({
-    knownMarketVersion: known.get(db)?.latest.get(`${ctx.mode}|${ctx.caller.marketIds[0]}`) ?? '',
+    knownMarketVersion: latest(db, ctx.mode, ctx.caller.marketIds[0])?.version ?? '',
   }),
 };
 
