@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import {
@@ -13,16 +14,18 @@ import {
   stopProcess,
   table,
 } from './lib';
+import { alternate, ROUNDS } from './rounds';
 
 /**
  * `npm run bench -- availability`: a storefront's product page read, `GET /api/skus/{id}` with a
  * market-scoped sales channel token (the `inventory` object, docs/availability.md), over 10,000
  * SKUs × 5 stock locations, at cutoff 2 and 10; next to a bare Fastify route answering a body of the
- * same size.
+ * same size, alternated round by round with each row (bench/rounds.ts).
  */
 const SKUS = 10_000;
 const LOCATIONS = 5;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Seconds per round: each row is ROUNDS rounds alternated with its bare route's (bench/rounds.ts). */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WRITES_PER_SECOND = 200;
 
 export default async function availabilityBench() {
@@ -61,6 +64,16 @@ export default async function availabilityBench() {
       (_, i) => `/api/skus/S${String(((i * 7919) % SKUS) + 1).padStart(9, '0')}`,
     );
     const rows: Figures[] = [];
+    const bares: ChildProcess[] = [];
+    const bareFastify = async (body: string) => {
+      const port = await freePort();
+      const proc = await startProcess(['bench/bare.ts'], { PORT: String(port), BARE_BODY: body }, 'bare ready');
+      bares.push(proc);
+      const url = `http://127.0.0.1:${port}`;
+      await load('warm-up', url, paths, headers, 2);
+      return () => load(`bare Fastify (${body.length} B body)`, url, paths, headers, SECONDS, proc.pid);
+    };
+    let bare10: () => Promise<Figures> = () => Promise.reject(new Error('no bare route'));
     let sample = '';
     for (const cutoff of [2, 10]) {
       await sql`update inventory_models set stock_locations_cutoff = ${cutoff} where id = 'MODEL00001'`;
@@ -68,64 +81,41 @@ export default async function availabilityBench() {
       const levels = JSON.parse(sample).data.attributes.inventory?.levels.length;
       if (levels !== Math.min(cutoff, LOCATIONS))
         throw new Error(`cutoff ${cutoff} should show ${Math.min(cutoff, LOCATIONS)} levels: ${sample}`);
-      // the ceiling for this body: a bare Fastify route answering the same bytes, in the same run
-      const barePort = await freePort();
-      const bare = await startProcess(['bench/bare.ts'], { PORT: String(barePort), BARE_BODY: sample }, 'bare ready');
-      try {
-        await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
-        rows.push(
-          await load(
-            `bare Fastify (${sample.length} B body)`,
-            `http://127.0.0.1:${barePort}`,
-            paths,
-            headers,
-            SECONDS,
-            bare.pid,
-          ),
-        );
-      } finally {
-        await stopProcess(bare);
-      }
+      // the ceiling for this body: a bare Fastify route answering the same bytes, alternated with the row
+      const bare = await bareFastify(sample);
+      if (cutoff === 10) bare10 = bare;
       await load('warm-up', base, paths, headers, 2);
-      rows.push({
-        ...(await load(`GET /api/skus/{id} cutoff ${cutoff}`, base, paths, headers, SECONDS, server.pid, dbPid)),
-        vs: rows[rows.length - 1],
-      });
+      const pair = await alternate(bare, () =>
+        load(`GET /api/skus/{id} cutoff ${cutoff}`, base, paths, headers, SECONDS, server.pid, dbPid),
+      );
+      rows.push(pair.bare, pair.row);
     }
     rows.push(...(await asDeployed(db.url, sample, paths, headers, dbPid)));
     // a shop that sells and restocks while it is browsed: every commit moves the snapshot, so kept
     // responses are confirmed by their SKU's version, and a written SKU's next read is a miss
-    let writing = true;
     let writes = 0;
-    const writer = (async () => {
-      while (writing) {
-        const item = `I${String(
-          (1 + Math.floor(Math.random() * SKUS)) * 10 + 1 + Math.floor(Math.random() * LOCATIONS),
-        ).padStart(9, '0')}`;
-        await sql`update stock_items set quantity = quantity + 1 where id = ${item}`;
-        writes++;
-        await new Promise((r) => setTimeout(r, 1000 / WRITES_PER_SECOND));
+    const writing = async (name: string) => {
+      let on = true;
+      const writer = (async () => {
+        while (on) {
+          const item = `I${String(
+            (1 + Math.floor(Math.random() * SKUS)) * 10 + 1 + Math.floor(Math.random() * LOCATIONS),
+          ).padStart(9, '0')}`;
+          await sql`update stock_items set quantity = quantity + 1 where id = ${item}`;
+          writes++;
+          await new Promise((r) => setTimeout(r, 1000 / WRITES_PER_SECOND));
+        }
+      })();
+      try {
+        return await load(name, base, paths, headers, SECONDS, server.pid, dbPid);
+      } finally {
+        on = false;
+        await writer;
       }
-    })();
-    try {
-      const row = await load(
-        `cutoff 10, ${WRITES_PER_SECOND} stock writes/s`,
-        base,
-        paths,
-        headers,
-        SECONDS,
-        server.pid,
-        dbPid,
-      );
-      rows.push({
-        ...row,
-        name: `${row.name.replace(/\d+ stock/, `${Math.round(writes / SECONDS)} stock`)}`,
-        vs: rows[2], // the bare Fastify route at cutoff 10
-      });
-    } finally {
-      writing = false;
-      await writer;
-    }
+    };
+    const written = await alternate(bare10, () => writing(`cutoff 10, ${WRITES_PER_SECOND} stock writes/s`));
+    const perSecond = Math.round(writes / (SECONDS * ROUNDS));
+    rows.push({ ...written.row, name: written.row.name.replace(/\d+ stock/, `${perSecond} stock`) });
     // every read a miss (as under constant writes to the same SKUs): the response cache off
     let profile = ''; // its statements, with BENCH_STATEMENTS=1
     const uncachedPort = await freePort();
@@ -142,25 +132,22 @@ export default async function availabilityBench() {
       'ready on',
     );
     try {
-      await load('warm-up', `http://127.0.0.1:${uncachedPort}`, paths, headers, 2);
+      const url = `http://127.0.0.1:${uncachedPort}`;
+      await load('warm-up', url, paths, headers, 2);
       await resetStatements(sql);
-      const row = await load(
-        'cutoff 10, response cache off',
-        `http://127.0.0.1:${uncachedPort}`,
-        paths,
-        headers,
-        SECONDS,
-        uncached.pid,
-        dbPid,
+      const { row } = await alternate(bare10, () =>
+        load('cutoff 10, response cache off', url, paths, headers, SECONDS, uncached.pid, dbPid),
       );
-      rows.push({ ...row, vs: rows[2] }); // against the bare Fastify route at cutoff 10
-      profile = await statementProfile(sql, Math.round(row.rps * SECONDS));
+      rows.push(row);
+      profile = await statementProfile(sql, row.requests ?? 0);
     } finally {
       await stopProcess(uncached);
+      for (const b of bares) await stopProcess(b);
     }
     process.stdout.write(
-      `\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections, ${SECONDS} s per run; ` +
-        `ratio: to the bare route answering the same body\n${table(rows)}\n${profile}`,
+      `\navailability: ${SKUS} SKUs × ${LOCATIONS} locations, 50 connections; each row ${ROUNDS} rounds of ` +
+        `${SECONDS} s alternated with its bare route answering the same body (bench/rounds.ts); ratio: the ` +
+        `rounds' median; p50, p99: over all of a row's requests\n${table(rows)}\n${profile}`,
     );
   } finally {
     await stopProcess(server);
@@ -182,34 +169,29 @@ async function asDeployed(
 ): Promise<Figures[]> {
   const barePort = await freePort();
   const bare = await startProcess(['bench/bare-http.ts'], { PORT: String(barePort), BARE_BODY: body }, 'bare ready');
-  let floor: Figures;
+  const rows: Figures[] = [];
   try {
-    await load('warm-up', `http://127.0.0.1:${barePort}`, paths, headers, 2);
-    floor = await load(
-      `bare node:http (${body.length} B body)`,
-      `http://127.0.0.1:${barePort}`,
-      paths,
-      headers,
-      SECONDS,
-      bare.pid,
-    );
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await load('warm-up', bareUrl, paths, headers, 2);
+    const floor = () => load(`bare node:http (${body.length} B body)`, bareUrl, paths, headers, SECONDS, bare.pid);
+    for (const workers of ['1', '2']) {
+      const port = await freePort();
+      const env = { DATABASE_URL: url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'info', WORKERS: workers };
+      const server = await startProcess(['src/server.ts'], env, 'ready on');
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        await load('warm-up', base, paths, headers, 2);
+        const name = `cutoff 10, access log${workers === '1' ? '' : `, WORKERS=${workers}`}`;
+        const pair = await alternate(floor, () =>
+          load(name, base, paths, headers, SECONDS, server.pid, dbPid, 50, workers !== '1'),
+        );
+        rows.push(...(workers === '1' ? [pair.bare] : []), pair.row);
+      } finally {
+        await stopProcess(server);
+      }
+    }
   } finally {
     await stopProcess(bare);
-  }
-  const rows = [floor];
-  for (const workers of ['1', '2']) {
-    const port = await freePort();
-    const env = { DATABASE_URL: url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'info', WORKERS: workers };
-    const server = await startProcess(['src/server.ts'], env, 'ready on');
-    try {
-      const base = `http://127.0.0.1:${port}`;
-      await load('warm-up', base, paths, headers, 2);
-      const name = `cutoff 10, access log${workers === '1' ? '' : `, WORKERS=${workers}`}`;
-      const row = await load(name, base, paths, headers, SECONDS, server.pid, dbPid, 50, workers !== '1');
-      rows.push({ ...row, vs: floor });
-    } finally {
-      await stopProcess(server);
-    }
   }
   return rows;
 }

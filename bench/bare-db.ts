@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { connect } from '../src/db/client';
 import { type Figures, treeCpuSeconds } from './lib';
+import { quantile } from './rounds';
 
 /**
  * Bare PostgreSQL baselines for write benches, run in the same bench run on the same database:
@@ -45,14 +46,15 @@ async function drive(
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = await treeCpuSeconds(dbPid);
   lat.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!);
   return {
     name,
     rps: count / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
+    p50: quantile(lat, 0.5),
+    p99: quantile(lat, 0.99),
     errors: 0,
     non2xx: 0,
+    requests: count,
+    latencies: lat,
     ...(cpu0 !== undefined && cpu1 !== undefined ? { dbCpuPerRequest: ((cpu1 - cpu0) * 1e6) / count } : {}),
   };
 }
@@ -61,43 +63,49 @@ async function drive(
  * The two baselines of `place`: transactions of 12 single-row writes (what a 3-line placement
  * writes: the order, a shipment, 3 stock line items, 3 counters, 3 reservations, a version), on
  * counters drawn uniformly from 2,000 rows; and autocommitted conditional single-row updates all on
- * one row (a hot SKU's stock item).
+ * one row (a hot SKU's stock item). Each call runs `count` of them, so that they can alternate with
+ * the rows they are compared with (bench/rounds.ts).
  */
 export async function bareWriteBaselines(
   url: string,
-  count: number,
   connections: number,
   pool: number,
   dbPid: number | undefined,
-): Promise<{ loop: Figures; hot: Figures }> {
+): Promise<{
+  loop: (count: number) => Promise<Figures>;
+  hot: (count: number) => Promise<Figures>;
+  close: () => Promise<void>;
+}> {
   const database = connect(url, pool);
   const { sql } = database;
-  try {
-    await prepare(sql);
-    let id = 0;
-    const tx = (i: number) =>
-      sql.begin(async (t) => {
-        await t`update bare_orders set status = 'placed' where id = ${i + 1}`;
-        for (let k = 0; k < 3; k++)
-          await t`update bare_items set n = n + 1
-            where id = ${1 + ((i * 7919 + k * 104729) % ITEMS)} and n < 1000000000`;
-        for (let k = 0; k < 8; k++) await t`insert into bare_rows values (${++id}, ${i}, ${k})`;
-      });
-    // warm the pool and the statement caches
-    await drive('warm-up', connections * 2, connections, undefined, tx);
-    const loop = await drive(`bare PostgreSQL: txs of 12 row writes`, count, connections, dbPid, (i) =>
-      tx(i + connections * 2),
-    );
-    const hot = await drive(
-      'bare PostgreSQL: conditional updates, one row',
-      count * 3,
-      connections,
-      dbPid,
-      () => sql`update bare_items set n = n + 1 where id = 1 and n < 1000000000`,
-    );
-    return { loop, hot };
-  } finally {
-    await sql`drop table if exists bare_items, bare_orders, bare_rows`.catch(() => {});
-    await database.close();
-  }
+  await prepare(sql);
+  let id = 0;
+  let order = 0;
+  const tx = () => {
+    const i = order++;
+    return sql.begin(async (t) => {
+      await t`update bare_orders set status = 'placed' where id = ${i + 1}`;
+      for (let k = 0; k < 3; k++)
+        await t`update bare_items set n = n + 1
+          where id = ${1 + ((i * 7919 + k * 104729) % ITEMS)} and n < 1000000000`;
+      for (let k = 0; k < 8; k++) await t`insert into bare_rows values (${++id}, ${i}, ${k})`;
+    });
+  };
+  // warm the pool and the statement caches
+  await drive('warm-up', connections * 2, connections, undefined, tx);
+  return {
+    loop: (count) => drive('bare PostgreSQL: txs of 12 row writes', count, connections, dbPid, tx),
+    hot: (count) =>
+      drive(
+        'bare PostgreSQL: conditional updates, one row',
+        count,
+        connections,
+        dbPid,
+        () => sql`update bare_items set n = n + 1 where id = 1 and n < 1000000000`,
+      ),
+    close: async () => {
+      await sql`drop table if exists bare_items, bare_orders, bare_rows`.catch(() => {});
+      await database.close();
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { connect, type Database } from '../src/db/client';
 import { type EmbeddedServer, freePort, startEmbedded } from '../src/db/embedded';
 import { runMigrations } from '../src/db/migrate';
 import { NPM_START_ARGS } from '../test/helpers/server';
+import { median } from './rounds';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -32,7 +33,8 @@ export async function statementProfile(sql: Sql, requests: number, top = 15): Pr
   if (!PROFILE_STATEMENTS) return '';
   const rows = await sql<{ ms: number; calls: number; rows: number; query: string }[]>`
     select total_exec_time::float8 as ms, calls::int, rows::int, query from pg_stat_statements
-    where query not like '%pg_stat_statements%' order by total_exec_time desc limit ${top}`;
+    where query not like '%pg_stat_statements%' and query not similar to '%bare\\_(items|orders|rows)%'
+    order by total_exec_time desc limit ${top}`;
   const line = (r: (typeof rows)[number]) =>
     `${((r.ms * 1000) / requests).toFixed(0).padStart(7)} µs/req ${(r.calls / requests).toFixed(2).padStart(6)} ` +
     `calls/req  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`;
@@ -128,6 +130,12 @@ export interface Figures {
   dbCpuPerRequest?: number;
   /** What the ratio compares with (default: the table's baseline; itself for a baseline row). */
   vs?: Figures;
+  /** Requests answered (weights CPU per request when rounds are combined: bench/rounds.ts). */
+  requests?: number;
+  /** Every 2xx answer's latency in ms, kept so that rounds pool their percentiles. */
+  latencies?: number[];
+  /** Alternated rounds (bench/rounds.ts): each round's ratio to its own bare half; the row shows the median. */
+  ratios?: number[];
 }
 
 /** A process's parent and CPU seconds (user + system) from /proc; undefined off Linux or once it exited. */
@@ -201,13 +209,18 @@ export async function load(
     serverPid,
     () => total,
     async () => {
-      const r = await autocannon({
+      const latencies: number[] = [];
+      const tracker = autocannon({
         url: base,
         connections,
         duration: seconds,
         headers,
         requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[i++ % paths.length] }) }],
       });
+      tracker.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+        if (status >= 200 && status < 300) latencies.push(ms);
+      });
+      const r = await tracker;
       total = r.requests.total;
       return {
         name,
@@ -216,6 +229,8 @@ export async function load(
         p99: r.latency.p99,
         errors: r.errors + r.timeouts,
         non2xx: r.non2xx,
+        requests: total,
+        latencies,
       };
     },
     dbPid,
@@ -223,12 +238,17 @@ export async function load(
   );
 }
 
+/** A row's ratio: the median of its alternated rounds' ratios, or its req/s over its baseline's. */
+export function ratio(r: Figures, baseline?: Figures): number {
+  return r.ratios?.length ? median(r.ratios) : r.rps / (r.vs ?? baseline ?? r).rps;
+}
+
 /** Each row's figures, the baseline it is compared with (measured in the same run) and the ratio. */
 export function table(rows: Figures[], baseline?: Figures): string {
   const lines = [
     `${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
       `${'baseline'.padStart(9)} ${'ratio'.padStart(6)} ${'errors'.padStart(6)} ` +
-      `${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}`,
+      `${'server CPU µs/req'.padStart(18)} ${'PostgreSQL CPU µs/req'.padStart(22)}  rounds' ratios`,
   ];
   const us = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
   for (const r of baseline ? [baseline, ...rows] : rows) {
@@ -236,8 +256,9 @@ export function table(rows: Figures[], baseline?: Figures): string {
       `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ` +
         `${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ` +
         `${(r.vs ?? baseline ?? r).rps.toFixed(0).padStart(9)} ` +
-        `${(r.rps / (r.vs ?? baseline ?? r).rps).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ` +
-        `${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}`,
+        `${ratio(r, baseline).toFixed(2).padStart(6)} ${String(r.errors + r.non2xx).padStart(6)} ` +
+        `${us(r.cpuPerRequest).padStart(18)} ${us(r.dbCpuPerRequest).padStart(22)}` +
+        (r.ratios && r.ratios.length > 1 ? `  ${r.ratios.map((x) => x.toFixed(2)).join(' ')}` : ''),
     );
   }
   return lines.join('\n');

@@ -19,6 +19,7 @@ import {
   stopProcess,
   table,
 } from './lib';
+import { alternate, ROUNDS } from './rounds';
 
 /**
  * `npm run bench -- place`: `PATCH /api/orders/{id}` with `_place` for orders of 3 line items,
@@ -27,7 +28,8 @@ import {
  * Next to, in the same run: a bare Fastify PATCH route answering a body of the same size (the HTTP
  * ceiling); for uniform SKUs, plain transactions writing as many rows as a placement
  * (bench/bare-db.ts); for the hot SKU, conditional single-row updates of one row; all at the same
- * concurrency. `BENCH_STATEMENTS=1` adds pg_stat_statements' profile of each run.
+ * concurrency, the database baselines alternated round by round with their rows (bench/rounds.ts).
+ * `BENCH_STATEMENTS=1` adds pg_stat_statements' profile of each run.
  */
 const SKUS = 1000;
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 4000);
@@ -96,8 +98,10 @@ async function run(
           },
         ],
       });
-      tracker.on('response', () => {
+      const latencies: number[] = [];
+      tracker.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
         last = performance.now();
+        if (status >= 200 && status < 300) latencies.push(ms);
       });
       const r = await tracker;
       total = r.requests.total;
@@ -108,6 +112,8 @@ async function run(
         p99: r.latency.p99,
         errors: r.errors + r.timeouts,
         non2xx: r.non2xx,
+        requests: total,
+        latencies,
       };
     },
     dbPid,
@@ -170,37 +176,49 @@ export default async function placeBench() {
       await stopProcess(bare);
     }
     const pool = Number(process.env.BENCH_POOL ?? 50);
-    const bareDb = await bareWriteBaselines(db.url, ORDERS, CONNECTIONS, pool, dbPid);
-    const rows: Figures[] = [baseline, bareDb.loop, bareDb.hot];
+    const bareDb = await bareWriteBaselines(db.url, CONNECTIONS, pool, dbPid);
+    const rows: Figures[] = [baseline];
     const checks: string[] = [];
     const profiles: string[] = [];
     const receiver = await webhookReceiver(sql);
-    // unmeasured: the first run would otherwise also pay for JIT compilation and cold plan caches
-    await run('warm-up', base, warm, headers, undefined, server.pid, dbPid);
-    for (const [name, ids, vs] of [
-      ['_place, SKUs uniform over 1,000', uniform, bareDb.loop],
-      ['the same, events recorded (circuit open)', recorded, bareDb.loop],
-      ['the same, events recorded and delivered', hooked, bareDb.loop],
-      ['_place, one hot SKU in every order', hot, bareDb.hot],
-    ] as const) {
-      if (ids === recorded) await receiver.record();
-      if (ids === hooked) await receiver.deliver();
-      await resetStatements(sql);
-      rows.push({ ...(await run(name, base, [...ids], headers, undefined, server.pid, dbPid)), vs });
-      profiles.push(await statementProfile(sql, ids.length));
-      if (ids === recorded) checks.push(await receiver.recorded(ids.length));
-      if (ids === hooked) checks.push(await receiver.stop(ids.length));
-      const [placed] = await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`}
-          and status = 'placed'`;
-      const drift = await checkInvariants(sql);
-      checks.push(
-        `${name}: ${placed!.n}/${ids.length} placed, ` +
-          `invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`,
-      );
+    try {
+      // unmeasured: the first run would otherwise also pay for JIT compilation and cold plan caches
+      await run('warm-up', base, warm, headers, undefined, server.pid, dbPid);
+      const perRound = Math.ceil(ORDERS / ROUNDS);
+      for (const [name, ids, hotSku] of [
+        ['_place, SKUs uniform over 1,000', uniform, false],
+        ['the same, events recorded (circuit open)', recorded, false],
+        ['the same, events recorded and delivered', hooked, false],
+        ['_place, one hot SKU in every order', hot, true],
+      ] as const) {
+        if (ids === recorded) await receiver.record();
+        if (ids === hooked) await receiver.deliver();
+        await resetStatements(sql);
+        // each round places its own slice of the orders, alternated with as many bare transactions
+        const pair = await alternate(
+          () => (hotSku ? bareDb.hot(perRound * 3) : bareDb.loop(perRound)),
+          (r) => run(name, base, ids.slice(r * perRound, (r + 1) * perRound), headers, undefined, server.pid, dbPid),
+        );
+        if (ids === uniform || ids === hot) rows.push(pair.bare);
+        rows.push(pair.row);
+        profiles.push(await statementProfile(sql, ids.length));
+        if (ids === recorded) checks.push(await receiver.recorded(ids.length));
+        if (ids === hooked) checks.push(await receiver.stop(ids.length));
+        const [placed] = await sql`select count(*)::int as n from orders where id like ${`${ids[0]!.slice(0, 2)}%`}
+            and status = 'placed'`;
+        const drift = await checkInvariants(sql);
+        checks.push(
+          `${name}: ${placed!.n}/${ids.length} placed, ` +
+            `invariant check: ${drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)'}`,
+        );
+      }
+    } finally {
+      await bareDb.close();
     }
     process.stdout.write(
-      `\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per run ` +
-        `(req/s = orders placed per second; baseline: the bare run each row is compared with)\n` +
+      `\nplace: orders of 3 line items, ${CONNECTIONS} connections, ${ORDERS} orders per row in ${ROUNDS} ` +
+        `rounds, each alternated with as many bare transactions (bench/rounds.ts; req/s = orders placed ` +
+        `per second; baseline: the bare rounds each row is compared with; ratio: the rounds' median)\n` +
         `${table(rows)}\n${checks.join('\n')}\n${profiles.join('\n')}`,
     );
   } finally {
