@@ -14,7 +14,7 @@ const fig = (name: string, rps: number, extra: Partial<Figures> = {}): Figures =
 });
 
 describe('benchmarks in alternated rounds', () => {
-  it('alternates bare and row so neither always goes first, and compares each round with its own bare half', async () => {
+  it('alternates bare and row, neither always first, and compares each round with its own bare half', async () => {
     const order: string[] = [];
     // the machine slows down 2× after the first two measurements: the row is always 0.5 of bare
     let step = 0;
