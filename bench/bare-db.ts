@@ -78,7 +78,10 @@ export async function bareWriteBaselines(
 }> {
   const database = connect(url, pool);
   const { sql } = database;
-  await prepare(sql);
+  const close = async () => {
+    await sql`drop table if exists bare_items, bare_orders, bare_rows`.catch(() => {});
+    await database.close();
+  };
   let id = 0;
   let order = 0;
   const tx = () => {
@@ -91,8 +94,14 @@ export async function bareWriteBaselines(
       for (let k = 0; k < 8; k++) await t`insert into bare_rows values (${++id}, ${i}, ${k})`;
     });
   };
-  // warm the pool and the statement caches
-  await drive('warm-up', connections * 2, connections, undefined, tx);
+  try {
+    await prepare(sql);
+    // warm the pool and the statement caches
+    await drive('warm-up', connections * 2, connections, undefined, tx);
+  } catch (e) {
+    await close();
+    throw e;
+  }
   return {
     loop: (count) => drive('bare PostgreSQL: txs of 12 row writes', count, connections, dbPid, tx),
     hot: (count) =>
@@ -103,9 +112,6 @@ export async function bareWriteBaselines(
         dbPid,
         () => sql`update bare_items set n = n + 1 where id = 1 and n < 1000000000`,
       ),
-    close: async () => {
-      await sql`drop table if exists bare_items, bare_orders, bare_rows`.catch(() => {});
-      await database.close();
-    },
+    close,
   };
 }
