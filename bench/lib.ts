@@ -191,6 +191,19 @@ export async function measureCpu<T extends Figures>(
   return r;
 }
 
+/** Every 2xx answer's latency (ms) of an autocannon run, kept for pooled percentiles (bench/rounds.ts). */
+export function keepLatencies(
+  tracker: { on: (event: 'response', fn: (...args: any[]) => void) => unknown },
+  onResponse?: () => void,
+): number[] {
+  const latencies: number[] = [];
+  tracker.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+    onResponse?.();
+    if (status >= 200 && status < 300) latencies.push(ms);
+  });
+  return latencies;
+}
+
 /** autocannon against `url`, `paths` rotated per request. */
 export async function load(
   name: string,
@@ -209,7 +222,6 @@ export async function load(
     serverPid,
     () => total,
     async () => {
-      const latencies: number[] = [];
       const tracker = autocannon({
         url: base,
         connections,
@@ -217,9 +229,7 @@ export async function load(
         headers,
         requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[i++ % paths.length] }) }],
       });
-      tracker.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
-        if (status >= 200 && status < 300) latencies.push(ms);
-      });
+      const latencies = keepLatencies(tracker);
       const r = await tracker;
       total = r.requests.total;
       return {

@@ -10,6 +10,7 @@ import {
   benchHeaders,
   type Figures,
   freePort,
+  keepLatencies,
   measureCpu,
   postmasterPid,
   resetStatements,
@@ -98,10 +99,8 @@ async function run(
           },
         ],
       });
-      const latencies: number[] = [];
-      tracker.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+      const latencies = keepLatencies(tracker, () => {
         last = performance.now();
-        if (status >= 200 && status < 300) latencies.push(ms);
       });
       const r = await tracker;
       total = r.requests.total;
@@ -261,6 +260,12 @@ async function webhookReceiver(sql: Sql) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  /** Waits (at most 60 s) for `expected` events in all; how long after the call the last one came. */
+  const caughtUp = async (expected: number) => {
+    const ranAt = Date.now();
+    while (received < expected && Date.now() - ranAt < 60_000) await new Promise((r) => setTimeout(r, 50));
+    return Math.max(0, lastAt - ranAt);
+  };
   return {
     record: async () => {
       await sql`insert into webhooks (id, mode, name, topic, event_id, callback_url, shared_secret, circuit_state)
@@ -275,15 +280,9 @@ async function webhookReceiver(sql: Sql) {
       await sql`delete from webhook_deliveries where webhook_id = 'BENCHHOOK1'`;
       await sql`update webhooks set circuit_state = 'closed' where id = 'BENCHHOOK1'`;
     },
-    /** Waits (at most 60 s) for `expected` events in all; how long after the call the last one came. */
-    caughtUp: async (expected: number) => {
-      const ranAt = Date.now();
-      while (received < expected && Date.now() - ranAt < 60_000) await new Promise((r) => setTimeout(r, 50));
-      return Math.max(0, lastAt - ranAt);
-    },
+    caughtUp,
     stop: async (expected: number) => {
-      const ranAt = Date.now();
-      while (received < expected && Date.now() - ranAt < 60_000) await new Promise((r) => setTimeout(r, 50));
+      await caughtUp(expected);
       await sql`update webhooks set disabled_at = now() where id = 'BENCHHOOK1'`;
       server.close();
       return `events delivered: ${received}/${expected}`;

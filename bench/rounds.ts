@@ -36,7 +36,7 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** The `q` quantile of latencies in ms (sorted in place), as autocannon reports them: whole ms. */
+/** The `q` quantile of latencies in ms sorted ascending, in whole ms as autocannon reports them. */
 export function quantile(sorted: number[], q: number): number {
   return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : 0;
 }
