@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Sql } from 'postgres';
 import { type CheckMode, checkStock } from '../src/services/check';
 import { benchDatabase } from './lib';
-import { seed } from './scale';
+import { seed } from './scale-seed';
 
 /**
  * `npm run bench -- check`: `allot check` at CHECK_SKUS (default 100,000) SKUs × 10 stock locations, as

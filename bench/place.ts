@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { checkInvariants } from '../src/services/check';
@@ -10,8 +9,6 @@ import {
   benchHeaders,
   type Figures,
   freePort,
-  keepLatencies,
-  measureCpu,
   postmasterPid,
   resetStatements,
   seedNetwork,
@@ -20,6 +17,7 @@ import {
   stopProcess,
   table,
 } from './lib';
+import { placeLoad } from './place-load';
 import { alternate, ROUNDS } from './rounds';
 
 /**
@@ -59,64 +57,6 @@ export async function orders(sql: Sql, prefix: string, hot: boolean, count = ORD
     from generate_series(1, ${count}) g, generate_series(0, 2) k,
     lateral (select case when ${hot} and k = 0 then 1 else 2 + ((g * 7919 + k * 104729) % (${SKUS} - 1)) end as sku) s`;
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
-}
-
-async function run(
-  name: string,
-  url: string,
-  ids: string[],
-  headers: Record<string, string>,
-  seconds?: number,
-  serverPid?: number,
-  dbPid?: number,
-): Promise<Figures> {
-  let i = 0;
-  let total = 0;
-  return measureCpu(
-    serverPid,
-    () => total,
-    async () => {
-      // orders/s over the time from the first request to the last answer, as the bare loops count
-      // (autocannon's own duration and average round a fixed amount of requests to whole seconds)
-      const started = performance.now();
-      let last = started;
-      const tracker = autocannon({
-        url,
-        connections: CONNECTIONS,
-        ...(seconds ? { duration: seconds } : { amount: ids.length }),
-        method: 'PATCH',
-        headers,
-        requests: [
-          {
-            setupRequest: (req: any) => {
-              const id = ids[i++ % ids.length];
-              return {
-                ...req,
-                path: `/api/orders/${id}`,
-                body: JSON.stringify({ data: { type: 'orders', id, attributes: { _place: true } } }),
-              };
-            },
-          },
-        ],
-      });
-      const latencies = keepLatencies(tracker, () => {
-        last = performance.now();
-      });
-      const r = await tracker;
-      total = r.requests.total;
-      return {
-        name,
-        rps: (r.requests.total * 1000) / (last - started),
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-        requests: total,
-        latencies,
-      };
-    },
-    dbPid,
-  );
 }
 
 export default async function placeBench() {
@@ -163,13 +103,12 @@ export default async function placeBench() {
     );
     let baseline: Figures;
     try {
-      baseline = await run(
+      baseline = await placeLoad(
         `bare Fastify PATCH (${sample.length} B body)`,
         `http://127.0.0.1:${barePort}`,
         uniform,
         headers,
-        5,
-        bare.pid,
+        { seconds: 5, serverPid: bare.pid },
       );
     } finally {
       await stopProcess(bare);
@@ -183,7 +122,7 @@ export default async function placeBench() {
     const lags: number[] = [];
     try {
       // unmeasured: the first run would otherwise also pay for JIT compilation and cold plan caches
-      await run('warm-up', base, warm, headers, undefined, server.pid, dbPid);
+      await placeLoad('warm-up', base, warm, headers, { serverPid: server.pid, dbPid });
       const perRound = Math.ceil(ORDERS / ROUNDS);
       for (const [name, ids, hotSku] of [
         ['_place, SKUs uniform over 1,000', uniform, false],
@@ -198,15 +137,10 @@ export default async function placeBench() {
         const pair = await alternate(
           () => (hotSku ? bareDb.hot(perRound * 3) : bareDb.loop(perRound)),
           async (r) => {
-            const row = await run(
-              name,
-              base,
-              ids.slice(r * perRound, (r + 1) * perRound),
-              headers,
-              undefined,
-              server.pid,
+            const row = await placeLoad(name, base, ids.slice(r * perRound, (r + 1) * perRound), headers, {
+              serverPid: server.pid,
               dbPid,
-            );
+            });
             // deliveries still under way would slow the bare round that follows: they finish first
             if (ids === hooked) lags.push(await receiver.caughtUp(Math.min(ids.length, (r + 1) * perRound)));
             return row;

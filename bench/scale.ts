@@ -1,195 +1,208 @@
-import type { Sql } from 'postgres';
-import { upsertApplication } from '../src/auth/applications';
-import { keepListCounts } from '../src/query/list-keeper';
-import {
-  benchDatabase,
-  type Figures,
-  freePort,
-  load,
-  postmasterPid,
-  seedNetwork,
-  startProcess,
-  stopProcess,
-  table,
-} from './lib';
+import { checkInvariants } from '../src/services/check';
+import { type Figures, freePort, load, startProcess, stopProcess, table } from './lib';
+import { placeLoad } from './place-load';
+import { alternate, median, ROUNDS } from './rounds';
+import { MARKED, openSize, rssMb, type Size } from './scale-seed';
 
 /**
- * `npm run bench -- scale`: the same reads at 10,000 SKUs × 10 stock locations and at SCALE_SKUS
- * (default 1,000,000) × 10: availability of single SKUs spread uniformly (cache misses), list pages
- * with inventory (first and deep pages, sales channel and integration) and filtered lists. Each row
- * is compared with a bare Fastify route answering a body of the same size in the same run, and the
- * large size with the small one. Seeding is set-based (the ledger's triggers see one statement).
+ * `npm run bench -- scale`: the same reads and placements at 10,000 SKUs × 10 stock locations and at
+ * SCALE_SKUS (default 1,000,000) × 10, both catalogues and their servers up side by side (response
+ * cache off): availability of single SKUs spread uniformly (cache misses), list pages with inventory
+ * (first and deep pages, sales channel and integration), filtered lists with as many matches at both
+ * sizes, and `_place` of 3-line orders over the whole catalogue. Each row runs in rounds alternated
+ * between the sizes (bench/rounds.ts): its ratio is the median of the rounds' large/small ratios, so
+ * both sizes meet the same neighbours. The small size is also compared with a bare Fastify route
+ * answering the same body, measured once before its rounds.
  */
-const LOCATIONS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
+const PLACE_CONNECTIONS = 50;
+const ORDERS_PER_ROUND = 1000;
+const WARM_ORDERS = 200;
 
-export async function seed(sql: Sql, skus: number) {
-  process.stderr.write(`seeding ${skus} SKUs × ${LOCATIONS} stock locations…\n`);
-  const t0 = Date.now();
-  await sql.begin(async (tx) => {
-    await seedNetwork(tx, { locations: LOCATIONS, cutoff: 3 });
-    await tx`insert into skus (id, mode, code, name, shipping_category_id)
-      select 'S' || lpad(g::text, 9, '0'), 'test', 'SKU' || g, 'Shirt ' || md5(g::text), 'CATEGORY01'
-      from generate_series(1, ${skus}) g`;
-    await tx`insert into stock_items (id, mode, quantity, reserved_quantity, sku_id, stock_location_id,
-        reserved_stock_id)
-      select 'I' || lpad((s::bigint * 10 + l)::text, 11, '0'), 'test', (s * 7 + l * 13) % 100, 0,
-        'S' || lpad(s::text, 9, '0'), 'LOC' || lpad(l::text, 7, '0'), 'R' || lpad((s::bigint * 10 + l)::text, 11, '0')
-      from generate_series(1, ${skus}) s, generate_series(1, ${LOCATIONS}) l`;
-  });
-  // what a bulk load is followed by: the list counts' buckets split (the server's keeper would within 5 s)
-  const t1 = Date.now();
-  await keepListCounts(sql);
-  const keepSeconds = (Date.now() - t1) / 1000;
-  await sql`vacuum analyze`;
-  const [{ bytes }] = await sql<{ bytes: number }[]>`select (pg_total_relation_size('stock_items')
-    + pg_total_relation_size('stock_movements'))::float8 as bytes`;
-  const [{ lists }] = await sql<{ lists: number }[]>`select (pg_total_relation_size('sku_visibility')
-    + pg_total_relation_size('sku_list_counts') + pg_total_relation_size('sku_list_marks'))::float8 as lists`;
-  return { seconds: (Date.now() - t0) / 1000, keepSeconds, bytesPerItem: bytes / (skus * LOCATIONS), listBytes: lists };
+type Case = { name: string; token: 'sc' | 'integ'; paths: (skus: number) => string[] };
+
+const spread = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+const pick = (i: number, count: number) => (i * 7919) % count;
+/** Codes of `d − 2` digits at a catalogue of `d`-digit size: SKU n and SKU n0…n9 start with them (11 matches). */
+const prefix = (skus: number, i: number) => {
+  const lo = 10 ** (String(skus).length - 3);
+  return lo + pick(i, 9 * lo);
+};
+
+const CASES: Case[] = [
+  {
+    name: 'GET /api/skus/{id}, uniform',
+    token: 'sc',
+    paths: (n) => spread(1000, (i) => `/api/skus/S${String(1 + pick(i, n)).padStart(9, '0')}`),
+  },
+  { name: 'skus page 1, inventory (sales channel)', token: 'sc', paths: () => [listPage(1)] },
+  {
+    name: 'skus deep pages, inventory (sales channel)',
+    token: 'sc',
+    paths: (n) => spread(50, (i) => listPage(1 + pick(i, n / 25))),
+  },
+  {
+    name: 'skus page 1 (integration)',
+    token: 'integ',
+    paths: () => ['/api/skus?fields[skus]=code,name&page[size]=25'],
+  },
+  {
+    name: 'skus deep pages, inventory (integration)',
+    token: 'integ',
+    paths: (n) => spread(50, (i) => listPage(1 + pick(i, n / 25))),
+  },
+  {
+    name: 'skus code_start, 11 matches (integration)',
+    token: 'integ',
+    paths: (n) => spread(50, (i) => `/api/skus?filter[q][code_start]=sku${prefix(n, i)}`),
+  },
+  {
+    name: 'skus code_eq (sales channel)',
+    token: 'sc',
+    paths: (n) => spread(50, (i) => `/api/skus?filter[q][code_eq]=SKU${1 + pick(i, n)}`),
+  },
+  {
+    name: `skus name_cont, ${MARKED} matches (integration)`,
+    token: 'integ',
+    paths: () => ['/api/skus?filter[q][name_cont]=linen'],
+  },
+  {
+    name: 'stock_items sku_code_in (integration)',
+    token: 'integ',
+    paths: (n) => spread(50, (i) => `/api/stock_items?filter[q][sku_code_in]=SKU${1 + pick(i, n)}`),
+  },
+];
+
+function listPage(page: number) {
+  return `/api/skus?fields[skus]=code,inventory&page[size]=25&page[number]=${page}`;
 }
 
-async function token(base: string, body: Record<string, string>): Promise<string> {
-  const r = await fetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', ...body }),
-  });
-  return ((await r.json()) as { access_token: string }).access_token;
-}
+const label = (s: Size) => (s.skus >= 1e6 ? `${s.skus / 1e6}M` : `${s.skus / 1000}k`);
+const headersOf = (s: Size, token: 'sc' | 'integ') => ({
+  accept: 'application/vnd.api+json',
+  'content-type': 'application/vnd.api+json',
+  authorization: `Bearer ${s[token]}`,
+});
 
-async function measure(skus: number): Promise<{ rows: Figures[]; notes: string[] }> {
-  const db = await benchDatabase();
-  const { sql } = db.database;
-  const notes: string[] = [];
-  const s = await seed(sql, skus);
-  notes.push(
-    `${skus} SKUs: seeded in ${s.seconds.toFixed(0)} s (list buckets split in ${s.keepSeconds.toFixed(1)} s), ` +
-      `${s.bytesPerItem.toFixed(0)} B per stock item, list counts ${(s.listBytes / skus).toFixed(0)} B per SKU`,
-  );
-  for (const app of [
-    { name: 'sc', kind: 'sales_channel' as const, mode: 'test' as const, client_id: 'bench-sc' },
-    { name: 'in', kind: 'integration' as const, role: 'admin' as const, mode: 'test' as const },
-  ])
-    await upsertApplication(db.database.db, {
-      ...app,
-      client_id: `bench-${app.name}`,
-      ...(app.kind === 'integration' ? { client_secret: 'bench-integration-secret' } : {}),
-    } as never);
-  const dbPid = await postmasterPid(sql);
+/** The bare Fastify route answering `sample` on `path`, loaded with `paths` for 2 s. */
+async function bareRoute(
+  name: string,
+  sample: string,
+  path: string,
+  paths: string[],
+  headers: Record<string, string>,
+  method = 'GET',
+) {
   const port = await freePort();
-  const server = await startProcess(
-    ['src/server.ts'],
-    { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_MB: '0' },
-    'ready on',
+  const bare = await startProcess(
+    ['bench/bare.ts'],
+    { PORT: String(port), BARE_BODY: sample, BARE_PATH: path, BARE_METHOD: method },
+    'bare ready',
   );
-  const base = `http://127.0.0.1:${port}`;
-  const rows: Figures[] = [];
   try {
-    // what follows a bulk load: the stock watcher records every pair's state (a sweep in short
-    // rounds); measured apart, not under the reads
-    const t0 = Date.now();
-    while (!(await sql`select 1 from stock_watch where config_version is not null and sweep_after is null`).length)
-      await new Promise((r) => setTimeout(r, 500));
-    notes.push(`${skus} SKUs: the stock watcher's sweep took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    const sc = await token(base, { client_id: 'bench-sc', scope: 'market:code:bench' });
-    const integ = await token(base, { client_id: 'bench-in', client_secret: 'bench-integration-secret' });
-    const pages = Math.floor(skus / 25);
-    const sku = (i: number) => `S${String(1 + ((i * 7919) % skus)).padStart(9, '0')}`;
-    const cases: Array<[string, string, string[]]> = [
-      ['GET /api/skus/{id}, uniform', sc, Array.from({ length: 1000 }, (_, i) => `/api/skus/${sku(i)}`)],
-      ['skus page 1, inventory (sales channel)', sc, ['/api/skus?fields[skus]=code,inventory&page[size]=25']],
-      [
-        'skus deep pages, inventory (sales channel)',
-        sc,
-        Array.from(
-          { length: 50 },
-          (_, i) => `/api/skus?fields[skus]=code,inventory&page[size]=25&page[number]=${1 + ((i * 7919) % pages)}`,
-        ),
-      ],
-      ['skus page 1 (integration)', integ, ['/api/skus?fields[skus]=code,name&page[size]=25']],
-      [
-        'skus deep pages, inventory (integration)',
-        integ,
-        Array.from(
-          { length: 50 },
-          (_, i) => `/api/skus?fields[skus]=code,inventory&page[size]=25&page[number]=${1 + ((i * 7919) % pages)}`,
-        ),
-      ],
-      [
-        'skus code_start (integration)',
-        integ,
-        Array.from({ length: 50 }, (_, i) => `/api/skus?filter[q][code_start]=sku${1 + ((i * 7919) % skus)}`),
-      ],
-      [
-        'skus code_eq (sales channel)',
-        sc,
-        Array.from({ length: 50 }, (_, i) => `/api/skus?filter[q][code_eq]=SKU${1 + ((i * 7919) % skus)}`),
-      ],
-      ['skus name_cont (integration)', integ, ['/api/skus?filter[q][name_cont]=abcd']],
-      [
-        'stock_items sku_code_in (integration)',
-        integ,
-        Array.from({ length: 50 }, (_, i) => `/api/stock_items?filter[q][sku_code_in]=SKU${1 + ((i * 7919) % skus)}`),
-      ],
-    ];
-    for (const [name, tok, paths] of cases) {
-      const headers = { accept: 'application/vnd.api+json', authorization: `Bearer ${tok}` };
-      const res = await fetch(`${base}${paths[0]}`, { headers });
-      const sample = await res.text();
-      if (res.status !== 200) throw new Error(`${name}: ${res.status} ${sample}`);
-      const meta = JSON.parse(sample).meta;
-      if (meta) notes.push(`${skus} SKUs, ${name}: record_count ${meta.record_count}, page_count ${meta.page_count}`);
-      const barePort = await freePort();
-      const bare = await startProcess(
-        ['bench/bare.ts'],
-        { PORT: String(barePort), BARE_BODY: sample, BARE_PATH: paths[0]!.split('?')[0]!.replace(/S\d{9}$/, ':id') },
-        'bare ready',
-      );
-      let vs: Figures;
-      try {
-        vs = await load('bare', `http://127.0.0.1:${barePort}`, paths, headers, 2, bare.pid, undefined, CONNECTIONS);
-      } finally {
-        await stopProcess(bare);
-      }
-      await load('warm-up', base, paths, headers, 1, undefined, undefined, CONNECTIONS);
-      rows.push({
-        // the server runs one worker per CPU under a primary: its CPU is the whole process tree's
-        ...(await load(
-          `${name} @${skus / 1000}k`,
-          base,
-          paths,
-          headers,
-          SECONDS,
-          server.pid,
-          dbPid,
-          CONNECTIONS,
-          true,
-        )),
-        vs,
-      });
-    }
-    const rss = (await import('node:fs')).readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
-    if (rss) notes.push(`${skus} SKUs: server RSS ${(Number(rss[1]) / 1024).toFixed(0)} MB after the runs`);
+    if (method === 'GET')
+      return await load(name, `http://127.0.0.1:${port}`, paths, headers, 2, bare.pid, undefined, CONNECTIONS);
+    return await placeLoad(name, `http://127.0.0.1:${port}`, paths, headers, { seconds: 2, serverPid: bare.pid });
   } finally {
-    await stopProcess(server);
-    await db.close();
+    await stopProcess(bare);
   }
-  return { rows, notes };
+}
+
+/** The first answer of a case at one size (a 200, or the bench stops); its `meta` noted. */
+async function sample(c: Case, s: Size, notes: string[]): Promise<string> {
+  const res = await fetch(`${s.base}${c.paths(s.skus)[0]}`, { headers: headersOf(s, c.token) });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`${c.name} @${label(s)}: ${res.status} ${body}`);
+  const meta = JSON.parse(body).meta;
+  if (meta) notes.push(`${label(s)}, ${c.name}: record_count ${meta.record_count}, page_count ${meta.page_count}`);
+  return body;
+}
+
+/** A read case: the bare route, then the small and the large size alternated round by round. */
+async function readRows(c: Case, small: Size, large: Size, notes: string[]): Promise<Figures[]> {
+  const body = await sample(c, small, notes);
+  await sample(c, large, notes);
+  const path = c
+    .paths(small.skus)[0]!
+    .split('?')[0]!
+    .replace(/S\d{9}$/, ':id');
+  const bare = await bareRoute(`${c.name}: bare route`, body, path, c.paths(small.skus), headersOf(small, c.token));
+  const at = (s: Size) => () => {
+    const run = (name: string, seconds: number, measured: boolean) =>
+      load(
+        name,
+        s.base,
+        c.paths(s.skus),
+        headersOf(s, c.token),
+        seconds,
+        measured ? s.server.pid : undefined,
+        measured ? s.dbPid : undefined,
+        CONNECTIONS,
+        true,
+      );
+    return run('warm-up', 1, false).then(() => run(`${c.name} @${label(s)}`, SECONDS, true));
+  };
+  const { bare: low, row: high } = await alternate(at(small), at(large));
+  return [bare, { ...low, vs: bare }, high];
+}
+
+/** `_place` at both sizes, alternated, each round placing its own slice of the orders; then the invariant check. */
+async function placeRows(small: Size, large: Size, notes: string[]): Promise<Figures[]> {
+  const name = '_place, 3 lines, SKUs uniform';
+  const headers = (s: Size) => headersOf(s, 'integ');
+  const body = await (await fetch(`${small.base}/api/orders/${small.orders[0]}`, { headers: headers(small) })).text();
+  const bare = await bareRoute(`${name}: bare route`, body, '/api/orders/:id', small.orders, headers(small), 'PATCH');
+  for (const s of [small, large])
+    await placeLoad('warm-up', s.base, s.orders.slice(0, WARM_ORDERS), headers(s), { connections: PLACE_CONNECTIONS });
+  const at = (s: Size) => (r: number) =>
+    placeLoad(
+      `${name} @${label(s)}`,
+      s.base,
+      s.orders.slice(WARM_ORDERS + r * ORDERS_PER_ROUND, WARM_ORDERS + (r + 1) * ORDERS_PER_ROUND),
+      headers(s),
+      { serverPid: s.server.pid, dbPid: s.dbPid, connections: PLACE_CONNECTIONS, tree: true },
+    );
+  const { bare: low, row: high } = await alternate(at(small), at(large));
+  for (const s of [small, large]) {
+    const t0 = Date.now();
+    const drift = await checkInvariants(s.sql);
+    const [placed] = await s.sql`select count(*)::int as n from orders where status = 'placed'`;
+    const verdict = drift.length ? `${drift.length} DRIFT` : 'clean (no oversell)';
+    const took = ((Date.now() - t0) / 1000).toFixed(1);
+    notes.push(`${label(s)}: ${placed!.n}/${s.orders.length} orders placed, invariant check ${verdict} in ${took} s`);
+  }
+  return [bare, { ...low, vs: bare }, high];
 }
 
 export default async function scaleBench() {
-  const large = Number(process.env.SCALE_SKUS ?? 1_000_000);
-  const small = await measure(10_000);
-  const big = await measure(large);
-  const ratios = big.rows.map((r, i) => {
-    const s = small.rows[i]!;
-    return `${r.name.padEnd(52)} p99 ${String(r.p99).padStart(5)} ms, req/s ${(r.rps / s.rps).toFixed(2)} × of 10k`;
-  });
-  process.stdout.write(
-    `\nscale: ${CONNECTIONS} connections, ${SECONDS} s per run, response cache off; ratio: to a bare route ` +
-      `answering the same body in the same run\n${table([...small.rows, ...big.rows])}\n` +
-      `${[...small.notes, ...big.notes].join('\n')}\nlarge vs small:\n${ratios.join('\n')}\n`,
-  );
+  const orders = WARM_ORDERS + ROUNDS * ORDERS_PER_ROUND;
+  const small = await openSize(10_000, orders);
+  let large: Size | undefined;
+  try {
+    large = await openSize(Number(process.env.SCALE_SKUS ?? 1_000_000), orders);
+    const notes = [...small.notes, ...large.notes];
+    const rows: Figures[] = [];
+    for (const c of CASES) rows.push(...(await readRows(c, small, large, notes)));
+    rows.push(...(await placeRows(small, large, notes)));
+    for (const s of [small, large])
+      notes.push(`${label(s)}: server RSS ${rssMb(s.server.pid)?.toFixed(0)} MB after the runs`);
+    const big = rows.filter((_, i) => i % 3 === 2);
+    const verdicts = big.map(
+      (r) =>
+        `${r.name.padEnd(56)} ${(r.ratios ? median(r.ratios) : 0).toFixed(2)} of ${label(small)} ` +
+        `(rounds ${r.ratios?.map((x) => x.toFixed(2)).join(' ')}), p99 ${r.p99} ms`,
+    );
+    process.stdout.write(
+      `\nscale: ${CONNECTIONS} connections for reads (${PLACE_CONNECTIONS} for _place), ${SECONDS} s per read ` +
+        `round, ${ORDERS_PER_ROUND} orders per _place round, ${ROUNDS} rounds per size alternated ` +
+        `(bench/rounds.ts), response cache off. Each case: its bare route (measured once), the small size ` +
+        `against it, then the large size against the small one's rounds (ratio: the rounds' median)\n` +
+        `${table(rows)}\n${notes.join('\n')}\n` +
+        `large vs small (within 1.2× means 0.83 or more):\n${verdicts.join('\n')}\n`,
+    );
+  } finally {
+    await large?.close();
+    await small.close();
+  }
 }
