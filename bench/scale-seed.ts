@@ -59,16 +59,16 @@ export async function seed(sql: Sql, skus: number) {
 }
 
 /** `count` draft orders of three lines of one unit, SKUs spread uniformly over the catalogue. */
-export async function scaleOrders(sql: Sql, skus: number, count: number): Promise<string[]> {
-  await sql`insert into orders (id, mode, market_id) select 'OS' || lpad(g::text, 8, '0'), 'test', 'MARKET0001'
+export async function scaleOrders(sql: Sql, skus: number, count: number, prefix = 'OS'): Promise<string[]> {
+  await sql`insert into orders (id, mode, market_id) select ${prefix} || lpad(g::text, 8, '0'), 'test', 'MARKET0001'
     from generate_series(1, ${count}) g`;
   await sql`insert into line_items (id, mode, order_id, sku_id, sku_code, name, quantity)
-    select 'OSL' || lpad((g * 3 + k)::text, 9, '0'), 'test', 'OS' || lpad(g::text, 8, '0'),
+    select ${prefix} || 'L' || lpad((g * 3 + k)::text, 9, '0'), 'test', ${prefix} || lpad(g::text, 8, '0'),
       'S' || lpad(sku::text, 9, '0'), 'SKU' || sku, 'SKU', 1
     from generate_series(1, ${count}) g, generate_series(0, 2) k,
     lateral (select 1 + ((g::bigint * 7919 + k * 104729) % ${skus}) as sku) s`;
   await sql`analyze orders, line_items`;
-  return Array.from({ length: count }, (_, i) => `OS${String(i + 1).padStart(8, '0')}`);
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(8, '0')}`);
 }
 
 async function token(base: string, body: Record<string, string>): Promise<string> {
