@@ -10,6 +10,7 @@ import {
   resetStatements,
   seedNetwork,
   startProcess,
+  startServer,
   statementProfile,
   stopProcess,
   table,
@@ -40,13 +41,7 @@ export default async function availabilityBench() {
   });
 
   const dbPid = await postmasterPid(sql);
-  const port = await freePort();
-  const server = await startProcess(
-    ['src/server.ts'],
-    { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', WORKERS: '1' },
-    'ready on',
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { server, base } = await startServer(db.url, { WORKERS: '1' });
   try {
     const tokenRes = await fetch(`${base}/oauth/token`, {
       method: 'POST',

@@ -110,6 +110,20 @@ export async function startProcess(
   return proc;
 }
 
+/** Allot's server on `dbUrl` at a free port (rate limits off, warnings only), `env` on top; with its base URL. */
+export async function startServer(
+  dbUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ server: ChildProcess; base: string }> {
+  const port = await freePort();
+  const server = await startProcess(
+    ['src/server.ts'],
+    { DATABASE_URL: dbUrl, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
+    'ready on',
+  );
+  return { server, base: `http://127.0.0.1:${port}` };
+}
+
 export async function stopProcess(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null) return;
   const done = new Promise((r) => p.on('exit', r));
@@ -204,6 +218,29 @@ export function keepLatencies(
   return latencies;
 }
 
+/** What the benches read of an autocannon result (the package ships no types: bench/autocannon.d.ts). */
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** One autocannon run as a row: `rps` as the caller counts it, the 2xx latencies kept (keepLatencies). */
+export function runFigures(name: string, r: AutocannonResult, rps: number, latencies: number[]): Figures {
+  return {
+    name,
+    rps,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+    latencies,
+  };
+}
+
 /** autocannon against `url`, `paths` rotated per request. */
 export async function load(
   name: string,
@@ -232,16 +269,7 @@ export async function load(
       const latencies = keepLatencies(tracker);
       const r = await tracker;
       total = r.requests.total;
-      return {
-        name,
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-        requests: total,
-        latencies,
-      };
+      return runFigures(name, r, r.requests.average, latencies);
     },
     dbPid,
     tree,

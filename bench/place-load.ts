@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { type Figures, keepLatencies, measureCpu } from './lib';
+import { type Figures, keepLatencies, measureCpu, runFigures } from './lib';
 
 export interface PlaceLoadOptions {
   /** Run for this long instead of placing every order once. */
@@ -55,16 +55,7 @@ export async function placeLoad(
       });
       const r = await tracker;
       total = r.requests.total;
-      return {
-        name,
-        rps: (r.requests.total * 1000) / (last - started),
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-        requests: total,
-        latencies,
-      };
+      return runFigures(name, r, (total * 1000) / (last - started), latencies);
     },
     o.dbPid,
     o.tree,

@@ -13,6 +13,7 @@ import {
   resetStatements,
   seedNetwork,
   startProcess,
+  startServer,
   statementProfile,
   stopProcess,
   table,
@@ -78,20 +79,10 @@ export default async function placeBench() {
     client_secret: 'bench-integration-secret',
   });
   const dbPid = await postmasterPid(sql);
-  const port = await freePort();
-  const server = await startProcess(
-    ['src/server.ts'],
-    {
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-      WORKERS: '1',
-      ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}),
-    },
-    'ready on',
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { server, base } = await startServer(db.url, {
+    WORKERS: '1',
+    ...(process.env.BENCH_POOL ? { DB_POOL_SIZE: process.env.BENCH_POOL } : {}),
+  });
   try {
     const headers = await benchHeaders(base);
     const sample = await (await fetch(`${base}/api/orders/${uniform[0]}`, { headers })).text();

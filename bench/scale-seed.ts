@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Sql } from 'postgres';
 import { upsertApplication } from '../src/auth/applications';
 import { keepListCounts } from '../src/query/list-keeper';
-import { benchDatabase, freePort, postmasterPid, seedNetwork, startProcess, stopProcess } from './lib';
+import { benchDatabase, postmasterPid, seedNetwork, startServer, stopProcess } from './lib';
 
 /**
  * One catalogue of `skus` SKUs × 10 stock locations for bench/scale.ts, with its server: seeded
@@ -101,13 +101,7 @@ export async function openSize(skus: number, orderCount: number): Promise<Size> 
       ...(app.kind === 'integration' ? { client_secret: 'bench-integration-secret' } : {}),
     } as never);
   const dbPid = await postmasterPid(sql);
-  const port = await freePort();
-  const server = await startProcess(
-    ['src/server.ts'],
-    { DATABASE_URL: db.url, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RESPONSE_CACHE_MB: '0' },
-    'ready on',
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { server, base } = await startServer(db.url, { RESPONSE_CACHE_MB: '0' });
   const close = async () => {
     await stopProcess(server);
     await db.close();
