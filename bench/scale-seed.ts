@@ -17,7 +17,6 @@ export const MARKED = 100;
 
 export interface Size {
   skus: number;
-  url: string;
   sql: Sql;
   dbPid?: number;
   server: ChildProcess;
@@ -115,7 +114,7 @@ export async function openSize(skus: number, orderCount: number): Promise<Size> 
     notes.push(`${skus} SKUs: the stock watcher's sweep took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const sc = await token(base, { client_id: 'bench-sc', scope: 'market:code:bench' });
     const integ = await token(base, { client_id: 'bench-in', client_secret: 'bench-integration-secret' });
-    return { skus, url: db.url, sql, dbPid, server, base, sc, integ, orders, notes, close };
+    return { skus, sql, dbPid, server, base, sc, integ, orders, notes, close };
   } catch (e) {
     await close();
     throw e;
