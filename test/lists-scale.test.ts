@@ -196,6 +196,34 @@ describe('SKU pages from the maintained counts', () => {
     );
   }, 240_000);
 
+  it('fold each scope total into one row, and follow counts changed by hand', async () => {
+    await reset();
+    const sql = sqlOf();
+    const skus: string[] = [];
+    for (let i = 0; i < 6; i++) await apply({ op: 'skus', n: 5, tick: 1 }, skus);
+    for (let i = 0; i < 12; i++) await apply({ op: 'item', sku: i, loc: i % 2 }, skus);
+    await apply({ op: 'unsku', sku: 29 }, skus);
+    await keepListCounts(sql);
+    const rows = await sql<{ scope: string; rows: number }[]>`select scope, count(*)::int as rows
+      from sku_list_totals where scope in ('all:test', 'LSMODEL1', 'LSMODEL2') group by 1 order by 1`;
+    expect(rows).toEqual([
+      { scope: 'LSMODEL1', rows: 1 },
+      { scope: 'LSMODEL2', rows: 1 },
+      { scope: 'all:test', rows: 1 },
+    ]);
+    await expectPages('integration', 4);
+    await expectPages('market1', 4);
+    // a count corrected by hand moves the total the page reports with it
+    const before = (await api.get('/api/skus?page[size]=1')).body.meta.record_count;
+    const [b] = await sql<[{ at: Date; id: string }]>`select mark_at as at, mark_id as id from sku_list_counts
+      where scope = 'all:test' limit 1`;
+    const bucket = sql`scope = 'all:test' and mark_at = ${b.at} and mark_id = ${b.id}`;
+    await sql`update sku_list_counts set n = n + 2 where ${bucket}`;
+    expect((await api.get('/api/skus?page[size]=1')).body.meta.record_count).toBe(before + 2);
+    await sql`update sku_list_counts set n = n - 2 where ${bucket}`;
+    await expectPages('integration', 4);
+  });
+
   it('keep record_count exact under concurrent stock item, SKU and model writes', async () => {
     await reset();
     const pool = connect(t.dbUrl, 12);

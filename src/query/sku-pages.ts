@@ -8,11 +8,11 @@ import type { Row } from '../rows/row';
 
 /*
  * Pages of SKUs in list order, with exact totals, from the counts migration 0019 keeps
- * (docs/lists.md): the total is a sum over the scope's buckets of about 1,000 SKUs, and page N
- * starts from the bucket where its first row falls, so no request walks the catalogue. Serves the
- * plain collection (no filter, no sort, not a related endpoint) for integration tokens and for sales
- * channels whose enabled markets share one inventory model, without a stock location scope; any
- * other list takes the general path (list.ts).
+ * (docs/lists.md): the total is the scope's row in sku_list_totals (with deltas not yet folded),
+ * and page N starts from the bucket of about 1,000 SKUs where its first row falls, so no request
+ * walks the catalogue. Serves the plain collection (no filter, no sort, not a related endpoint) for
+ * integration tokens and for sales channels whose enabled markets share one inventory model, without
+ * a stock location scope; any other list takes the general path (list.ts).
  */
 
 /**
@@ -49,7 +49,7 @@ export async function skuPage(
   // nearer end, bucket by bucket, and stops there (at a million SKUs, half the buckets at most)
   const n = sql`${offset}::int`;
   const [start] = (await db.execute(sql`with sc as (select ${scopeOf(ctx)} as scope),
-    t as (select coalesce(sum(k.n), 0)::int as total from sku_list_counts k where k.scope = (select scope from sc))
+    t as (select coalesce(sum(k.n), 0)::int as total from sku_list_totals k where k.scope = (select scope from sc))
     select (select scope from sc) as scope, (select total from t) as total,
       st.mark_at::text as mark_at, st.mark_id, st.before
     from (select 1) one left join lateral (
