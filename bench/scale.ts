@@ -109,6 +109,41 @@ async function bareRoute(
   }
 }
 
+/** Buffer reads of a size's whole database so far: from outside shared buffers (OS cache or disk), and hits. */
+async function blocks(s: Size): Promise<{ read: number; hit: number }> {
+  const [b] = await s.sql<{ read: number; hit: number }[]>`select blks_read::float8 as read, blks_hit::float8 as hit
+    from pg_stat_database where datname = current_database()`;
+  return b!;
+}
+
+/**
+ * Runs a row's rounds at both sizes (`run` returns each load's figures, warm-ups included) and notes,
+ * per size, the blocks PostgreSQL read from outside its shared buffers and found in them, per request:
+ * the database's counters over the whole row, read once its backends have flushed them (within 1 s of
+ * going idle), so background work (the stock watcher, autovacuum) is in them too.
+ */
+async function counted<T>(
+  name: string,
+  sizes: Size[],
+  notes: string[],
+  run: (tally: (s: Size, f: Figures) => Figures) => Promise<T>,
+): Promise<T> {
+  const before = await Promise.all(sizes.map(blocks));
+  const requests = new Map<Size, number>();
+  const result = await run((s, f) => {
+    requests.set(s, (requests.get(s) ?? 0) + (f.requests ?? 0));
+    return f;
+  });
+  await new Promise((r) => setTimeout(r, 2_000));
+  const after = await Promise.all(sizes.map(blocks));
+  const per = sizes.map((s, i) => {
+    const n = Math.max(1, requests.get(s) ?? 0);
+    return `${label(s)} ${((after[i]!.read - before[i]!.read) / n).toFixed(1)} read, ${((after[i]!.hit - before[i]!.hit) / n).toFixed(0)} hit`;
+  });
+  notes.push(`${name}: blocks per request, ${per.join('; ')}`);
+  return result;
+}
+
 /** The first answer of a case at one size (a 200, or the bench stops); its `meta` noted. */
 async function sample(c: Case, s: Size, notes: string[]): Promise<string> {
   const res = await fetch(`${s.base}${c.paths(s.skus)[0]}`, { headers: headersOf(s, c.token) });
@@ -128,22 +163,24 @@ async function readRows(c: Case, small: Size, large: Size, notes: string[]): Pro
     .split('?')[0]!
     .replace(/S\d{9}$/, ':id');
   const bare = await bareRoute(`${c.name}: bare route`, body, path, c.paths(small.skus), headersOf(small, c.token));
-  const at = (s: Size) => () => {
-    const run = (name: string, seconds: number, measured: boolean) =>
-      load(
-        name,
-        s.base,
-        c.paths(s.skus),
-        headersOf(s, c.token),
-        seconds,
-        measured ? s.server.pid : undefined,
-        measured ? s.dbPid : undefined,
-        CONNECTIONS,
-        true,
-      );
-    return run('warm-up', 1, false).then(() => run(`${c.name} @${label(s)}`, SECONDS, true));
-  };
-  const { bare: low, row: high } = await alternate(at(small), at(large));
+  const { bare: low, row: high } = await counted(c.name, [small, large], notes, (tally) => {
+    const at = (s: Size) => () => {
+      const run = (name: string, seconds: number, measured: boolean) =>
+        load(
+          name,
+          s.base,
+          c.paths(s.skus),
+          headersOf(s, c.token),
+          seconds,
+          measured ? s.server.pid : undefined,
+          measured ? s.dbPid : undefined,
+          CONNECTIONS,
+          true,
+        ).then((f) => tally(s, f));
+      return run('warm-up', 1, false).then(() => run(`${c.name} @${label(s)}`, SECONDS, true));
+    };
+    return alternate(at(small), at(large));
+  });
   return [bare, { ...low, vs: bare }, high];
 }
 
@@ -153,17 +190,24 @@ async function placeRows(small: Size, large: Size, notes: string[]): Promise<Fig
   const headers = (s: Size) => headersOf(s, 'integ');
   const body = await (await fetch(`${small.base}/api/orders/${small.orders[0]}`, { headers: headers(small) })).text();
   const bare = await bareRoute(`${name}: bare route`, body, '/api/orders/:id', small.orders, headers(small), 'PATCH');
-  for (const s of [small, large])
-    await placeLoad('warm-up', s.base, s.orders.slice(0, WARM_ORDERS), headers(s), { connections: PLACE_CONNECTIONS });
-  const at = (s: Size) => (r: number) =>
-    placeLoad(
-      `${name} @${label(s)}`,
-      s.base,
-      s.orders.slice(WARM_ORDERS + r * ORDERS_PER_ROUND, WARM_ORDERS + (r + 1) * ORDERS_PER_ROUND),
-      headers(s),
-      { serverPid: s.server.pid, dbPid: s.dbPid, connections: PLACE_CONNECTIONS, tree: true },
-    );
-  const { bare: low, row: high } = await alternate(at(small), at(large));
+  const { bare: low, row: high } = await counted(name, [small, large], notes, async (tally) => {
+    for (const s of [small, large])
+      tally(
+        s,
+        await placeLoad('warm-up', s.base, s.orders.slice(0, WARM_ORDERS), headers(s), {
+          connections: PLACE_CONNECTIONS,
+        }),
+      );
+    const at = (s: Size) => (r: number) =>
+      placeLoad(
+        `${name} @${label(s)}`,
+        s.base,
+        s.orders.slice(WARM_ORDERS + r * ORDERS_PER_ROUND, WARM_ORDERS + (r + 1) * ORDERS_PER_ROUND),
+        headers(s),
+        { serverPid: s.server.pid, dbPid: s.dbPid, connections: PLACE_CONNECTIONS, tree: true },
+      ).then((f) => tally(s, f));
+    return alternate(at(small), at(large));
+  });
   for (const s of [small, large]) {
     const t0 = Date.now();
     const drift = await checkInvariants(s.sql);
