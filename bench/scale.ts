@@ -138,7 +138,8 @@ async function counted<T>(
   const after = await Promise.all(sizes.map(blocks));
   const per = sizes.map((s, i) => {
     const n = Math.max(1, requests.get(s) ?? 0);
-    return `${label(s)} ${((after[i]!.read - before[i]!.read) / n).toFixed(1)} read, ${((after[i]!.hit - before[i]!.hit) / n).toFixed(0)} hit`;
+    const [read, hit] = [(after[i]!.read - before[i]!.read) / n, (after[i]!.hit - before[i]!.hit) / n];
+    return `${label(s)} ${read.toFixed(1)} read, ${hit.toFixed(0)} hit`;
   });
   notes.push(`${name}: blocks per request, ${per.join('; ')}`);
   return result;
