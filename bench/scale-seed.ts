@@ -54,7 +54,8 @@ export async function seed(sql: Sql, skus: number) {
     + pg_total_relation_size('stock_movements'))::float8 as bytes`;
   const [{ lists }] = await sql<{ lists: number }[]>`select (pg_total_relation_size('sku_visibility')
     + pg_total_relation_size('sku_list_counts') + pg_total_relation_size('sku_list_marks')
-    + pg_total_relation_size('sku_list_totals'))::float8 as lists`;
+    + pg_total_relation_size('sku_list_totals') + pg_total_relation_size('sku_list_prefix')
+    + pg_total_relation_size('sku_list_prefix_valid'))::float8 as lists`;
   return { seconds: (Date.now() - t0) / 1000, keepSeconds, bytesPerItem: bytes / (skus * LOCATIONS), listBytes: lists };
 }
 

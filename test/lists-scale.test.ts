@@ -96,7 +96,9 @@ type Op =
   | { op: 'join'; model: number; loc: number }
   | { op: 'leave'; model: number; loc: number }
   | { op: 'unsku'; sku: number }
-  | { op: 'keep'; size: number };
+  | { op: 'keep'; size: number }
+  | { op: 'fold' }
+  | { op: 'touch' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -112,6 +114,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('leave' as const), model: fc.integer({ min: 1, max: 2 }), loc: fc.nat(5) }),
   fc.record({ op: fc.constant('unsku' as const), sku: fc.nat(60) }),
   fc.record({ op: fc.constant('keep' as const), size: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ op: fc.constant('fold' as const) }),
+  fc.record({ op: fc.constant('touch' as const) }),
 );
 
 let serial = 0;
@@ -165,6 +169,14 @@ async function apply(o: Op, skus: string[]) {
     case 'keep':
       await sql`select sku_list_rebalance(${o.size})`;
       await sql`select sku_list_compact()`;
+      return;
+    case 'fold':
+      await sql`select sku_list_compact()`;
+      return;
+    case 'touch':
+      // SQL typed by hand on a folded count, changing nothing: its scope's running counts go stale
+      await sql`update sku_list_counts set n = n where ctid = (select ctid from sku_list_counts
+        where folded and scope like 'LSMODEL%' order by mark_at desc limit 1)`;
   }
 }
 
@@ -223,6 +235,99 @@ describe('SKU pages from the maintained counts', () => {
     await sql`update sku_list_counts set n = n - 2 where ${bucket}`;
     await expectPages('integration', 4);
   });
+
+  it('start deep pages from kept running counts, exact with deltas since the fold and hand edits', async () => {
+    await reset();
+    const sql = sqlOf();
+    const skus: string[] = [];
+    for (let i = 0; i < 6; i++) await apply({ op: 'skus', n: 5, tick: 2 }, skus);
+    for (let i = 0; i < 20; i++) await apply({ op: 'item', sku: i, loc: i % 3 }, skus);
+    await apply({ op: 'keep', size: 2 }, skus);
+    const valid = async () =>
+      Object.fromEntries(
+        (
+          await sql<{ scope: string; valid: boolean }[]>`select scope, valid from sku_list_prefix_valid
+            where scope in ('all:test', 'LSMODEL1')`
+        ).map((r) => [r.scope, r.valid]),
+      );
+    expect(await valid()).toEqual({ 'all:test': true, LSMODEL1: true });
+    // the pages start from the kept counts: one moved by hand (without the triggers' notice) moves them
+    const deep = async () => (await api.get('/api/skus?fields[skus]=code&page[size]=3&page[number]=6')).body.data;
+    const want = await deep();
+    await sql`update sku_list_prefix set before = before + 1 where scope = 'all:test' and before > 0`;
+    expect(await deep()).not.toEqual(want);
+    await sql`update sku_list_prefix set before = before - 1 where scope = 'all:test' and before > 0`;
+    expect(await deep()).toEqual(want);
+    // deltas written since the fold leave the counts valid, and each page adds them
+    await apply({ op: 'skus', n: 4, tick: 3 }, skus);
+    for (let i = 0; i < 8; i++) await apply({ op: 'unitem', sku: i * 2, loc: (i * 2) % 3 }, skus);
+    await apply({ op: 'item', sku: 33, loc: 1 }, skus);
+    expect(await valid()).toEqual({ 'all:test': true, LSMODEL1: true });
+    for (const size of [1, 2, 5]) {
+      await expectPages('integration', size);
+      await expectPages('market1', size);
+    }
+    // a folded count touched by hand makes that scope's running counts stale until the next fold
+    await sql`update sku_list_counts set n = n where ctid = (select ctid from sku_list_counts
+      where folded and scope = 'all:test' order by mark_at desc limit 1)`;
+    expect(await valid()).toEqual({ 'all:test': false, LSMODEL1: true });
+    await expectPages('integration', 2);
+    await keepListCounts(sql);
+    expect(await valid()).toEqual({ 'all:test': true, LSMODEL1: true });
+    await expectPages('integration', 2);
+    await expectPages('market1', 2);
+  });
+
+  it('keep pages exact when folds race with hand edits of folded counts', async () => {
+    await reset();
+    const sql = sqlOf();
+    const skus: string[] = [];
+    for (let i = 0; i < 8; i++) await apply({ op: 'skus', n: 5, tick: 3 }, skus);
+    await apply({ op: 'keep', size: 2 }, skus);
+    const pool = connect(t.dbUrl, 8);
+    try {
+      let stop = false;
+      const folds = async () => {
+        while (!stop) await retried(() => pool.sql`select sku_list_compact()`);
+      };
+      // a unit added to a folded bucket by hand, then taken away: a rebuild between the two must not
+      // outlive the second
+      const hand = async (w: number) => {
+        for (let i = 0; !stop; i++) {
+          const [b] = await pool.sql<[{ scope: string; at: Date; id: string }]>`select scope, mark_at as at,
+            mark_id as id from sku_list_counts where folded and scope in ('all:test', 'LSMODEL1')
+            order by mark_at, mark_id offset ${(w * 5 + i * 3) % 12} limit 1`;
+          if (!b) continue;
+          for (const n of [1, -1])
+            await retried(
+              () => pool.sql`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
+              values ('test', ${b.scope}, ${b.at}, ${b.id}, ${n}, true)`,
+            );
+        }
+      };
+      const items = async (w: number) => {
+        for (let i = 0; !stop; i++) await apply({ op: i % 2 ? 'unitem' : 'item', sku: w * 11 + i, loc: i % 3 }, skus);
+      };
+      const runs = [folds(), folds(), hand(0), hand(1), items(0), items(1)];
+      await new Promise((r) => setTimeout(r, 3_000));
+      stop = true;
+      await Promise.all(runs);
+      // and, as the race may end, a hand edit undone after a fold has rebuilt the counts with it
+      const [b] = await sql<[{ at: Date; id: string }]>`select mark_at as at, mark_id as id from sku_list_counts
+        where folded and scope = 'all:test' order by mark_at, mark_id offset 3 limit 1`;
+      const edit = (n: number) => sql`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
+        values ('test', 'all:test', ${b.at}, ${b.id}, ${n}, true)`;
+      await edit(1);
+      await keepListCounts(sql);
+      await edit(-1);
+      for (const size of [1, 3]) {
+        await expectPages('integration', size);
+        await expectPages('market1', size);
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 
   it('keep record_count exact under concurrent stock item, SKU and model writes', async () => {
     await reset();
