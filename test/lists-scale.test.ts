@@ -278,6 +278,48 @@ describe('SKU pages from the maintained counts', () => {
     await expectPages('market1', 2);
   });
 
+  it('mark every running count stale on TRUNCATE, and give up a fold behind a hand edit left open', async () => {
+    await reset();
+    const sql = sqlOf();
+    const skus: string[] = [];
+    await apply({ op: 'skus', n: 9, tick: 2 }, skus);
+    await apply({ op: 'keep', size: 2 }, skus);
+    const stale = () => sql<{ scope: string }[]>`select scope from sku_list_prefix_valid where not valid`;
+    await sql
+      .begin(async (tx) => {
+        await tx`truncate sku_list_counts`;
+        expect((await tx`select count(*)::int as n from sku_list_prefix_valid where valid`)[0]!.n).toBe(0);
+        throw new Error('roll back');
+      })
+      .catch((e) => expect((e as Error).message).toBe('roll back'));
+    expect(await stale()).toEqual([]);
+    const pool = connect(t.dbUrl, 2);
+    try {
+      await apply({ op: 'skus', n: 2, tick: 0 }, skus); // a delta for the fold to take
+      const [b] = await sql<[{ at: Date; id: string }]>`select mark_at as at, mark_id as id from sku_list_counts
+        where folded and scope = 'all:test' limit 1`;
+      let release = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      const hand = pool.sql.begin(async (tx) => {
+        await tx`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
+          values ('test', 'all:test', ${b.at}, ${b.id}, 0, true)`;
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      const err = await sql`select sku_list_compact()`.catch((e) => e);
+      expect(err.code).toBe('55P03');
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      release();
+      await hand;
+      await keepListCounts(sql);
+      expect(await stale()).toEqual([]);
+      await expectPages('integration', 4);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('keep pages exact when folds race with hand edits of folded counts', async () => {
     await reset();
     const sql = sqlOf();

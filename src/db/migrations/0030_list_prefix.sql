@@ -47,16 +47,31 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
+-- TRUNCATE fires no row or transition-table trigger: every prefix goes stale.
+CREATE FUNCTION "sku_list_prefix_truncated"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE sku_list_prefix_valid SET valid = false;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "sku_list_prefix_truncate" AFTER TRUNCATE ON "sku_list_counts"
+  FOR EACH STATEMENT EXECUTE FUNCTION "sku_list_prefix_truncated"();
+--> statement-breakpoint
 -- Folds each bucket's deltas (and any row not yet folded, such as a split's) into one folded row,
 -- then each scope's total deltas, then rebuilds the stale prefixes. Those are locked first, in a
 -- statement of their own, so the rebuild's statements see every change committed before it, and a
--- change after it waits (trigger above) and marks the result stale again.
+-- change after it waits (trigger above) and marks the result stale again. A stale scope another
+-- transaction holds is skipped (SKIP LOCKED, so two keepers never wait on each other here): it stays
+-- stale until a later round.
 CREATE OR REPLACE FUNCTION "sku_list_compact"() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   rows_folded integer;
   stale text[];
 BEGIN
   PERFORM sku_list_writer();
+  -- a transaction left open after SQL typed by hand on a folded row holds its scope's mark: give up
+  -- this round rather than hold the writers' lock (and a split queued behind it) while waiting
+  PERFORM set_config('lock_timeout', '2s', true);
   WITH g AS (
     SELECT scope, mark_at, mark_id FROM sku_list_counts GROUP BY 1, 2, 3
     HAVING count(*) > 1 OR sum(n) = 0 OR bool_or(NOT folded)
@@ -75,7 +90,7 @@ BEGIN
   )
   INSERT INTO sku_list_totals (scope, n) SELECT scope, sum(n) FROM d GROUP BY 1 HAVING sum(n) <> 0;
   SELECT array_agg(scope) INTO stale
-    FROM (SELECT v.scope FROM sku_list_prefix_valid v WHERE NOT v.valid ORDER BY 1 FOR UPDATE) l;
+    FROM (SELECT v.scope FROM sku_list_prefix_valid v WHERE NOT v.valid ORDER BY 1 FOR UPDATE SKIP LOCKED) l;
   IF stale IS NULL THEN
     RETURN rows_folded;
   END IF;
