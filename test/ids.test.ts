@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../src/lib/ids';
+import { newId, newSecret } from '../src/lib/ids';
 
 describe('newId', () => {
   it('gives 10 alphanumeric characters, never twice, past several refills of its random pool', () => {
@@ -14,5 +14,15 @@ describe('newId', () => {
     expect(counts.size).toBe(62);
     // 100,000 characters over 62 symbols: ~1,613 each; a biased modulo would skew the first 8 by ~25%
     for (const n of counts.values()) expect(Math.abs(n - 100_000 / 62)).toBeLessThan(250);
+  });
+});
+
+describe('newSecret', () => {
+  it('gives 43 base64url characters, never starting with "-", which the CLI would take for a flag', () => {
+    const secrets = Array.from({ length: 5000 }, newSecret);
+    for (const s of secrets) expect(s).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{42}$/);
+    expect(new Set(secrets).size).toBe(5000);
+    // the rest of the alphabet still leads: '_' and digits as well as letters
+    expect(new Set(secrets.map((s) => s[0])).size).toBe(63);
   });
 });

@@ -24,7 +24,13 @@ export function newId(length = 10): string {
   return out;
 }
 
-/** A long random token for client ids and secrets (base64url, 43 characters). */
+/**
+ * A long random token for client ids and secrets (base64url, 43 characters). Never one that starts
+ * with '-': the official CLI would read `-s -abc…` as two flags and refuse the login.
+ */
 export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const secret = randomBytes(32).toString('base64url');
+    if (secret[0] !== '-') return secret;
+  }
 }
