@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type postgres from 'postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/db/client';
 import { keepListCounts } from '../src/query/list-keeper';
@@ -180,6 +181,16 @@ async function apply(o: Op, skus: string[]) {
   }
 }
 
+/** A folded count of `n` written by hand into a scope's bucket, as an operator's SQL would. */
+interface Bucket {
+  scope: string;
+  at: Date;
+  id: string;
+}
+const handCount = (db: postgres.Sql | postgres.TransactionSql, b: Bucket, n: number) =>
+  db`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
+    values ('test', ${b.scope}, ${b.at}, ${b.id}, ${n}, true)`;
+
 /** Deadlocks between the writers themselves (rows locked in different orders) are retried, as a client would. */
 async function retried(f: () => Promise<unknown>) {
   for (;;) {
@@ -301,8 +312,7 @@ describe('SKU pages from the maintained counts', () => {
       let release = () => {};
       const held = new Promise<void>((r) => (release = r));
       const hand = pool.sql.begin(async (tx) => {
-        await tx`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
-          values ('test', 'all:test', ${b.at}, ${b.id}, 0, true)`;
+        await handCount(tx, { ...b, scope: 'all:test' }, 0);
         await held;
       });
       await new Promise((r) => setTimeout(r, 200));
@@ -340,11 +350,7 @@ describe('SKU pages from the maintained counts', () => {
             mark_id as id from sku_list_counts where folded and scope in ('all:test', 'LSMODEL1')
             order by mark_at, mark_id offset ${(w * 5 + i * 3) % 12} limit 1`;
           if (!b) continue;
-          for (const n of [1, -1])
-            await retried(
-              () => pool.sql`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
-              values ('test', ${b.scope}, ${b.at}, ${b.id}, ${n}, true)`,
-            );
+          for (const n of [1, -1]) await retried(() => handCount(pool.sql, b, n));
         }
       };
       const items = async (w: number) => {
@@ -357,11 +363,9 @@ describe('SKU pages from the maintained counts', () => {
       // and, as the race may end, a hand edit undone after a fold has rebuilt the counts with it
       const [b] = await sql<[{ at: Date; id: string }]>`select mark_at as at, mark_id as id from sku_list_counts
         where folded and scope = 'all:test' order by mark_at, mark_id offset 3 limit 1`;
-      const edit = (n: number) => sql`insert into sku_list_counts (mode, scope, mark_at, mark_id, n, folded)
-        values ('test', 'all:test', ${b.at}, ${b.id}, ${n}, true)`;
-      await edit(1);
+      await handCount(sql, { ...b, scope: 'all:test' }, 1);
       await keepListCounts(sql);
-      await edit(-1);
+      await handCount(sql, { ...b, scope: 'all:test' }, -1);
       for (const size of [1, 3]) {
         await expectPages('integration', size);
         await expectPages('market1', size);
