@@ -6,7 +6,7 @@ import { availability, type Inventory, type LeadTime, type Stock } from '../inve
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
 import type { Behaviour } from '../resources/bind';
-import { knownMarket, marketJson, rememberMarket, stockJson } from '../resources/sku-inventory';
+import { knownMarket, knownVersion, marketUnlessKnown, rememberMarket, stockJson } from '../resources/sku-inventory';
 import { coalesce } from '../rows/coalesce';
 import { type Row, withRowKey } from '../rows/row';
 import { InventoryValue } from './inventory-json';
@@ -79,14 +79,25 @@ function parseStock(items: Json[][]): Map<string, Map<string, Stock>> {
   return stock;
 }
 
-/** One statement for a page of SKUs (lists, includes, transactions): the market once, the stock of every SKU. */
-async function loadMarketStock(db: Tx, mode: string, marketId: string, skuIds: string[]) {
-  const rows = await db.execute<{ market: string | null; items: Json[][] }>(
-    sql`select ${marketJson(sql`${mode}`, sql`${marketId}`)} as market,
+/**
+ * One statement for a page of SKUs (lists, includes, transactions): the stock of every SKU, and the
+ * market unless this connection already holds its JSON at the current configuration version (as
+ * single reads do, sku-inventory.ts). Should the held JSON be replaced between binding and reading
+ * (another version arrived meanwhile), the statement runs again asking for the market.
+ */
+async function loadMarketStock(db: Tx, mode: string, marketId: string, skuIds: string[], ask = true) {
+  const known = ask ? knownVersion(db, mode, marketId) : '';
+  const rows = await db.execute<{ version: string; market: string; items: Json[][] }>(
+    sql`select (select n from market_config_version)::text as version,
+      ${marketUnlessKnown(sql`${mode}`, sql`${marketId}`, known)} as market,
       ${stockJson(sql`${marketId}`, sql`si.sku_id = any(${param(skuIds)}::text[])`)} as items`,
   );
   const r = rows[0]!;
-  return { market: parseMarket(r.market), stock: parseStock(r.items) };
+  let market: string | undefined = r.market;
+  if (market) rememberMarket(db, mode, marketId, r.version, market);
+  else market = knownMarket(db, mode, marketId, r.version);
+  if (market === undefined) return loadMarketStock(db, mode, marketId, skuIds, false);
+  return { market: parseMarket(market), stock: parseStock(r.items) };
 }
 
 const WITH_ROW = withRowKey('inventory');

@@ -32,15 +32,21 @@ export const marketJson = (mode: SQL, marketId: SQL): SQL => sql`(
 /**
  * Stock items of the SKUs matching `skuCondition` (on `si.sku_id`) in the market's locations, as
  * `[[sku, location, quantity, reserved]]`; drafts past expires_at stop counting at once, before the
- * sweeper deletes them.
+ * sweeper deletes them. The expired drafts of all the items are found in one index scan and joined,
+ * not looked up item by item: a subquery per item cost PostgreSQL about 3 µs each, two thirds of
+ * a 25-SKU page's statement.
  */
 export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
+  with si as (select si.id, si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity
+      from stock_items si where ${skuCondition} and si.stock_location_id = any(array(
+        select l.stock_location_id from inventory_stock_locations l
+          join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId}))),
+    expired as (select r.stock_item_id, sum(r.quantity) as quantity from stock_reservations r
+      where r.stock_item_id = any(array(select si.id from si)) and r.status = 'draft' and r.expires_at <= now()
+      group by r.stock_item_id)
   select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity,
-      si.reserved_quantity - coalesce((select sum(r.quantity) from stock_reservations r
-        where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()), 0))), '[]')
-  from stock_items si where ${skuCondition} and si.stock_location_id = any(array(
-    select l.stock_location_id from inventory_stock_locations l
-      join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId})))`;
+      si.reserved_quantity - coalesce(e.quantity, 0))), '[]')
+  from si left join expired e on e.stock_item_id = si.id)`;
 
 /**
  * Each market's JSON as single reads last received it, per database and mode, with its
@@ -66,6 +72,18 @@ export const knownMarket = (db: object, mode: string, marketId: string, version:
   return m?.version === version ? m.text : undefined;
 };
 
+/** The version of the market's JSON last received, to bind as known (empty when none). */
+export const knownVersion = (db: object, mode: string, marketId: string | undefined): string =>
+  latest(db, mode, marketId)?.version ?? '';
+
+/**
+ * The market's JSON as a statement selects it with the version it holds: empty when the version is
+ * `knownVersion` bound by the caller (the loader takes it from `knownMarket`).
+ */
+export const marketUnlessKnown = (mode: SQL, marketId: SQL, known: SQL | string): SQL => sql`case
+  when (select n from market_config_version)::text = ${known} then ''
+  else coalesce(${marketJson(mode, marketId)}, 'null') end`;
+
 export const forgetMarkets = (db: object): boolean => known.delete(db);
 
 /**
@@ -80,13 +98,13 @@ export const inventoryWithRow: WithRow = {
   select: (skuId: SQL | unknown): SQL => {
     const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
     const version = sql`(select n from market_config_version)::text`;
+    const known = sql`${sql.placeholder('knownMarketVersion')}::text`;
     return sql`${market} || E'\n' || ${version} || E'\n'
-      || case when ${version} = ${sql.placeholder('knownMarketVersion')}::text then ''
-         else coalesce(${marketJson(sql`${sql.placeholder('mode')}`, market)}, 'null') end || E'\n'
+      || ${marketUnlessKnown(sql`${sql.placeholder('mode')}`, market, known)} || E'\n'
       || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
   },
   bind: (ctx: RequestContext, db: object) => ({
-    knownMarketVersion: latest(db, ctx.mode, ctx.caller.marketIds[0])?.version ?? '',
+    knownMarketVersion: knownVersion(db, ctx.mode, ctx.caller.marketIds[0]),
   }),
 };
 
