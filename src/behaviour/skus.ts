@@ -6,7 +6,7 @@ import { availability, type Inventory, type LeadTime, type Stock } from '../inve
 import type { Slot } from '../inventory/walk';
 import { formatCents } from '../lib/money';
 import type { Behaviour } from '../resources/bind';
-import { knownMarket, knownVersion, marketUnlessKnown, rememberMarket, stockJson } from '../resources/sku-inventory';
+import { knownVersion, marketUnlessKnown, receivedMarket, stockJson } from '../resources/sku-inventory';
 import { coalesce } from '../rows/coalesce';
 import { type Row, withRowKey } from '../rows/row';
 import { InventoryValue } from './inventory-json';
@@ -93,9 +93,7 @@ async function loadMarketStock(db: Tx, mode: string, marketId: string, skuIds: s
       ${stockJson(sql`${marketId}`, sql`si.sku_id = any(${param(skuIds)}::text[])`)} as items`,
   );
   const r = rows[0]!;
-  let market: string | undefined = r.market;
-  if (market) rememberMarket(db, mode, marketId, r.version, market);
-  else market = knownMarket(db, mode, marketId, r.version);
+  const market = receivedMarket(db, mode, marketId, r.version, r.market);
   if (market === undefined) return loadMarketStock(db, mode, marketId, skuIds, false);
   return { market: parseMarket(market), stock: parseStock(r.items) };
 }
@@ -119,10 +117,9 @@ function carried(
     const c = typeof r[WITH_ROW] === 'string' ? (r[WITH_ROW] as string).split('\n') : undefined;
     if (c?.length !== 4 || c[0] !== marketId || (version !== undefined && c[1] !== version)) return undefined;
     version = c[1]!;
-    if (c[2]) rememberMarket(db, mode, marketId, version, (market = c[2]));
+    market = receivedMarket(db, mode, marketId, version, c[2]!) ?? market;
     stock.push(c[3]!);
   }
-  market ??= version === undefined ? undefined : knownMarket(db, mode, marketId, version);
   return market === undefined ? undefined : { market, stock };
 }
 

@@ -49,7 +49,7 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
   from si left join expired e on e.stock_item_id = si.id)`;
 
 /**
- * Each market's JSON as single reads last received it, per database and mode, with its
+ * Each market's JSON as reads (by id, lists) last received it, per database and mode, with its
  * `market_config_version`. The counter moves in the same transaction as any change to what
  * `marketJson` reads (migrations 0009, 0010), so equal versions mean equal text: a statement that
  * finds the version it was told it knows leaves the JSON out, and the loader takes it from here. A
@@ -59,7 +59,7 @@ export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
  */
 const known = new WeakMap<object, Map<string, { version: string; text: string }>>();
 
-export function rememberMarket(db: object, mode: string, marketId: string, version: string, text: string): void {
+function rememberMarket(db: object, mode: string, marketId: string, version: string, text: string): void {
   let markets = known.get(db);
   if (!markets) known.set(db, (markets = new Map()));
   markets.set(`${mode}|${marketId}`, { version, text });
@@ -67,18 +67,29 @@ export function rememberMarket(db: object, mode: string, marketId: string, versi
 
 const latest = (db: object, mode: string, marketId: string | undefined) => known.get(db)?.get(`${mode}|${marketId}`);
 
-export const knownMarket = (db: object, mode: string, marketId: string, version: string): string | undefined => {
+const knownMarket = (db: object, mode: string, marketId: string, version: string): string | undefined => {
   const m = latest(db, mode, marketId);
   return m?.version === version ? m.text : undefined;
 };
+
+/**
+ * The market's JSON a statement returned at `version`: the text it carried (remembered for the next
+ * reads), or, where it left the JSON out as known, the text held for that version (undefined if the
+ * held one has been replaced meanwhile).
+ */
+export function receivedMarket(db: object, mode: string, marketId: string, version: string, text: string) {
+  if (!text) return knownMarket(db, mode, marketId, version);
+  rememberMarket(db, mode, marketId, version, text);
+  return text;
+}
 
 /** The version of the market's JSON last received, to bind as known (empty when none). */
 export const knownVersion = (db: object, mode: string, marketId: string | undefined): string =>
   latest(db, mode, marketId)?.version ?? '';
 
 /**
- * The market's JSON as a statement selects it with the version it holds: empty when the version is
- * `knownVersion` bound by the caller (the loader takes it from `knownMarket`).
+ * The market's JSON as a statement selects it: empty when `market_config_version` is still `known`,
+ * the version bound by the caller from `knownVersion` (the loader then takes it from `receivedMarket`).
  */
 export const marketUnlessKnown = (mode: SQL, marketId: SQL, known: SQL | string): SQL => sql`case
   when (select n from market_config_version)::text = ${known} then ''
