@@ -70,4 +70,31 @@ describe('the stock watcher sweep', () => {
     await watchStockOnce(t.database.db, reg, 1);
     expect(await events()).toEqual([`skus.out_of_stock ${first}`, `skus.out_of_stock ${second}`]);
   });
+
+  it('writes a pair only when its availability crosses: a change of quantity alone leaves the row', async () => {
+    const n = await network(api, { stock: { X: { L: 5 } } });
+    const reg = buildRegistry();
+    const item = n.item['X@L']!;
+    const setQuantity = (quantity: number) =>
+      api.patch(`/api/stock_items/${item}`, doc('stock_items', { quantity }, {}, item));
+    const version = async () => {
+      const rows = await t.database.sql<Array<{ v: string; available: boolean }>>`select xmin::text as v, available
+        from sku_market_stock where sku_id = ${n.sku.X!}`;
+      return rows[0];
+    };
+    // the sweep, then the ledger, until the pair has a state
+    for (let i = 0; i < 5 && !(await version()); i++) await watchStockOnce(t.database.db, reg);
+    const first = await version();
+    expect(first?.available).toBe(true);
+
+    expect((await setQuantity(3)).status).toBe(200);
+    await watchStockOnce(t.database.db, reg);
+    expect(await version()).toEqual(first);
+
+    expect((await setQuantity(0)).status).toBe(200);
+    await watchStockOnce(t.database.db, reg);
+    const out = await version();
+    expect(out?.available).toBe(false);
+    expect(out?.v).not.toBe(first?.v);
+  });
 });

@@ -141,21 +141,22 @@ async function observeMarket(tx: Tx, reg: Registry, mode: Mode, marketId: string
   // as text: postgres.js sends a boolean array as one boolean
   const available = seen.map((r) => (now.get(r.id)!.available ? 't' : 'f'));
   const quantity = seen.map((r) => now.get(r.id)!.quantity);
-  // upsert the new states, returning those whose availability crossed (no previous state: was unavailable)
+  // the pairs whose availability crossed (no previous state: was unavailable); only those are
+  // written: a state that did not move costs the round a read, not a row version and its WAL
   const crossed = (await sql`
-    with next as (select * from unnest(${ids}::text[], ${available}::text[]::boolean[], ${quantity}::int[]) as
-      n(sku_id, available, quantity)),
-    prev as (select s.sku_id, s.available from sku_market_stock s where s.market_id = ${marketId} and s.sku_id
-      = any(${ids}::text[])),
+    with next as (select * from unnest(${ids}::text[], ${available}::text[]::boolean[]) as n(sku_id, available)),
+    moved as (
+      select n.sku_id, n.available, p.available is null as fresh from next n
+        left join sku_market_stock p on p.market_id = ${marketId} and p.sku_id = n.sku_id
+      where n.available is distinct from p.available
+    ),
     saved as (
-      insert into sku_market_stock (sku_id, market_id, mode, available, quantity)
-      select sku_id, ${marketId}, ${mode}, available, quantity from next
-      on conflict (sku_id, market_id) do update set available = excluded.available, quantity =
-        excluded.quantity, updated_at = now()
+      insert into sku_market_stock (sku_id, market_id, mode, available)
+      select sku_id, ${marketId}, ${mode}, available from moved
+      on conflict (sku_id, market_id) do update set available = excluded.available, updated_at = now()
     )
-    select n.sku_id, n.available from next n left join prev p on p.sku_id = n.sku_id
-    where n.available is distinct from coalesce(p.available, false)
-    order by n.sku_id`) as unknown as Array<{ sku_id: string; available: boolean }>;
+    select sku_id, available from moved where not (fresh and not available)
+    order by sku_id`) as unknown as Array<{ sku_id: string; available: boolean }>;
   if (!fire) return;
   if (crossed.length)
     await sql`insert into webhook_deliveries (mode, webhook_id, topic, resource_type, resource_id, market_id)

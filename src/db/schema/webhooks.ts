@@ -137,7 +137,10 @@ export const inStockSubscriptions = pgTable(
   ],
 );
 
-/** The last availability the stock watcher saw per (SKU, market): it fires on a change of `available`. */
+/**
+ * The last availability the stock watcher saw per (SKU, market): it fires on a change of `available`,
+ * and writes a row only then (`updated_at`: when it last crossed, or was first recorded).
+ */
 export const skuMarketStock = pgTable(
   'sku_market_stock',
   {
@@ -149,7 +152,6 @@ export const skuMarketStock = pgTable(
       .references(() => markets.id, { onDelete: 'cascade' }),
     mode: text('mode').notNull(),
     available: boolean('available').notNull(),
-    quantity: integer('quantity').notNull(),
     updated_at: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
