@@ -427,4 +427,42 @@ describe('SKU pages from the maintained counts', () => {
       await pool.close();
     }
   }, 120_000);
+
+  it('answer a page and its record_count from one snapshot while writers change who sees what', async () => {
+    await reset();
+    const pool = connect(t.dbUrl, 6);
+    try {
+      // fewer SKUs than a page: every answer must list exactly record_count SKUs
+      const skus: string[] = [];
+      await apply({ op: 'skus', n: 20, tick: 2 }, skus);
+      let stop = false;
+      const writer = async (w: number) => {
+        for (let i = 0; !stop; i++) {
+          const sku = skus[(w * 7 + i * 3) % skus.length]!;
+          await retried(() =>
+            i % 2
+              ? pool.sql`delete from stock_items where sku_id = ${sku} and stock_location_id = 'LSLOC2'`
+              : pool.sql`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+                values (${`LSO${w}_${i}`}, 'test', 1, ${sku}, 'LSLOC2', ${`LSOR${w}_${i}`}) on conflict do nothing`,
+          );
+        }
+      };
+      const seen: Array<[number, number]> = [];
+      const reader = async () => {
+        while (!stop) {
+          const res = await callers.market2!.client.get('/api/skus?fields[skus]=code&page[size]=25');
+          seen.push([res.body.data.length, res.body.meta.record_count]);
+        }
+      };
+      const runs = [writer(0), writer(1), writer(2), reader(), reader()];
+      await new Promise((r) => setTimeout(r, 3_000));
+      stop = true;
+      await Promise.all(runs);
+      expect(seen.length).toBeGreaterThan(50);
+      expect(new Set(seen.map(([, total]) => total)).size).toBeGreaterThan(1);
+      expect(seen.filter(([listed, total]) => listed !== total)).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, param, type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, param, type SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../auth/context';
 import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
@@ -31,19 +31,18 @@ function scopeOf(ctx: RequestContext): SQL {
     from markets m where m.id = any(${param(ctx.caller.marketIds)}::text[]) and m.disabled_at is null)`;
 }
 
-interface Start {
-  scope: string | null;
-  total: number;
-  mark_at: string | null;
-  mark_id: string | null;
-  before: number | null;
-}
+/** The page statement's own columns beside the SKU's (names no column of `skus` has). */
+const SCOPE = '__page_scope';
+const TOTAL = '__page_total';
 
 export function servesPages(def: ResourceDefinition, q: ParsedQuery, extra?: SQL): boolean {
   return def.table === skus && !extra && !q.ransack.length && !q.filters.length && !q.sort.length;
 }
 
-/** A page of the caller's SKUs and their total; undefined when the general path must answer. */
+/**
+ * A page of the caller's SKUs and their total, in one statement (one snapshot, one round trip);
+ * undefined when the general path must answer.
+ */
 export async function skuPage(
   db: Tx,
   ctx: RequestContext,
@@ -54,12 +53,13 @@ export async function skuPage(
   // kept at or before it, corrected by the deltas written since its fold; when that is stale (or
   // too many deltas wait), the bucket found by a running sum from the nearer end of the list
   const n = sql`${offset}::int`;
-  const [start] = (await db.execute(sql`with sc as (select ${scopeOf(ctx)} as scope),
+  const size = sql`${q.page.size}::int`;
+  const start = sql`with sc as (select ${scopeOf(ctx)} as scope),
     t as (select coalesce(sum(k.n), 0)::int as total from sku_list_totals k where k.scope = (select scope from sc)),
     u as (select coalesce(sum(abs(d.n)), 0)::int as moved from sku_list_counts d
       where d.scope = (select scope from sc) and not d.folded)
     select (select scope from sc) as scope, (select total from t) as total,
-      st.mark_at::text as mark_at, st.mark_id, st.before
+      st.mark_at, st.mark_id, ${n} - st.before as skip
     from (select 1) one left join lateral (select * from (
       (select p.mark_at, p.mark_id, (p.before + coalesce((select sum(d.n) from sku_list_counts d
           where d.scope = p.scope and not d.folded and (d.mark_at, d.mark_id) < (p.mark_at, p.mark_id)), 0))::int
@@ -81,31 +81,36 @@ export async function skuPage(
         where (select total from t) - w.tail <= ${n} and ${n} * 2 >= (select total from t)
           and ${n} < (select total from t)
         order by w.mark_at desc, w.mark_id desc limit 1)) x(mark_at, mark_id, before) limit 1
-    ) st on true`)) as unknown as Start[];
-  if (!start || start.scope === null) return undefined;
-  if (start.mark_at === null || start.scope === '') return { rows: [], total: start.total };
-  const from = sql`(${start.mark_at}::timestamptz, ${start.mark_id}::text)`;
-  const skip = offset - start.before!;
-  const order = [asc(skus.created_at), asc(skus.id)];
-  const inMode = eq(skus.mode, ctx.mode);
-  if (start.scope.startsWith('all:')) {
-    const rows = await db
-      .select()
-      .from(skus)
-      .where(and(inMode, sql`(${skus.created_at}, ${skus.id}) >= ${from}`))
-      .orderBy(...order)
-      .limit(q.page.size)
-      .offset(skip);
-    return { rows: rows as Row[], total: start.total };
+    ) st on true`;
+  // then the page from the bucket it starts in: the mode's SKUs in list order from their index, or
+  // the model's from its own and their rows by id; no row when the caller sees none
+  const read = (await db.execute(sql`with st as (${start})
+    select st.scope as ${sql.identifier(SCOPE)}, st.total as ${sql.identifier(TOTAL)}, r.* from st
+    left join lateral (
+      (select s.* from skus s where st.scope like 'all:%' and s.mode = ${ctx.mode}
+        and (s.created_at, s.id) >= (st.mark_at, st.mark_id)
+        order by s.created_at, s.id offset st.skip limit ${size})
+      union all
+      (select s.* from skus s where st.scope not like 'all:%' and s.mode = ${ctx.mode}
+        and s.id = any(array(select v.sku_id from sku_visibility v where v.inventory_model_id = st.scope
+          and (v.sku_created_at, v.sku_id) >= (st.mark_at, st.mark_id) order by v.sku_created_at, v.sku_id
+          offset st.skip limit ${size})))
+    ) r on true
+    order by r.created_at, r.id`)) as unknown as Array<Record<string, unknown>>;
+  const first = read[0];
+  if (!first || first[SCOPE] === null) return undefined;
+  const rows = first.id === null ? [] : read.map(decode);
+  return { rows, total: first[TOTAL] as number };
+}
+
+const columns = Object.entries(getTableColumns(skus));
+
+/** A SKU row of the page statement, decoded by its columns as Drizzle's own select does. */
+function decode(raw: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [key, column] of columns) {
+    const v = raw[column.name];
+    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
   }
-  // the model's SKUs in list order, from its own index; then the page's rows by id
-  const ids = sql`array(select v.sku_id from sku_visibility v where v.inventory_model_id = ${start.scope}
-    and (v.sku_created_at, v.sku_id) >= ${from} order by v.sku_created_at, v.sku_id
-    offset ${skip} limit ${q.page.size})`;
-  const rows = await db
-    .select()
-    .from(skus)
-    .where(and(inMode, sql`${skus.id} = any(${ids})`))
-    .orderBy(...order);
-  return { rows: rows as Row[], total: start.total };
+  return row;
 }
