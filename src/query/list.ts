@@ -53,7 +53,7 @@ export async function listRows(
   extra?: SQL,
 ): Promise<ListResult> {
   if (servesPages(def, q, extra)) {
-    const page = await skuPage(db, ctx, q);
+    const page = await skuPage(db, def, ctx, q);
     if (page) return page;
   }
   const adhoc = q.ransack.length || q.filters.length || q.sort.length ? sql.raw(`${ADHOC} true`) : undefined;

@@ -1,10 +1,12 @@
-import { getTableColumns, param, type SQL, sql } from 'drizzle-orm';
+import { fillPlaceholders, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
+import { rawClient } from '../db/client';
 import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
-import type { Row } from '../rows/row';
+import { type Row, type WithRow, withRowKey } from '../rows/row';
 import { BUCKET_SKUS } from './list-keeper';
 
 /** Deltas past which a page stops trusting the kept running counts (a bulk load not yet folded). */
@@ -24,11 +26,11 @@ const MOVED = BUCKET_SKUS;
  * The counts' scope of the caller's SKUs: `all:{mode}`, an inventory model's id, '' when the
  * caller sees none, or null when no one scope describes what it sees.
  */
-function scopeOf(ctx: RequestContext): SQL {
-  if (ctx.caller.kind !== 'sales_channel') return sql`${`all:${ctx.mode}`}::text`;
-  if (ctx.caller.stockLocationIds.length) return sql`null::text`;
+function scopeOf(kind: 'all' | 'model' | 'none'): SQL {
+  if (kind === 'all') return sql`'all:' || ${sql.placeholder('mode')}::text`;
+  if (kind === 'none') return sql`null::text`;
   return sql`(select case count(distinct m.inventory_model_id) when 0 then '' when 1 then min(m.inventory_model_id) end
-    from markets m where m.id = any(${param(ctx.caller.marketIds)}::text[]) and m.disabled_at is null)`;
+    from markets m where m.id = any(${sql.placeholder('marketIds')}::text[]) and m.disabled_at is null)`;
 }
 
 /** The page statement's own columns beside the SKU's (names no column of `skus` has). */
@@ -40,21 +42,20 @@ export function servesPages(def: ResourceDefinition, q: ParsedQuery, extra?: SQL
 }
 
 /**
- * A page of the caller's SKUs and their total, in one statement (one snapshot, one round trip);
- * undefined when the general path must answer.
+ * The statement of a page: its start (the scope's total, and where row `offset` falls: first the
+ * nearest running count the keeper kept at or before it, corrected by the deltas written since its
+ * fold; when that is stale, or too many deltas wait, the bucket found by a running sum from the
+ * nearer end of the list), then the page's rows from that bucket (the mode's SKUs in list order from
+ * their index, or the model's from its own and their rows by id), with the attributes the
+ * presentation will load that are selected with a row (`withRow`: a SKU's inventory), so a page with
+ * them is one statement too. Placeholders: `mode`, `marketIds`, `stockLocationIds`, `offset`, `size`
+ * and the attributes' own.
  */
-export async function skuPage(
-  db: Tx,
-  ctx: RequestContext,
-  q: ParsedQuery,
-): Promise<{ rows: Row[]; total: number } | undefined> {
-  const offset = (q.page.number - 1) * q.page.size;
-  // the scope's total, and where row `offset` falls: first the nearest running count the keeper
-  // kept at or before it, corrected by the deltas written since its fold; when that is stale (or
-  // too many deltas wait), the bucket found by a running sum from the nearer end of the list
-  const n = sql`${offset}::int`;
-  const size = sql`${q.page.size}::int`;
-  const start = sql`with sc as (select ${scopeOf(ctx)} as scope),
+function pageStatement(scope: SQL, carried: Array<[string, WithRow]>): SQL {
+  const n = sql`${sql.placeholder('offset')}::int`;
+  const size = sql`${sql.placeholder('size')}::int`;
+  const mode = sql`${sql.placeholder('mode')}::text`;
+  const start = sql`with sc as (select ${scope} as scope),
     t as (select coalesce(sum(k.n), 0)::int as total from sku_list_totals k where k.scope = (select scope from sc)),
     u as (select coalesce(sum(abs(d.n)), 0)::int as moved from sku_list_counts d
       where d.scope = (select scope from sc) and not d.folded)
@@ -82,35 +83,84 @@ export async function skuPage(
           and ${n} < (select total from t)
         order by w.mark_at desc, w.mark_id desc limit 1)) x(mark_at, mark_id, before) limit 1
     ) st on true`;
-  // then the page from the bucket it starts in: the mode's SKUs in list order from their index, or
-  // the model's from its own and their rows by id; no row when the caller sees none
-  const read = (await db.execute(sql`with st as (${start})
-    select st.scope as ${sql.identifier(SCOPE)}, st.total as ${sql.identifier(TOTAL)}, r.* from st
-    left join lateral (
-      (select s.* from skus s where st.scope like 'all:%' and s.mode = ${ctx.mode}
+  // what the rows carry: per attribute, a relation over the page's ids where it has one, else per row
+  const withRows = carried.map(([name, w], i) => {
+    const as = sql.identifier(withRowKey(name));
+    if (!w.selectMany) return { column: sql`, ${w.select(sql`r.id`)} as ${as}`, join: sql`` };
+    const alias = sql.identifier(`w${i}`);
+    return {
+      column: sql`, ${alias}.value as ${as}`,
+      join: sql` left join (${w.selectMany(sql`array(select r.id from r)`)}) ${alias} on ${alias}.id = r.id`,
+    };
+  });
+  return sql`with st as (${start}),
+    r as (select p.* from st cross join lateral (
+      (select s.* from skus s where st.scope like 'all:%' and s.mode = ${mode}
         and (s.created_at, s.id) >= (st.mark_at, st.mark_id)
         order by s.created_at, s.id offset st.skip limit ${size})
       union all
-      (select s.* from skus s where st.scope not like 'all:%' and s.mode = ${ctx.mode}
+      (select s.* from skus s where st.scope not like 'all:%' and s.mode = ${mode}
         and s.id = any(array(select v.sku_id from sku_visibility v where v.inventory_model_id = st.scope
           and (v.sku_created_at, v.sku_id) >= (st.mark_at, st.mark_id) order by v.sku_created_at, v.sku_id
           offset st.skip limit ${size})))
-    ) r on true
-    order by r.created_at, r.id`)) as unknown as Array<Record<string, unknown>>;
+    ) p)
+    select st.scope as ${sql.identifier(SCOPE)}, st.total as ${sql.identifier(TOTAL)}, r.*
+      ${sql.join(withRows.map((w) => w.column))}
+    from st left join r on true ${sql.join(withRows.map((w) => w.join))}
+    order by r.created_at, r.id`;
+}
+
+const dialect = new PgDialect();
+/** Page statements rendered once per scope kind and attributes carried (building one costs more than running it). */
+const rendered = new Map<string, { sql: string; params: unknown[] }>();
+
+/**
+ * A page of the caller's SKUs and their total, in one statement (one snapshot, one round trip), with
+ * what `load` attributes named in `fields[skus]` need when they can be selected with the row;
+ * undefined when the general path must answer.
+ */
+export async function skuPage(
+  db: Tx,
+  def: ResourceDefinition,
+  ctx: RequestContext,
+  q: ParsedQuery,
+): Promise<{ rows: Row[]; total: number } | undefined> {
+  const kind = ctx.caller.kind !== 'sales_channel' ? 'all' : ctx.caller.stockLocationIds.length ? 'none' : 'model';
+  const named = q.fields[def.type] ?? [];
+  const carried = Object.entries(def.attributes).flatMap(([name, a]) =>
+    a.withRow && named.includes(name) && a.withRow.when(ctx) ? [[name, a.withRow] as [string, WithRow]] : [],
+  );
+  const key = `${kind}|${carried.map(([name]) => name).join(',')}`;
+  let statement = rendered.get(key);
+  if (!statement) rendered.set(key, (statement = dialect.sqlToQuery(pageStatement(scopeOf(kind), carried))));
+  const values: Record<string, unknown> = {
+    mode: ctx.mode,
+    marketIds: ctx.caller.marketIds,
+    stockLocationIds: ctx.caller.stockLocationIds,
+    offset: (q.page.number - 1) * q.page.size,
+    size: q.page.size,
+  };
+  for (const [, w] of carried) if (w.bind) Object.assign(values, w.bind(ctx, db));
+  const read = (await rawClient(db).unsafe(
+    statement.sql,
+    fillPlaceholders(statement.params, values) as never[],
+  )) as unknown as Array<Record<string, unknown>>;
   const first = read[0];
   if (!first || first[SCOPE] === null) return undefined;
-  const rows = first.id === null ? [] : read.map(decode);
+  const keys = carried.map(([name]) => withRowKey(name));
+  const rows = first.id === null ? [] : read.map((r) => decode(r, keys));
   return { rows, total: first[TOTAL] as number };
 }
 
 const columns = Object.entries(getTableColumns(skus));
 
-/** A SKU row of the page statement, decoded by its columns as Drizzle's own select does. */
-function decode(raw: Record<string, unknown>): Row {
+/** A SKU row of the page statement, decoded by its columns as Drizzle's own select does, with what it carries. */
+function decode(raw: Record<string, unknown>, carried: string[]): Row {
   const row: Row = {};
   for (const [key, column] of columns) {
     const v = raw[column.name];
     row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
   }
+  for (const key of carried) row[key] = raw[key];
   return row;
 }

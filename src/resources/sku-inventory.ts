@@ -36,17 +36,24 @@ export const marketJson = (mode: SQL, marketId: SQL): SQL => sql`(
  * not looked up item by item: a subquery per item cost PostgreSQL about 3 µs each, two thirds of
  * a 25-SKU page's statement.
  */
-export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(
-  with si as (select si.id, si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity
+const stockRows = (marketId: SQL, skuCondition: SQL): SQL => sql`with si as (
+      select si.id, si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity
       from stock_items si where ${skuCondition} and si.stock_location_id = any(array(
         select l.stock_location_id from inventory_stock_locations l
           join markets m on m.inventory_model_id = l.inventory_model_id where m.id = ${marketId}))),
     expired as (select r.stock_item_id, sum(r.quantity) as quantity from stock_reservations r
       where r.stock_item_id = any(array(select si.id from si)) and r.status = 'draft' and r.expires_at <= now()
-      group by r.stock_item_id)
-  select coalesce(json_agg(json_build_array(si.sku_id, si.stock_location_id, si.quantity,
-      si.reserved_quantity - coalesce(e.quantity, 0))), '[]')
-  from si left join expired e on e.stock_item_id = si.id)`;
+      group by r.stock_item_id)`;
+const stockTuple = sql`json_build_array(si.sku_id, si.stock_location_id, si.quantity,
+  si.reserved_quantity - coalesce(e.quantity, 0))`;
+
+export const stockJson = (marketId: SQL, skuCondition: SQL): SQL => sql`(${stockRows(marketId, skuCondition)}
+  select coalesce(json_agg(${stockTuple}), '[]') from si left join expired e on e.stock_item_id = si.id)`;
+
+/** `stockJson` per SKU of `skuIds` (an array), as rows `(sku_id, items)`; SKUs without stock have no row. */
+const stockJsonBySku = (marketId: SQL, skuIds: SQL): SQL => sql`${stockRows(marketId, sql`si.sku_id = any(${skuIds})`)}
+  select si.sku_id, json_agg(${stockTuple})::text as items from si left join expired e on e.stock_item_id = si.id
+  group by si.sku_id`;
 
 /**
  * Each market's JSON as reads (by id, lists) last received it, per database and mode, with its
@@ -97,23 +104,28 @@ export const marketUnlessKnown = (mode: SQL, marketId: SQL, known: SQL | string)
 
 export const forgetMarkets = (db: object): boolean => known.delete(db);
 
+const firstMarket = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
+/** The first three lines of what a SKU carries, up to its stock: the same for every SKU of a statement. */
+const carriedHead = () => {
+  const known = sql`${sql.placeholder('knownMarketVersion')}::text`;
+  return sql`${firstMarket} || E'\n' || (select n from market_config_version)::text || E'\n'
+    || ${marketUnlessKnown(sql`${sql.placeholder('mode')}`, firstMarket, known)} || E'\n'`;
+};
+
 /**
  * Selected with a SKU when it is looked up by id (`withRow` of the definition): the inventory then
  * costs no statement of its own. Text, in four lines (JSON text has no raw newline): the market id
  * it was computed for, `market_config_version`, the market's JSON (empty when the version is the one
  * bound as known), the SKU's stock JSON. Placeholders: `mode`, `marketIds` (the first one counts),
- * `knownMarketVersion`; selected only for callers with a market.
+ * `knownMarketVersion`; selected only for callers with a market. A page of a list selects it for all
+ * its SKUs at once (`selectMany`, query/sku-pages.ts).
  */
 export const inventoryWithRow: WithRow = {
   when: (ctx: RequestContext) => ctx.caller.marketIds.length > 0,
-  select: (skuId: SQL | unknown): SQL => {
-    const market = sql`(${sql.placeholder('marketIds')}::text[])[1]`;
-    const version = sql`(select n from market_config_version)::text`;
-    const known = sql`${sql.placeholder('knownMarketVersion')}::text`;
-    return sql`${market} || E'\n' || ${version} || E'\n'
-      || ${marketUnlessKnown(sql`${sql.placeholder('mode')}`, market, known)} || E'\n'
-      || ${stockJson(market, sql`si.sku_id = ${skuId}`)}::text`;
-  },
+  select: (skuId: SQL | unknown): SQL =>
+    sql`${carriedHead()} || ${stockJson(firstMarket, sql`si.sku_id = ${skuId}`)}::text`,
+  selectMany: (skuIds: SQL): SQL => sql`select p.id, ${carriedHead()} || coalesce(g.items, '[]') as value
+    from unnest(${skuIds}) p(id) left join (${stockJsonBySku(firstMarket, skuIds)}) g on g.sku_id = p.id`,
   bind: (ctx: RequestContext, db: object) => ({
     knownMarketVersion: knownVersion(db, ctx.mode, ctx.caller.marketIds[0]),
   }),

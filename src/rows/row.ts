@@ -16,6 +16,11 @@ export interface WithRow {
   when: (ctx: RequestContext) => boolean;
   select: (id: unknown) => SQL;
   /**
+   * The same values for many rows at once, as a relation `(id, value)` over an array of ids (a page
+   * of a list): one pass over what they read instead of one subquery per row. Same placeholders.
+   */
+  selectMany?: (ids: SQL) => SQL;
+  /**
    * Values for placeholders of its own, taken as the statement is sent to `db`. Requests that share
    * a statement share mode, markets and stock locations, so `bind` may depend on those alone.
    */
