@@ -1,12 +1,12 @@
-import { fillPlaceholders, getTableColumns, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
-import { rawClient } from '../db/client';
 import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
 import { type Row, type WithRow, withRowKey } from '../rows/row';
+import { type Rendered, runRendered } from '../rows/statement';
 import { BUCKET_SKUS } from './list-keeper';
 
 /** Deltas past which a page stops trusting the kept running counts (a bulk load not yet folded). */
@@ -33,7 +33,9 @@ function scopeOf(kind: 'all' | 'model' | 'none'): SQL {
     from markets m where m.id = any(${sql.placeholder('marketIds')}::text[]) and m.disabled_at is null)`;
 }
 
-/** The page statement's own columns beside the SKU's (names no column of `skus` has). */
+const columns = Object.entries(getTableColumns(skus));
+
+/** The keys of the page statement's own columns beside the SKU's (no column of `skus` has them). */
 const SCOPE = '__page_scope';
 const TOTAL = '__page_total';
 
@@ -83,16 +85,18 @@ function pageStatement(scope: SQL, carried: Array<[string, WithRow]>): SQL {
           and ${n} < (select total from t)
         order by w.mark_at desc, w.mark_id desc limit 1)) x(mark_at, mark_id, before) limit 1
     ) st on true`;
-  // what the rows carry: per attribute, a relation over the page's ids where it has one, else per row
-  const withRows = carried.map(([name, w], i) => {
-    const as = sql.identifier(withRowKey(name));
-    if (!w.selectMany) return { column: sql`, ${w.select(sql`r.id`)} as ${as}`, join: sql`` };
+  // what the rows carry: per attribute, a relation over the page's ids
+  const withRows = carried.map(([, w], i) => {
     const alias = sql.identifier(`w${i}`);
     return {
-      column: sql`, ${alias}.value as ${as}`,
-      join: sql` left join (${w.selectMany(sql`array(select r.id from r)`)}) ${alias} on ${alias}.id = r.id`,
+      column: sql`, ${alias}.value`,
+      join: sql` left join (${w.selectMany!(sql`array(select r.id from r)`)}) ${alias} on ${alias}.id = r.id`,
     };
   });
+  const own = sql.join(
+    columns.map(([, c]) => sql`r.${sql.identifier(c.name)}`),
+    sql`, `,
+  );
   return sql`with st as (${start}),
     r as (select p.* from st cross join lateral (
       (select s.* from skus s where st.scope like 'all:%' and s.mode = ${mode}
@@ -104,15 +108,26 @@ function pageStatement(scope: SQL, carried: Array<[string, WithRow]>): SQL {
           and (v.sku_created_at, v.sku_id) >= (st.mark_at, st.mark_id) order by v.sku_created_at, v.sku_id
           offset st.skip limit ${size})))
     ) p)
-    select st.scope as ${sql.identifier(SCOPE)}, st.total as ${sql.identifier(TOTAL)}, r.*
-      ${sql.join(withRows.map((w) => w.column))}
+    select st.scope, st.total, ${own} ${sql.join(withRows.map((w) => w.column))}
     from st left join r on true ${sql.join(withRows.map((w) => w.join))}
     order by r.created_at, r.id`;
 }
 
 const dialect = new PgDialect();
 /** Page statements rendered once per scope kind and attributes carried (building one costs more than running it). */
-const rendered = new Map<string, { sql: string; params: unknown[] }>();
+const rendered = new Map<string, Rendered>();
+
+/** A page statement rendered, its result columns in order: scope, total, the SKU's, then what it carries. */
+function renderPage(kind: 'all' | 'model' | 'none', carried: Array<[string, WithRow]>): Rendered {
+  const { sql: text, params } = dialect.sqlToQuery(pageStatement(scopeOf(kind), carried));
+  const fields: Rendered['fields'] = [
+    [SCOPE, undefined],
+    [TOTAL, undefined],
+    ...columns.map(([key, c]): [string, AnyPgColumn] => [key, c]),
+    ...carried.map(([name]): [string, undefined] => [withRowKey(name), undefined]),
+  ];
+  return { text, params, fields };
+}
 
 /**
  * A page of the caller's SKUs and their total, in one statement (one snapshot, one round trip), with
@@ -128,11 +143,13 @@ export async function skuPage(
   const kind = ctx.caller.kind !== 'sales_channel' ? 'all' : ctx.caller.stockLocationIds.length ? 'none' : 'model';
   const named = q.fields[def.type] ?? [];
   const carried = Object.entries(def.attributes).flatMap(([name, a]) =>
-    a.withRow && named.includes(name) && a.withRow.when(ctx) ? [[name, a.withRow] as [string, WithRow]] : [],
+    a.withRow?.selectMany && named.includes(name) && a.withRow.when(ctx)
+      ? [[name, a.withRow] as [string, WithRow]]
+      : [],
   );
   const key = `${kind}|${carried.map(([name]) => name).join(',')}`;
   let statement = rendered.get(key);
-  if (!statement) rendered.set(key, (statement = dialect.sqlToQuery(pageStatement(scopeOf(kind), carried))));
+  if (!statement) rendered.set(key, (statement = renderPage(kind, carried)));
   const values: Record<string, unknown> = {
     mode: ctx.mode,
     marketIds: ctx.caller.marketIds,
@@ -141,26 +158,14 @@ export async function skuPage(
     size: q.page.size,
   };
   for (const [, w] of carried) if (w.bind) Object.assign(values, w.bind(ctx, db));
-  const read = (await rawClient(db).unsafe(
-    statement.sql,
-    fillPlaceholders(statement.params, values) as never[],
-  )) as unknown as Array<Record<string, unknown>>;
+  const read = await runRendered(db, statement, values);
   const first = read[0];
   if (!first || first[SCOPE] === null) return undefined;
-  const keys = carried.map(([name]) => withRowKey(name));
-  const rows = first.id === null ? [] : read.map((r) => decode(r, keys));
-  return { rows, total: first[TOTAL] as number };
-}
-
-const columns = Object.entries(getTableColumns(skus));
-
-/** A SKU row of the page statement, decoded by its columns as Drizzle's own select does, with what it carries. */
-function decode(raw: Record<string, unknown>, carried: string[]): Row {
-  const row: Row = {};
-  for (const [key, column] of columns) {
-    const v = raw[column.name];
-    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
+  const total = first[TOTAL] as number;
+  const rows = first.id === null ? [] : read;
+  for (const r of rows) {
+    delete r[SCOPE];
+    delete r[TOTAL];
   }
-  for (const key of carried) row[key] = raw[key];
-  return row;
+  return { rows, total };
 }
