@@ -17,6 +17,8 @@ let t: TestApp;
 let api: Client;
 const callers: Record<string, { client: Client; locations: () => Promise<string[] | null> }> = {};
 
+/** A sales channel's client for `scope`, made when the scope's locations are in its model. */
+let scopedClient: (scope: string) => Promise<Client>;
 const LOCS = Array.from({ length: 6 }, (_, i) => `LSLOC${i}`);
 const sqlOf = () => t.database.sql;
 
@@ -45,6 +47,7 @@ beforeAll(async () => {
   callers.integration = { client: api, locations: async () => null };
   callers.market1 = { client: client(t.app, await token('market:code:ls-one')), locations: modelLocations('LSMODEL1') };
   callers.market2 = { client: client(t.app, await token('market:code:ls-two')), locations: modelLocations('LSMODEL2') };
+  scopedClient = async (scope) => client(t.app, await token(scope));
   callers.sameModel = {
     client: client(t.app, await token('market:code:ls-one market:code:ls-three')),
     locations: modelLocations('LSMODEL1'),
@@ -429,40 +432,82 @@ describe('SKU pages from the maintained counts', () => {
   }, 120_000);
 
   it('answer a page and its record_count from one snapshot while writers change who sees what', async () => {
-    await reset();
-    const pool = connect(t.dbUrl, 6);
-    try {
-      // fewer SKUs than a page: every answer must list exactly record_count SKUs
-      const skus: string[] = [];
-      await apply({ op: 'skus', n: 20, tick: 2 }, skus);
-      let stop = false;
-      const writer = async (w: number) => {
-        for (let i = 0; !stop; i++) {
-          const sku = skus[(w * 7 + i * 3) % skus.length]!;
-          await retried(() =>
-            i % 2
-              ? pool.sql`delete from stock_items where sku_id = ${sku} and stock_location_id = 'LSLOC2'`
-              : pool.sql`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
-                values (${`LSO${w}_${i}`}, 'test', 1, ${sku}, 'LSLOC2', ${`LSOR${w}_${i}`}) on conflict do nothing`,
-          );
-        }
-      };
-      const seen: Array<[number, number]> = [];
-      const reader = async () => {
-        while (!stop) {
-          const res = await callers.market2!.client.get('/api/skus?fields[skus]=code&page[size]=25');
-          seen.push([res.body.data.length, res.body.meta.record_count]);
-        }
-      };
-      const runs = [writer(0), writer(1), writer(2), reader(), reader()];
-      await new Promise((r) => setTimeout(r, 3_000));
-      stop = true;
-      await Promise.all(runs);
-      expect(seen.length).toBeGreaterThan(50);
-      expect(new Set(seen.map(([, total]) => total)).size).toBeGreaterThan(1);
-      expect(seen.filter(([listed, total]) => listed !== total)).toEqual([]);
-    } finally {
-      await pool.close();
+    const seen = await readUnderWriters('/api/skus?fields[skus]=code&page[size]=25');
+    expect(seen.filter((a) => a.listed !== a.total)).toEqual([]);
+  }, 60_000);
+
+  it("answer a filtered or sorted page, its record_count and its SKUs' stock from one snapshot too", async () => {
+    // the general path (query/list.ts): a filter or a sort, with the inventory the page carries
+    for (const [scope, path] of [
+      ['market:code:ls-two', '/api/skus?filter[q][code_start]=LSSKU&fields[skus]=code,inventory&page[size]=25'],
+      ['market:code:ls-two', '/api/skus?sort=-code&fields[skus]=code,inventory&page[size]=25'],
+      // a stock location in scope: the general path without a filter
+      ['market:code:ls-two stock_location:code:LSLOC2', '/api/skus?fields[skus]=code,inventory&page[size]=25'],
+    ] as const) {
+      const seen = await readUnderWriters(path, scope);
+      expect(
+        seen.filter((a) => a.listed !== a.total),
+        path,
+      ).toEqual([]);
+      // a SKU is listed while its one stock item (quantity 1) exists: never listed without it
+      expect(
+        seen.flatMap((a) => a.quantities).filter((q) => q !== 1),
+        path,
+      ).toEqual([]);
+      expect(
+        seen.some((a) => a.quantities.length > 0),
+        path,
+      ).toBe(true);
     }
   }, 60_000);
 });
+
+/**
+ * 20 SKUs, fewer than a page; for 3 s three writers add and delete their stock items in the second
+ * market's location (so whether it sees them) while two of its readers (with `scope`) read `path`.
+ */
+async function readUnderWriters(path: string, scope?: string) {
+  await reset();
+  const pool = connect(t.dbUrl, 6);
+  try {
+    const skus: string[] = [];
+    await apply({ op: 'skus', n: 20, tick: 2 }, skus);
+    const reading = scope ? await scopedClient(scope) : callers.market2!.client;
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const sku = skus[(w * 7 + i * 3) % skus.length]!;
+        await retried(() =>
+          i % 2
+            ? pool.sql`delete from stock_items where sku_id = ${sku} and stock_location_id = 'LSLOC2'`
+            : pool.sql`insert into stock_items (id, mode, quantity, sku_id, stock_location_id, reserved_stock_id)
+              values (${`LSO${w}_${i}`}, 'test', 1, ${sku}, 'LSLOC2', ${`LSOR${w}_${i}`}) on conflict do nothing`,
+        );
+      }
+    };
+    const seen: Array<{ listed: number; total: number; quantities: number[] }> = [];
+    const reader = async () => {
+      while (!stop) {
+        const res = await reading.get(path);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        const data = res.body.data as Array<{ attributes: { inventory?: { quantity: number } | null } }>;
+        seen.push({
+          listed: data.length,
+          total: res.body.meta.record_count,
+          quantities: data.flatMap((d) =>
+            d.attributes.inventory === undefined ? [] : [d.attributes.inventory?.quantity ?? 0],
+          ),
+        });
+      }
+    };
+    const runs = [writer(0), writer(1), writer(2), reader(), reader()];
+    await new Promise((r) => setTimeout(r, 3_000));
+    stop = true;
+    await Promise.all(runs);
+    expect(seen.length).toBeGreaterThan(50);
+    expect(new Set(seen.map((a) => a.total)).size).toBeGreaterThan(1);
+    return seen;
+  } finally {
+    await pool.close();
+  }
+}

@@ -5,9 +5,10 @@ import { skus } from '../db/schema/catalog';
 import type { Tx } from '../db/tx';
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
-import { type Row, type WithRow, withRowKey } from '../rows/row';
+import { type Row, withRowKey } from '../rows/row';
 import { type Rendered, runRendered } from '../rows/statement';
 import { BUCKET_SKUS } from './list-keeper';
+import { type Carried, carriedFor, carriedSql, carriedValues } from './list-page';
 
 /** Deltas past which a page stops trusting the kept running counts (a bulk load not yet folded). */
 const MOVED = BUCKET_SKUS;
@@ -53,7 +54,7 @@ export function servesPages(def: ResourceDefinition, q: ParsedQuery, extra?: SQL
  * them is one statement too. Placeholders: `mode`, `marketIds`, `stockLocationIds`, `offset`, `size`
  * and the attributes' own.
  */
-function pageStatement(scope: SQL, carried: Array<[string, WithRow]>): SQL {
+function pageStatement(scope: SQL, carried: Carried): SQL {
   const n = sql`${sql.placeholder('offset')}::int`;
   const size = sql`${sql.placeholder('size')}::int`;
   const mode = sql`${sql.placeholder('mode')}::text`;
@@ -85,14 +86,7 @@ function pageStatement(scope: SQL, carried: Array<[string, WithRow]>): SQL {
           and ${n} < (select total from t)
         order by w.mark_at desc, w.mark_id desc limit 1)) x(mark_at, mark_id, before) limit 1
     ) st on true`;
-  // what the rows carry: per attribute, a relation over the page's ids
-  const withRows = carried.map(([, w], i) => {
-    const alias = sql.identifier(`w${i}`);
-    return {
-      column: sql`, ${alias}.value`,
-      join: sql` left join (${w.selectMany!(sql`array(select r.id from r)`)}) ${alias} on ${alias}.id = r.id`,
-    };
-  });
+  const { columns: carriedColumns, joins } = carriedSql(carried);
   const own = sql.join(
     columns.map(([, c]) => sql`r.${sql.identifier(c.name)}`),
     sql`, `,
@@ -108,8 +102,8 @@ function pageStatement(scope: SQL, carried: Array<[string, WithRow]>): SQL {
           and (v.sku_created_at, v.sku_id) >= (st.mark_at, st.mark_id) order by v.sku_created_at, v.sku_id
           offset st.skip limit ${size})))
     ) p)
-    select st.scope, st.total, ${own} ${sql.join(withRows.map((w) => w.column))}
-    from st left join r on true ${sql.join(withRows.map((w) => w.join))}
+    select st.scope, st.total, ${own} ${carriedColumns}
+    from st left join r on true ${joins}
     order by r.created_at, r.id`;
 }
 
@@ -118,7 +112,7 @@ const dialect = new PgDialect();
 const rendered = new Map<string, Rendered>();
 
 /** A page statement rendered, its result columns in order: scope, total, the SKU's, then what it carries. */
-function renderPage(kind: 'all' | 'model' | 'none', carried: Array<[string, WithRow]>): Rendered {
+function renderPage(kind: 'all' | 'model' | 'none', carried: Carried): Rendered {
   const { sql: text, params } = dialect.sqlToQuery(pageStatement(scopeOf(kind), carried));
   const fields: Rendered['fields'] = [
     [SCOPE, undefined],
@@ -141,23 +135,15 @@ export async function skuPage(
   q: ParsedQuery,
 ): Promise<{ rows: Row[]; total: number } | undefined> {
   const kind = ctx.caller.kind !== 'sales_channel' ? 'all' : ctx.caller.stockLocationIds.length ? 'none' : 'model';
-  const named = q.fields[def.type] ?? [];
-  const carried = Object.entries(def.attributes).flatMap(([name, a]) =>
-    a.withRow?.selectMany && named.includes(name) && a.withRow.when(ctx)
-      ? [[name, a.withRow] as [string, WithRow]]
-      : [],
-  );
+  const carried = carriedFor(def, ctx, q);
   const key = `${kind}|${carried.map(([name]) => name).join(',')}`;
   let statement = rendered.get(key);
   if (!statement) rendered.set(key, (statement = renderPage(kind, carried)));
-  const values: Record<string, unknown> = {
-    mode: ctx.mode,
-    marketIds: ctx.caller.marketIds,
-    stockLocationIds: ctx.caller.stockLocationIds,
+  const values = {
+    ...carriedValues(carried, ctx, db),
     offset: (q.page.number - 1) * q.page.size,
     size: q.page.size,
   };
-  for (const [, w] of carried) if (w.bind) Object.assign(values, w.bind(ctx, db));
   const read = await runRendered(db, statement, values);
   const first = read[0];
   if (!first || first[SCOPE] === null) return undefined;
