@@ -125,6 +125,19 @@ describe('expiry (docs/reservations.md#expiry: only drafts expire; boundary ±1 
     expect((await api.get(`/api/orders/${first}`)).body.data.attributes.status).toBe('draft');
   });
 
+  it('a lapsed draft at the first location does not send the next order to the second', async () => {
+    const n = await network(api, { strategy: 'split_shipments', stock: { X: { A: 5, B: 5 } } });
+    const first = await order(api, n, { X: 5 }, true);
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 5, reserved: 5 });
+    await setExpiry(t, first, '-1 second');
+    // placement's first plan is made on what it read, where the lapsed draft must not count either
+    const second = await order(api, n, { X: 5 });
+    const placed = await trigger(api, 'orders', second, '_place');
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    expect(await stockOf(t, n.item['X@A']!)).toEqual({ quantity: 5, reserved: 5 });
+    expect(await stockOf(t, n.item['X@B']!)).toEqual({ quantity: 5, reserved: 0 });
+  });
+
   it(`a lapsed draft stops counting in reserved_stock.quantity (Σ active reservations, \
 docs/reservations.md#counters) at once too`, async () => {
     const n = await network(api, { stock: { X: { A: 10 } } });

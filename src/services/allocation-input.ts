@@ -87,7 +87,8 @@ export type StockView = ReturnType<typeof stockMap>;
 /**
  * Everything placement reads, in one statement and without locks: the model, the lines, whether the
  * order holds stock already, and the stock of the lines' SKUs in the model's locations as this
- * statement saw it (drafts past expiry not counted) — what an optimistic plan is made on.
+ * statement saw it (drafts past expiry not counted, found in one index scan for all the items, as
+ * pages do: sku-inventory.ts) — what an optimistic plan is made on.
  */
 export async function loadPlacement(
   tx: Tx,
@@ -101,13 +102,17 @@ export async function loadPlacement(
         s.shipping_category_id) order by li.created_at, li.id), '[]')
          from line_items li join skus s on s.id = li.sku_id where li.order_id = ${order.id}) as lines,
       exists (select 1 from stock_reservations r where r.order_id = ${order.id}) as holds,
-      (select coalesce(json_agg(json_build_array(si.id, si.sku_id, si.stock_location_id, si.quantity,
-          si.reserved_quantity - (select coalesce(sum(r.quantity), 0)::int from stock_reservations r
-            where r.stock_item_id = si.id and r.status = 'draft' and r.expires_at <= now()))), '[]')
-         from stock_items si where si.mode = ${mode}
-           and si.sku_id in (select li.sku_id from line_items li where li.order_id = ${order.id})
-           and si.stock_location_id in (select isl.stock_location_id from inventory_stock_locations isl
-             where isl.inventory_model_id = im.id)) as stock
+      (with si as (select si.id, si.sku_id, si.stock_location_id, si.quantity, si.reserved_quantity
+           from stock_items si where si.mode = ${mode}
+             and si.sku_id in (select li.sku_id from line_items li where li.order_id = ${order.id})
+             and si.stock_location_id in (select isl.stock_location_id from inventory_stock_locations isl
+               where isl.inventory_model_id = im.id)),
+         expired as (select r.stock_item_id, sum(r.quantity)::int as quantity from stock_reservations r
+           where r.stock_item_id = any(array(select si.id from si)) and r.status = 'draft' and r.expires_at <= now()
+           group by r.stock_item_id)
+       select coalesce(json_agg(json_build_array(si.id, si.sku_id, si.stock_location_id, si.quantity,
+           si.reserved_quantity - coalesce(e.quantity, 0))), '[]')
+         from si left join expired e on e.stock_item_id = si.id) as stock
     from markets m join inventory_models im on im.id = m.inventory_model_id where m.id = ${order.market_id}
       and m.mode = ${mode}`;
   const seen = ((m?.stock ?? []) as Tuple[]).map(([id, sku_id, stock_location_id, quantity, reserved_quantity]) => ({
