@@ -1,4 +1,4 @@
-import { asc, desc, getTableColumns, getViewSelectedFields, is, type SQL, sql, View } from 'drizzle-orm';
+import { asc, desc, type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../auth/context';
 import type { Tx } from '../db/tx';
@@ -6,7 +6,7 @@ import { errors } from '../jsonapi/errors';
 import type { ParsedQuery } from '../jsonapi/query';
 import type { ResourceDefinition } from '../resources/define';
 import { type Row, type WithRow, withRowKey } from '../rows/row';
-import { col, runRendered } from '../rows/statement';
+import { col, columnsOf, runRendered } from '../rows/statement';
 
 /** Attributes whose values a list's rows carry from its statement (`WithRow.selectMany`). */
 export type Carried = Array<[string, WithRow]>;
@@ -35,6 +35,13 @@ export function carriedSql(carried: Carried): { columns: SQL; joins: SQL } {
   });
   return { columns: sql.join(parts.map((p) => p.column)), joins: sql.join(parts.map((p) => p.join)) };
 }
+
+/** The columns as selected from relation `from`, in order. */
+export const columnsIn = (from: string, columns: Array<[string, AnyPgColumn]>): SQL =>
+  sql.join(
+    columns.map(([, c]) => sql`${sql.identifier(from)}.${sql.identifier(c.name)}`),
+    sql`, `,
+  );
 
 /** The placeholders' values of carried attributes (`mode`, markets, stock locations, their own). */
 export function carriedValues(carried: Carried, ctx: RequestContext, db: Tx): Record<string, unknown> {
@@ -95,12 +102,7 @@ export async function readPage(
   q: ParsedQuery,
   p: PageRead,
 ): Promise<{ rows: Row[]; total: number | undefined }> {
-  const own = Object.entries(
-    (is(def.table, View) ? getViewSelectedFields(def.table) : getTableColumns(def.table)) as Record<
-      string,
-      AnyPgColumn
-    >,
-  );
+  const own = Object.entries(columnsOf(def.table));
   const capped = p.readAtMost !== undefined;
   const matches = sql`select ${def.table}.* from ${def.table} where ${p.where ?? sql`true`}${
     capped ? sql` limit ${p.readAtMost}` : sql``
@@ -110,10 +112,7 @@ export async function readPage(
     r as (select * from m order by ${sql.join(orderBy(def, q, p.fenced, 'm'), sql`, `)}
       limit ${q.page.size} offset ${(q.page.number - 1) * q.page.size})
     select ${p.counted ? sql`(select count(*)::int from m)` : sql`null::int`},
-      ${sql.join(
-        own.map(([, c]) => sql`r.${sql.identifier(c.name)}`),
-        sql`, `,
-      )} ${columns}
+      ${columnsIn('r', own)} ${columns}
     from (select 1) one left join r on true ${joins}
     order by ${sql.join(orderBy(def, q, false, 'r'), sql`, `)}`;
   const { sql: text, params } = dialect.sqlToQuery(statement);

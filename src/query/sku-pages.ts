@@ -8,7 +8,7 @@ import type { ResourceDefinition } from '../resources/define';
 import { type Row, withRowKey } from '../rows/row';
 import { type Rendered, runRendered } from '../rows/statement';
 import { BUCKET_SKUS } from './list-keeper';
-import { type Carried, carriedFor, carriedSql, carriedValues } from './list-page';
+import { type Carried, carriedFor, carriedSql, carriedValues, columnsIn } from './list-page';
 
 /** Deltas past which a page stops trusting the kept running counts (a bulk load not yet folded). */
 const MOVED = BUCKET_SKUS;
@@ -87,10 +87,6 @@ function pageStatement(scope: SQL, carried: Carried): SQL {
         order by w.mark_at desc, w.mark_id desc limit 1)) x(mark_at, mark_id, before) limit 1
     ) st on true`;
   const { columns: carriedColumns, joins } = carriedSql(carried);
-  const own = sql.join(
-    columns.map(([, c]) => sql`r.${sql.identifier(c.name)}`),
-    sql`, `,
-  );
   return sql`with st as (${start}),
     r as (select p.* from st cross join lateral (
       (select s.* from skus s where st.scope like 'all:%' and s.mode = ${mode}
@@ -102,7 +98,7 @@ function pageStatement(scope: SQL, carried: Carried): SQL {
           and (v.sku_created_at, v.sku_id) >= (st.mark_at, st.mark_id) order by v.sku_created_at, v.sku_id
           offset st.skip limit ${size})))
     ) p)
-    select st.scope, st.total, ${own} ${carriedColumns}
+    select st.scope, st.total, ${columnsIn('r', columns)} ${carriedColumns}
     from st left join r on true ${joins}
     order by r.created_at, r.id`;
 }

@@ -7,6 +7,10 @@ import type { Row } from './row';
 /** A table's column by row key. */
 export const col = (t: PgTable, key: string) => (t as unknown as Record<string, AnyPgColumn>)[key]!;
 
+/** A table's columns by row key; a view's (reserved_stocks) are its selected fields. */
+export const columnsOf = (t: PgTable): Record<string, AnyPgColumn> =>
+  (is(t, View) ? getViewSelectedFields(t as unknown as View) : getTableColumns(t)) as Record<string, AnyPgColumn>;
+
 /**
  * A statement rendered once by Drizzle with placeholders, run through postgres.js (prepared per
  * connection) and its rows decoded by the columns' own decoders: what Drizzle's prepared queries
@@ -28,11 +32,7 @@ export function render(
   build: (q: any) => { toSQL(): { sql: string; params: unknown[] } },
   idOnly = false,
 ): Rendered {
-  const columns = idOnly
-    ? { id: col(table, 'id') }
-    : is(table, View)
-      ? getViewSelectedFields(table as unknown as View)
-      : getTableColumns(table);
+  const columns = idOnly ? { id: col(table, 'id') } : columnsOf(table);
   const fields = { ...(columns as Record<string, AnyPgColumn>), ...extra };
   const { sql: text, params } = build(db.select(fields).from(table)).toSQL();
   return {
