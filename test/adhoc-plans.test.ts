@@ -23,15 +23,19 @@ const mode = async (run: (q: ReturnType<typeof sql.raw>) => Promise<unknown>, ad
 };
 
 describe('plans of client-shaped statements', () => {
-  it('keeps generic plans for prepared statements, plans ad hoc ones for their values (transactions too)', async () => {
+  it('plans prepared statements once and ad hoc ones for their values, in transactions in any order', async () => {
     const db = t.database.db;
     expect(await mode((q) => db.execute(q), false)).toBe('force_generic_plan');
     expect(await mode((q) => db.execute(q), true)).toBe('auto');
     const inTx = await db.transaction(async (tx) => [
       await mode((q) => tx.execute(q), false),
       await mode((q) => tx.execute(q), true),
+      await mode((q) => tx.execute(q), true),
+      // SET LOCAL would last to COMMIT: a prepared statement after an ad hoc one gets its generic plan back
+      await mode((q) => tx.execute(q), false),
+      await mode((q) => tx.execute(q), true),
     ]);
-    expect(inTx).toEqual(['force_generic_plan', 'auto']);
+    expect(inTx).toEqual(['force_generic_plan', 'auto', 'auto', 'force_generic_plan', 'auto']);
   });
 
   it('a filtered list is answered by a plan that uses the prefix index', async () => {

@@ -62,20 +62,31 @@ function preparing(
 ): postgres.Sql {
   // in a transaction (or savepoint): whether its SET LOCAL for ad hoc statements was sent
   let planning = false;
+  // SET LOCAL lasts to the transaction's end: a prepared statement after an ad hoc one would be
+  // planned anew at every execution, so the generic plans come back before it. Both are pipelined
+  // on the transaction's connection ahead of the statement, with no round trip of their own.
+  const settle = (forValues: boolean) => {
+    if (planning === forValues) return;
+    planning = forValues;
+    sql.unsafe(`set local plan_cache_mode = ${forValues ? 'auto' : 'force_generic_plan'}`).catch(() => {});
+  };
   return new Proxy(sql, {
     // tagged templates: timed for the statement metrics (a fragment is never dispatched, so never counted)
-    apply: (target, self, args) => timed(Reflect.apply(target, self, args)),
+    apply: (target, self, args) => {
+      settle(false);
+      return timed(Reflect.apply(target, self, args));
+    },
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         return (q: string, params?: unknown[], opts?: object) => {
-          if (!q.includes(ADHOC)) return timed(target.unsafe(q, params as never, { ...opts, prepare: true }));
-          // planned for its values (see ADHOC): on the pool, by a connection of the ad hoc pool; in a
-          // transaction, after a SET LOCAL sent ahead of the first on the same connection
-          if (adhoc) return timed(adhoc.unsafe(q, params as never, { ...opts, prepare: false }));
-          if (!planning) {
-            planning = true;
-            target.unsafe('set local plan_cache_mode = auto').catch(() => {});
+          if (!q.includes(ADHOC)) {
+            settle(false);
+            return timed(target.unsafe(q, params as never, { ...opts, prepare: true }));
           }
+          // planned for its values (see ADHOC): on the pool, by a connection of the ad hoc pool; in a
+          // transaction, after a SET LOCAL sent ahead of it on the same connection
+          if (adhoc) return timed(adhoc.unsafe(q, params as never, { ...opts, prepare: false }));
+          settle(true);
           return timed(target.unsafe(q, params as never, { ...opts, prepare: false }));
         };
       }
