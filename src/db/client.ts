@@ -60,7 +60,7 @@ function preparing(
   transaction?: (begin: () => Promise<unknown>, setWrap: (w: TxWrap) => void) => unknown,
   adhoc?: postgres.Sql,
 ): postgres.Sql {
-  // in a transaction (or savepoint): whether its SET LOCAL for ad hoc statements was sent
+  // in a transaction (or savepoint): whether its connection is set to plan for values (ad hoc statements)
   let planning = false;
   // SET LOCAL lasts to the transaction's end: a prepared statement after an ad hoc one would be
   // planned anew at every execution, so the generic plans come back before it. Both are pipelined

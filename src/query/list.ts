@@ -44,18 +44,15 @@ export async function listRows(
     return { rows, total: total ?? 0 };
   }
   // few matches: the page and their number from one reading of them (what PostgreSQL cannot know is
-  // how many rows `name ILIKE '%abcd%'` matches); undefined past MATCHES_READ_AT_ONCE
-  const few = async (tx: Tx): Promise<ListResult | undefined> => {
-    const read = await readPage(tx, def, ctx, q, {
-      where,
-      readAtMost: MATCHES_READ_AT_ONCE + 1,
-      fenced: false,
-      counted: true,
-      carried: [],
-    });
-    const total = read.total ?? 0;
-    return total <= MATCHES_READ_AT_ONCE ? { rows: read.rows, total } : undefined;
-  };
+  // how many rows `name ILIKE '%abcd%'` matches)
+  const few = await readPage(db, def, ctx, q, {
+    where,
+    readAtMost: MATCHES_READ_AT_ONCE + 1,
+    fenced: false,
+    counted: true,
+    carried: [],
+  });
+  if ((few.total ?? 0) <= MATCHES_READ_AT_ONCE) return { rows: few.rows, total: few.total ?? 0 };
   // many matches: the exact count, then the page by the planner's choice
   const many = async (tx: Tx): Promise<ListResult> => {
     const [c] = await tx.select({ n: sql<number>`count(*)::int` }).from(def.table).where(where);
@@ -64,9 +61,7 @@ export async function listRows(
     const fenced = total <= MATCHES_READ_FIRST;
     return { rows: (await readPage(tx, def, ctx, q, { where, fenced, counted: false, carried: [] })).rows, total };
   };
-  const page = await few(db);
-  if (page) return page;
-  // past it: the count and the page from one snapshot
+  // past MATCHES_READ_AT_ONCE: the count and the page from one snapshot
   if (db instanceof PgTransaction) return many(db);
   return db.transaction(many, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }

@@ -33,7 +33,7 @@ export function render(
   idOnly = false,
 ): Rendered {
   const columns = idOnly ? { id: col(table, 'id') } : columnsOf(table);
-  const fields = { ...(columns as Record<string, AnyPgColumn>), ...extra };
+  const fields = { ...columns, ...extra };
   const { sql: text, params } = build(db.select(fields).from(table)).toSQL();
   return {
     text,
