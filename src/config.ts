@@ -11,6 +11,8 @@ export interface Config {
    * (default /var/lib/allot).
    */
   embeddedPgHome?: string;
+  /** The embedded PostgreSQL's `shared_buffers` in MiB (default: a quarter of memory, src/db/pg-memory.ts). */
+  embeddedSharedBuffersMb?: number;
   databaseUrl?: string;
   applicationsFile?: string;
   organizationSlug: string;
@@ -107,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(cwd, env.DATA_DIR || '.data'),
     embeddedPgHome: env.EMBEDDED_PG_HOME ? path.resolve(cwd, env.EMBEDDED_PG_HOME) : undefined,
+    embeddedSharedBuffersMb: env.EMBEDDED_PG_SHARED_BUFFERS_MB
+      ? int(env, 'EMBEDDED_PG_SHARED_BUFFERS_MB', 0, 16, 1_048_576)
+      : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     applicationsFile: env.APPLICATIONS_FILE ? path.resolve(cwd, env.APPLICATIONS_FILE) : undefined,
     organizationSlug: slug,

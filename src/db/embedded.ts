@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { memoryBytes, sharedBuffersMb } from './pg-memory';
 import {
   DEFAULT_ROOT_HOME,
   PlacementError,
@@ -43,6 +44,8 @@ export interface EmbeddedOptions {
   rootHome?: string;
   /** Default: a free port. */
   port?: number;
+  /** `shared_buffers` in MiB; default a quarter of memory (pg-memory.ts). */
+  sharedBuffersMb?: number;
   /** More `-c name=value` settings (benchmarks load pg_stat_statements with them). */
   flags?: string[];
 }
@@ -105,9 +108,11 @@ export async function startEmbedded(
     await initdb(install, dir, runAs);
   }
   const port = opts.port ?? (await freePort());
+  const buffers = opts.sharedBuffersMb ?? sharedBuffersMb(memoryBytes());
   const args = [
     ...['-D', dir, '-p', String(port)],
     ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on', '-c', 'lc_messages=C'],
+    ...['-c', `shared_buffers=${buffers}MB`],
     // crash recovery starts by flushing the cluster's files to disk: one syncfs() instead of an fsync() per file
     // (seconds on a busy disk), so a restart after a crash serves again sooner
     ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : []),
@@ -121,6 +126,7 @@ export async function startEmbedded(
     log,
   });
   await supervisor.start();
+  log(`embedded PostgreSQL on port ${port}, shared_buffers ${buffers} MB`);
   // a last resort if this process exits without stop(): a fast shutdown, not an orphan
   const onExit = () => {
     const pid = supervisor.pid();

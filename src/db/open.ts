@@ -16,7 +16,10 @@ export interface OpenDatabase {
 export async function openDatabase(config: Config, log: (m: string) => void = () => {}): Promise<OpenDatabase> {
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbedded(config.dataDir, log, { rootHome: config.embeddedPgHome });
+    : await startEmbedded(config.dataDir, log, {
+        rootHome: config.embeddedPgHome,
+        sharedBuffersMb: config.embeddedSharedBuffersMb,
+      });
   const url = config.databaseUrl ?? (await ensureDatabase(embedded!));
   const database = connect(url, Math.max(2, config.dbPoolSize));
   try {
