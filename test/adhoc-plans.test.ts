@@ -38,6 +38,29 @@ describe('plans of client-shaped statements', () => {
     expect(inTx).toEqual(['force_generic_plan', 'auto', 'auto', 'force_generic_plan', 'auto']);
   });
 
+  it('keeps each statement’s plans through savepoints, released or rolled back', async () => {
+    const db = t.database.db;
+    const [prepared, adhoc] = ['force_generic_plan', 'auto'];
+    const seen = await db.transaction(async (tx) => {
+      const at = (run: typeof tx, values: boolean) => mode((q) => run.execute(q), values);
+      const out = [await at(tx, true)];
+      out.push(await tx.transaction((sp) => at(sp, false))); // the savepoint knows its transaction set auto
+      out.push(await at(tx, false));
+      out.push(await tx.transaction((sp) => at(sp, true))); // released: its SET LOCAL stays
+      out.push(await at(tx, false));
+      out.push(await at(tx, true));
+      await tx
+        .transaction(async (sp) => {
+          out.push(await at(sp, false));
+          throw new Error('rolled back'); // and with it the savepoint's SET LOCAL: auto again
+        })
+        .catch(() => {});
+      out.push(await at(tx, false));
+      return out;
+    });
+    expect(seen).toEqual([adhoc, prepared, prepared, adhoc, prepared, adhoc, prepared, prepared]);
+  });
+
   it('a filtered list is answered by a plan that uses the prefix index', async () => {
     const sqlc = t.database.sql;
     for (const code of ['PLAN-A1', 'PLAN-A2', 'PLAN-B1'])

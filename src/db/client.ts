@@ -59,15 +59,18 @@ function preparing(
   sql: postgres.Sql,
   transaction?: (begin: () => Promise<unknown>, setWrap: (w: TxWrap) => void) => unknown,
   adhoc?: postgres.Sql,
+  // in a transaction: whether its connection is set to plan for values (ad hoc statements), shared
+  // with its savepoints; unknown after a savepoint rolled back, which undoes its SET LOCALs. (A
+  // savepoint or rollback written by hand is a prepared statement: settled to generic plans before
+  // it, it keeps what is believed true.)
+  plans: { forValues: boolean | undefined } = { forValues: false },
 ): postgres.Sql {
-  // in a transaction (or savepoint): whether its connection is set to plan for values (ad hoc statements)
-  let planning = false;
   // SET LOCAL lasts to the transaction's end: a prepared statement after an ad hoc one would be
   // planned anew at every execution, so the generic plans come back before it. Both are pipelined
   // on the transaction's connection ahead of the statement, with no round trip of their own.
   const settle = (forValues: boolean) => {
-    if (planning === forValues) return;
-    planning = forValues;
+    if (plans.forValues === forValues) return;
+    plans.forValues = forValues;
     sql.unsafe(`set local plan_cache_mode = ${forValues ? 'auto' : 'force_generic_plan'}`).catch(() => {});
   };
   return new Proxy(sql, {
@@ -94,11 +97,18 @@ function preparing(
         return (...args: unknown[]) => {
           const fn = args[args.length - 1] as (tx: postgres.Sql) => unknown;
           let wrap: TxWrap = (tx, f) => f(tx);
-          args[args.length - 1] = (tx: postgres.Sql) => wrap(tx, (t) => fn(preparing(t)));
+          // a transaction starts with the connection's generic plans; a savepoint shares its transaction's state
+          const inner = prop === 'savepoint' ? plans : { forValues: false };
+          args[args.length - 1] = (tx: postgres.Sql) => wrap(tx, (t) => fn(preparing(t, undefined, undefined, inner)));
           // begin and savepoint are overloaded; the arguments are passed through unchanged
           // biome-ignore lint/suspicious/noExplicitAny: overloaded, see above
           const begin = () => (target as any)[prop](...args) as Promise<unknown>;
-          if (prop === 'savepoint' || !transaction) return begin();
+          if (prop === 'savepoint')
+            return begin().catch((e) => {
+              plans.forValues = undefined; // rolled back to the savepoint
+              throw e;
+            });
+          if (!transaction) return begin();
           return transaction(begin, (w) => (wrap = w));
         };
       }
