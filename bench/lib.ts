@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import type { Sql, TransactionSql } from 'postgres';
+import { loadConfig } from '../src/config';
 import { connect, type Database } from '../src/db/client';
 import { type EmbeddedServer, freePort, startEmbedded } from '../src/db/embedded';
 import { runMigrations } from '../src/db/migrate';
@@ -50,7 +51,11 @@ export async function benchDatabase(): Promise<{ url: string; database: Database
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'allot-bench-'));
-    server = await startEmbedded(dir, undefined, { flags: PROFILE_STATEMENTS ? STATEMENT_FLAGS : [] });
+    // its shared buffers as `npm start` sizes them (EMBEDDED_PG_SHARED_BUFFERS_MB, or a quarter of memory)
+    server = await startEmbedded(dir, undefined, {
+      flags: PROFILE_STATEMENTS ? STATEMENT_FLAGS : [],
+      sharedBuffersMb: loadConfig().embeddedSharedBuffersMb,
+    });
     adminUrl = server.url;
   }
   const name = `allot_bench_${process.pid}`;
