@@ -135,6 +135,17 @@ export default async function availabilityBench() {
       );
       rows.push(row);
       profile = await statementProfile(sql, row.requests ?? 0);
+      // the floor of any uncached read: the bare route, reading its SKU's stock items first
+      const queryPort = await freePort();
+      const env = { PORT: String(queryPort), BARE_BODY: sample, BARE_DATABASE_URL: db.url };
+      const query = await startProcess(['bench/bare.ts'], env, 'bare ready');
+      bares.push(query);
+      const queryUrl = `http://127.0.0.1:${queryPort}`;
+      await load('warm-up', queryUrl, paths, headers, 2);
+      const floor = await alternate(bare10, () =>
+        load("bare Fastify, reading the SKU's stock items", queryUrl, paths, headers, SECONDS, query.pid, dbPid),
+      );
+      rows.push(floor.row);
     } finally {
       await stopProcess(uncached);
       for (const b of bares) await stopProcess(b);
