@@ -36,9 +36,14 @@ export async function statementProfile(sql: Sql, requests: number, top = 15): Pr
     select total_exec_time::float8 as ms, calls::int, rows::int, query from pg_stat_statements
     where query not like '%pg_stat_statements%' and query not similar to '%bare\\_(items|orders|rows)%'
     order by total_exec_time desc limit ${top}`;
+  // pg_stat_statements may file the foreign-key checks of several referenced tables under one table's text
+  const text = (q: string) =>
+    /^SELECT \S+ FROM ONLY "[^"]+"\."[^"]+" x WHERE .* FOR KEY SHARE OF x$/.test(q)
+      ? `foreign-key checks, perhaps of several referenced tables (filed as: ${q})`
+      : q;
   const line = (r: (typeof rows)[number]) =>
     `${((r.ms * 1000) / requests).toFixed(0).padStart(7)} µs/req ${(r.calls / requests).toFixed(2).padStart(6)} ` +
-    `calls/req  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`;
+    `calls/req  ${text(r.query.replace(/\s+/g, ' ')).slice(0, 150)}`;
   return `statements by execution time per request (nested ones counted in their callers too):\n${rows
     .map(line)
     .join('\n')}\n`;
