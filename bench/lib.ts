@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,9 +109,19 @@ export async function startProcess(
     const on = (b: Buffer) => {
       out += b.toString();
       if (!out.includes(readyText)) return;
-      // from now on output is read and dropped, as a log collector would: not kept in this process's memory
-      proc.stdout!.off('data', on).resume();
-      proc.stderr!.off('data', on).resume();
+      // from now on output is read and dropped, as a log collector would: not kept in this process's memory;
+      // with BENCH_LOG_DIR, written to a file there for each process (a run that goes wrong can be read)
+      const dir = process.env.BENCH_LOG_DIR;
+      const file = dir
+        ? createWriteStream(path.join(dir, `${path.basename(args[0]!, '.ts')}-${proc.pid}.log`))
+        : undefined;
+      file?.write(out);
+      proc.on('close', () => file?.end());
+      for (const stream of [proc.stdout!, proc.stderr!]) {
+        stream.off('data', on);
+        if (file) stream.pipe(file, { end: false });
+        else stream.resume();
+      }
       resolve();
     };
     proc.stdout!.on('data', on);
