@@ -8,7 +8,9 @@ import Fastify from 'fastify';
 const body = process.env.BARE_BODY ?? '{}';
 const url = process.env.BARE_DATABASE_URL;
 // imported only here: the plain bare route loads nothing of Allot's
-const database = url ? (await import('../src/db/client')).connect(url, 50) : undefined;
+const database = url
+  ? (await import('../src/db/client')).connect(url, (await import('../src/config')).loadConfig().dbPoolSize)
+  : undefined;
 const app = Fastify({ logger: false });
 app.addContentTypeParser('application/vnd.api+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 app.route({

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,11 +112,14 @@ export async function startProcess(
       // from now on output is read and dropped, as a log collector would: not kept in this process's memory;
       // with BENCH_LOG_DIR, written to a file there for each process (a run that goes wrong can be read)
       const dir = process.env.BENCH_LOG_DIR;
+      if (dir) mkdirSync(dir, { recursive: true }); // a missing directory would fail the stream, and the bench
       const file = dir
         ? createWriteStream(path.join(dir, `${path.basename(args[0]!, '.ts')}-${proc.pid}.log`))
         : undefined;
-      file?.write(out);
-      proc.on('close', () => file?.end());
+      if (file) {
+        file.write(out);
+        proc.on('close', () => file.end());
+      }
       for (const stream of [proc.stdout!, proc.stderr!]) {
         stream.off('data', on);
         if (file) stream.pipe(file, { end: false });
